@@ -1,0 +1,2 @@
+export * from './analysis/analysis-run';
+export * from './gitops/runtime-ownership';
