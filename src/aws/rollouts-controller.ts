@@ -1,0 +1,361 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  DEFAULT_CONTROLLER_NAMESPACE, DEFAULT_CONTROLLER_SERVICE_ACCOUNT, checkNamespace, checkServiceAccountName,
+  isAwsRegion, isUnresolvedCdkToken,
+} from './validation';
+import { Application } from '../imports/application-argoproj.io';
+
+// This module is loaded by `require('cdk8s-rollouts')`: it must not import aws-cdk-lib
+// (validation.ts loads it lazily, only to check a string that looks like a token).
+
+/** The Helm repository of the Argo project's charts. */
+const HELM_REPO = 'https://argoproj.github.io/argo-helm';
+/** The chart name in that repository. */
+const CHART = 'argo-rollouts';
+/** The default pinned chart version (app version v1.9.0). */
+const DEFAULT_CHART_VERSION = '2.41.0';
+/** The first chart version whose controller (v1.9.0) knows `--aws-target-group-binding-api-version` and `--alb-tag-key-resource-id`. */
+const MIN_CHART_FOR_TGB_API_FLAG = '2.40.8';
+/** The first chart version with `providerRBAC.additionalRules`. */
+const MIN_CHART_FOR_ADDITIONAL_RULES = '2.34.4';
+
+/** The TargetGroupBinding group/version of the AWS Load Balancer Controller: the controller's default. */
+const TGB_API_LOAD_BALANCER_CONTROLLER = 'elbv2.k8s.aws/v1beta1';
+/** The TargetGroupBinding group/version of EKS Auto Mode's built-in load balancing. */
+const TGB_API_EKS_AUTO_MODE = 'eks.amazonaws.com/v1';
+
+const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const SEMVER = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$/;
+const INGRESS_CLASS = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$/;
+const API_VERSION = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+\/v[0-9]+((alpha|beta)[0-9]+)?$/;
+
+/**
+ * Properties of a `RolloutsController`.
+ */
+export interface RolloutsControllerProps {
+  /**
+   * The AWS region the controller calls ELBv2 in, set as `AWS_REGION` on the controller. The
+   * controller has no `--aws-region` flag; without the variable target-group verification fails
+   * with "an AWS region is required" (argoproj/argo-rollouts#2099).
+   * @example 'eu-west-1'
+   */
+  readonly region: string;
+
+  /**
+   * The exact version of the `argo-rollouts` Helm chart (https://argoproj.github.io/argo-helm).
+   * Ranges are refused: a pinned version keeps the install reproducible.
+   * @default '2.41.0' (Argo Rollouts v1.9.0)
+   */
+  readonly chartVersion?: string;
+
+  /**
+   * Namespace the controller is installed into (the Application's destination namespace).
+   * @default 'argo-rollouts'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Name of the controller's ServiceAccount. It must match the IRSA trust condition or the Pod
+   * Identity association (`RolloutsControllerRole`'s `serviceAccountName`).
+   * @default 'argo-rollouts'
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * IRSA: the role ARN, written as the ServiceAccount annotation `eks.amazonaws.com/role-arn`.
+   * Must be a plain ARN (for example `RolloutsControllerRole.plainRoleArn()`), never an AWS CDK
+   * token, unless `deployedWithAwsCdk` is set.
+   * @default - no annotation (EKS Pod Identity, or credentials provided otherwise)
+   */
+  readonly serviceAccountRoleArn?: string;
+
+  /**
+   * The chart is applied by `eks.Cluster.addCdk8sChart`, where CloudFormation resolves AWS CDK
+   * tokens (such as `role.roleArn` or `stack.region`). Never set it for a chart written to YAML:
+   * a token there reaches the cluster as the literal text `${Token[...]}`.
+   * @default false
+   */
+  readonly deployedWithAwsCdk?: boolean;
+
+  /**
+   * Turn on `--aws-verify-target-group`.
+   * @default true
+   */
+  readonly verifyTargetGroup?: boolean;
+
+  /**
+   * The Ingress classes the controller treats as ALB (`--alb-ingress-classes`, repeated). The
+   * list replaces the controller's default `alb`, so include `alb` if you still use it. The
+   * empty string selects Ingresses without a class.
+   * @default - the controller's default, `alb`
+   */
+  readonly albIngressClasses?: string[];
+
+  /**
+   * The cluster uses EKS Auto Mode's built-in load balancing, whose TargetGroupBindings are
+   * `eks.amazonaws.com/v1` (argoproj/argo-rollouts#4334). Sets
+   * `--aws-target-group-binding-api-version=eks.amazonaws.com/v1` and grants the controller
+   * `get`/`list` on `targetgroupbindings` in `eks.amazonaws.com`, which the chart does not.
+   * @default false
+   */
+  readonly eksAutoMode?: boolean;
+
+  /**
+   * The TargetGroupBinding `group/version` the controller lists
+   * (`--aws-target-group-binding-api-version`). Must agree with `eksAutoMode`.
+   * @default - `eks.amazonaws.com/v1` with `eksAutoMode`, otherwise the controller's default `elbv2.k8s.aws/v1beta1`
+   */
+  readonly targetGroupBindingApiVersion?: string;
+
+  /**
+   * The tag key that identifies the Kubernetes resource of an ALB target group
+   * (`--alb-tag-key-resource-id`).
+   * @default - the controller's default, `ingress.k8s.aws/resource`
+   */
+  readonly albTagKeyResourceId?: string;
+
+  /**
+   * Name of the Argo CD Application (also the Helm release name, so the chart's objects are
+   * named `argo-rollouts` when this contains "argo-rollouts").
+   * @default 'argo-rollouts'
+   */
+  readonly applicationName?: string;
+
+  /**
+   * Namespace of the Argo CD Application object (where Argo CD runs).
+   * @default 'argocd'
+   */
+  readonly argoCdNamespace?: string;
+
+  /**
+   * Argo CD project.
+   * @default 'default'
+   */
+  readonly project?: string;
+
+  /**
+   * API server URL of the destination cluster.
+   * @default 'https://kubernetes.default.svc'
+   */
+  readonly destinationServer?: string;
+
+  /**
+   * Let Argo CD sync automatically (with prune and self-heal).
+   * @default true
+   */
+  readonly autoSync?: boolean;
+}
+
+/**
+ * The Argo Rollouts controller, installed from the upstream Helm chart by an Argo CD
+ * Application, configured for ALB target-group verification on AWS: `--aws-verify-target-group`,
+ * `AWS_REGION`, the IRSA ServiceAccount annotation, custom ALB Ingress classes, and the
+ * TargetGroupBinding API group of EKS Auto Mode with the RBAC it needs.
+ *
+ * This is a cdk8s construct: put it in a cdk8s `Chart`. The IAM side lives in an AWS CDK Stack
+ * (`RolloutsControllerRole`).
+ */
+export class RolloutsController extends Construct {
+  /** The default pinned chart version. */
+  public static readonly DEFAULT_CHART_VERSION = DEFAULT_CHART_VERSION;
+
+  /** The Argo CD Application object. */
+  public readonly application: ApiObject;
+
+  /** The Helm chart version. */
+  public readonly chartVersion: string;
+
+  /** Namespace the controller is installed into. */
+  public readonly namespace: string;
+
+  /** Name of the controller's ServiceAccount. */
+  public readonly serviceAccountName: string;
+
+  /** The extra arguments passed to the controller (`controller.extraArgs`). */
+  public readonly controllerArgs: string[];
+
+  private readonly values: any;
+
+  public constructor(scope: Construct, id: string, props: RolloutsControllerProps) {
+    super(scope, id);
+    const where = `[${this.node.path}]`;
+    const viaCdk = props.deployedWithAwsCdk ?? false;
+
+    this.namespace = checkNamespace(where, props.namespace ?? DEFAULT_CONTROLLER_NAMESPACE);
+    this.serviceAccountName = checkServiceAccountName(where, props.serviceAccountName ?? DEFAULT_CONTROLLER_SERVICE_ACCOUNT);
+    const argoCdNamespace = checkNamespace(where, props.argoCdNamespace ?? 'argocd');
+    const applicationName = checkServiceAccountName(where, props.applicationName ?? 'argo-rollouts');
+
+    this.chartVersion = props.chartVersion ?? DEFAULT_CHART_VERSION;
+    if (!SEMVER.test(this.chartVersion)) {
+      throw new Error(`${where} chartVersion "${this.chartVersion}" is not an exact chart version: `
+        + `pin one, e.g. "${DEFAULT_CHART_VERSION}" (ranges such as "2.*" or "^2.40.0" let the controller change under you)`);
+    }
+
+    checkRegion(where, props.region, viaCdk);
+    const roleArn = checkRoleArn(where, props.serviceAccountRoleArn, viaCdk);
+    const tgbApiVersion = this.resolveTgbApiVersion(where, props);
+
+    const args: string[] = [];
+    if (props.verifyTargetGroup ?? true) args.push('--aws-verify-target-group');
+    if (tgbApiVersion !== undefined) args.push(`--aws-target-group-binding-api-version=${tgbApiVersion}`);
+    if (props.albTagKeyResourceId !== undefined) {
+      const key = props.albTagKeyResourceId;
+      if (key.length === 0 || key.length > 128 || /\s/.test(key)) {
+        throw new Error(`${where} albTagKeyResourceId "${key}" is not a valid AWS tag key: `
+          + 'use 1-128 characters without spaces, or leave it unset for the default "ingress.k8s.aws/resource"');
+      }
+      args.push(`--alb-tag-key-resource-id=${key}`);
+    }
+    if ((tgbApiVersion !== undefined || props.albTagKeyResourceId !== undefined)
+      && compareVersions(this.chartVersion, MIN_CHART_FOR_TGB_API_FLAG) < 0) {
+      throw new Error(`${where} chartVersion "${this.chartVersion}" installs a controller older than v1.9.0, which exits on `
+        + `${args.filter(a => a.startsWith('--aws-target-group') || a.startsWith('--alb-tag-key')).map(a => a.split('=')[0]).join(' and ')}: `
+        + `use chartVersion ${MIN_CHART_FOR_TGB_API_FLAG} or later`);
+    }
+    for (const ingressClass of checkIngressClasses(where, props.albIngressClasses)) {
+      args.push(`--alb-ingress-classes=${ingressClass}`);
+    }
+    this.controllerArgs = args;
+
+    const values: any = {
+      controller: {
+        extraArgs: args,
+        extraEnv: [{ name: 'AWS_REGION', value: props.region }],
+      },
+      serviceAccount: {
+        create: true,
+        name: this.serviceAccountName,
+        ...(roleArn !== undefined ? { annotations: { [IRSA_ANNOTATION]: roleArn } } : {}),
+      },
+    };
+    const tgbGroup = (tgbApiVersion ?? TGB_API_LOAD_BALANCER_CONTROLLER).split('/')[0];
+    if (tgbGroup !== TGB_API_LOAD_BALANCER_CONTROLLER.split('/')[0]) {
+      // the chart's awsLoadBalancerController provider rules cover elbv2.k8s.aws only
+      if (compareVersions(this.chartVersion, MIN_CHART_FOR_ADDITIONAL_RULES) < 0) {
+        throw new Error(`${where} chartVersion "${this.chartVersion}" has no providerRBAC.additionalRules, so the controller `
+          + `could not list ${tgbGroup} targetgroupbindings: use chartVersion ${MIN_CHART_FOR_TGB_API_FLAG} or later`);
+      }
+      values.providerRBAC = {
+        additionalRules: [{ apiGroups: [tgbGroup], resources: ['targetgroupbindings'], verbs: ['get', 'list'] }],
+      };
+    }
+    this.values = values;
+
+    const autoSync = props.autoSync ?? true;
+    this.application = new Application(this, 'Resource', {
+      metadata: { name: applicationName, namespace: argoCdNamespace },
+      spec: {
+        project: props.project ?? 'default',
+        source: {
+          repoUrl: HELM_REPO,
+          chart: CHART,
+          targetRevision: this.chartVersion,
+          helm: { releaseName: applicationName, valuesObject: values },
+        },
+        destination: {
+          server: props.destinationServer ?? 'https://kubernetes.default.svc',
+          namespace: this.namespace,
+        },
+        syncPolicy: {
+          ...(autoSync ? { automated: { prune: true, selfHeal: true } } : {}),
+          // the chart's CRDs (0.5-0.66 MB of YAML each) overflow client-side apply's 256 KiB last-applied annotation
+          syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+        },
+      },
+    });
+  }
+
+  /**
+   * The Helm values passed to the chart (`spec.source.helm.valuesObject`), as a copy.
+   */
+  public helmValues(): any {
+    return JSON.parse(JSON.stringify(this.values));
+  }
+
+  private resolveTgbApiVersion(where: string, props: RolloutsControllerProps): string | undefined {
+    const autoMode = props.eksAutoMode ?? false;
+    const given = props.targetGroupBindingApiVersion;
+    if (given !== undefined && !API_VERSION.test(given)) {
+      throw new Error(`${where} targetGroupBindingApiVersion "${given}" is not a group/version: expected `
+        + `"${TGB_API_LOAD_BALANCER_CONTROLLER}" (AWS Load Balancer Controller) or "${TGB_API_EKS_AUTO_MODE}" (EKS Auto Mode)`);
+    }
+    const group = given?.split('/')[0];
+    if (autoMode && given !== undefined && given !== TGB_API_EKS_AUTO_MODE) {
+      throw new Error(`${where} eksAutoMode is set but targetGroupBindingApiVersion is "${given}": EKS Auto Mode serves `
+        + `TargetGroupBindings as "${TGB_API_EKS_AUTO_MODE}"; remove targetGroupBindingApiVersion or set it to "${TGB_API_EKS_AUTO_MODE}"`);
+    }
+    if (!autoMode && group === TGB_API_EKS_AUTO_MODE.split('/')[0]) {
+      throw new Error(`${where} targetGroupBindingApiVersion "${given}" is EKS Auto Mode's API but eksAutoMode is not set: `
+        + 'set eksAutoMode: true (which also grants the controller RBAC on that group) and drop targetGroupBindingApiVersion');
+    }
+    if (autoMode) return TGB_API_EKS_AUTO_MODE;
+    return given;
+  }
+}
+
+function checkRegion(where: string, region: string | undefined, viaCdk: boolean): void {
+  if (region === undefined || region === null || region === '') {
+    throw new Error(`${where} region is required: the controller reads it from AWS_REGION (there is no --aws-region flag); `
+      + 'got none: pass the cluster\'s region, e.g. region: "eu-west-1"');
+  }
+  if (isUnresolvedCdkToken(region)) {
+    if (viaCdk) return;
+    throw new Error(`${where} region is an unresolved AWS CDK token (${region}), which would reach the YAML as literal text: `
+      + 'pass the region as a string (e.g. the Stack\'s env.region), or set deployedWithAwsCdk when the chart is applied by eks.Cluster.addCdk8sChart');
+  }
+  if (!isAwsRegion(region)) {
+    throw new Error(`${where} region "${region}" does not look like an AWS region: expected a name such as "us-east-1", `
+      + '"eu-central-1" or "us-gov-west-1" (not an availability zone such as "us-east-1a")');
+  }
+}
+
+function checkRoleArn(where: string, arn: string | undefined, viaCdk: boolean): string | undefined {
+  if (arn === undefined) return undefined;
+  if (isUnresolvedCdkToken(arn)) {
+    if (viaCdk) return arn;
+    throw new Error(`${where} serviceAccountRoleArn is an unresolved AWS CDK token (${arn}), which would reach the YAML as `
+      + 'literal text: give RolloutsControllerRole a roleName and pass role.plainRoleArn(), or set deployedWithAwsCdk '
+      + 'when the chart is applied by eks.Cluster.addCdk8sChart');
+  }
+  if (!ROLE_ARN.test(arn)) {
+    throw new Error(`${where} serviceAccountRoleArn "${arn}" is not an IAM role ARN: expected arn:<partition>:iam::<12-digit account>:role/<name>`);
+  }
+  return arn;
+}
+
+function checkIngressClasses(where: string, classes: string[] | undefined): string[] {
+  if (classes === undefined) return [];
+  if (classes.length === 0) {
+    throw new Error(`${where} albIngressClasses is empty: leave it unset for the controller's default ["alb"], or list the classes`);
+  }
+  const seen = new Set<string>();
+  for (const c of classes) {
+    if (c.length > 253 || !INGRESS_CLASS.test(c)) {
+      throw new Error(`${where} albIngressClasses: "${c}" is not a valid IngressClass name (RFC 1123 subdomain); `
+        + 'use lowercase letters, digits, "-" and ".", or "" for Ingresses without a class');
+    }
+    if (seen.has(c)) throw new Error(`${where} albIngressClasses lists "${c}" twice: list each class once`);
+    seen.add(c);
+  }
+  return [...classes];
+}
+
+/** Compares two exact semantic versions (pre-release suffixes sort before the release). */
+function compareVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const [core, pre] = v.split('-', 2);
+    return { nums: core.split('.').map(Number), pre };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < 3; i++) {
+    if (x.nums[i] !== y.nums[i]) return x.nums[i] - y.nums[i];
+  }
+  if (x.pre === y.pre) return 0;
+  if (x.pre === undefined) return 1;
+  if (y.pre === undefined) return -1;
+  return x.pre < y.pre ? -1 : 1;
+}
