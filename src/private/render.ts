@@ -1,0 +1,46 @@
+// Internal rendering helpers shared by the constructs; not part of the public API.
+import { Duration } from 'cdk8s';
+import type { ExperimentStepOptions } from '../rollout/experiment';
+
+/**
+ * Renders a duration in a form the controller parses (an integer with s, m or h); throws when
+ * it is not a whole number of seconds.
+ */
+export function renderDuration(duration: Duration): string {
+  const millis = duration.toMilliseconds();
+  if (!Number.isInteger(millis / 1000)) {
+    throw new Error(`duration ${millis}ms is not a whole number of seconds; the controller truncates it to seconds, use Duration.seconds(${Math.round(millis / 1000)})`);
+  }
+  const seconds = millis / 1000;
+  if (seconds > 0 && seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds > 0 && seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
+/** @internal */
+export function sortedMap<T, U>(map: { [key: string]: T }, render: (value: T) => U): { [key: string]: U } {
+  const result: { [key: string]: U } = {};
+  for (const key of Object.keys(map).sort()) result[key] = render(map[key]);
+  return result;
+}
+
+/** Renders an experiment step; used by `Step`. */
+export function renderExperimentStep(options: ExperimentStepOptions): any {
+  return {
+    duration: options.duration ? renderDuration(options.duration) : undefined,
+    templates: options.templates.map(t => ({
+      name: t.name,
+      specRef: t.specRef,
+      replicas: t.replicas,
+      weight: t.weight,
+      service: t.serviceName ? { name: t.serviceName } : undefined,
+    })),
+    analyses: options.analyses?.map(a => ({
+      name: a.name,
+      templateName: a.template.templateName,
+      clusterScope: a.template.clusterScope || undefined,
+      args: a.args?.map(arg => arg._toKube()),
+      requiredForCompletion: a.requiredForCompletion,
+    })),
+  };
+}

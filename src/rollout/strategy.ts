@@ -1,0 +1,291 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { AnalysisRunOptions, BackgroundAnalysisOptions } from '../analysis/analysis-run';
+import { AlbIngress } from '../routing/alb';
+import { IstioDestinationRule, IstioVirtualService } from '../routing/istio';
+import { Step } from './step';
+
+/** The ping and pong Services of a ping-pong canary: they swap roles after every release. */
+export interface PingPongServices {
+  /** The ping Service. */
+  readonly pingService: kplus.Service;
+  /** The pong Service. */
+  readonly pongService: kplus.Service;
+}
+
+/** ALB traffic routing of a canary (AWS Load Balancer Controller). */
+export interface AlbTrafficRouting {
+  /** The Ingresses the Rollout writes its weighted action into (one or more). */
+  readonly ingresses: AlbIngress[];
+
+  /** The port of the stable and canary (or ping and pong) Services. */
+  readonly servicePort: number;
+
+  /**
+   * Name of the root Service: the action name the Ingress backends use. Required with ping-pong.
+   * @default - the stable Service's name
+   */
+  readonly rootServiceName?: string;
+
+  /**
+   * Sticky sessions for this long (1 second to 7 days).
+   * @default - no stickiness
+   */
+  readonly stickiness?: Duration;
+}
+
+/** Istio traffic routing of a canary. */
+export interface IstioTrafficRouting {
+  /** The VirtualServices whose routes the Rollout splits. */
+  readonly virtualServices: IstioVirtualService[];
+
+  /**
+   * Subset-level routing: split between the stable and canary subsets of this DestinationRule
+   * instead of between stable and canary Services.
+   * @default - host-level routing
+   */
+  readonly destinationRule?: IstioDestinationRule;
+}
+
+/** How a canary shifts traffic; several routers may be combined (e.g. ALB and Istio). */
+export interface CanaryTrafficRouting {
+  /** @default - no ALB routing */
+  readonly alb?: AlbTrafficRouting;
+
+  /** @default - no Istio routing */
+  readonly istio?: IstioTrafficRouting;
+
+  /**
+   * Traffic router plugins installed in the controller, by name, with their configuration.
+   * @default - none
+   */
+  readonly plugins?: { [name: string]: any };
+}
+
+/** Keeps new pods off the nodes of the previous version's pods. */
+export class AntiAffinity {
+  /** Prefer other nodes, with this weight (1-100). */
+  public static preferred(weight: number): AntiAffinity {
+    return new AntiAffinity(weight);
+  }
+
+  /** Require other nodes. */
+  public static required(): AntiAffinity {
+    return new AntiAffinity(undefined);
+  }
+
+  private constructor(public readonly weight: number | undefined) {}
+
+  /** @internal */
+  public _toKube(): any {
+    return this.weight === undefined
+      ? { requiredDuringSchedulingIgnoredDuringExecution: {} }
+      : { preferredDuringSchedulingIgnoredDuringExecution: { weight: this.weight } };
+  }
+}
+
+/** Labels and annotations added to the pods of one ReplicaSet role (canary, stable, active, preview). */
+export interface ReplicaSetMetadata {
+  /** @default - none */
+  readonly labels?: { [key: string]: string };
+  /** @default - none */
+  readonly annotations?: { [key: string]: string };
+}
+
+/** Options of a canary strategy. */
+export interface CanaryStrategyOptions {
+  /**
+   * The steps of an update; without steps the update is a rolling update.
+   * @default - none
+   */
+  readonly steps?: Step[];
+
+  /**
+   * The Service the controller points at the stable pods.
+   * @default - none
+   */
+  readonly stableService?: kplus.Service;
+
+  /**
+   * The Service the controller points at the canary pods.
+   * @default - none
+   */
+  readonly canaryService?: kplus.Service;
+
+  /**
+   * Ping-pong Services instead of stable and canary (ALB or Istio).
+   * @default - none
+   */
+  readonly pingPong?: PingPongServices;
+
+  /**
+   * Traffic routing; without it the weight is approximated by pod counts.
+   * @default - none
+   */
+  readonly trafficRouting?: CanaryTrafficRouting;
+
+  /**
+   * Extra pods above the desired count during an update.
+   * @default - 25%
+   */
+  readonly maxSurge?: kplus.PercentOrAbsolute;
+
+  /**
+   * Pods that may be unavailable during an update.
+   * @default - 25%
+   */
+  readonly maxUnavailable?: kplus.PercentOrAbsolute;
+
+  /**
+   * How long the old ReplicaSet keeps running after a promotion (traffic routing only), so a
+   * rollback is instant.
+   * @default - 30 seconds
+   */
+  readonly scaleDownDelay?: Duration;
+
+  /**
+   * How long an aborted canary keeps running (traffic routing only); zero keeps it.
+   * @default - 30 seconds
+   */
+  readonly abortScaleDownDelay?: Duration;
+
+  /**
+   * Scale the stable ReplicaSet down as the canary's weight grows (traffic routing only).
+   * @default false
+   */
+  readonly dynamicStableScale?: boolean;
+
+  /**
+   * Minimum pods per ReplicaSet while the canary has pods (traffic routing only).
+   * @default - none
+   */
+  readonly minPodsPerReplicaSet?: number;
+
+  /**
+   * Metadata added to canary pods.
+   * @default - none
+   */
+  readonly canaryMetadata?: ReplicaSetMetadata;
+
+  /**
+   * Metadata added to stable pods.
+   * @default - none
+   */
+  readonly stableMetadata?: ReplicaSetMetadata;
+
+  /**
+   * Anti-affinity between the canary and stable pods.
+   * @default - none
+   */
+  readonly antiAffinity?: AntiAffinity;
+
+  /**
+   * Background analysis for the whole update.
+   * @default - none
+   */
+  readonly analysis?: BackgroundAnalysisOptions;
+}
+
+/** Options of a blue-green strategy. */
+export interface BlueGreenStrategyOptions {
+  /** The Service the controller points at the active (live) pods. */
+  readonly activeService: kplus.Service;
+
+  /**
+   * The Service the controller points at the new pods before promotion.
+   * @default - none
+   */
+  readonly previewService?: kplus.Service;
+
+  /**
+   * Promote as soon as the new pods are ready (and pre-promotion analysis passed).
+   * @default true
+   */
+  readonly autoPromotionEnabled?: boolean;
+
+  /**
+   * Promote automatically after this long.
+   * @default - no timed promotion
+   */
+  readonly autoPromotionSeconds?: Duration;
+
+  /**
+   * Pods of the new version before promotion.
+   * @default - all replicas
+   */
+  readonly previewReplicaCount?: number;
+
+  /**
+   * How long the old ReplicaSet keeps running after the switch.
+   * @default - 30 seconds
+   */
+  readonly scaleDownDelay?: Duration;
+
+  /**
+   * How many old ReplicaSets keep running during their scale-down delay.
+   * @default - no limit
+   */
+  readonly scaleDownDelayRevisionLimit?: number;
+
+  /**
+   * How long an aborted preview keeps running; zero keeps it.
+   * @default - 30 seconds
+   */
+  readonly abortScaleDownDelay?: Duration;
+
+  /**
+   * Analysis before the switch; failure aborts.
+   * @default - none
+   */
+  readonly prePromotionAnalysis?: AnalysisRunOptions;
+
+  /**
+   * Analysis after the switch; failure switches back.
+   * @default - none
+   */
+  readonly postPromotionAnalysis?: AnalysisRunOptions;
+
+  /**
+   * Anti-affinity between the new and old pods.
+   * @default - none
+   */
+  readonly antiAffinity?: AntiAffinity;
+
+  /**
+   * Metadata added to active pods.
+   * @default - none
+   */
+  readonly activeMetadata?: ReplicaSetMetadata;
+
+  /**
+   * Metadata added to preview pods.
+   * @default - none
+   */
+  readonly previewMetadata?: ReplicaSetMetadata;
+}
+
+/**
+ * How a Rollout releases a new version: canary or blue-green.
+ *
+ * @example
+ * RolloutStrategy.canary({
+ *   steps: [Step.setWeight(20), Step.pause(), Step.setWeight(60), Step.pause(Duration.minutes(5))],
+ * });
+ */
+export class RolloutStrategy {
+  /** A canary: shift traffic step by step. */
+  public static canary(options: CanaryStrategyOptions = {}): RolloutStrategy {
+    return new RolloutStrategy(options, undefined);
+  }
+
+  /** Blue-green: run the new version beside the old one, then switch. */
+  public static blueGreen(options: BlueGreenStrategyOptions): RolloutStrategy {
+    return new RolloutStrategy(undefined, options);
+  }
+
+  private constructor(
+    /** The canary options, for a canary strategy. */
+    public readonly canaryOptions: CanaryStrategyOptions | undefined,
+    /** The blue-green options, for a blue-green strategy. */
+    public readonly blueGreenOptions: BlueGreenStrategyOptions | undefined) {}
+}

@@ -1,0 +1,276 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DestinationRule } from '../imports/destinationrule-networking.istio.io';
+import { VirtualService } from '../imports/virtualservice-networking.istio.io';
+import { isDnsLabel, readableName } from '../private/names';
+
+/** A TLS route of the VirtualService the Rollout splits (matched by port and SNI hosts). */
+export interface IstioTlsRoute {
+  /** The port the route matches. */
+  readonly port: number;
+  /** The SNI hosts the route matches. */
+  readonly sniHosts: string[];
+}
+
+/** A TCP route of the VirtualService the Rollout splits (matched by port). */
+export interface IstioTcpRoute {
+  /** The port the route matches. */
+  readonly port: number;
+}
+
+/** Properties of an `IstioVirtualService`. */
+export interface IstioVirtualServiceProps {
+  /**
+   * `metadata.name` of the VirtualService.
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+
+  /** Hosts the VirtualService serves, e.g. an in-cluster name and a public name. */
+  readonly hosts: string[];
+
+  /**
+   * Gateways the routes apply to (`<namespace>/<name>`); include `mesh` for traffic between
+   * sidecars to be split too.
+   * @default - only `mesh` (the sidecars)
+   */
+  readonly gateways?: string[];
+
+  /**
+   * Namespaces the VirtualService is visible in (`.` this one, `*` all).
+   * @default - all namespaces
+   */
+  readonly exportTo?: string[];
+
+  /**
+   * Name of the HTTP route the Rollout splits; always named so that header and mirror routes
+   * can sit beside it.
+   * @default 'primary'
+   */
+  readonly routeName?: string;
+
+  /**
+   * TLS routes the Rollout splits as well.
+   * @default - none
+   */
+  readonly tlsRoutes?: IstioTlsRoute[];
+
+  /**
+   * TCP routes the Rollout splits as well.
+   * @default - none
+   */
+  readonly tcpRoutes?: IstioTcpRoute[];
+}
+
+/**
+ * Where the Rollout sends traffic: stable and canary hosts, or stable and canary subsets of one host.
+ * @internal
+ */
+export interface IstioDestinationBinding {
+  readonly stableHost: string;
+  readonly canaryHost: string;
+  readonly stableSubset?: string;
+  readonly canarySubset?: string;
+  readonly port?: number;
+  readonly rolloutPath: string;
+}
+
+/**
+ * An Istio VirtualService whose named HTTP route (and optional TLS/TCP routes) sends 100 percent
+ * to stable and 0 to canary; the Rollout rewrites the weights during an update.
+ *
+ * @example
+ * const vs = new IstioVirtualService(chart, 'vs', {
+ *   hosts: ['checkout.shop.svc.cluster.local', 'checkout.example.com'],
+ *   gateways: ['istio-system/public', 'mesh'],
+ * });
+ */
+export class IstioVirtualService extends Construct {
+  /** `metadata.name` of the VirtualService. */
+  public readonly name: string;
+
+  /** Name of the HTTP route the Rollout splits. */
+  public readonly routeName: string;
+
+  /** The L1 VirtualService. */
+  public readonly apiObject: ApiObject;
+
+  private readonly props: IstioVirtualServiceProps;
+  private binding?: IstioDestinationBinding;
+
+  constructor(scope: Construct, id: string, props: IstioVirtualServiceProps) {
+    super(scope, id);
+    this.props = props;
+    this.name = props.name ?? readableName(this);
+    this.routeName = props.routeName ?? 'primary';
+    const where = `[${this.node.path}]`;
+    if (props.hosts.length === 0) throw new Error(`${where} a VirtualService needs at least one host; got none`);
+    if (!isDnsLabel(this.routeName)) throw new Error(`${where} routeName "${this.routeName}" must be a DNS-1035 label`);
+    for (const gateway of props.gateways ?? []) {
+      if (gateway.trim() === '' || gateway.split('/').length > 2) throw new Error(`${where} gateway "${gateway}" must be "mesh", "<name>" or "<namespace>/<name>"`);
+    }
+    const ports = [...(props.tlsRoutes ?? []), ...(props.tcpRoutes ?? [])].map(r => r.port);
+    for (const r of props.tlsRoutes ?? []) {
+      if (r.sniHosts.length === 0) throw new Error(`${where} the TLS route on port ${r.port} needs at least one SNI host`);
+    }
+    if (new Set((props.tlsRoutes ?? []).map(r => r.port)).size !== (props.tlsRoutes ?? []).length
+      || new Set((props.tcpRoutes ?? []).map(r => r.port)).size !== (props.tcpRoutes ?? []).length) {
+      throw new Error(`${where} TLS and TCP routes are matched by port, so each port may appear once per kind; got ${JSON.stringify(ports)}`);
+    }
+
+    this.apiObject = new VirtualService(this, 'Resource', {
+      metadata: { name: this.name },
+      spec: Lazy.any({ produce: () => this._toKube() }),
+    });
+    this.node.addValidation({
+      validate: () => this.binding ? [] : [`VirtualService "${this.name}" is not used by any Rollout, so its route has no destinations; pass it to a Rollout's Istio traffic routing`],
+    });
+  }
+
+  /** Hosts of the VirtualService. */
+  public get hosts(): string[] {
+    return [...this.props.hosts];
+  }
+
+  /** TLS routes the Rollout splits. */
+  public get tlsRoutes(): IstioTlsRoute[] {
+    return [...(this.props.tlsRoutes ?? [])];
+  }
+
+  /** TCP routes the Rollout splits. */
+  public get tcpRoutes(): IstioTcpRoute[] {
+    return [...(this.props.tcpRoutes ?? [])];
+  }
+
+  /** @internal */
+  public get _binding(): IstioDestinationBinding | undefined {
+    return this.binding;
+  }
+
+  /**
+   * Binds the stable and canary destinations; called by the Rollout.
+   * @internal
+   */
+  public _bindDestinations(binding: IstioDestinationBinding): void {
+    if (this.binding && this.binding.rolloutPath !== binding.rolloutPath) {
+      throw new Error(`[${this.node.path}] VirtualService "${this.name}" is already split by the Rollout at ${this.binding.rolloutPath}; give each Rollout its own VirtualService`);
+    }
+    this.binding = binding;
+  }
+
+  private destinations(withPort: boolean): any[] {
+    const b = this.binding!;
+    const destination = (host: string, subset?: string) => ({
+      host,
+      subset,
+      port: withPort && b.port !== undefined ? { number: b.port } : undefined,
+    });
+    return [
+      { destination: destination(b.stableHost, b.stableSubset), weight: 100 },
+      { destination: destination(b.canaryHost, b.canarySubset), weight: 0 },
+    ];
+  }
+
+  /** @internal */
+  public _toKube(): any {
+    const p = this.props;
+    if (!this.binding) return { hosts: p.hosts };
+    return {
+      hosts: p.hosts,
+      gateways: p.gateways,
+      exportTo: p.exportTo,
+      http: [{ name: this.routeName, route: this.destinations(true) }],
+      tls: p.tlsRoutes?.map(r => ({ match: [{ port: r.port, sniHosts: r.sniHosts }], route: this.destinations(false) })),
+      tcp: p.tcpRoutes?.map(r => ({ match: [{ port: r.port }], route: this.destinations(false) })),
+    };
+  }
+}
+
+/** Properties of an `IstioDestinationRule`. */
+export interface IstioDestinationRuleProps {
+  /**
+   * `metadata.name` of the DestinationRule.
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+
+  /** The Service host whose subsets the Rollout splits. */
+  readonly host: string;
+
+  /**
+   * Name of the stable subset.
+   * @default 'stable'
+   */
+  readonly stableSubsetName?: string;
+
+  /**
+   * Name of the canary subset.
+   * @default 'canary'
+   */
+  readonly canarySubsetName?: string;
+}
+
+/**
+ * An Istio DestinationRule with exactly the stable and canary subsets, for subset-level
+ * routing; the Rollout adds the pod-template hash to each subset's labels at runtime (and would
+ * delete any other subset, so none can be added).
+ */
+export class IstioDestinationRule extends Construct {
+  /** `metadata.name` of the DestinationRule. */
+  public readonly name: string;
+
+  /** The Service host. */
+  public readonly host: string;
+
+  /** Name of the stable subset. */
+  public readonly stableSubsetName: string;
+
+  /** Name of the canary subset. */
+  public readonly canarySubsetName: string;
+
+  /** The L1 DestinationRule. */
+  public readonly apiObject: ApiObject;
+
+  private labels?: { [key: string]: string };
+
+  constructor(scope: Construct, id: string, props: IstioDestinationRuleProps) {
+    super(scope, id);
+    this.name = props.name ?? readableName(this);
+    this.host = props.host;
+    this.stableSubsetName = props.stableSubsetName ?? 'stable';
+    this.canarySubsetName = props.canarySubsetName ?? 'canary';
+    const where = `[${this.node.path}]`;
+    for (const subset of [this.stableSubsetName, this.canarySubsetName]) {
+      if (!isDnsLabel(subset)) throw new Error(`${where} subset name "${subset}" must be a DNS-1123 label (lower-case letters, digits and '-')`);
+    }
+    if (this.stableSubsetName === this.canarySubsetName) {
+      throw new Error(`${where} the stable and canary subsets are both named "${this.stableSubsetName}"; give them different names`);
+    }
+    this.apiObject = new DestinationRule(this, 'Resource', {
+      metadata: { name: this.name },
+      spec: Lazy.any({ produce: () => this._toKube() }),
+    });
+    this.node.addValidation({
+      validate: () => this.labels ? [] : [`DestinationRule "${this.name}" is not used by any Rollout, so its subsets select no pods; pass it to a Rollout's Istio traffic routing`],
+    });
+  }
+
+  /**
+   * Binds the pod labels both subsets select; called by the Rollout.
+   * @internal
+   */
+  public _bindPodLabels(labels: { [key: string]: string }): void {
+    this.labels = labels;
+  }
+
+  /** @internal */
+  public _toKube(): any {
+    return {
+      host: this.host,
+      subsets: [
+        { name: this.stableSubsetName, labels: this.labels },
+        { name: this.canarySubsetName, labels: this.labels },
+      ],
+    };
+  }
+}
