@@ -1,10 +1,12 @@
-import { ApiObject } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   DEFAULT_CONTROLLER_NAMESPACE, DEFAULT_CONTROLLER_SERVICE_ACCOUNT, checkNamespace, checkServiceAccountName,
   isAwsRegion, isUnresolvedCdkToken,
 } from './validation';
-import { Application } from '../imports/application-argoproj.io';
+import { ApplicationSource } from '../gitops/application-source';
+import { ArgoCdApplication } from '../gitops/argocd-application';
+import { SyncOption } from '../gitops/sync';
 
 // This module is loaded by `require('cdk8s-rollouts')`: it must not import aws-cdk-lib
 // (validation.ts loads it lazily, only to check a string that looks like a token).
@@ -125,7 +127,7 @@ export interface RolloutsControllerProps {
 
   /**
    * Namespace of the Argo CD Application object (where Argo CD runs).
-   * @default 'argocd'
+   * @default - the chart's namespace, else 'argocd'
    */
   readonly argoCdNamespace?: string;
 
@@ -161,8 +163,8 @@ export class RolloutsController extends Construct {
   /** The default pinned chart version. */
   public static readonly DEFAULT_CHART_VERSION = DEFAULT_CHART_VERSION;
 
-  /** The Argo CD Application object. */
-  public readonly application: ApiObject;
+  /** The Argo CD Application that installs the chart. */
+  public readonly application: ArgoCdApplication;
 
   /** The Helm chart version. */
   public readonly chartVersion: string;
@@ -185,7 +187,7 @@ export class RolloutsController extends Construct {
 
     this.namespace = checkNamespace(where, props.namespace ?? DEFAULT_CONTROLLER_NAMESPACE);
     this.serviceAccountName = checkServiceAccountName(where, props.serviceAccountName ?? DEFAULT_CONTROLLER_SERVICE_ACCOUNT);
-    const argoCdNamespace = checkNamespace(where, props.argoCdNamespace ?? 'argocd');
+    const argoCdNamespace = checkNamespace(where, props.argoCdNamespace ?? Chart.of(this).namespace ?? 'argocd');
     const applicationName = checkServiceAccountName(where, props.applicationName ?? 'argo-rollouts');
 
     this.chartVersion = props.chartVersion ?? DEFAULT_CHART_VERSION;
@@ -244,28 +246,24 @@ export class RolloutsController extends Construct {
     }
     this.values = values;
 
-    const autoSync = props.autoSync ?? true;
-    this.application = new Application(this, 'Resource', {
-      metadata: { name: applicationName, namespace: argoCdNamespace },
-      spec: {
-        project: props.project ?? 'default',
-        source: {
-          repoUrl: HELM_REPO,
-          chart: CHART,
-          targetRevision: this.chartVersion,
-          helm: { releaseName: applicationName, valuesObject: values },
-        },
-        destination: {
-          server: props.destinationServer ?? 'https://kubernetes.default.svc',
-          namespace: this.namespace,
-        },
-        syncPolicy: {
-          ...(autoSync ? { automated: { prune: true, selfHeal: true } } : {}),
-          // the chart's CRDs (0.5-0.66 MB of YAML each) overflow client-side apply's 256 KiB last-applied annotation
-          syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
-        },
-      },
+    this.application = new ArgoCdApplication(this, 'Application', {
+      name: applicationName,
+      metadata: { namespace: argoCdNamespace },
+      project: props.project,
+      source: ApplicationSource.helmChart({
+        repoUrl: HELM_REPO,
+        chart: CHART,
+        targetRevision: this.chartVersion,
+        releaseName: applicationName,
+        values,
+      }),
+      destinationServer: props.destinationServer,
+      destinationNamespace: this.namespace,
+      automatedSync: (props.autoSync ?? true) ? { prune: true, selfHeal: true } : undefined,
+      // the chart's CRDs (0.5-0.66 MB of YAML each) overflow client-side apply's 256 KiB last-applied annotation
+      syncOptions: [SyncOption.CREATE_NAMESPACE, SyncOption.SERVER_SIDE_APPLY],
     });
+    this.node.defaultChild = this.application;
   }
 
   /**
