@@ -10,8 +10,40 @@ const USAGE_TEXT: Record<AnalysisUsage, string> = {
   [AnalysisUsage.POST_PROMOTION]: 'post-promotion analysis',
 };
 
-// Paths the controller can read from the Rollout object (upstream rule a.5 #41 rejects others).
-const FIELD_PATH = /^(metadata\.(name|namespace|uid|labels\.[A-Za-z0-9._\/-]+|annotations\.[A-Za-z0-9._\/-]+|labels\['[^']+'\]|annotations\['[^']+'\])|spec\.[A-Za-z0-9.\[\]_-]+|status\.[A-Za-z0-9.\[\]_-]+)$/;
+// What the controller accepts in an argument's valueFrom.fieldRef.fieldPath (upstream rule a.5 #41,
+// pkg/apis/rollouts/validation/validation.go and utils/analysis/factory.go):
+// - a path starting with "metadata" goes to Kubernetes' downward-API extractor
+//   (k8s.io/kubernetes/pkg/fieldpath ExtractFieldPathAsString), which supports only
+//   metadata.name, metadata.namespace, metadata.uid, metadata.labels, metadata.annotations and
+//   the subscripts metadata.labels['<key>'] / metadata.annotations['<key>'] with a qualified-name
+//   key; the dotted form metadata.labels.app is rejected ("unsupported fieldPath");
+// - any other path is walked through the Rollout's JSON, split at '.', '[' and ']', and must end
+//   in a primitive value; quoted subscripts are not understood there, numeric indexes are.
+const METADATA_FIELDS = new Set(['metadata.name', 'metadata.namespace', 'metadata.uid', 'metadata.labels', 'metadata.annotations']);
+const METADATA_SUBSCRIPT = /^metadata\.(labels|annotations)\['([^']*)'\]$/;
+const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const OBJECT_PATH = /^(spec|status)(\.[A-Za-z0-9_-]+|\[[0-9]+\])+$/;
+
+/** Why the controller cannot resolve a fieldRef path from the Rollout, or undefined when it can. */
+export function fieldPathProblem(path: string): string | undefined {
+  if (path.startsWith('metadata')) {
+    if (METADATA_FIELDS.has(path)) return undefined;
+    const m = METADATA_SUBSCRIPT.exec(path);
+    if (!m) {
+      return 'metadata paths are read like the downward API: use metadata.name, metadata.namespace, metadata.uid, metadata.labels[\'<key>\'] or metadata.annotations[\'<key>\']';
+    }
+    const prefix = m[2].includes('/') ? m[2].slice(0, m[2].lastIndexOf('/')) : '';
+    const key = m[1] === 'annotations' ? m[2].toLowerCase() : m[2];
+    if (!QUALIFIED_NAME.test(key) || prefix.length > 253 || key.length - (prefix ? prefix.length + 1 : 0) > 63) {
+      return `"${m[2]}" is not a valid ${m[1] === 'labels' ? 'label' : 'annotation'} key`;
+    }
+    return undefined;
+  }
+  if (!OBJECT_PATH.test(path)) {
+    return 'other paths must be a spec or status path of dotted field names and numeric indexes, e.g. spec.template.metadata.labels.version or status.alb.canaryTargetGroup.name (quoted subscripts only work under metadata)';
+  }
+  return undefined;
+}
 
 /** Renders the Rollout fields shared by every kind of analysis. */
 export function renderAnalysisRun(options: AnalysisRunOptions | BackgroundAnalysisOptions): any {
@@ -47,8 +79,9 @@ export function validateAnalysisRun(owner: IConstruct, where: string, usage: Ana
   }
   for (const arg of options.args ?? []) {
     const path = arg.fieldPath;
-    if (path !== undefined && !FIELD_PATH.test(path)) {
-      errors.push(`${where}: argument "${arg.name}" reads fieldRef "${path}", which the controller cannot resolve from the Rollout; use metadata.name, metadata.namespace, metadata.labels['key'], metadata.annotations['key'], or a spec/status path`);
+    const problem = path === undefined ? undefined : fieldPathProblem(path);
+    if (problem !== undefined) {
+      errors.push(`${where}: argument "${arg.name}" reads fieldRef "${path}", which the controller cannot resolve from the Rollout; ${problem}`);
     }
   }
   const chart = Chart.of(owner);

@@ -1,0 +1,234 @@
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { IAnalysisTemplate, MeasurementRetention } from './analysis-run';
+import { Metric } from './metric';
+import { TemplateArgument } from './template-argument';
+import { TemplateBody } from './template-body';
+import * as l1 from '../imports/analysistemplate-argoproj.io';
+import * as l1c from '../imports/clusteranalysistemplate-argoproj.io';
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Props of an `AnalysisTemplate` or `ClusterAnalysisTemplate`. */
+export interface AnalysisTemplateProps {
+  /**
+   * `metadata.name` of the template; analyses refer to it by this name.
+   * @default - derived from the construct id: lower case, words joined by '-', no hash
+   */
+  readonly name?: string;
+
+  /**
+   * The metrics. A template needs at least one, here or through `addMetric()`.
+   */
+  readonly metrics: Metric[];
+
+  /**
+   * Arguments the metrics read as `{{args.<name>}}`.
+   * @default - none
+   */
+  readonly args?: TemplateArgument[];
+
+  /**
+   * Metrics whose failures are recorded but do not fail the analysis (name or regular expression).
+   * @default - none
+   */
+  readonly dryRunMetrics?: string[];
+
+  /**
+   * How many measurements to keep per metric.
+   * @default - the controller's default (10)
+   */
+  readonly measurementRetention?: MeasurementRetention[];
+
+  /**
+   * Labels of the template object.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Annotations of the template object.
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+}
+
+/**
+ * A namespaced Argo Rollouts `AnalysisTemplate`: metrics that an analysis step, background
+ * analysis or blue-green promotion analysis of a Rollout in the same namespace can run.
+ */
+export class AnalysisTemplate extends Construct implements IAnalysisTemplate {
+  /** `metadata.name` of the template. */
+  public readonly templateName: string;
+
+  /** Always false: a namespaced template. */
+  public readonly clusterScope: boolean = false;
+
+  /** The construct that defines the template (this). */
+  public readonly definedBy?: IConstruct;
+
+  /** The underlying `argoproj.io/v1alpha1` `AnalysisTemplate` object. */
+  public readonly apiObject: ApiObject;
+
+  private readonly body: TemplateBody;
+
+  public constructor(scope: Construct, id: string, props: AnalysisTemplateProps) {
+    super(scope, id);
+    this.templateName = templateName(this, props.name);
+    this.definedBy = this;
+    this.body = new TemplateBody(this, `AnalysisTemplate "${this.templateName}"`, props);
+    this.apiObject = new AnalysisTemplateResource(this, 'Resource', this.body, {
+      metadata: { name: this.templateName, labels: props.labels, annotations: props.annotations },
+      spec: Lazy.any({ produce: () => this._toKube() }),
+    });
+  }
+
+  /** Template arguments without a value that every analysis must supply. */
+  public get requiredArgs(): string[] {
+    return this.body.requiredArgs;
+  }
+
+  /** Metrics with an interval and no count (they run until the analysis stops). */
+  public get indefiniteMetrics(): string[] {
+    return this.body.indefiniteMetrics;
+  }
+
+  /** Names of the template's metrics, in order. */
+  public get metricNames(): string[] {
+    return this.body.metricNames;
+  }
+
+  /** Adds a metric; throws if it is invalid or its name is taken. */
+  public addMetric(metric: Metric): void {
+    this.body.addMetric(metric);
+  }
+
+  /** @internal */
+  public _toKube(): l1.AnalysisTemplateSpec {
+    return this.body.toKube();
+  }
+}
+
+/**
+ * A cluster-scoped Argo Rollouts `ClusterAnalysisTemplate`: metrics that Rollouts in any namespace
+ * can run. The object carries no namespace even when its chart has one.
+ */
+export class ClusterAnalysisTemplate extends Construct implements IAnalysisTemplate {
+  /**
+   * A `ClusterAnalysisTemplate` defined elsewhere (another app, a platform chart, Helm).
+   * @param templateName its `metadata.name`
+   * @param requiredArgs its arguments without a value, if known, so analyses that run it are
+   * checked for them
+   */
+  public static fromTemplateName(templateName: string, requiredArgs?: string[]): IAnalysisTemplate {
+    if (!templateName || !DNS_SUBDOMAIN.test(templateName) || templateName.length > 253) {
+      throw new Error(`ClusterAnalysisTemplate.fromTemplateName: "${templateName}" is not a valid object name; use lower-case letters, digits, '-' and '.' (at most 253 characters)`);
+    }
+    return new ImportedClusterAnalysisTemplate(templateName, [...(requiredArgs ?? [])]);
+  }
+
+  /** `metadata.name` of the template. */
+  public readonly templateName: string;
+
+  /** Always true: a cluster-scoped template. */
+  public readonly clusterScope: boolean = true;
+
+  /** The construct that defines the template (this). */
+  public readonly definedBy?: IConstruct;
+
+  /** The underlying `argoproj.io/v1alpha1` `ClusterAnalysisTemplate` object. */
+  public readonly apiObject: ApiObject;
+
+  private readonly body: TemplateBody;
+
+  public constructor(scope: Construct, id: string, props: AnalysisTemplateProps) {
+    super(scope, id);
+    this.templateName = templateName(this, props.name);
+    this.definedBy = this;
+    this.body = new TemplateBody(this, `ClusterAnalysisTemplate "${this.templateName}"`, props);
+    this.apiObject = new ClusterAnalysisTemplateResource(this, 'Resource', this.body, {
+      metadata: { name: this.templateName, labels: props.labels, annotations: props.annotations },
+      spec: Lazy.any({ produce: () => this._toKube() }),
+    });
+    if (this.apiObject.metadata.namespace !== undefined) {
+      // cdk8s gives every object its chart's namespace; a cluster-scoped object has none.
+      this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+  }
+
+  /** Template arguments without a value that every analysis must supply. */
+  public get requiredArgs(): string[] {
+    return this.body.requiredArgs;
+  }
+
+  /** Metrics with an interval and no count (they run until the analysis stops). */
+  public get indefiniteMetrics(): string[] {
+    return this.body.indefiniteMetrics;
+  }
+
+  /** Names of the template's metrics, in order. */
+  public get metricNames(): string[] {
+    return this.body.metricNames;
+  }
+
+  /** Adds a metric; throws if it is invalid or its name is taken. */
+  public addMetric(metric: Metric): void {
+    this.body.addMetric(metric);
+  }
+
+  /** @internal */
+  public _toKube(): l1c.ClusterAnalysisTemplateSpec {
+    // Both generated specs come from the same schema and have the same shape.
+    return this.body.toKube() as any;
+  }
+}
+
+/** The L1 AnalysisTemplate, with the Job metrics' pod specs kept as plain Kubernetes JSON. */
+class AnalysisTemplateResource extends l1.AnalysisTemplate {
+  constructor(scope: Construct, id: string, private readonly body: TemplateBody, props: l1.AnalysisTemplateProps) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    return this.body.restoreJobPods(super.toJson());
+  }
+}
+
+/** The L1 ClusterAnalysisTemplate, with the Job metrics' pod specs kept as plain Kubernetes JSON. */
+class ClusterAnalysisTemplateResource extends l1c.ClusterAnalysisTemplate {
+  constructor(scope: Construct, id: string, private readonly body: TemplateBody, props: l1c.ClusterAnalysisTemplateProps) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    return this.body.restoreJobPods(super.toJson());
+  }
+}
+
+/** A ClusterAnalysisTemplate defined outside this app. */
+class ImportedClusterAnalysisTemplate implements IAnalysisTemplate {
+  public readonly clusterScope = true;
+  public readonly indefiniteMetrics: string[] = [];
+  public readonly definedBy?: IConstruct = undefined;
+  constructor(public readonly templateName: string, public readonly requiredArgs: string[]) {}
+}
+
+/** The explicit name, validated, or a readable name derived from the construct id. */
+function templateName(scope: Construct, name: string | undefined): string {
+  if (name !== undefined) {
+    if (!DNS_SUBDOMAIN.test(name) || name.length > 253) {
+      throw new Error(`[${scope.node.path}] analysis template name "${name}" is not a valid object name; use lower-case letters, digits, '-' and '.' (at most 253 characters), e.g. "success-rate"`);
+    }
+    return name;
+  }
+  const derived = scope.node.id
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
+    .slice(0, 253);
+  if (!DNS_SUBDOMAIN.test(derived)) {
+    throw new Error(`[${scope.node.path}] cannot derive an object name from the id "${scope.node.id}"; pass name, e.g. "success-rate"`);
+  }
+  return derived;
+}

@@ -1,0 +1,30 @@
+// Internal: renders cdk8s Durations in the forms the Argo Rollouts controller parses.
+// Not part of the public API (not exported from src/index.ts).
+import { Duration } from 'cdk8s';
+
+/**
+ * Whole seconds of a duration, or an error text when the duration has a fractional second or is
+ * out of range. `what` names the field in the error.
+ */
+export function wholeSeconds(duration: Duration, what: string, min: number): number | string {
+  const millis = duration.toMilliseconds({ integral: false });
+  if (!Number.isFinite(millis) || millis % 1000 !== 0) {
+    return `${what} must be a whole number of seconds; got ${duration.toHumanString()} (${millis}ms)`;
+  }
+  const seconds = millis / 1000;
+  if (seconds < min) {
+    return `${what} must be at least ${min}s; got ${seconds}s`;
+  }
+  return seconds;
+}
+
+/**
+ * A Go `time.ParseDuration` string in a single unit (`h`, `m` or `s`), e.g. `5m`, `90s`, `1h`.
+ * The caller has checked the duration is a whole number of seconds.
+ */
+export function goDuration(seconds: number): string {
+  if (seconds === 0) return '0s';
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}

@@ -1,0 +1,101 @@
+/**
+ * Options for AWS Signature Version 4 signing, e.g. for Amazon Managed Service for Prometheus.
+ */
+export interface SigV4AuthenticationOptions {
+  /**
+   * AWS region of the endpoint.
+   * @default - the region of the Rollouts controller (`AWS_REGION`)
+   */
+  readonly region?: string;
+
+  /**
+   * AWS credentials profile.
+   * @default - the default credential chain
+   */
+  readonly profile?: string;
+
+  /**
+   * IAM role to assume before signing.
+   * @default - no role is assumed
+   */
+  readonly roleArn?: string;
+}
+
+/**
+ * Options for the OAuth2 client-credentials flow. The controller fetches a token from `tokenUrl`
+ * and sends it as `Authorization: Bearer`.
+ */
+export interface OAuth2AuthenticationOptions {
+  /** Token endpoint URL. */
+  readonly tokenUrl: string;
+
+  /** OAuth2 client id. */
+  readonly clientId: string;
+
+  /**
+   * OAuth2 client secret. Do not put a literal secret here: reference a template argument read
+   * from a Secret, e.g. `TemplateArgument.fromSecret('oauth-secret', 'oauth', 'secret').placeholder`.
+   */
+  readonly clientSecret: string;
+
+  /**
+   * Scopes to request.
+   * @default - none
+   */
+  readonly scopes?: string[];
+}
+
+/**
+ * How a Prometheus or web metric authenticates to its endpoint. Exactly one method per metric.
+ */
+export class MetricAuthentication {
+  /** AWS SigV4 request signing (Amazon Managed Service for Prometheus). */
+  public static sigv4(options: SigV4AuthenticationOptions = {}): MetricAuthentication {
+    return new MetricAuthentication('sigv4', {
+      sigv4: { region: options.region, profile: options.profile, roleArn: options.roleArn },
+    }, []);
+  }
+
+  /** OAuth2 client-credentials flow. */
+  public static oauth2(options: OAuth2AuthenticationOptions): MetricAuthentication {
+    const problems: string[] = [];
+    if (!options.tokenUrl) problems.push('oauth2 tokenUrl must not be empty');
+    if (!options.clientId) problems.push('oauth2 clientId must not be empty');
+    if (!options.clientSecret) problems.push('oauth2 clientSecret must not be empty');
+    return new MetricAuthentication('oauth2', {
+      oauth2: {
+        tokenUrl: options.tokenUrl,
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        scopes: options.scopes && options.scopes.length > 0 ? [...options.scopes] : undefined,
+      },
+    }, problems);
+  }
+
+  /**
+   * HTTP basic authentication. Pass the password as a template-argument placeholder read from a
+   * Secret, e.g. `TemplateArgument.fromSecret('prom-password', 'prometheus', 'password').placeholder`.
+   */
+  public static basic(username: string, password: string): MetricAuthentication {
+    const problems: string[] = [];
+    if (!username) problems.push('basic authentication username must not be empty');
+    if (!password) problems.push('basic authentication password must not be empty');
+    return new MetricAuthentication('basic', { basicAuth: { username, password } }, problems);
+  }
+
+  private constructor(
+    /** The method: `sigv4`, `oauth2` or `basic`. */
+    public readonly method: string,
+    private readonly rendered: any,
+    private readonly problems: string[]) {}
+
+  /** @internal */
+  public _problems(): string[] {
+    return [...this.problems];
+  }
+
+  /** @internal */
+  public _toKube(): any {
+    return this.rendered;
+  }
+}

@@ -1,0 +1,663 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { goDuration, wholeSeconds } from './duration-format';
+import { MetricAuthentication } from './metric-authentication';
+import * as l1 from '../imports/analysistemplate-argoproj.io';
+
+/**
+ * What every metric has, whatever its provider.
+ */
+export interface MetricOptions {
+  /** Metric name, unique within a template. */
+  readonly name: string;
+
+  /**
+   * Expression that marks a measurement successful, e.g. `result[0] >= 0.99`.
+   * @default - a measurement is successful unless `failureCondition` matches
+   */
+  readonly successCondition?: string;
+
+  /**
+   * Expression that marks a measurement failed, e.g. `result[0] > 0.01`.
+   * @default - a measurement fails when `successCondition` does not match
+   */
+  readonly failureCondition?: string;
+
+  /**
+   * Time between measurements. Rendered as a Go duration (`30s`, `5m`, `1h`); whole seconds only.
+   * Required when `count` is more than 1. With an interval and no `count` the metric runs until
+   * the analysis is stopped, which only background analysis does.
+   * @default - a single measurement
+   */
+  readonly interval?: Duration;
+
+  /**
+   * How long to wait before the first measurement; whole seconds only.
+   * @default - measure at once
+   */
+  readonly initialDelay?: Duration;
+
+  /**
+   * Number of measurements.
+   * @default - 1 without an interval; runs indefinitely with an interval
+   */
+  readonly count?: number;
+
+  /**
+   * Failed measurements allowed before the metric fails; -1 disables the limit (then
+   * `consecutiveSuccessLimit` must be set).
+   * @default 0 - the first failed measurement fails the metric
+   */
+  readonly failureLimit?: number;
+
+  /**
+   * Inconclusive measurements allowed before the metric is inconclusive.
+   * @default 0
+   */
+  readonly inconclusiveLimit?: number;
+
+  /**
+   * Consecutive measurement errors (provider unreachable, query error) allowed before the metric
+   * errors.
+   * @default 4 - the controller's default
+   */
+  readonly consecutiveErrorLimit?: number;
+
+  /**
+   * Consecutive successful measurements after which the metric succeeds early; 0 disables it.
+   * @default 0 - disabled
+   */
+  readonly consecutiveSuccessLimit?: number;
+}
+
+/** A Prometheus range query: the controller evaluates `query` over a time range. */
+export interface PrometheusRangeQuery {
+  /** Start of the range, an expr-lang expression, e.g. `now() - duration("10m")`. */
+  readonly start: string;
+
+  /**
+   * End of the range, an expr-lang expression.
+   * @default 'now()'
+   */
+  readonly end?: string;
+
+  /** Query resolution step; whole seconds, rendered as a Go duration. */
+  readonly step: Duration;
+}
+
+/** A metric measured with a Prometheus query. */
+export interface PrometheusMetricProps extends MetricOptions {
+  /** Prometheus server URL, e.g. `http://prometheus.monitoring:9090`. */
+  readonly address: string;
+
+  /** The PromQL query; it may read template arguments as `{{args.<name>}}`. */
+  readonly query: string;
+
+  /**
+   * Query timeout; whole seconds (the provider field is an integer number of seconds).
+   * @default - the provider's default
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * HTTP headers sent with the query, e.g. `X-Scope-OrgID` for Mimir or Cortex.
+   * @default - none
+   */
+  readonly headers?: { [name: string]: string };
+
+  /**
+   * Skip TLS verification of the server.
+   * @default false
+   */
+  readonly insecure?: boolean;
+
+  /**
+   * How to authenticate to the server.
+   * @default - no authentication
+   */
+  readonly authentication?: MetricAuthentication;
+
+  /**
+   * Evaluate the query over a range; the result is then a list, so conditions should use
+   * `all(result, # < 1000)` rather than `result[0]`.
+   * @default - an instant query
+   */
+  readonly rangeQuery?: PrometheusRangeQuery;
+}
+
+/** HTTP method of a web metric. */
+export enum WebMethod {
+  /** GET (no body). */
+  GET = 'GET',
+  /** POST. */
+  POST = 'POST',
+  /** PUT. */
+  PUT = 'PUT',
+}
+
+/** A metric measured with an HTTP request whose JSON response is evaluated. */
+export interface WebMetricProps extends MetricOptions {
+  /** URL to call; it may read template arguments as `{{args.<name>}}`. */
+  readonly url: string;
+
+  /**
+   * HTTP method.
+   * @default WebMethod.GET
+   */
+  readonly method?: WebMethod;
+
+  /**
+   * HTTP headers.
+   * @default - none
+   */
+  readonly headers?: { [name: string]: string };
+
+  /**
+   * Request body; only with POST or PUT.
+   * @default - no body
+   */
+  readonly body?: string;
+
+  /**
+   * Kubernetes JSONPath selecting the result from the response, e.g. `{$.data.ok}`.
+   * @default '{$}' - the whole response
+   */
+  readonly jsonPath?: string;
+
+  /**
+   * Request timeout; whole seconds.
+   * @default - 10 seconds (the provider's default)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Skip TLS verification.
+   * @default false
+   */
+  readonly insecure?: boolean;
+
+  /**
+   * How to authenticate to the endpoint.
+   * @default - no authentication
+   */
+  readonly authentication?: MetricAuthentication;
+}
+
+/**
+ * A metric measured by running a Kubernetes Job: the measurement succeeds when the Job completes
+ * and fails when it fails. The pod is built with the cdk8s-plus-28 container model, so it gets
+ * the same secure defaults as a cdk8s-plus workload (non-root, read-only root filesystem, no
+ * privilege escalation, resource requests and limits, no service-account token).
+ */
+export interface JobMetricProps extends MetricOptions {
+  /** The Job's containers (cdk8s-plus-28 container props). */
+  readonly containers: kplus.ContainerProps[];
+
+  /**
+   * Retries of a failed pod before the Job fails. Analysis counts failures through
+   * `failureLimit`, so the Job itself does not retry by default.
+   * @default 0
+   */
+  readonly backoffLimit?: number;
+
+  /**
+   * Maximum run time of the Job; whole seconds.
+   * @default - no deadline
+   */
+  readonly activeDeadline?: Duration;
+
+  /**
+   * Time after which a finished Job is deleted; whole seconds.
+   * @default - kept until the AnalysisRun is deleted
+   */
+  readonly ttlAfterFinished?: Duration;
+
+  /**
+   * ServiceAccount the pod runs as.
+   * @default - the namespace's default ServiceAccount
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Mount the ServiceAccount token into the pod.
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * Pod security context (cdk8s-plus-28 props).
+   * @default - cdk8s-plus-28 defaults: runAsNonRoot, fsGroupChangePolicy Always
+   */
+  readonly securityContext?: kplus.PodSecurityContextProps;
+
+  /**
+   * Labels copied to the Job object.
+   * @default - none
+   */
+  readonly jobLabels?: { [key: string]: string };
+
+  /**
+   * Annotations copied to the Job object.
+   * @default - none
+   */
+  readonly jobAnnotations?: { [key: string]: string };
+}
+
+/** A CloudWatch metric to read in a `CloudWatchMetricDataQuery`. */
+export interface CloudWatchMetricStat {
+  /** Metric namespace, e.g. `AWS/ApplicationELB`. */
+  readonly namespace: string;
+
+  /** Metric name, e.g. `HTTPCode_Target_5XX_Count`. */
+  readonly metricName: string;
+
+  /**
+   * Dimensions, e.g. `{ LoadBalancer: 'app/my-alb/0123', TargetGroup: 'targetgroup/tg/4567' }`.
+   * @default - none
+   */
+  readonly dimensions?: { [name: string]: string };
+
+  /** Aggregation period: 1, 5, 10, 30 seconds or a multiple of 60 seconds. */
+  readonly period: Duration;
+
+  /** Statistic, e.g. `Sum`, `Average`, `p99`. */
+  readonly stat: string;
+
+  /**
+   * Unit filter, e.g. `Count`.
+   * @default - any unit
+   */
+  readonly unit?: string;
+}
+
+/**
+ * One query of a CloudWatch `GetMetricData` call: either a metric (`metricStat`) or a metric-math
+ * `expression` over other queries' ids.
+ */
+export interface CloudWatchMetricDataQuery {
+  /** Query id, starting with a lowercase letter; expressions refer to queries by it. */
+  readonly id: string;
+
+  /**
+   * Metric-math expression, e.g. `errors / requests`.
+   * @default - none; then `metricStat` is required
+   */
+  readonly expression?: string;
+
+  /**
+   * The metric to read.
+   * @default - none; then `expression` is required
+   */
+  readonly metricStat?: CloudWatchMetricStat;
+
+  /**
+   * Label of the result.
+   * @default - CloudWatch's default label
+   */
+  readonly label?: string;
+
+  /**
+   * Period of an expression's result.
+   * @default - derived from the metrics it uses
+   */
+  readonly period?: Duration;
+
+  /**
+   * Whether the query's values are part of the result (`result[i]`). Set false for inputs of
+   * an expression.
+   * @default true
+   */
+  readonly returnData?: boolean;
+}
+
+/** A metric measured with CloudWatch `GetMetricData`. */
+export interface CloudWatchMetricProps extends MetricOptions {
+  /** The queries; the result is the list of queries with `returnData` true. */
+  readonly metricDataQueries: CloudWatchMetricDataQuery[];
+
+  /**
+   * How far back each measurement reads (the provider's `interval` field); whole seconds.
+   * @default - 5 minutes (the provider's default)
+   */
+  readonly lookback?: Duration;
+}
+
+const CLOUDWATCH_ID = /^[a-z][a-zA-Z0-9_]*$/;
+const TAG = /\{\{([^}]*)\}\}/g;
+
+/**
+ * One metric of an analysis template. Create it with a static factory, one per provider, so a
+ * metric always has exactly one provider.
+ */
+export class Metric {
+  /** A Prometheus query. */
+  public static prometheus(props: PrometheusMetricProps): Metric {
+    const problems: string[] = [];
+    if (!props.address) problems.push('prometheus address must not be empty; give the server URL, e.g. http://prometheus.monitoring:9090');
+    else if (!/^https?:\/\//.test(props.address) && !props.address.startsWith('{{')) {
+      problems.push(`prometheus address must be an http(s) URL; got "${props.address}"`);
+    }
+    if (!props.query || props.query.trim() === '') problems.push('prometheus query must not be empty');
+    const timeout = props.timeout ? seconds(props.timeout, 'prometheus timeout', 1, problems) : undefined;
+    let rangeQuery: any;
+    if (props.rangeQuery) {
+      const step = seconds(props.rangeQuery.step, 'prometheus rangeQuery step', 1, problems);
+      if (!props.rangeQuery.start) problems.push('prometheus rangeQuery start must not be empty');
+      rangeQuery = { start: props.rangeQuery.start, end: props.rangeQuery.end ?? 'now()', step: step === undefined ? undefined : goDuration(step) };
+    }
+    if (props.authentication) problems.push(...props.authentication._problems());
+    const provider: l1.AnalysisTemplateSpecMetricsProvider = {
+      prometheus: {
+        address: props.address,
+        query: props.query,
+        timeout,
+        headers: headerList(props.headers),
+        insecure: props.insecure,
+        authentication: props.authentication?._toKube(),
+        rangeQuery,
+      },
+    };
+    return new Metric(props, 'prometheus', () => provider, problems);
+  }
+
+  /** An HTTP request whose JSON response is evaluated. */
+  public static web(props: WebMetricProps): Metric {
+    const problems: string[] = [];
+    if (!props.url) problems.push('web url must not be empty');
+    else if (!/^https?:\/\//.test(props.url) && !props.url.startsWith('{{')) {
+      problems.push(`web url must be an http(s) URL; got "${props.url}"`);
+    }
+    const method = props.method ?? WebMethod.GET;
+    if (props.body !== undefined && method === WebMethod.GET) {
+      problems.push('web body is set but method is GET; the controller sends a body only with POST or PUT, so set method: WebMethod.POST or WebMethod.PUT');
+    }
+    if (props.jsonPath !== undefined && !/^\{.+\}$/s.test(props.jsonPath)) {
+      problems.push(`web jsonPath must be a Kubernetes JSONPath in braces, e.g. "{$.data.ok}"; got "${props.jsonPath}"`);
+    }
+    const timeout = props.timeout ? seconds(props.timeout, 'web timeout', 1, problems) : undefined;
+    if (props.authentication) problems.push(...props.authentication._problems());
+    const provider: l1.AnalysisTemplateSpecMetricsProvider = {
+      web: {
+        url: props.url,
+        method: props.method,
+        headers: headerList(props.headers),
+        body: props.body,
+        jsonPath: props.jsonPath,
+        timeoutSeconds: timeout,
+        insecure: props.insecure,
+        authentication: props.authentication?._toKube(),
+      },
+    };
+    return new Metric(props, 'web', () => provider, problems);
+  }
+
+  /** A Kubernetes Job; succeeds when the Job completes. */
+  public static job(props: JobMetricProps): Metric {
+    const problems: string[] = [];
+    if (!props.containers || props.containers.length === 0) {
+      problems.push('job needs at least one container; got none');
+    }
+    const containers = (props.containers ?? []).map(c => new kplus.Container(c));
+    const names = new Set<string>();
+    for (const c of containers) {
+      if (names.has(c.name)) problems.push(`job has two containers named "${c.name}"; give each container a unique name`);
+      names.add(c.name);
+    }
+    const backoffLimit = props.backoffLimit ?? 0;
+    if (!Number.isInteger(backoffLimit) || backoffLimit < 0) {
+      problems.push(`job backoffLimit must be a whole number >= 0; got ${backoffLimit}`);
+    }
+    const activeDeadline = props.activeDeadline ? seconds(props.activeDeadline, 'job activeDeadline', 1, problems) : undefined;
+    const ttl = props.ttlAfterFinished ? seconds(props.ttlAfterFinished, 'job ttlAfterFinished', 0, problems) : undefined;
+    const securityContext = new kplus.PodSecurityContext(props.securityContext);
+    const render = (): l1.AnalysisTemplateSpecMetricsProvider => {
+      const volumes = new Map<string, kplus.Volume>();
+      for (const c of containers) {
+        for (const mount of c.mounts) {
+          const existing = volumes.get(mount.volume.name);
+          if (existing && existing !== mount.volume) {
+            throw new Error(`job metric "${props.name}": two different volumes are named "${mount.volume.name}"; give each volume a unique name`);
+          }
+          volumes.set(mount.volume.name, mount.volume);
+        }
+      }
+      const metadata = (props.jobLabels || props.jobAnnotations)
+        ? { labels: props.jobLabels, annotations: props.jobAnnotations }
+        : undefined;
+      // The cdk8s-plus-28 container and pod-security models render the pod; toJson_PodSpec turns
+      // it into plain Kubernetes JSON. (The generated L1 types some pod fields differently from
+      // the k8s ones, so the template's L1 object puts this JSON back after its own conversion:
+      // see the Resource classes in analysis-template.ts.)
+      const podSpec = kplus.k8s.toJson_PodSpec({
+        restartPolicy: 'Never',
+        serviceAccountName: props.serviceAccountName,
+        automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+        securityContext: securityContext._toKube(),
+        containers: containers.map(c => c._toKube()),
+        volumes: volumes.size > 0 ? [...volumes.values()].map(v => v._toKube()) : undefined,
+      });
+      return {
+        job: {
+          metadata,
+          spec: {
+            backoffLimit,
+            activeDeadlineSeconds: activeDeadline,
+            ttlSecondsAfterFinished: ttl,
+            template: { spec: podSpec as any },
+          },
+        },
+      };
+    };
+    return new Metric(props, 'job', render, problems);
+  }
+
+  /** CloudWatch `GetMetricData` queries. */
+  public static cloudWatch(props: CloudWatchMetricProps): Metric {
+    const problems: string[] = [];
+    const queries = props.metricDataQueries ?? [];
+    if (queries.length === 0) problems.push('cloudWatch needs at least one metricDataQuery; got none');
+    const ids = new Set<string>();
+    const rendered = queries.map((q) => {
+      if (!CLOUDWATCH_ID.test(q.id)) {
+        problems.push(`cloudWatch query id "${q.id}" is invalid; it must start with a lowercase letter and contain only letters, digits and '_'`);
+      }
+      if (ids.has(q.id)) problems.push(`cloudWatch has two queries with id "${q.id}"; give each query a unique id`);
+      ids.add(q.id);
+      if ((q.expression === undefined) === (q.metricStat === undefined)) {
+        problems.push(`cloudWatch query "${q.id}" must have exactly one of expression or metricStat; got ${q.expression === undefined ? 'neither' : 'both'}`);
+      }
+      let metricStat: l1.AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesMetricStat | undefined;
+      if (q.metricStat) {
+        const s = q.metricStat;
+        const period = cloudWatchPeriod(s.period, `cloudWatch query "${q.id}" metricStat period`, problems);
+        metricStat = {
+          metric: {
+            namespace: s.namespace,
+            metricName: s.metricName,
+            dimensions: s.dimensions ? Object.entries(s.dimensions).map(([name, value]) => ({ name, value })) : undefined,
+          },
+          period: period === undefined ? undefined
+            : l1.AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesMetricStatPeriod.fromNumber(period),
+          stat: s.stat,
+          unit: s.unit,
+        };
+      }
+      const period = q.period ? cloudWatchPeriod(q.period, `cloudWatch query "${q.id}" period`, problems) : undefined;
+      const query: l1.AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueries = {
+        id: q.id,
+        expression: q.expression,
+        label: q.label,
+        metricStat,
+        period: period === undefined ? undefined
+          : l1.AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesPeriod.fromNumber(period),
+        returnData: q.returnData,
+      };
+      return query;
+    });
+    if (queries.length > 0 && queries.every(q => q.returnData === false)) {
+      problems.push('cloudWatch has no query with returnData true, so every measurement is empty; let at least one query return data');
+    }
+    const lookback = props.lookback ? seconds(props.lookback, 'cloudWatch lookback', 1, problems) : undefined;
+    const provider: l1.AnalysisTemplateSpecMetricsProvider = {
+      cloudWatch: {
+        interval: lookback === undefined ? undefined : goDuration(lookback),
+        metricDataQueries: rendered,
+      },
+    };
+    return new Metric(props, 'cloudWatch', () => provider, problems);
+  }
+
+  /** The metric name. */
+  public readonly name: string;
+
+  /** The provider: `prometheus`, `web`, `job` or `cloudWatch`. */
+  public readonly provider: string;
+
+  private readonly options: MetricOptions;
+  private readonly renderProvider: () => l1.AnalysisTemplateSpecMetricsProvider;
+  private readonly providerProblems: string[];
+
+  private constructor(options: MetricOptions, provider: string,
+    renderProvider: () => l1.AnalysisTemplateSpecMetricsProvider, problems: string[]) {
+    this.name = options.name;
+    this.provider = provider;
+    this.options = { ...options };
+    this.renderProvider = renderProvider;
+    this.providerProblems = problems;
+  }
+
+  /**
+   * Whether the metric runs until the analysis is stopped (an interval and no count).
+   */
+  public get indefinite(): boolean {
+    return this.options.interval !== undefined && this.options.count === undefined;
+  }
+
+  /**
+   * Names of the template arguments the metric reads (`{{args.<name>}}`), in order of first use.
+   */
+  public get argumentReferences(): string[] {
+    const refs: string[] = [];
+    for (const tag of this.tags()) {
+      const m = /^args\.(.+)$/.exec(tag);
+      if (m && !refs.includes(m[1])) refs.push(m[1]);
+    }
+    return refs;
+  }
+
+  /**
+   * Problems with the metric (without the construct path), each naming the value received and
+   * what is expected. Follows the controller's `ValidateMetric` rules.
+   * @internal
+   */
+  public _problems(): string[] {
+    const o = this.options;
+    const problems: string[] = [];
+    if (!o.name || o.name.trim() === '') problems.push('metric name must not be empty');
+    const ints: Array<[string, number | undefined, number]> = [
+      ['count', o.count, 1],
+      ['failureLimit', o.failureLimit, -1],
+      ['inconclusiveLimit', o.inconclusiveLimit, 0],
+      ['consecutiveErrorLimit', o.consecutiveErrorLimit, 0],
+      ['consecutiveSuccessLimit', o.consecutiveSuccessLimit, 0],
+    ];
+    for (const [field, value, min] of ints) {
+      if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+        const expected = field === 'failureLimit' ? 'a whole number >= 0, or -1 to disable it' : `a whole number >= ${min}`;
+        problems.push(`${field} must be ${expected}; got ${value}`);
+      }
+    }
+    const count = o.count ?? 0;
+    const failureLimit = o.failureLimit ?? 0;
+    const successLimit = o.consecutiveSuccessLimit ?? 0;
+    const inconclusiveLimit = o.inconclusiveLimit ?? 0;
+    if (failureLimit === -1 && successLimit === 0) {
+      problems.push('failureLimit and consecutiveSuccessLimit cannot both be disabled; got failureLimit -1 and no consecutiveSuccessLimit; set consecutiveSuccessLimit or a failureLimit >= 0');
+    }
+    if (count > 0) {
+      if (failureLimit >= 0 && count < failureLimit + successLimit) {
+        problems.push(`count (${count}) must be >= failureLimit + consecutiveSuccessLimit (${failureLimit} + ${successLimit}); raise count or lower the limits`);
+      } else if (failureLimit < 0 && count < successLimit) {
+        problems.push(`count (${count}) must be >= consecutiveSuccessLimit (${successLimit})`);
+      }
+      if (count < inconclusiveLimit) {
+        problems.push(`count (${count}) must be >= inconclusiveLimit (${inconclusiveLimit})`);
+      }
+    }
+    if (count > 1 && o.interval === undefined) {
+      problems.push(`interval must be specified when count > 1; got count ${count} and no interval; set interval, e.g. Duration.minutes(1)`);
+    }
+    if (o.interval) seconds(o.interval, 'interval', 1, problems);
+    if (o.initialDelay) seconds(o.initialDelay, 'initialDelay', 0, problems);
+    for (const tag of this.tags()) {
+      if (!/^args\.[A-Za-z0-9_.-]+$/.test(tag)) {
+        problems.push(`uses "{{${tag}}}", which the controller cannot resolve (a metric may only use {{args.<name>}}); remove the braces or declare and use an argument`);
+      }
+    }
+    problems.push(...this.providerProblems);
+    return problems;
+  }
+
+  /**
+   * The Job pod spec as plain Kubernetes JSON, for job metrics.
+   * @internal
+   */
+  public _jobPodSpec(): any {
+    return this.renderProvider().job?.spec?.template?.spec;
+  }
+
+  /** @internal */
+  public _toKube(): l1.AnalysisTemplateSpecMetrics {
+    const o = this.options;
+    const intervalSeconds = o.interval ? wholeSeconds(o.interval, 'interval', 1) : undefined;
+    const delaySeconds = o.initialDelay ? wholeSeconds(o.initialDelay, 'initialDelay', 0) : undefined;
+    return {
+      name: o.name,
+      interval: typeof intervalSeconds === 'number' ? goDuration(intervalSeconds) : undefined,
+      initialDelay: typeof delaySeconds === 'number' ? goDuration(delaySeconds) : undefined,
+      count: o.count === undefined ? undefined : l1.AnalysisTemplateSpecMetricsCount.fromNumber(o.count),
+      successCondition: o.successCondition,
+      failureCondition: o.failureCondition,
+      failureLimit: o.failureLimit === undefined ? undefined : l1.AnalysisTemplateSpecMetricsFailureLimit.fromNumber(o.failureLimit),
+      inconclusiveLimit: o.inconclusiveLimit === undefined ? undefined
+        : l1.AnalysisTemplateSpecMetricsInconclusiveLimit.fromNumber(o.inconclusiveLimit),
+      consecutiveErrorLimit: o.consecutiveErrorLimit === undefined ? undefined
+        : l1.AnalysisTemplateSpecMetricsConsecutiveErrorLimit.fromNumber(o.consecutiveErrorLimit),
+      consecutiveSuccessLimit: o.consecutiveSuccessLimit === undefined ? undefined
+        : l1.AnalysisTemplateSpecMetricsConsecutiveSuccessLimit.fromNumber(o.consecutiveSuccessLimit),
+      provider: this.renderProvider(),
+    };
+  }
+
+  /** Every `{{...}}` tag in the metric's conditions and provider, trimmed. */
+  private tags(): string[] {
+    const text = JSON.stringify([this.options.successCondition, this.options.failureCondition, this.renderProvider()]);
+    const tags: string[] = [];
+    for (const m of text.matchAll(TAG)) tags.push(m[1].trim());
+    return tags;
+  }
+}
+
+function seconds(duration: Duration, what: string, min: number, problems: string[]): number | undefined {
+  const s = wholeSeconds(duration, what, min);
+  if (typeof s === 'string') {
+    problems.push(s);
+    return undefined;
+  }
+  return s;
+}
+
+function cloudWatchPeriod(duration: Duration, what: string, problems: string[]): number | undefined {
+  const s = seconds(duration, what, 1, problems);
+  if (s !== undefined && ![1, 5, 10, 30].includes(s) && s % 60 !== 0) {
+    problems.push(`${what} must be 1, 5, 10, 30 seconds or a multiple of 60 seconds; got ${s}s`);
+    return undefined;
+  }
+  return s;
+}
+
+function headerList(headers: { [name: string]: string } | undefined): Array<{ key: string; value: string }> | undefined {
+  if (!headers) return undefined;
+  const list = Object.entries(headers).map(([key, value]) => ({ key, value }));
+  return list.length > 0 ? list : undefined;
+}

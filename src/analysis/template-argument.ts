@@ -1,0 +1,58 @@
+const ARG_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * An argument an analysis template declares. Metrics read it as `{{args.<name>}}`
+ * (see `placeholder`).
+ */
+export class TemplateArgument {
+  /**
+   * An argument without a value: every analysis that runs the template must supply it
+   * (e.g. with `AnalysisArgument.value()` or `AnalysisArgument.podTemplateHash()`).
+   */
+  public static required(name: string): TemplateArgument {
+    return new TemplateArgument(name, {}, true);
+  }
+
+  /** An argument with a default value, which an analysis may override. */
+  public static withDefault(name: string, value: string): TemplateArgument {
+    return new TemplateArgument(name, { value }, false);
+  }
+
+  /**
+   * An argument read from a key of a Secret in the namespace of the analysis run, e.g. an API
+   * token. The value never appears in the manifests.
+   */
+  public static fromSecret(name: string, secretName: string, key: string): TemplateArgument {
+    return new TemplateArgument(name, { valueFrom: { secretKeyRef: { name: secretName, key } } }, false);
+  }
+
+  private constructor(
+    /** The argument name. */
+    public readonly name: string,
+    private readonly source: any,
+    /** Whether every analysis that runs the template must supply a value. */
+    public readonly required: boolean) {}
+
+  /** The text a metric uses to read the argument: `{{args.<name>}}`. */
+  public get placeholder(): string {
+    return `{{args.${this.name}}}`;
+  }
+
+  /** @internal */
+  public _problems(): string[] {
+    const problems: string[] = [];
+    if (!ARG_NAME.test(this.name)) {
+      problems.push(`argument name "${this.name}" is invalid; use letters, digits, '-', '_' or '.'`);
+    }
+    const ref = this.source.valueFrom?.secretKeyRef;
+    if (ref && (!ref.name || !ref.key)) {
+      problems.push(`argument "${this.name}" reads Secret "${ref.name}" key "${ref.key}"; give both a Secret name and a key`);
+    }
+    return problems;
+  }
+
+  /** @internal */
+  public _toKube(): any {
+    return { name: this.name, ...this.source };
+  }
+}

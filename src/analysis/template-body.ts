@@ -1,0 +1,123 @@
+// Internal: the spec shared by AnalysisTemplate and ClusterAnalysisTemplate (metrics, args,
+// dry-run, measurement retention), with its validation. Not part of the public API.
+import { IConstruct } from 'constructs';
+import { MeasurementRetention } from './analysis-run';
+import { Metric } from './metric';
+import { TemplateArgument } from './template-argument';
+import * as l1 from '../imports/analysistemplate-argoproj.io';
+
+export interface TemplateBodyProps {
+  readonly metrics: Metric[];
+  readonly args?: TemplateArgument[];
+  readonly dryRunMetrics?: string[];
+  readonly measurementRetention?: MeasurementRetention[];
+}
+
+export class TemplateBody {
+  private readonly metrics: Metric[] = [];
+  private readonly args: TemplateArgument[];
+  private readonly dryRunMetrics: string[];
+  private readonly retention: MeasurementRetention[];
+
+  constructor(private readonly owner: IConstruct, private readonly kind: string, props: TemplateBodyProps) {
+    this.args = [...(props.args ?? [])];
+    this.dryRunMetrics = [...(props.dryRunMetrics ?? [])];
+    this.retention = [...(props.measurementRetention ?? [])];
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const arg of this.args) {
+      problems.push(...arg._problems());
+      if (seen.has(arg.name)) problems.push(`argument "${arg.name}" is declared twice; declare each argument once`);
+      seen.add(arg.name);
+    }
+    for (const name of this.dryRunMetrics) {
+      if (!name) problems.push('dryRunMetrics has an empty metric name; give a metric name or a regular expression such as ".*"');
+    }
+    for (const r of this.retention) {
+      if (!r.metricName) problems.push('measurementRetention has an empty metricName; give a metric name or ".*"');
+      if (!Number.isInteger(r.limit) || r.limit < 1) {
+        problems.push(`measurementRetention for "${r.metricName}" has limit ${r.limit}; give a whole number >= 1`);
+      }
+    }
+    this.fail(problems);
+    for (const metric of props.metrics ?? []) this.addMetric(metric);
+    owner.node.addValidation({ validate: () => this.validate() });
+  }
+
+  public addMetric(metric: Metric): void {
+    const problems = metric._problems().map(p => `metric "${metric.name}": ${p}`);
+    if (this.metrics.some(m => m.name === metric.name)) {
+      problems.push(`two metrics share the name "${metric.name}"; give each metric of a template a unique name`);
+    }
+    const declared = new Set(this.args.map(a => a.name));
+    for (const ref of metric.argumentReferences) {
+      if (!declared.has(ref)) {
+        problems.push(`metric "${metric.name}" uses {{args.${ref}}} but the ${this.kind} declares no argument "${ref}"; add TemplateArgument.required('${ref}') (or withDefault/fromSecret) to its args`);
+      }
+    }
+    this.fail(problems);
+    this.metrics.push(metric);
+  }
+
+  public get requiredArgs(): string[] {
+    return this.args.filter(a => a.required).map(a => a.name);
+  }
+
+  public get indefiniteMetrics(): string[] {
+    return this.metrics.filter(m => m.indefinite).map(m => m.name);
+  }
+
+  public get metricNames(): string[] {
+    return this.metrics.map(m => m.name);
+  }
+
+  public toKube(): l1.AnalysisTemplateSpec {
+    return {
+      args: this.args.length > 0 ? this.args.map(a => a._toKube()) : undefined,
+      metrics: this.metrics.map(m => m._toKube()),
+      dryRun: this.dryRunMetrics.length > 0 ? this.dryRunMetrics.map(metricName => ({ metricName })) : undefined,
+      measurementRetention: this.retention.length > 0
+        ? this.retention.map(r => ({ metricName: r.metricName, limit: r.limit }))
+        : undefined,
+    };
+  }
+
+  /**
+   * Puts the Job metrics' pod specs, plain Kubernetes JSON, into the converted object: the
+   * generated L1 converter types some pod fields (resources, probe ports) differently from the
+   * Kubernetes schema and would drop or mangle them.
+   */
+  public restoreJobPods(json: any): any {
+    this.metrics.forEach((metric, i) => {
+      const pod = metric._jobPodSpec();
+      const job = json?.spec?.metrics?.[i]?.provider?.job;
+      if (pod !== undefined && job?.spec?.template) job.spec.template.spec = sortKeys(pod);
+    });
+    return json;
+  }
+
+  private validate(): string[] {
+    if (this.metrics.length === 0) {
+      return [`${this.kind} has no metrics; got 0; pass metrics in its props or call addMetric()`];
+    }
+    return [];
+  }
+
+  private fail(problems: string[]): void {
+    if (problems.length === 0) return;
+    const path = this.owner.node.path;
+    throw new Error(problems.map(p => `[${path}] ${this.kind}: ${p}`).join('\n'));
+  }
+}
+
+function sortKeys(value: any): any {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: any = {};
+    for (const key of Object.keys(value).sort()) {
+      if (value[key] !== undefined) out[key] = sortKeys(value[key]);
+    }
+    return out;
+  }
+  return value;
+}
