@@ -190,7 +190,8 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       apiVersion: this.apiObject.apiVersion,
       name: this.name,
       containers: this.containers,
-      replicas: this.replicas,
+      // only replicas the user fixed: the defaulted 1 would make every HorizontalPodAutoscaler fail
+      replicas: this.props.replicas,
     };
   }
 
