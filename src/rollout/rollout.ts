@@ -172,10 +172,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
    * `new kplus.Service(scope, id, { selector: rollout })` gives the selector the controller expects.
    */
   public toPodSelectorConfig(): kplus.PodSelectorConfig {
-    return {
-      labelSelector: kplus.LabelSelector.of({ labels: this.matchLabels }),
-      namespaces: this.metadata.namespace ? kplus.Namespaces.select(this, 'Namespaces', { names: [this.metadata.namespace] }).toNamespaceSelectorConfig() : undefined,
-    };
+    return { labelSelector: kplus.LabelSelector.of({ labels: this.matchLabels }) };
   }
 
   /** @see kplus.IScalable.markHasAutoscaler() */

@@ -1,0 +1,136 @@
+import { Duration } from 'cdk8s';
+import { AlbListenPort, AlbScheme, AlbTargetType } from './alb';
+
+/** Options of `TrafficRouting.alb`. */
+export interface AlbRoutingOptions {
+  /**
+   * Host the Ingress rule matches.
+   * @default - any host
+   */
+  readonly host?: string;
+
+  /**
+   * Path the Ingress rule matches.
+   * @default '/'
+   */
+  readonly path?: string;
+
+  /**
+   * IngressClass of the Ingress (must be in the Rollouts controller's `--alb-ingress-classes`).
+   * @default 'alb'
+   */
+  readonly ingressClassName?: string;
+
+  /**
+   * More Ingress annotations.
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * Sticky sessions for this long (1 second to 7 days).
+   * @default - no stickiness
+   */
+  readonly stickiness?: Duration;
+
+  /**
+   * Prefix of the AWS Load Balancer Controller annotations.
+   * @default 'alb.ingress.kubernetes.io'
+   */
+  readonly annotationPrefix?: string;
+
+  /**
+   * The controller verifies that the ALB registered the new pods (and the weights) before it
+   * moves on (`--aws-verify-target-group`, see `RolloutsController`). Needs target type `ip`,
+   * which this sets; label the namespace `elbv2.k8s.aws/pod-readiness-gate-inject: enabled` for
+   * readiness gates, and prefer `pingPong`, whose Services keep their selectors.
+   * @default false
+   */
+  readonly verifyTargetGroups?: boolean;
+
+  /** @default - the AWS Load Balancer Controller's default (internal) */
+  readonly scheme?: AlbScheme;
+
+  /** @default - AlbTargetType.IP with verifyTargetGroups, else the controller's default (instance) */
+  readonly targetType?: AlbTargetType;
+
+  /** @default - the controller's default */
+  readonly listenPorts?: AlbListenPort[];
+
+  /** @default - none */
+  readonly certificateArns?: string[];
+
+  /** @default - no redirect */
+  readonly sslRedirectPort?: number;
+
+  /** @default - the controller's default ('/') */
+  readonly healthcheckPath?: string;
+
+  /** @default - no IngressGroup */
+  readonly groupName?: string;
+}
+
+/** Options of `TrafficRouting.istio`. */
+export interface IstioRoutingOptions {
+  /** Hosts of the VirtualService, e.g. the in-cluster name and a public name. */
+  readonly hosts: string[];
+
+  /**
+   * Gateways of the VirtualService; include `mesh` so that traffic between sidecars is split too.
+   * @default - only `mesh`
+   */
+  readonly gateways?: string[];
+
+  /**
+   * Namespaces the VirtualService is exported to.
+   * @default - all namespaces
+   */
+  readonly exportTo?: string[];
+
+  /**
+   * Split between subsets of one Service (a DestinationRule with stable and canary subsets)
+   * instead of between a stable and a canary Service.
+   * @default false
+   */
+  readonly subsetLevel?: boolean;
+
+  /**
+   * Name of the HTTP route the Rollout splits.
+   * @default 'primary'
+   */
+  readonly routeName?: string;
+}
+
+/**
+ * How a `CanaryApp` shifts traffic: through an AWS ALB Ingress or an Istio VirtualService.
+ *
+ * @example
+ * TrafficRouting.alb({ host: 'qa-domain.com' });
+ * TrafficRouting.istio({ hosts: ['checkout', 'checkout.example.com'], gateways: ['istio-system/public', 'mesh'] });
+ */
+export class TrafficRouting {
+  /** An AWS Load Balancer Controller Ingress with a weighted action. */
+  public static alb(options: AlbRoutingOptions = {}): TrafficRouting {
+    if (options.verifyTargetGroups && options.targetType === AlbTargetType.INSTANCE) {
+      throw new Error('TrafficRouting.alb: verifyTargetGroups checks pod IPs, which needs targetType ip; got instance. Remove targetType or use AlbTargetType.IP');
+    }
+    return new TrafficRouting(options, undefined);
+  }
+
+  /** An Istio VirtualService (and a DestinationRule for subset-level routing). */
+  public static istio(options: IstioRoutingOptions): TrafficRouting {
+    return new TrafficRouting(undefined, options);
+  }
+
+  private constructor(
+    /** The ALB options, for ALB routing. */
+    public readonly albOptions: AlbRoutingOptions | undefined,
+    /** The Istio options, for Istio routing. */
+    public readonly istioOptions: IstioRoutingOptions | undefined) {}
+
+  /** The ALB target type this routing needs. @internal */
+  public get _albTargetType(): AlbTargetType | undefined {
+    const o = this.albOptions;
+    return o?.targetType ?? (o?.verifyTargetGroups ? AlbTargetType.IP : undefined);
+  }
+}
