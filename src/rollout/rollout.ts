@@ -221,7 +221,9 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     for (const [field, value] of [['replicas', p.replicas], ['revisionHistoryLimit', p.revisionHistoryLimit]] as const) {
       if (value !== undefined && (!Number.isInteger(value) || value < 0)) errors.push(`${field} must be a whole number >= 0; got ${value}`);
     }
-    if (this.progressDeadline.toSeconds() <= this.minReady.toSeconds()) {
+    const wholeDurations = [...wholeSeconds('minReady', this.minReady), ...wholeSeconds('progressDeadline', this.progressDeadline)];
+    errors.push(...wholeDurations);
+    if (wholeDurations.length === 0 && this.progressDeadline.toSeconds() <= this.minReady.toSeconds()) {
       errors.push(`progressDeadline (${this.progressDeadline.toSeconds()}s) must be greater than minReady (${this.minReady.toSeconds()}s)`);
     }
     if (this.canary) errors.push(...this.validateCanary(this.canary));
@@ -294,8 +296,10 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       if (alb.ingresses.length === 0) errors.push('canary trafficRouting.alb needs at least one Ingress');
       const prefixes = new Set(alb.ingresses.map(i => i.annotationPrefix));
       if (prefixes.size > 1) errors.push(`canary trafficRouting.alb Ingresses use different annotation prefixes ${JSON.stringify([...prefixes])}; the Rollout writes one prefix to all of them`);
-      if (alb.stickiness && (alb.stickiness.toSeconds() < 1 || alb.stickiness.toSeconds() > MAX_STICKINESS_SECONDS || !Number.isInteger(alb.stickiness.toSeconds()))) {
-        errors.push(`canary ALB stickiness must be 1 to ${MAX_STICKINESS_SECONDS} whole seconds (7 days); got ${alb.stickiness.toSeconds()}s`);
+      // milliseconds: Duration.toSeconds() throws (without the construct path) on fractions
+      const stickySeconds = alb.stickiness ? alb.stickiness.toMilliseconds() / 1000 : undefined;
+      if (stickySeconds !== undefined && (stickySeconds < 1 || stickySeconds > MAX_STICKINESS_SECONDS || !Number.isInteger(stickySeconds))) {
+        errors.push(`canary ALB stickiness must be 1 to ${MAX_STICKINESS_SECONDS} whole seconds (7 days); got ${stickySeconds}s`);
       }
       const action = alb.rootServiceName ?? c.stableService?.name;
       if (action && !isDnsLabel(action, 55)) {
