@@ -293,7 +293,8 @@ export class Step {
   public toString(): string {
     switch (this.kind) {
       case StepKind.SET_WEIGHT: return `setWeight ${this.config.weight}`;
-      case StepKind.PAUSE: return this.config.duration ? `pause ${renderDuration(this.config.duration)}` : 'pause';
+      // toString() names the step in validation errors, so it must not throw on a fractional duration
+      case StepKind.PAUSE: return this.config.duration ? `pause ${describeDuration(this.config.duration)}` : 'pause';
       case StepKind.SET_HEADER_ROUTE:
       case StepKind.SET_MIRROR_ROUTE: return `${this.removesRoute ? 'remove' : 'set'}${this.kind === StepKind.SET_HEADER_ROUTE ? 'HeaderRoute' : 'MirrorRoute'} "${this.config.routeName}"`;
       case StepKind.PLUGIN: return `plugin "${this.config.pluginName}"`;
@@ -333,6 +334,11 @@ export class Step {
       case StepKind.PLUGIN: return { plugin: { name: c.pluginName, config: c.pluginConfig } };
     }
   }
+}
+
+function describeDuration(duration: Duration): string {
+  const millis = duration.toMilliseconds();
+  return millis % 1000 === 0 ? renderDuration(duration) : `${millis}ms`;
 }
 
 interface StepConfig {
