@@ -74,7 +74,7 @@ export class AnalysisTemplate extends Construct implements IAnalysisTemplate {
 
   public constructor(scope: Construct, id: string, props: AnalysisTemplateProps) {
     super(scope, id);
-    this.templateName = templateName(this, props.name);
+    this.templateName = resolveName(this, props.name);
     this.definedBy = this;
     this.body = new TemplateBody(this, `AnalysisTemplate "${this.templateName}"`, props);
     this.apiObject = new AnalysisTemplateResource(this, 'Resource', this.body, {
@@ -143,7 +143,7 @@ export class ClusterAnalysisTemplate extends Construct implements IAnalysisTempl
 
   public constructor(scope: Construct, id: string, props: AnalysisTemplateProps) {
     super(scope, id);
-    this.templateName = templateName(this, props.name);
+    this.templateName = resolveName(this, props.name);
     this.definedBy = this;
     this.body = new TemplateBody(this, `ClusterAnalysisTemplate "${this.templateName}"`, props);
     this.apiObject = new ClusterAnalysisTemplateResource(this, 'Resource', this.body, {
@@ -214,7 +214,7 @@ class ImportedClusterAnalysisTemplate implements IAnalysisTemplate {
 }
 
 /** The explicit name, validated, or a readable name derived from the construct id. */
-function templateName(scope: Construct, name: string | undefined): string {
+function resolveName(scope: Construct, name: string | undefined): string {
   if (name !== undefined) {
     if (!DNS_SUBDOMAIN.test(name) || name.length > 253) {
       throw new Error(`[${scope.node.path}] analysis template name "${name}" is not a valid object name; use lower-case letters, digits, '-' and '.' (at most 253 characters), e.g. "success-rate"`);

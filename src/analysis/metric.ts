@@ -333,8 +333,7 @@ export class Metric {
   /** A Prometheus query. */
   public static prometheus(props: PrometheusMetricProps): Metric {
     const problems: string[] = [];
-    if (!props.address) problems.push('prometheus address must not be empty; give the server URL, e.g. http://prometheus.monitoring:9090');
-    else if (!/^https?:\/\//.test(props.address) && !props.address.startsWith('{{')) {
+    if (!props.address) {problems.push('prometheus address must not be empty; give the server URL, e.g. http://prometheus.monitoring:9090');} else if (!/^https?:\/\//.test(props.address) && !props.address.startsWith('{{')) {
       problems.push(`prometheus address must be an http(s) URL; got "${props.address}"`);
     }
     if (!props.query || props.query.trim() === '') problems.push('prometheus query must not be empty');
@@ -363,8 +362,7 @@ export class Metric {
   /** An HTTP request whose JSON response is evaluated. */
   public static web(props: WebMetricProps): Metric {
     const problems: string[] = [];
-    if (!props.url) problems.push('web url must not be empty');
-    else if (!/^https?:\/\//.test(props.url) && !props.url.startsWith('{{')) {
+    if (!props.url) {problems.push('web url must not be empty');} else if (!/^https?:\/\//.test(props.url) && !props.url.startsWith('{{')) {
       problems.push(`web url must be an http(s) URL; got "${props.url}"`);
     }
     const method = props.method ?? WebMethod.GET;

@@ -31,7 +31,7 @@ export class TemplateArgument {
     public readonly name: string,
     private readonly source: any,
     /** Whether every analysis that runs the template must supply a value. */
-    public readonly required: boolean) {}
+    public readonly isRequired: boolean) {}
 
   /** The text a metric uses to read the argument: `{{args.<name>}}`. */
   public get placeholder(): string {

@@ -60,7 +60,7 @@ export class TemplateBody {
   }
 
   public get requiredArgs(): string[] {
-    return this.args.filter(a => a.required).map(a => a.name);
+    return this.args.filter(a => a.isRequired).map(a => a.name);
   }
 
   public get indefiniteMetrics(): string[] {

@@ -1,4 +1,5 @@
-import { Duration, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { AnalysisTemplate, ClusterAnalysisTemplate } from '../../src/analysis/analysis-template';
 import { Metric } from '../../src/analysis/metric';
 import { TemplateArgument } from '../../src/analysis/template-argument';
@@ -51,5 +52,114 @@ describe('AnalysisTemplate', () => {
     expect(t.node.defaultChild).toBe(t.apiObject);
     expect(t.apiObject.node.id).toBe('Resource');
     expect(manifests).toMatchSnapshot();
+  });
+});
+
+describe('AnalysisTemplate validation', () => {
+  test('fails when two metrics share a name', () => {
+    const chart = Testing.chart();
+    expect(() => new AnalysisTemplate(chart, 'Checks', { metrics: [prom('rate'), prom('rate')] }))
+      .toThrow('[test/Checks] AnalysisTemplate "checks": two metrics share the name "rate"; give each metric of a template a unique name');
+  });
+
+  test('fails when addMetric repeats a name', () => {
+    const t = new AnalysisTemplate(Testing.chart(), 'Checks', { metrics: [prom('rate')] });
+    expect(() => t.addMetric(prom('rate'))).toThrow('two metrics share the name "rate"');
+  });
+
+  test('fails when a template has zero metrics', () => {
+    const chart = Testing.chart();
+    new AnalysisTemplate(chart, 'Empty', { metrics: [] });
+    expect(() => Testing.synth(chart))
+      .toThrow('[test/Empty] AnalysisTemplate "empty" has no metrics; got 0; pass metrics in its props or call addMetric()');
+  });
+
+  test('accepts metrics added after construction', () => {
+    const chart = Testing.chart();
+    const t = new AnalysisTemplate(chart, 'Later', { metrics: [] });
+    t.addMetric(prom('a'));
+    t.addMetric(prom('b', { interval: Duration.minutes(1) }));
+    expect(t.metricNames).toEqual(['a', 'b']);
+    expect(t.indefiniteMetrics).toEqual(['b']);
+    expect(findManifest(synthValidated(chart), 'AnalysisTemplate').spec.metrics.map((m: any) => m.name)).toEqual(['a', 'b']);
+  });
+
+  test('fails when a metric uses an argument the template does not declare', () => {
+    expect(() => new AnalysisTemplate(Testing.chart(), 'Rate', { metrics: [prom('rate', { query: 'x{svc="{{args.service}}"}' })] }))
+      .toThrow('[test/Rate] AnalysisTemplate "rate": metric "rate" uses {{args.service}} but the AnalysisTemplate "rate" declares no argument "service"; add TemplateArgument.required(\'service\')');
+  });
+
+  test('fails when an argument is declared twice', () => {
+    expect(() => new AnalysisTemplate(Testing.chart(), 'Rate', {
+      metrics: [prom('rate')], args: [TemplateArgument.required('a'), TemplateArgument.withDefault('a', '1')],
+    })).toThrow('argument "a" is declared twice; declare each argument once');
+  });
+
+  test('fails when a measurementRetention limit is below 1', () => {
+    expect(() => new AnalysisTemplate(Testing.chart(), 'Rate', { metrics: [prom('rate')], measurementRetention: [{ metricName: 'rate', limit: 0 }] }))
+      .toThrow('measurementRetention for "rate" has limit 0; give a whole number >= 1');
+  });
+
+  test('fails when the name is not a valid object name', () => {
+    expect(() => new AnalysisTemplate(Testing.chart(), 'Rate', { name: 'Success_Rate', metrics: [prom('rate')] }))
+      .toThrow('[test/Rate] analysis template name "Success_Rate" is not a valid object name');
+  });
+
+  test('derives a readable name from the id', () => {
+    const chart = Testing.chart();
+    expect(new AnalysisTemplate(chart, 'HTTPSuccessRate', { metrics: [prom('a')] }).templateName).toBe('httpsuccess-rate');
+    expect(new AnalysisTemplate(chart, 'checkout_latency', { metrics: [prom('a')] }).templateName).toBe('checkout-latency');
+  });
+});
+
+describe('ClusterAnalysisTemplate', () => {
+  test('renders without a namespace even in a namespaced chart', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'platform', { namespace: 'shop' });
+    const t = new ClusterAnalysisTemplate(chart, 'SmokeTest', {
+      args: [TemplateArgument.required('url')],
+      metrics: [Metric.web({ name: 'smoke', url: '{{args.url}}', jsonPath: '{$.ok}', successCondition: 'result == true' })],
+    });
+    const manifests = synthValidated(chart);
+    const obj = findManifest(manifests, 'ClusterAnalysisTemplate', 'smoke-test');
+    expect(obj.metadata).toEqual({ name: 'smoke-test' });
+    expect(t.clusterScope).toBe(true);
+    expect(t.requiredArgs).toEqual(['url']);
+    expect(t.apiObject.node.id).toBe('Resource');
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('references a template defined elsewhere by name', () => {
+    const t = ClusterAnalysisTemplate.fromTemplateName('platform-smoke', ['url']);
+    expect(t.templateName).toBe('platform-smoke');
+    expect(t.clusterScope).toBe(true);
+    expect(t.requiredArgs).toEqual(['url']);
+    expect(t.indefiniteMetrics).toEqual([]);
+    expect(t.definedBy).toBeUndefined();
+  });
+
+  test('fails when a referenced name is not a valid object name', () => {
+    expect(() => ClusterAnalysisTemplate.fromTemplateName('Platform Smoke'))
+      .toThrow('ClusterAnalysisTemplate.fromTemplateName: "Platform Smoke" is not a valid object name');
+  });
+
+  test('keeps a job metric pod as Kubernetes JSON (quantities, probe ports)', () => {
+    const chart = Testing.chart();
+    new ClusterAnalysisTemplate(chart, 'Load', {
+      metrics: [Metric.job({
+        name: 'load',
+        containers: [{
+          name: 'k6',
+          image: 'grafana/k6:0.50.0',
+          portNumber: 8080,
+          readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
+          resources: { cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(500) } },
+        }],
+      })],
+    });
+    const pod = findManifest(synthValidated(chart), 'ClusterAnalysisTemplate').spec.metrics[0].provider.job.spec.template.spec;
+    expect(pod.containers[0].readinessProbe.httpGet.port).toBe(8080);
+    expect(pod.containers[0].resources.requests.cpu).toBe('250m');
+    expect(pod.containers[0].resources.limits.cpu).toBe('500m');
   });
 });

@@ -23,28 +23,51 @@ function build(metric: Metric, args: TemplateArgument[] = []): () => void {
 describe('Metric.prometheus', () => {
   test('renders durations in s/m/h and the timeout in whole seconds', () => {
     const m = render(Metric.prometheus({
-      name: 'p', address: ADDRESS, query: 'up', interval: Duration.seconds(90), initialDelay: Duration.hours(1),
-      count: 3, timeout: Duration.seconds(40), headers: { 'X-Scope-OrgID': 'tenant-a' }, insecure: true,
-      consecutiveErrorLimit: 2, inconclusiveLimit: 1, consecutiveSuccessLimit: 2, failureLimit: 1,
-      successCondition: 'result[0] > 0', failureCondition: 'result[0] < 0',
+      name: 'p',
+      address: ADDRESS,
+      query: 'up',
+      interval: Duration.seconds(90),
+      initialDelay: Duration.hours(1),
+      count: 3,
+      timeout: Duration.seconds(40),
+      headers: { 'X-Scope-OrgID': 'tenant-a' },
+      insecure: true,
+      consecutiveErrorLimit: 2,
+      inconclusiveLimit: 1,
+      consecutiveSuccessLimit: 2,
+      failureLimit: 1,
+      successCondition: 'result[0] > 0',
+      failureCondition: 'result[0] < 0',
     }));
     expect(m).toEqual({
-      name: 'p', interval: '90s', initialDelay: '1h', count: 3, consecutiveErrorLimit: 2, inconclusiveLimit: 1,
-      consecutiveSuccessLimit: 2, failureLimit: 1, successCondition: 'result[0] > 0', failureCondition: 'result[0] < 0',
+      name: 'p',
+      interval: '90s',
+      initialDelay: '1h',
+      count: 3,
+      consecutiveErrorLimit: 2,
+      inconclusiveLimit: 1,
+      consecutiveSuccessLimit: 2,
+      failureLimit: 1,
+      successCondition: 'result[0] > 0',
+      failureCondition: 'result[0] < 0',
       provider: { prometheus: { address: ADDRESS, query: 'up', timeout: 40, insecure: true, headers: [{ key: 'X-Scope-OrgID', value: 'tenant-a' }] } },
     });
   });
 
   test('renders sigv4, oauth2 and basic authentication', () => {
     const sigv4 = render(Metric.prometheus({
-      name: 'amp', address: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1', query: 'up',
+      name: 'amp',
+      address: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1',
+      query: 'up',
       authentication: MetricAuthentication.sigv4({ region: 'eu-west-1', roleArn: 'arn:aws:iam::123456789012:role/amp' }),
     }));
     expect(sigv4.provider.prometheus.authentication).toEqual({ sigv4: { region: 'eu-west-1', roleArn: 'arn:aws:iam::123456789012:role/amp' } });
 
     const secret = TemplateArgument.fromSecret('oauth-secret', 'oauth', 'secret');
     const oauth = render(Metric.prometheus({
-      name: 'o', address: ADDRESS, query: 'up',
+      name: 'o',
+      address: ADDRESS,
+      query: 'up',
       authentication: MetricAuthentication.oauth2({ tokenUrl: 'https://idp/token', clientId: 'c', clientSecret: secret.placeholder, scopes: ['read'] }),
     }), [secret]);
     expect(oauth.provider.prometheus.authentication).toEqual({
@@ -60,7 +83,10 @@ describe('Metric.prometheus', () => {
 
   test('renders a range query', () => {
     const m = render(Metric.prometheus({
-      name: 'r', address: ADDRESS, query: 'latency', successCondition: 'all(result, # < 1000)',
+      name: 'r',
+      address: ADDRESS,
+      query: 'latency',
+      successCondition: 'all(result, # < 1000)',
       rangeQuery: { start: 'now() - duration("10m")', step: Duration.minutes(1) },
     }));
     expect(m.provider.prometheus.rangeQuery).toEqual({ start: 'now() - duration("10m")', end: 'now()', step: '1m' });
@@ -78,7 +104,9 @@ describe('Metric.prometheus', () => {
 
   test('fails when oauth2 has no client secret', () => {
     expect(build(Metric.prometheus({
-      name: 'p', address: ADDRESS, query: 'up',
+      name: 'p',
+      address: ADDRESS,
+      query: 'up',
       authentication: MetricAuthentication.oauth2({ tokenUrl: 'https://idp/token', clientId: 'c', clientSecret: '' }),
     }))).toThrow('metric "p": oauth2 clientSecret must not be empty');
   });
@@ -147,13 +175,25 @@ describe('metric rules (upstream ValidateMetric)', () => {
 describe('Metric.web', () => {
   test('renders method, headers, body, jsonPath and timeout', () => {
     const m = render(Metric.web({
-      name: 'w', url: 'https://status.example.com/api/{{args.service}}', method: WebMethod.POST, headers: { Authorization: 'Bearer {{args.token}}' },
-      body: '{"q":1}', jsonPath: '{$.data.ok}', timeout: Duration.seconds(20), insecure: false, successCondition: 'result == true',
+      name: 'w',
+      url: 'https://status.example.com/api/{{args.service}}',
+      method: WebMethod.POST,
+      headers: { Authorization: 'Bearer {{args.token}}' },
+      body: '{"q":1}',
+      jsonPath: '{$.data.ok}',
+      timeout: Duration.seconds(20),
+      insecure: false,
+      successCondition: 'result == true',
     }), [TemplateArgument.required('service'), TemplateArgument.fromSecret('token', 'status-token', 'token')]);
     expect(m.provider).toEqual({
       web: {
-        url: 'https://status.example.com/api/{{args.service}}', method: 'POST', headers: [{ key: 'Authorization', value: 'Bearer {{args.token}}' }],
-        body: '{"q":1}', jsonPath: '{$.data.ok}', timeoutSeconds: 20, insecure: false,
+        url: 'https://status.example.com/api/{{args.service}}',
+        method: 'POST',
+        headers: [{ key: 'Authorization', value: 'Bearer {{args.token}}' }],
+        body: '{"q":1}',
+        jsonPath: '{$.data.ok}',
+        timeoutSeconds: 20,
+        insecure: false,
       },
     });
   });
@@ -172,8 +212,10 @@ describe('Metric.web', () => {
 describe('Metric.job', () => {
   test('renders the pod with the cdk8s-plus-28 secure defaults', () => {
     const m = render(Metric.job({
-      name: 'smoke', containers: [{ name: 'smoke', image: 'ghcr.io/acme/smoke:1.0', args: ['--target', 'http://checkout-canary'] }],
-      activeDeadline: Duration.minutes(5), jobLabels: { purpose: 'analysis' },
+      name: 'smoke',
+      containers: [{ name: 'smoke', image: 'ghcr.io/acme/smoke:1.0', args: ['--target', 'http://checkout-canary'] }],
+      activeDeadline: Duration.minutes(5),
+      jobLabels: { purpose: 'analysis' },
     }));
     // the same container rendered by a cdk8s-plus-28 Job
     const chart = Testing.chart();
@@ -183,7 +225,9 @@ describe('Metric.job', () => {
     const pod = m.provider.job.spec.template.spec;
     expect(pod.containers).toEqual(reference.containers);
     expect(pod.securityContext).toEqual(reference.securityContext);
-    expect(pod.containers[0].securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false });
+    expect(pod.containers[0].securityContext).toMatchObject({
+      runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
+    });
     expect(pod.restartPolicy).toBe('Never');
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(m.provider.job.spec.backoffLimit).toBe(0);
@@ -218,7 +262,10 @@ describe('Metric.job', () => {
 describe('Metric.cloudWatch', () => {
   test('renders metric-data queries with periods in seconds and the lookback as a Go duration', () => {
     const m = render(Metric.cloudWatch({
-      name: 'cw', interval: Duration.minutes(1), count: 3, lookback: Duration.minutes(30),
+      name: 'cw',
+      interval: Duration.minutes(1),
+      count: 3,
+      lookback: Duration.minutes(30),
       successCondition: 'all(result[0].Values, {# <= 0.01})',
       metricDataQueries: [
         { id: 'rate', expression: 'errors / requests' },
