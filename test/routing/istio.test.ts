@@ -1,0 +1,143 @@
+import * as kplus from 'cdk8s-plus-28';
+import { HeaderMatch, Step } from '../../src/rollout/step';
+import { RolloutStrategy } from '../../src/rollout/strategy';
+import { IstioDestinationRule, IstioVirtualService } from '../../src/routing/istio';
+import { findManifest, synthValidated } from '../helpers/synth';
+import { chart, istioCanary, istioSetup, istioSubsetCanary, rollout, service } from '../rollout/fixtures';
+
+describe('IstioVirtualService: props', () => {
+  test('fails when there is no host', () => {
+    expect(() => new IstioVirtualService(chart(), 'vs', { hosts: [] })).toThrow(/\[test\/vs\] a VirtualService needs at least one host; got none/);
+  });
+
+  test('fails when the route name is not a DNS-1035 label', () => {
+    expect(() => new IstioVirtualService(chart(), 'vs', { hosts: ['a'], routeName: 'Primary' })).toThrow(/routeName "Primary" must be a DNS-1035 label/);
+  });
+
+  test.each(['', 'a/b/c'])('fails when a gateway is malformed (%j)', (gateway) => {
+    expect(() => new IstioVirtualService(chart(), 'vs', { hosts: ['a'], gateways: [gateway] })).toThrow(/must be "mesh", "<name>" or "<namespace>\/<name>"/);
+  });
+
+  test('fails when a TLS route has no SNI host', () => {
+    expect(() => new IstioVirtualService(chart(), 'vs', { hosts: ['a'], tlsRoutes: [{ port: 443, sniHosts: [] }] })).toThrow(/the TLS route on port 443 needs at least one SNI host/);
+  });
+
+  test('fails when a TCP port repeats', () => {
+    expect(() => new IstioVirtualService(chart(), 'vs', { hosts: ['a'], tcpRoutes: [{ port: 5432 }, { port: 5432 }] }))
+      .toThrow(/each port may appear once per kind; got \[5432,5432\]/);
+  });
+
+  test('fails at synth when no Rollout uses the VirtualService', () => {
+    const c = chart();
+    new IstioVirtualService(c, 'vs', { name: 'orphan', hosts: ['a'] });
+    expect(() => synthValidated(c)).toThrow(/VirtualService "orphan" is not used by any Rollout, so its route has no destinations/);
+  });
+
+  test('fails when two Rollouts split one VirtualService', () => {
+    const c = chart();
+    const s = istioSetup(c);
+    rollout(c, RolloutStrategy.canary({ stableService: s.stable, canaryService: s.canary, trafficRouting: { istio: { virtualServices: [s.vs] } } }), {}, 'a');
+    expect(() => rollout(c, RolloutStrategy.canary({ stableService: service(c, 'b-stable'), canaryService: service(c, 'b-canary'), trafficRouting: { istio: { virtualServices: [s.vs] } } }), {}, 'b'))
+      .toThrow(/VirtualService "checkout" is already split by the Rollout at test\/a; give each Rollout its own VirtualService/);
+  });
+});
+
+describe('IstioVirtualService: rendering', () => {
+  test('host-level: one named route, stable 100 and canary 0 with the Service port (#53-#55)', () => {
+    const c = chart();
+    istioCanary(c, [Step.setCanaryScale({ weight: 20 }), Step.setHeaderRoute('hdr', [HeaderMatch.prefix('x-canary', 'beta')])]);
+    const m = synthValidated(c);
+    expect(findManifest(m, 'VirtualService').spec).toEqual({
+      hosts: ['checkout'],
+      gateways: ['mesh'],
+      http: [{
+        name: 'primary',
+        route: [
+          { destination: { host: 'checkout-stable', port: { number: 80 } }, weight: 100 },
+          { destination: { host: 'checkout-canary', port: { number: 80 } }, weight: 0 },
+        ],
+      }],
+    });
+    expect(findManifest(m, 'Rollout').spec.strategy.canary.trafficRouting).toEqual({
+      istio: { virtualService: { name: 'checkout', routes: ['primary'] } },
+      managedRoutes: [{ name: 'hdr' }],
+    });
+  });
+
+  test('TLS and TCP routes are split too and listed in the Rollout (#57)', () => {
+    const c = chart();
+    const vs = new IstioVirtualService(c, 'vs', {
+      name: 'checkout', hosts: ['checkout'], exportTo: ['.'], routeName: 'main',
+      tlsRoutes: [{ port: 443, sniHosts: ['checkout.example.com'] }], tcpRoutes: [{ port: 5432 }],
+    });
+    rollout(c, RolloutStrategy.canary({ stableService: service(c, 'checkout-stable'), canaryService: service(c, 'checkout-canary'), trafficRouting: { istio: { virtualServices: [vs] } } }));
+    const m = synthValidated(c);
+    const spec = findManifest(m, 'VirtualService').spec;
+    const plain = [{ destination: { host: 'checkout-stable' }, weight: 100 }, { destination: { host: 'checkout-canary' }, weight: 0 }];
+    expect(spec.exportTo).toEqual(['.']);
+    expect(spec.http[0].name).toEqual('main');
+    expect(spec.tls).toEqual([{ match: [{ port: 443, sniHosts: ['checkout.example.com'] }], route: plain }]);
+    expect(spec.tcp).toEqual([{ match: [{ port: 5432 }], route: plain }]);
+    expect(findManifest(m, 'Rollout').spec.strategy.canary.trafficRouting.istio.virtualService).toEqual({
+      name: 'checkout', routes: ['main'], tlsRoutes: [{ port: 443, sniHosts: ['checkout.example.com'] }], tcpRoutes: [{ port: 5432 }],
+    });
+  });
+
+  test('several VirtualServices render virtualServices', () => {
+    const c = chart();
+    const a = new IstioVirtualService(c, 'a', { hosts: ['a'] });
+    const b = new IstioVirtualService(c, 'b', { hosts: ['b'] });
+    rollout(c, RolloutStrategy.canary({ stableService: service(c, 'checkout-stable'), canaryService: service(c, 'checkout-canary'), trafficRouting: { istio: { virtualServices: [a, b] } } }));
+    expect(findManifest(synthValidated(c), 'Rollout').spec.strategy.canary.trafficRouting.istio).toEqual({
+      virtualServices: [{ name: 'a', routes: ['primary'] }, { name: 'b', routes: ['primary'] }],
+    });
+  });
+
+  test('subset-level: one host, stable and canary subsets (#56, a.9 #7)', () => {
+    const c = chart();
+    istioSubsetCanary(c, [Step.setWeight(5)]);
+    const m = synthValidated(c);
+    expect(findManifest(m, 'VirtualService').spec.http[0].route).toEqual([
+      // no port: the Rollout knows no Service port here (Istio then uses the host's only port)
+      { destination: { host: 'checkout', subset: 'stable' }, weight: 100 },
+      { destination: { host: 'checkout', subset: 'canary' }, weight: 0 },
+    ]);
+    expect(findManifest(m, 'DestinationRule').spec).toEqual({
+      host: 'checkout',
+      subsets: [
+        { name: 'stable', labels: { 'app.kubernetes.io/name': 'checkout' } },
+        { name: 'canary', labels: { 'app.kubernetes.io/name': 'checkout' } },
+      ],
+    });
+  });
+});
+
+describe('IstioDestinationRule', () => {
+  test('fails when a subset name is not a DNS label', () => {
+    expect(() => new IstioDestinationRule(chart(), 'dr', { host: 'a', stableSubsetName: 'Stable' })).toThrow(/subset name "Stable" must be a DNS-1123 label/);
+  });
+
+  test('fails when the stable and canary subsets share a name', () => {
+    expect(() => new IstioDestinationRule(chart(), 'dr', { host: 'a', stableSubsetName: 'v', canarySubsetName: 'v' }))
+      .toThrow(/the stable and canary subsets are both named "v"; give them different names/);
+  });
+
+  test('fails at synth when no Rollout uses the DestinationRule', () => {
+    const c = chart();
+    new IstioDestinationRule(c, 'dr', { name: 'orphan', host: 'a' });
+    expect(() => synthValidated(c)).toThrow(/DestinationRule "orphan" is not used by any Rollout, so its subsets select no pods/);
+  });
+
+  test('renders custom subset names in the Rollout and the VirtualService', () => {
+    const c = chart();
+    const svc = service(c, 'checkout', 80, undefined, 'svc');
+    const vs = new IstioVirtualService(c, 'vs', { name: 'checkout', hosts: ['checkout'] });
+    const dr = new IstioDestinationRule(c, 'dr', { name: 'checkout', host: 'checkout', stableSubsetName: 'v1', canarySubsetName: 'v2' });
+    const r = rollout(c, RolloutStrategy.canary({ trafficRouting: { istio: { virtualServices: [vs], destinationRule: dr } } }));
+    svc.select(r);
+    const m = synthValidated(c);
+    expect(findManifest(m, 'Rollout').spec.strategy.canary.trafficRouting.istio.destinationRule).toEqual({ name: 'checkout', stableSubsetName: 'v1', canarySubsetName: 'v2' });
+    expect(findManifest(m, 'VirtualService').spec.http[0].route.map((d: any) => d.destination.subset)).toEqual(['v1', 'v2']);
+    void kplus;
+  });
+});
