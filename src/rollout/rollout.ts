@@ -573,7 +573,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     const ref = this.workloadRef;
     if (ref?.kind === 'Deployment' && (ref.scaleDown === WorkloadRefScaleDown.ON_SUCCESS || ref.scaleDown === WorkloadRefScaleDown.PROGRESSIVELY)) {
       records.push({
-        group: 'apps', kind: 'Deployment', name: ref.name, namespace: namespaceOf(ref.deployment ?? this),
+        group: 'apps', kind: 'Deployment', name: ref.name, namespace: namespaceOf(ref.deploymentConstruct ?? this),
         jsonPointers: ['/spec/replicas'],
         reason: `the Rollout ${rolloutName} scales the referenced Deployment down (workloadRef.scaleDown ${ref.scaleDown})`,
       });

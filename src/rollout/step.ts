@@ -172,11 +172,20 @@ export enum StepKind {
  */
 export class Step {
   /**
-   * Sends `weight` percent (0-100) of the traffic to the canary. Without traffic routing,
-   * scales the canary to that share of the pods.
+   * Sends `weight` percent (0-100) of the traffic to the canary (`setWeight`). Without traffic
+   * routing, scales the canary to that share of the pods. TypeScript also has `Step.setWeight`.
+   */
+  public static shiftTraffic(weight: number): Step {
+    return new Step(StepKind.SET_WEIGHT, { weight });
+  }
+
+  /**
+   * `setWeight`: same as `shiftTraffic`. TypeScript only (jsii reserves one-argument setXxx
+   * names for Java setters).
+   * @jsii ignore
    */
   public static setWeight(weight: number): Step {
-    return new Step(StepKind.SET_WEIGHT, { weight });
+    return Step.shiftTraffic(weight);
   }
 
   /**
@@ -188,10 +197,20 @@ export class Step {
   }
 
   /**
-   * Scales the canary independently of its traffic weight (needs traffic routing).
+   * Scales the canary independently of its traffic weight (`setCanaryScale`, needs traffic
+   * routing). TypeScript also has `Step.setCanaryScale`.
+   */
+  public static scaleCanary(options: SetCanaryScaleOptions): Step {
+    return new Step(StepKind.SET_CANARY_SCALE, { scale: options });
+  }
+
+  /**
+   * `setCanaryScale`: same as `scaleCanary`. TypeScript only (jsii reserves one-argument
+   * setXxx names for Java setters).
+   * @jsii ignore
    */
   public static setCanaryScale(options: SetCanaryScaleOptions): Step {
-    return new Step(StepKind.SET_CANARY_SCALE, { scale: options });
+    return Step.scaleCanary(options);
   }
 
   /**
@@ -207,11 +226,23 @@ export class Step {
     return new Step(StepKind.SET_HEADER_ROUTE, { routeName: name });
   }
 
-  /** Mirrors (copies) matching requests to the canary (Istio only). */
-  public static setMirrorRoute(options: SetMirrorRouteOptions): Step {
+  /**
+   * Mirrors (copies) matching requests to the canary (`setMirrorRoute`, Istio only).
+   * TypeScript also has `Step.setMirrorRoute`.
+   */
+  public static mirrorTraffic(options: SetMirrorRouteOptions): Step {
     return new Step(StepKind.SET_MIRROR_ROUTE, {
       routeName: options.name, mirrorMatches: options.matches, percentage: options.percentage,
     });
+  }
+
+  /**
+   * `setMirrorRoute`: same as `mirrorTraffic`. TypeScript only (jsii reserves one-argument
+   * setXxx names for Java setters).
+   * @jsii ignore
+   */
+  public static setMirrorRoute(options: SetMirrorRouteOptions): Step {
+    return Step.mirrorTraffic(options);
   }
 
   /** Removes the mirror route `name`. */

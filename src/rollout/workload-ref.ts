@@ -65,7 +65,7 @@ export class WorkloadRef {
     /** When a Deployment is scaled down. */
     public readonly scaleDown: WorkloadRefScaleDown | undefined,
     /** The Deployment construct, when it is part of this app. */
-    public readonly deployment?: kplus.Deployment) {}
+    public readonly deploymentConstruct?: kplus.Deployment) {}
 
   /** @internal */
   public _toKube(): any {
