@@ -117,12 +117,12 @@ export class TargetGroupVerificationPolicy extends iam.ManagedPolicy {
    * Refused: this policy grants exactly the target-group verification actions. Create a
    * separate `iam.ManagedPolicy` for anything else.
    */
-  public override addStatements(...statements: iam.PolicyStatement[]): void {
+  public override addStatements(...statement: iam.PolicyStatement[]): void {
     if (this.sealed) {
       throw new Error(`[${this.node.path}] TargetGroupVerificationPolicy grants exactly the six elasticloadbalancing:Describe* actions; `
-        + `got ${statements.length} more statement(s): attach a separate iam.ManagedPolicy to the role instead`);
+        + `got ${statement.length} more statement(s): attach a separate iam.ManagedPolicy to the role instead`);
     }
-    super.addStatements(...statements);
+    super.addStatements(...statement);
   }
 
   private validateExactlyTheSixActions(): string[] {
