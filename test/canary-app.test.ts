@@ -1,8 +1,8 @@
 import { App, Chart, Duration } from 'cdk8s';
 import { CanaryApp, CanaryAppProps } from '../src/canary-app';
+import { findManifest, synthValidated } from './helpers/synth';
 import { HeaderMatch, Step, StringMatch } from '../src/rollout/step';
 import { TrafficRouting } from '../src/routing/traffic-routing';
-import { findManifest, synthValidated } from './helpers/synth';
 
 const IMAGE = 'ghcr.io/acme/checkout:1.4.2';
 const chart = () => new Chart(new App(), 'checkout', { namespace: 'shop' });

@@ -90,7 +90,14 @@ export function istioCanary(scope: Construct, steps: Step[], options: Partial<Ca
 }
 
 /** An Istio subset-level canary. */
-export function istioSubsetCanary(scope: Construct, steps: Step[]): { rollout: Rollout; dr: IstioDestinationRule; vs: IstioVirtualService; svc: kplus.Service } {
+export interface IstioSubsetSetup {
+  readonly rollout: Rollout;
+  readonly dr: IstioDestinationRule;
+  readonly vs: IstioVirtualService;
+  readonly svc: kplus.Service;
+}
+
+export function istioSubsetCanary(scope: Construct, steps: Step[]): IstioSubsetSetup {
   const svc = service(scope, 'checkout', 80, undefined, 'checkout-svc');
   const vs = new IstioVirtualService(scope, 'checkout-vs', { name: 'checkout', hosts: ['checkout'] });
   const dr = new IstioDestinationRule(scope, 'checkout-dr', { name: 'checkout', host: 'checkout' });

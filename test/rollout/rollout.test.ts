@@ -1,16 +1,17 @@
-import { App, Duration } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AnalysisArgument } from '../../src/analysis/analysis-run';
+import { albCanary, albSetup, chart, containers, istioCanary, istioSubsetCanary, rollout, service, successRate } from './fixtures';
+import { AnalysisArgument, PodTemplateHash } from '../../src/analysis/analysis-run';
 import { AnalysisTemplate } from '../../src/analysis/analysis-template';
 import { Metric } from '../../src/analysis/metric';
+import { ExperimentSpecRef } from '../../src/rollout/experiment';
 import { Rollout } from '../../src/rollout/rollout';
 import { HeaderMatch, Step, StringMatch } from '../../src/rollout/step';
-import { RolloutStrategy } from '../../src/rollout/strategy';
+import { AntiAffinity, RolloutStrategy } from '../../src/rollout/strategy';
 import { WorkloadRef, WorkloadRefScaleDown } from '../../src/rollout/workload-ref';
 import { AlbIngress } from '../../src/routing/alb';
 import { findManifest, synthValidated } from '../helpers/synth';
-import { albCanary, albSetup, chart, containers, istioCanary, istioSubsetCanary, rollout, service, successRate } from './fixtures';
 
 /** Synthesizes the whole app with its validations (as `cdk8s synth` does). */
 function synthApp(scope: Construct): string {
@@ -56,7 +57,9 @@ describe('Rollout: spec-level rules (a.1)', () => {
 
   test('renders minReadySeconds and progressDeadlineAbort when given', () => {
     const c = chart();
-    rollout(c, basic(), { minReady: Duration.seconds(5), progressDeadline: Duration.minutes(15), progressDeadlineAbort: true, revisionHistoryLimit: 3 });
+    rollout(c, basic(), {
+      minReady: Duration.seconds(5), progressDeadline: Duration.minutes(15), progressDeadlineAbort: true, revisionHistoryLimit: 3,
+    });
     const spec = findManifest(synthValidated(c), 'Rollout').spec;
     expect(spec).toMatchObject({ minReadySeconds: 5, progressDeadlineSeconds: 900, progressDeadlineAbort: true, revisionHistoryLimit: 3 });
   });
@@ -121,7 +124,6 @@ describe('Rollout: blue-green rules (a.2)', () => {
   });
 
   test('fails when blue-green anti-affinity weight is outside 1-100 (#14)', () => {
-    const { AntiAffinity } = require('../../src/rollout/strategy');
     const c = chart();
     expect(() => rollout(c, bg(c, { antiAffinity: AntiAffinity.preferred(101) }))).toThrow(/blueGreen antiAffinity weight must be a whole number from 1 to 100; got 101/);
   });
@@ -159,7 +161,8 @@ describe('Rollout: cross-object rules (a.7, a.9)', () => {
     const other = new kplus.Deployment(c, 'other', { containers: containers() });
     s.stable.select(other);
     const r = rollout(c, RolloutStrategy.canary({
-      stableService: s.stable, canaryService: s.canary,
+      stableService: s.stable,
+      canaryService: s.canary,
       trafficRouting: { alb: { ingresses: [s.ingress], servicePort: 80, rootServiceName: 'checkout-root' } },
     }));
     s.root.select(r);
@@ -191,12 +194,12 @@ describe('Rollout: cross-object rules (a.7, a.9)', () => {
 
   test('fails when the Ingress is in another namespace than the Rollout (#49)', () => {
     const app = new App();
-    const { Chart } = require('cdk8s');
     const c = new Chart(app, 'shop', { namespace: 'shop' });
     const edge = new Chart(app, 'edge', { namespace: 'edge' });
     const ingress = new AlbIngress(edge, 'ingress', { name: 'checkout' });
     const r = rollout(c, RolloutStrategy.canary({
-      stableService: service(c, 'checkout-stable'), canaryService: service(c, 'checkout-canary'),
+      stableService: service(c, 'checkout-stable'),
+      canaryService: service(c, 'checkout-canary'),
       trafficRouting: { alb: { ingresses: [ingress], servicePort: 80 } },
     }));
     void r;
@@ -214,7 +217,10 @@ describe('Rollout: cross-object rules (a.7, a.9)', () => {
 
 describe('Rollout: runtimeOwnedFields()', () => {
   const svcRecord = (name: string) => ({
-    group: '', kind: 'Service', name, namespace: 'shop',
+    group: '',
+    kind: 'Service',
+    name,
+    namespace: 'shop',
     jsonPointers: ['/spec/selector/rollouts-pod-template-hash', '/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts'],
     reason: 'the Rollout checkout points the Service at a ReplicaSet by adding the pod-template hash to its selector',
   });
@@ -231,7 +237,10 @@ describe('Rollout: runtimeOwnedFields()', () => {
       svcRecord('checkout-stable'),
       svcRecord('checkout-canary'),
       {
-        group: 'networking.k8s.io', kind: 'Ingress', name: 'checkout', namespace: 'shop',
+        group: 'networking.k8s.io',
+        kind: 'Ingress',
+        name: 'checkout',
+        namespace: 'shop',
         jsonPointers: [
           '/metadata/annotations/alb.ingress.kubernetes.io~1actions.checkout-root',
           '/metadata/annotations/rollouts.argoproj.io~1managed-alb-annotations',
@@ -253,7 +262,10 @@ describe('Rollout: runtimeOwnedFields()', () => {
     ]);
     const ingress = r.runtimeOwnedFields().find(f => f.kind === 'Ingress');
     expect(ingress).toEqual({
-      group: 'networking.k8s.io', kind: 'Ingress', name: 'checkout', namespace: 'shop',
+      group: 'networking.k8s.io',
+      kind: 'Ingress',
+      name: 'checkout',
+      namespace: 'shop',
       jsonPointers: [
         '/metadata/annotations/alb.ingress.kubernetes.io~1actions.checkout-root',
         '/metadata/annotations/rollouts.argoproj.io~1managed-alb-annotations',
@@ -280,7 +292,10 @@ describe('Rollout: runtimeOwnedFields()', () => {
       svcRecord('checkout-ping'),
       svcRecord('checkout-pong'),
       {
-        group: 'networking.k8s.io', kind: 'Ingress', name: 'checkout', namespace: 'shop',
+        group: 'networking.k8s.io',
+        kind: 'Ingress',
+        name: 'checkout',
+        namespace: 'shop',
         jsonPointers: [
           '/metadata/annotations/alb.ingress.kubernetes.io~1actions.checkout-root',
           '/metadata/annotations/rollouts.argoproj.io~1managed-alb-annotations',
@@ -305,7 +320,10 @@ describe('Rollout: runtimeOwnedFields()', () => {
       svcRecord('checkout-stable'),
       svcRecord('checkout-canary'),
       {
-        group: 'networking.istio.io', kind: 'VirtualService', name: 'checkout', namespace: 'shop',
+        group: 'networking.istio.io',
+        kind: 'VirtualService',
+        name: 'checkout',
+        namespace: 'shop',
         jqPathExpressions: [
           '.spec.http[]?.route[]?.weight',
           '.spec.http[]? | select(.name == "hdr")',
@@ -321,12 +339,18 @@ describe('Rollout: runtimeOwnedFields()', () => {
     const { rollout: r } = istioSubsetCanary(c, [Step.setWeight(5), Step.pause(Duration.minutes(10))]);
     expect(r.runtimeOwnedFields()).toEqual([
       {
-        group: 'networking.istio.io', kind: 'VirtualService', name: 'checkout', namespace: 'shop',
+        group: 'networking.istio.io',
+        kind: 'VirtualService',
+        name: 'checkout',
+        namespace: 'shop',
         jqPathExpressions: ['.spec.http[]?.route[]?.weight'],
         reason: 'the Rollout checkout rewrites the route weights',
       },
       {
-        group: 'networking.istio.io', kind: 'DestinationRule', name: 'checkout', namespace: 'shop',
+        group: 'networking.istio.io',
+        kind: 'DestinationRule',
+        name: 'checkout',
+        namespace: 'shop',
         jsonPointers: ['/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts'],
         jqPathExpressions: ['.spec.subsets[]?.labels."rollouts-pod-template-hash"'],
         reason: 'the Rollout checkout adds the pod-template hash to the stable and canary subsets',
@@ -340,8 +364,12 @@ describe('Rollout: runtimeOwnedFields()', () => {
     const hpa = new kplus.HorizontalPodAutoscaler(c, 'hpa', { target: r, maxReplicas: 10, minReplicas: 2 });
     expect(r.hasAutoscaler).toBe(true);
     expect(r.runtimeOwnedFields()).toEqual([{
-      group: 'argoproj.io', kind: 'Rollout', name: 'checkout', namespace: 'shop',
-      jsonPointers: ['/spec/replicas'], reason: 'an autoscaler sets the Rollout\'s replicas',
+      group: 'argoproj.io',
+      kind: 'Rollout',
+      name: 'checkout',
+      namespace: 'shop',
+      jsonPointers: ['/spec/replicas'],
+      reason: 'an autoscaler sets the Rollout\'s replicas',
     }]);
     const m = synthValidated(c);
     expect(findManifest(m, 'Rollout').spec.replicas).toBeUndefined();
@@ -357,7 +385,10 @@ describe('Rollout: runtimeOwnedFields()', () => {
       strategy: basic(),
     });
     expect(r.runtimeOwnedFields()).toEqual([{
-      group: 'apps', kind: 'Deployment', name: 'legacy', namespace: 'shop',
+      group: 'apps',
+      kind: 'Deployment',
+      name: 'legacy',
+      namespace: 'shop',
       jsonPointers: ['/spec/replicas'],
       reason: 'the Rollout checkout scales the referenced Deployment down (workloadRef.scaleDown onsuccess)',
     }]);
@@ -377,14 +408,13 @@ describe('Rollout: snapshots', () => {
   test('canary with every step kind, Istio routing', () => {
     const c = chart();
     const t = successRate(c);
-    const { ExperimentSpecRef } = require('../../src/rollout/experiment');
     istioCanary(c, [
       Step.setCanaryScale({ weight: 10 }),
       Step.setHeaderRoute('canary-hdr', [HeaderMatch.exact('x-canary', 'true'), HeaderMatch.regex('user-agent', '.*Chrome.*')]),
       Step.setMirrorRoute({ name: 'canary-mirror', percentage: 30, matches: [{ method: StringMatch.exact('GET'), path: StringMatch.prefix('/api'), headers: { 'x-b': StringMatch.exact('1'), 'x-a': StringMatch.prefix('v') } }] }),
       Step.pause(Duration.minutes(5)),
       Step.setWeight(10),
-      Step.analysis({ templates: [t], args: [AnalysisArgument.podTemplateHash('canary-hash', require('../../src/analysis/analysis-run').PodTemplateHash.LATEST)] }),
+      Step.analysis({ templates: [t], args: [AnalysisArgument.podTemplateHash('canary-hash', PodTemplateHash.LATEST)] }),
       Step.experiment({
         duration: Duration.minutes(10),
         templates: [
@@ -406,7 +436,6 @@ describe('Rollout: snapshots', () => {
   test('blue-green with pre- and post-promotion analysis', () => {
     const c = chart();
     const t = successRate(c);
-    const { AntiAffinity } = require('../../src/rollout/strategy');
     rollout(c, RolloutStrategy.blueGreen({
       activeService: service(c, 'checkout-active'),
       previewService: service(c, 'checkout-preview'),
@@ -420,7 +449,8 @@ describe('Rollout: snapshots', () => {
     }));
     const m = synthValidated(c);
     expect(findManifest(m, 'Rollout').spec.strategy.blueGreen).toMatchObject({
-      activeService: 'checkout-active', previewService: 'checkout-preview',
+      activeService: 'checkout-active',
+      previewService: 'checkout-preview',
       prePromotionAnalysis: { templates: [{ templateName: 'success-rate' }] },
       postPromotionAnalysis: { templates: [{ templateName: 'success-rate' }] },
     });

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { albCanary, chart, istioCanary, rollout, service, successRate } from './fixtures';
 import { AnalysisArgument } from '../../src/analysis/analysis-run';
 import { AnalysisTemplate } from '../../src/analysis/analysis-template';
 import { Metric } from '../../src/analysis/metric';
@@ -8,7 +9,6 @@ import { HeaderMatch, Step, StepKind, StringMatch } from '../../src/rollout/step
 import { RolloutStrategy } from '../../src/rollout/strategy';
 import { IstioVirtualService } from '../../src/routing/istio';
 import { findManifest, synthValidated } from '../helpers/synth';
-import { albCanary, chart, istioCanary, rollout, service, successRate } from './fixtures';
 
 const basic = (steps: Step[]) => rollout(chart(), RolloutStrategy.canary({ steps }));
 const hdr = (name = 'canary-hdr') => Step.setHeaderRoute(name, [HeaderMatch.exact('x-canary', 'true')]);
@@ -289,7 +289,8 @@ describe('analysis and experiment steps (#39-#41, #59-#61)', () => {
   test('header routes with plugin routers need no ALB or Istio', () => {
     const c = chart();
     rollout(c, RolloutStrategy.canary({
-      stableService: service(c, 's'), canaryService: service(c, 'cs'),
+      stableService: service(c, 's'),
+      canaryService: service(c, 'cs'),
       trafficRouting: { plugins: { 'acme/router': {} } },
       steps: [Step.setWeight(10), hdr(), mirror()],
     }));

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { albCanary, albSetup, chart, istioSubsetCanary, rollout, service, successRate } from './fixtures';
 import { AnalysisTemplate } from '../../src/analysis/analysis-template';
 import { Metric } from '../../src/analysis/metric';
 import { Step } from '../../src/rollout/step';
@@ -7,7 +8,6 @@ import { AntiAffinity, RolloutStrategy } from '../../src/rollout/strategy';
 import { AlbIngress } from '../../src/routing/alb';
 import { IstioVirtualService } from '../../src/routing/istio';
 import { findManifest, synthValidated } from '../helpers/synth';
-import { albCanary, albSetup, chart, istioSubsetCanary, rollout, service, successRate } from './fixtures';
 
 describe('canary strategy: services and ping-pong (a.3)', () => {
   test('fails when trafficRouting has no router', () => {
@@ -17,7 +17,10 @@ describe('canary strategy: services and ping-pong (a.3)', () => {
 
   test('fails when maxSurge and maxUnavailable are both zero (#15)', () => {
     const c = chart();
-    expect(() => rollout(c, RolloutStrategy.canary({ maxSurge: kplus.PercentOrAbsolute.absolute(0), maxUnavailable: kplus.PercentOrAbsolute.percent(0) })))
+    expect(() => rollout(c, RolloutStrategy.canary({
+      maxSurge: kplus.PercentOrAbsolute.absolute(0),
+      maxUnavailable: kplus.PercentOrAbsolute.percent(0),
+    })))
       .toThrow(/canary maxSurge and maxUnavailable are both zero, so the update can never progress/);
   });
 
@@ -134,13 +137,19 @@ describe('canary strategy: trafficRouting-dependent fields (a.4)', () => {
   test('renders anti-affinity, delays and ReplicaSet metadata', () => {
     const c = chart();
     albCanary(c, [Step.setWeight(10)], {
-      antiAffinity: AntiAffinity.required(), scaleDownDelay: Duration.minutes(1), abortScaleDownDelay: Duration.seconds(0),
-      minPodsPerReplicaSet: 2, canaryMetadata: { labels: { role: 'canary' } }, stableMetadata: {},
+      antiAffinity: AntiAffinity.required(),
+      scaleDownDelay: Duration.minutes(1),
+      abortScaleDownDelay: Duration.seconds(0),
+      minPodsPerReplicaSet: 2,
+      canaryMetadata: { labels: { role: 'canary' } },
+      stableMetadata: {},
     });
     const canary = findManifest(synthValidated(c), 'Rollout').spec.strategy.canary;
     expect(canary).toMatchObject({
       antiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: {} },
-      scaleDownDelaySeconds: 60, abortScaleDownDelaySeconds: 0, minPodsPerReplicaSet: 2,
+      scaleDownDelaySeconds: 60,
+      abortScaleDownDelaySeconds: 0,
+      minPodsPerReplicaSet: 2,
       canaryMetadata: { labels: { role: 'canary' } },
     });
     expect(canary.stableMetadata).toBeUndefined();
@@ -151,7 +160,9 @@ describe('canary strategy: ALB and Istio routing fields', () => {
   test('fails when ALB routing has no Ingress', () => {
     const c = chart();
     const s = albSetup(c);
-    expect(() => rollout(c, RolloutStrategy.canary({ stableService: s.stable, canaryService: s.canary, trafficRouting: { alb: { ingresses: [], servicePort: 80 } } })))
+    expect(() => rollout(c, RolloutStrategy.canary({
+      stableService: s.stable, canaryService: s.canary, trafficRouting: { alb: { ingresses: [], servicePort: 80 } },
+    })))
       .toThrow(/canary trafficRouting.alb needs at least one Ingress/);
   });
 
@@ -159,7 +170,9 @@ describe('canary strategy: ALB and Istio routing fields', () => {
     const c = chart();
     const s = albSetup(c);
     const other = new AlbIngress(c, 'other', { annotationPrefix: 'custom.aws' });
-    expect(() => rollout(c, RolloutStrategy.canary({ stableService: s.stable, canaryService: s.canary, trafficRouting: { alb: { ingresses: [s.ingress, other], servicePort: 80 } } })))
+    expect(() => rollout(c, RolloutStrategy.canary({
+      stableService: s.stable, canaryService: s.canary, trafficRouting: { alb: { ingresses: [s.ingress, other], servicePort: 80 } },
+    })))
       .toThrow(/Ingresses use different annotation prefixes \["alb.ingress.kubernetes.io","custom.aws"\]/);
   });
 
@@ -196,7 +209,9 @@ describe('canary strategy: ALB and Istio routing fields', () => {
     const s = albSetup(c);
     const a = new AlbIngress(c, 'a', { annotationPrefix: 'custom.aws' });
     const b = new AlbIngress(c, 'b', { annotationPrefix: 'custom.aws' });
-    const r = rollout(c, RolloutStrategy.canary({ stableService: s.stable, canaryService: s.canary, trafficRouting: { alb: { ingresses: [a, b], servicePort: 80 } }, steps: [Step.setWeight(5)] }));
+    const r = rollout(c, RolloutStrategy.canary({
+      stableService: s.stable, canaryService: s.canary, trafficRouting: { alb: { ingresses: [a, b], servicePort: 80 } }, steps: [Step.setWeight(5)],
+    }));
     void r;
     // the fixture's own Ingress is unused here; drop it from the tree check by binding only a and b
     s.ingress.node.scope!.node.tryRemoveChild(s.ingress.node.id);
@@ -213,7 +228,8 @@ describe('canary strategy: ALB and Istio routing fields', () => {
   test('renders plugin traffic routers as given', () => {
     const c = chart();
     rollout(c, RolloutStrategy.canary({
-      stableService: service(c, 'checkout-stable'), canaryService: service(c, 'checkout-canary'),
+      stableService: service(c, 'checkout-stable'),
+      canaryService: service(c, 'checkout-canary'),
       trafficRouting: { plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'checkout', namespace: 'shop' } } },
       steps: [Step.setWeight(10)],
     }));

@@ -4,7 +4,7 @@ import { HeaderMatch, Step } from '../../src/rollout/step';
 import { RolloutStrategy } from '../../src/rollout/strategy';
 import { AlbIngress, AlbListenPort, AlbScheme, AlbTargetType } from '../../src/routing/alb';
 import { findManifest, synthValidated } from '../helpers/synth';
-import { albCanary, albSetup, chart, rollout } from '../rollout/fixtures';
+import { albCanary, albSetup, chart, rollout, service } from '../rollout/fixtures';
 
 describe('AlbIngress: props', () => {
   test('fails when a rule host is empty', () => {
@@ -43,7 +43,9 @@ describe('AlbIngress: props', () => {
   test('fails when two Rollouts share one Ingress', () => {
     const c = chart();
     const s = albSetup(c);
-    const strategy = () => RolloutStrategy.canary({ stableService: s.stable, canaryService: s.canary, trafficRouting: { alb: { ingresses: [s.ingress], servicePort: 80 } } });
+    const strategy = () => RolloutStrategy.canary({
+      stableService: s.stable, canaryService: s.canary, trafficRouting: { alb: { ingresses: [s.ingress], servicePort: 80 } },
+    });
     rollout(c, strategy(), {}, 'a');
     expect(() => rollout(c, strategy(), {}, 'b')).toThrow(/\[test\/checkout-ingress\] Ingress "checkout" is already used by the Rollout at test\/a; each Rollout needs its own Ingress/);
   });
@@ -66,7 +68,8 @@ describe('AlbIngress: rendering', () => {
       annotations: { 'zzz/custom': 'x' },
     });
     const r = rollout(c, RolloutStrategy.canary({
-      stableService: s.stable, canaryService: s.canary,
+      stableService: s.stable,
+      canaryService: s.canary,
       trafficRouting: { alb: { ingresses: [s.ingress, ingress], servicePort: 80, rootServiceName: 'checkout-root' } },
       steps: [Step.setWeight(10)],
     }));
@@ -97,7 +100,10 @@ describe('AlbIngress: rendering', () => {
   test('without a root Service the action is the stable Service (#50)', () => {
     const c = chart();
     const s = albSetup(c);
-    rollout(c, RolloutStrategy.canary({ stableService: s.stable, canaryService: s.canary, trafficRouting: { alb: { ingresses: [s.ingress], servicePort: 80 } }, steps: [Step.setWeight(10)] }));
+    rollout(c, RolloutStrategy.canary({
+      stableService: s.stable, canaryService: s.canary, trafficRouting: { alb: { ingresses: [s.ingress], servicePort: 80 } },
+      steps: [Step.setWeight(10)],
+    }));
     s.root.node.scope!.node.tryRemoveChild(s.root.node.id);
     const m = synthValidated(c);
     const obj = findManifest(m, 'Ingress');
@@ -108,7 +114,6 @@ describe('AlbIngress: rendering', () => {
 
   test('ping-pong: the action forwards to pong (canary) and ping (stable)', () => {
     const c = chart();
-    const { service } = require('../rollout/fixtures');
     const ingress = new AlbIngress(c, 'ingress', { name: 'checkout' });
     rollout(c, RolloutStrategy.canary({
       pingPong: { pingService: service(c, 'checkout-ping'), pongService: service(c, 'checkout-pong') },

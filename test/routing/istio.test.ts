@@ -67,8 +67,12 @@ describe('IstioVirtualService: rendering', () => {
   test('TLS and TCP routes are split too and listed in the Rollout (#57)', () => {
     const c = chart();
     const vs = new IstioVirtualService(c, 'vs', {
-      name: 'checkout', hosts: ['checkout'], exportTo: ['.'], routeName: 'main',
-      tlsRoutes: [{ port: 443, sniHosts: ['checkout.example.com'] }], tcpRoutes: [{ port: 5432 }],
+      name: 'checkout',
+      hosts: ['checkout'],
+      exportTo: ['.'],
+      routeName: 'main',
+      tlsRoutes: [{ port: 443, sniHosts: ['checkout.example.com'] }],
+      tcpRoutes: [{ port: 5432 }],
     });
     rollout(c, RolloutStrategy.canary({ stableService: service(c, 'checkout-stable'), canaryService: service(c, 'checkout-canary'), trafficRouting: { istio: { virtualServices: [vs] } } }));
     const m = synthValidated(c);

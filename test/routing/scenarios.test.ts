@@ -57,7 +57,8 @@ describe('f.3 scenarios', () => {
     const [root, stable, canary] = ['app-root', 'app-stable', 'app-canary'].map(n => svc(c, n));
     const ingress = new AlbIngress(c, 'ingress', { name: 'app' });
     const r = app(c, RolloutStrategy.canary({
-      stableService: stable, canaryService: canary,
+      stableService: stable,
+      canaryService: canary,
       trafficRouting: { alb: { ingresses: [ingress], servicePort: 80, rootServiceName: 'app-root' } },
       steps: [Step.setWeight(20), Step.pause(), Step.setWeight(50), Step.pause(Duration.minutes(5))],
     }));
@@ -75,7 +76,8 @@ describe('f.3 scenarios', () => {
     });
     const canarySpec = findManifest(m, 'Rollout', 'app').spec.strategy.canary;
     expect(canarySpec).toMatchObject({
-      stableService: 'app-stable', canaryService: 'app-canary',
+      stableService: 'app-stable',
+      canaryService: 'app-canary',
       trafficRouting: { alb: { ingress: 'app', rootService: 'app-root', servicePort: 80 } },
       steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: '5m' } }],
     });
@@ -111,7 +113,8 @@ describe('f.3 scenarios', () => {
     const [root, stable, canary] = ['app-root', 'app-stable', 'app-canary'].map(n => svc(c, n));
     const ingress = new AlbIngress(c, 'ingress', { name: 'app' });
     const r = app(c, RolloutStrategy.canary({
-      stableService: stable, canaryService: canary,
+      stableService: stable,
+      canaryService: canary,
       trafficRouting: { alb: { ingresses: [ingress], servicePort: 80, rootServiceName: 'app-root' } },
       steps: [
         Step.setCanaryScale({ replicas: 1 }),
@@ -149,7 +152,8 @@ describe('f.3 scenarios', () => {
     const [stable, canary] = ['app-stable', 'app-canary'].map(n => svc(c, n));
     const vs = new IstioVirtualService(c, 'vs', { name: 'app', hosts: ['app.example.com'], gateways: ['istio-system/public', 'mesh'] });
     const r = app(c, RolloutStrategy.canary({
-      stableService: stable, canaryService: canary,
+      stableService: stable,
+      canaryService: canary,
       trafficRouting: { istio: { virtualServices: [vs] } },
       steps: [
         Step.setCanaryScale({ weight: 20 }),
@@ -221,9 +225,13 @@ describe('f.3 scenarios', () => {
     const successRate = new AnalysisTemplate(c, 'success-rate', {
       args: [TemplateArgument.required('svc'), TemplateArgument.required('canary-hash')],
       metrics: [Metric.prometheus({
-        name: 'success-rate', address: 'http://prometheus.monitoring:9090',
+        name: 'success-rate',
+        address: 'http://prometheus.monitoring:9090',
         query: 'sum(rate(http_requests_total{service="{{args.svc}}",code!~"5.."}[1m])) / sum(rate(http_requests_total{service="{{args.svc}}"}[1m]))',
-        successCondition: 'result[0] >= 0.99', failureLimit: 1, interval: Duration.minutes(1), count: 5,
+        successCondition: 'result[0] >= 0.99',
+        failureLimit: 1,
+        interval: Duration.minutes(1),
+        count: 5,
       })],
     });
     const web = new AnalysisTemplate(c, 'web-check', {
@@ -231,7 +239,8 @@ describe('f.3 scenarios', () => {
     });
     app(c, RolloutStrategy.canary({
       pingPong: { pingService: ping, pongService: pong },
-      stableService: stable, canaryService: canary,
+      stableService: stable,
+      canaryService: canary,
       trafficRouting: {
         alb: { ingresses: [ingress], servicePort: 80, rootServiceName: 'app-root' },
         istio: { virtualServices: [vs] },
@@ -258,7 +267,8 @@ describe('f.3 scenarios', () => {
     ]);
     const canarySpec = findManifest(m, 'Rollout').spec.strategy.canary;
     expect(canarySpec).toMatchObject({
-      stableService: 'app-stable', canaryService: 'app-canary',
+      stableService: 'app-stable',
+      canaryService: 'app-canary',
       pingPong: { pingService: 'app-ping', pongService: 'app-pong' },
       trafficRouting: {
         alb: { ingress: 'app', rootService: 'app-root', servicePort: 80 },
