@@ -101,7 +101,9 @@ describe('AlbIngress: rendering', () => {
     const c = chart();
     const s = albSetup(c);
     rollout(c, RolloutStrategy.canary({
-      stableService: s.stable, canaryService: s.canary, trafficRouting: { alb: { ingresses: [s.ingress], servicePort: 80 } },
+      stableService: s.stable,
+      canaryService: s.canary,
+      trafficRouting: { alb: { ingresses: [s.ingress], servicePort: 80 } },
       steps: [Step.setWeight(10)],
     }));
     s.root.node.scope!.node.tryRemoveChild(s.root.node.id);
