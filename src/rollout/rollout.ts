@@ -1,6 +1,9 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { Step, StepKind, StringMatchType } from './step';
+import { BlueGreenStrategyOptions, CanaryStrategyOptions, ReplicaSetMetadata, RolloutStrategy } from './strategy';
+import { WorkloadRef, WorkloadRefScaleDown } from './workload-ref';
 import { AnalysisUsage } from '../analysis/analysis-run';
 import { renderAnalysisRun, validateAnalysisRun } from '../analysis/analysis-run-render';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
@@ -8,9 +11,6 @@ import { Rollout as RolloutL1 } from '../imports/rollout-argoproj.io';
 import { isDnsLabel, readableName } from '../private/names';
 import { renderDuration } from '../private/render';
 import { AlbIngress } from '../routing/alb';
-import { BlueGreenStrategyOptions, CanaryStrategyOptions, ReplicaSetMetadata, RolloutStrategy } from './strategy';
-import { Step, StepKind, StringMatchType } from './step';
-import { WorkloadRef, WorkloadRefScaleDown } from './workload-ref';
 
 const HASH_LABEL = 'rollouts-pod-template-hash';
 const MANAGED_BY = 'argo-rollouts.argoproj.io/managed-by-rollouts';
@@ -565,7 +565,10 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     }
     for (const service of this.switchedServices) {
       records.push({
-        group: '', kind: 'Service', name: service.name, namespace: namespaceOf(service),
+        group: '',
+        kind: 'Service',
+        name: service.name,
+        namespace: namespaceOf(service),
         jsonPointers: [`/spec/selector/${HASH_LABEL}`, `/metadata/annotations/${escapePointer(MANAGED_BY)}`],
         reason: `the Rollout ${rolloutName} points the Service at a ReplicaSet by adding the pod-template hash to its selector`,
       });
@@ -573,7 +576,10 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     const ref = this.workloadRef;
     if (ref?.kind === 'Deployment' && (ref.scaleDown === WorkloadRefScaleDown.ON_SUCCESS || ref.scaleDown === WorkloadRefScaleDown.PROGRESSIVELY)) {
       records.push({
-        group: 'apps', kind: 'Deployment', name: ref.name, namespace: namespaceOf(ref.deploymentConstruct ?? this),
+        group: 'apps',
+        kind: 'Deployment',
+        name: ref.name,
+        namespace: namespaceOf(ref.deploymentConstruct ?? this),
         jsonPointers: ['/spec/replicas'],
         reason: `the Rollout ${rolloutName} scales the referenced Deployment down (workloadRef.scaleDown ${ref.scaleDown})`,
       });
@@ -589,7 +595,10 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       ];
       for (const r of headerRoutes) pointers.push(`/metadata/annotations/${prefix}~1actions.${r}`, `/metadata/annotations/${prefix}~1conditions.${r}`);
       records.push({
-        group: 'networking.k8s.io', kind: 'Ingress', name: ingress.name, namespace: namespaceOf(ingress),
+        group: 'networking.k8s.io',
+        kind: 'Ingress',
+        name: ingress.name,
+        namespace: namespaceOf(ingress),
         jsonPointers: pointers,
         jqPathExpressions: headerRoutes.map(r => `.spec.rules[]?.http.paths[]? | select(.backend.service.name == ${JSON.stringify(r)})`),
         reason: `the Rollout ${rolloutName} writes the weighted action${headerRoutes.length > 0 ? ' and inserts header-route paths with their actions and conditions' : ''}`,
@@ -601,7 +610,10 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       if (vs.tcpRoutes.length > 0) jq.push('.spec.tcp[]?.route[]?.weight');
       for (const r of routes) jq.push(`.spec.http[]? | select(.name == ${JSON.stringify(r)})`);
       records.push({
-        group: 'networking.istio.io', kind: 'VirtualService', name: vs.name, namespace: namespaceOf(vs),
+        group: 'networking.istio.io',
+        kind: 'VirtualService',
+        name: vs.name,
+        namespace: namespaceOf(vs),
         jqPathExpressions: jq,
         reason: `the Rollout ${rolloutName} rewrites the route weights${routes.length > 0 ? ' and adds its managed header/mirror routes' : ''}`,
       });
@@ -609,7 +621,10 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     const dr = tr?.istio?.destinationRule;
     if (dr) {
       records.push({
-        group: 'networking.istio.io', kind: 'DestinationRule', name: dr.name, namespace: namespaceOf(dr),
+        group: 'networking.istio.io',
+        kind: 'DestinationRule',
+        name: dr.name,
+        namespace: namespaceOf(dr),
         jsonPointers: [`/metadata/annotations/${escapePointer(MANAGED_BY)}`],
         jqPathExpressions: [`.spec.subsets[]?.labels.${JSON.stringify(HASH_LABEL)}`],
         reason: `the Rollout ${rolloutName} adds the pod-template hash to the stable and canary subsets`,

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
+import { ExperimentStepOptions } from './experiment';
 import { AnalysisRunOptions } from '../analysis/analysis-run';
 import { renderAnalysisRun } from '../analysis/analysis-run-render';
 import { renderDuration, renderExperimentStep, sortedMap } from '../private/render';
-import { ExperimentStepOptions } from './experiment';
 
 /** How a `StringMatch` compares a value. */
 export enum StringMatchType {

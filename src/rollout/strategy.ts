@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Step } from './step';
 import { AnalysisRunOptions, BackgroundAnalysisOptions } from '../analysis/analysis-run';
 import { AlbIngress } from '../routing/alb';
 import { IstioDestinationRule, IstioVirtualService } from '../routing/istio';
-import { Step } from './step';
 
 /** The ping and pong Services of a ping-pong canary: they swap roles after every release. */
 export interface PingPongServices {
