@@ -226,6 +226,10 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     if (wholeDurations.length === 0 && this.progressDeadline.toSeconds() <= this.minReady.toSeconds()) {
       errors.push(`progressDeadline (${this.progressDeadline.toSeconds()}s) must be greater than minReady (${this.minReady.toSeconds()}s)`);
     }
+    // upstream validates the template as a ReplicaSet's (#5), which only allows restartPolicy Always
+    if (this.restartPolicy !== undefined && this.restartPolicy !== kplus.RestartPolicy.ALWAYS) {
+      errors.push(`restartPolicy must be Always for a Rollout's pods (the controller validates the template as a ReplicaSet's); got ${this.restartPolicy}`);
+    }
     if (this.canary) errors.push(...this.validateCanary(this.canary));
     if (this.blueGreen) errors.push(...this.validateBlueGreen(this.blueGreen));
     return errors;
@@ -534,10 +538,17 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
         }
       }
     }
-    const alb = this.canary?.trafficRouting?.alb;
-    for (const ingress of alb?.ingresses ?? []) {
-      if (Chart.of(ingress).namespace !== Chart.of(this).namespace) {
-        errors.push(`Ingress "${ingress.name}" is in namespace "${Chart.of(ingress).namespace ?? '<none>'}" but the Rollout is in "${Chart.of(this).namespace ?? '<none>'}"; the controller looks it up in the Rollout's namespace`);
+    // the controller looks every referenced object up by name in the Rollout's namespace (#46, #49, #51)
+    const tr = this.canary?.trafficRouting;
+    const referenced: [string, string, Construct][] = [
+      ...this.switchedServices.map((s): [string, string, Construct] => ['Service', s.name, s]),
+      ...(tr?.alb?.ingresses ?? []).map((i): [string, string, Construct] => ['Ingress', i.name, i]),
+      ...(tr?.istio?.virtualServices ?? []).map((v): [string, string, Construct] => ['VirtualService', v.name, v]),
+      ...(tr?.istio?.destinationRule ? [['DestinationRule', tr.istio.destinationRule.name, tr.istio.destinationRule] as [string, string, Construct]] : []),
+    ];
+    for (const [kind, name, construct] of referenced) {
+      if (Chart.of(construct).namespace !== Chart.of(this).namespace) {
+        errors.push(`${kind} "${name}" is in namespace "${Chart.of(construct).namespace ?? '<none>'}" but the Rollout is in "${Chart.of(this).namespace ?? '<none>'}"; the controller looks it up in the Rollout's namespace`);
       }
     }
     const canary = this.canary;
