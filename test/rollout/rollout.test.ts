@@ -11,6 +11,7 @@ import { HeaderMatch, Step, StringMatch } from '../../src/rollout/step';
 import { AntiAffinity, RolloutStrategy } from '../../src/rollout/strategy';
 import { WorkloadRef, WorkloadRefScaleDown } from '../../src/rollout/workload-ref';
 import { AlbIngress } from '../../src/routing/alb';
+import { IstioDestinationRule, IstioVirtualService } from '../../src/routing/istio';
 import { findManifest, synthValidated } from '../helpers/synth';
 
 /** Synthesizes the whole app with its validations (as `cdk8s synth` does). */
@@ -472,5 +473,36 @@ describe('Rollout: durations', () => {
     const r = rollout(c, basic(), { replicas: 4 });
     new kplus.HorizontalPodAutoscaler(c, 'hpa', { target: r, maxReplicas: 10 });
     expect(() => synthApp(c)).toThrow(/HorizontalPodAutoscaler target cannot have a fixed number of replicas \(4\)/);
+  });
+});
+
+describe('Rollout: pod template and namespaces (#5, #46, #51)', () => {
+  test('fails when restartPolicy is not Always (#5)', () => {
+    expect(() => rollout(chart(), basic(), { restartPolicy: kplus.RestartPolicy.NEVER }))
+      .toThrow(/restartPolicy must be Always for a Rollout's pods \(the controller validates the template as a ReplicaSet's\); got Never/);
+  });
+
+  test('accepts restartPolicy Always', () => {
+    const c = chart();
+    rollout(c, basic(), { restartPolicy: kplus.RestartPolicy.ALWAYS });
+    expect(findManifest(synthValidated(c), 'Rollout').spec.template.spec.restartPolicy).toEqual('Always');
+  });
+
+  test('fails when a Service is in another namespace than the Rollout (#46)', () => {
+    const app = new App();
+    const c = new Chart(app, 'shop', { namespace: 'shop' });
+    const other = new Chart(app, 'other', { namespace: 'other' });
+    rollout(c, RolloutStrategy.canary({ stableService: service(other, 'checkout-stable'), canaryService: service(c, 'checkout-canary') }));
+    expect(() => app.synthYaml()).toThrow(/Service "checkout-stable" is in namespace "other" but the Rollout is in "shop"/);
+  });
+
+  test('fails when a VirtualService or DestinationRule is in another namespace than the Rollout (#51)', () => {
+    const app = new App();
+    const c = new Chart(app, 'shop', { namespace: 'shop' });
+    const mesh = new Chart(app, 'mesh', { namespace: 'mesh' });
+    const vs = new IstioVirtualService(mesh, 'vs', { name: 'checkout', hosts: ['checkout'] });
+    const dr = new IstioDestinationRule(mesh, 'dr', { name: 'checkout', host: 'checkout' });
+    rollout(c, RolloutStrategy.canary({ trafficRouting: { istio: { virtualServices: [vs], destinationRule: dr } } }));
+    expect(() => app.synthYaml()).toThrow(/VirtualService "checkout" is in namespace "mesh" but the Rollout is in "shop"[\s\S]*DestinationRule "checkout" is in namespace "mesh"/);
   });
 });
