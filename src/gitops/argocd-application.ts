@@ -295,7 +295,8 @@ export class ArgoCdApplication extends Construct {
       const [given, missing] = hasRespect ? [respect, outOfSyncOnly] : [outOfSyncOnly, respect];
       this.fail(`sync option ${given} without ${missing}`,
         `add SyncOption.${missing === respect ? 'RESPECT_IGNORE_DIFFERENCES' : 'APPLY_OUT_OF_SYNC_ONLY'} too, or remove ${given}: `
-        + 'alone, RespectIgnoreDifferences still re-applies (and freezes) ignored lists on every sync, and ApplyOutOfSyncOnly alone still resets them whenever the object changes in Git');
+        + 'RespectIgnoreDifferences alone re-applies every object on every sync with the live values it read before (racing the controller\'s own updates), '
+        + 'and ApplyOutOfSyncOnly alone still resets weights and managed routes whenever the object changes in Git');
     }
     if (options.includes(SyncOption.SERVER_SIDE_APPLY.value) && !hasRespect && this.deploysList.length > 0) {
       this.fail(`sync option ${SyncOption.SERVER_SIDE_APPLY.value} without ${respect}`,
