@@ -22,3 +22,4 @@ export * from './analysis/template-argument';
 export * from './aws/controller-role';
 export * from './aws/rollouts-controller';
 export * from './aws/target-group-verification';
+export * from './gitops/app-of-apps';

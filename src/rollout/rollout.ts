@@ -13,7 +13,6 @@ import { renderDuration } from '../private/render';
 import { AlbIngress } from '../routing/alb';
 
 const HASH_LABEL = 'rollouts-pod-template-hash';
-const MANAGED_BY = 'argo-rollouts.argoproj.io/managed-by-rollouts';
 const MAX_STICKINESS_SECONDS = 604800;
 /** The label every Rollout's pods carry and its Services select. */
 const NAME_LABEL = 'app.kubernetes.io/name';
@@ -566,7 +565,14 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
   // runtime ownership
 
   /**
-   * The fields the Rollouts controller writes at runtime in the objects this Rollout uses.
+   * The fields the Rollouts controller writes at runtime in the objects this Rollout uses, and
+   * that Argo CD would otherwise report as drift (or overwrite on sync).
+   *
+   * Annotations the controller adds and Git never contains (`managed-by-rollouts`,
+   * `managed-alb-annotations`, header-route `actions.`/`conditions.`) are left out: Argo CD
+   * merges annotations key by key, so keys absent from Git never show as drift in any diff or
+   * apply mode, and an ignore rule for them would be dead. The selector hash is kept: a Service
+   * selector is an atomic map, which Server-Side Diff and server-side apply compare whole.
    */
   public runtimeOwnedFields(): RuntimeOwnedFields[] {
     const records: RuntimeOwnedFields[] = [];
@@ -580,7 +586,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
         kind: 'Service',
         name: service.name,
         namespace: namespaceOf(service),
-        jsonPointers: [`/spec/selector/${HASH_LABEL}`, `/metadata/annotations/${escapePointer(MANAGED_BY)}`],
+        jsonPointers: [`/spec/selector/${HASH_LABEL}`],
         reason: `the Rollout ${rolloutName} points the Service at a ReplicaSet by adding the pod-template hash to its selector`,
       });
     }
@@ -600,19 +606,16 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     const headerRoutes = routes.filter(r => this.canarySteps.some(s => s.kind === StepKind.SET_HEADER_ROUTE && s.routeName === r));
     for (const ingress of tr?.alb?.ingresses ?? []) {
       const prefix = escapePointer(ingress.annotationPrefix);
-      const pointers = [
-        `/metadata/annotations/${prefix}~1actions.${ingress._action!.actionName}`,
-        `/metadata/annotations/${escapePointer('rollouts.argoproj.io/managed-alb-annotations')}`,
-      ];
-      for (const r of headerRoutes) pointers.push(`/metadata/annotations/${prefix}~1actions.${r}`, `/metadata/annotations/${prefix}~1conditions.${r}`);
       records.push({
         group: 'networking.k8s.io',
         kind: 'Ingress',
         name: ingress.name,
         namespace: namespaceOf(ingress),
-        jsonPointers: pointers,
-        jqPathExpressions: headerRoutes.map(r => `.spec.rules[]?.http.paths[]? | select(.backend.service.name == ${JSON.stringify(r)})`),
-        reason: `the Rollout ${rolloutName} writes the weighted action${headerRoutes.length > 0 ? ' and inserts header-route paths with their actions and conditions' : ''}`,
+        jsonPointers: [`/metadata/annotations/${prefix}~1actions.${ingress._action!.actionName}`],
+        jqPathExpressions: headerRoutes.length > 0
+          ? headerRoutes.map(r => `.spec.rules[]?.http.paths[]? | select(.backend.service.name == ${JSON.stringify(r)})`)
+          : undefined,
+        reason: `the Rollout ${rolloutName} rewrites the weighted action${headerRoutes.length > 0 ? ' and inserts header-route paths' : ''}`,
       });
     }
     for (const vs of tr?.istio?.virtualServices ?? []) {
@@ -636,7 +639,6 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
         kind: 'DestinationRule',
         name: dr.name,
         namespace: namespaceOf(dr),
-        jsonPointers: [`/metadata/annotations/${escapePointer(MANAGED_BY)}`],
         jqPathExpressions: [`.spec.subsets[]?.labels.${JSON.stringify(HASH_LABEL)}`],
         reason: `the Rollout ${rolloutName} adds the pod-template hash to the stable and canary subsets`,
       });

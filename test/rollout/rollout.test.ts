@@ -222,7 +222,7 @@ describe('Rollout: runtimeOwnedFields()', () => {
     kind: 'Service',
     name,
     namespace: 'shop',
-    jsonPointers: ['/spec/selector/rollouts-pod-template-hash', '/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts'],
+    jsonPointers: ['/spec/selector/rollouts-pod-template-hash'],
     reason: 'the Rollout checkout points the Service at a ReplicaSet by adding the pod-template hash to its selector',
   });
 
@@ -231,7 +231,7 @@ describe('Rollout: runtimeOwnedFields()', () => {
     expect(rollout(c, basic()).runtimeOwnedFields()).toEqual([]);
   });
 
-  test('ALB without header routes: Services, action annotation and managed-alb-annotations', () => {
+  test('ALB without header routes: Services and the action annotation', () => {
     const c = chart();
     const r = albCanary(c, [Step.setWeight(10)]);
     expect(r.runtimeOwnedFields()).toEqual([
@@ -242,17 +242,14 @@ describe('Rollout: runtimeOwnedFields()', () => {
         kind: 'Ingress',
         name: 'checkout',
         namespace: 'shop',
-        jsonPointers: [
-          '/metadata/annotations/alb.ingress.kubernetes.io~1actions.checkout-root',
-          '/metadata/annotations/rollouts.argoproj.io~1managed-alb-annotations',
-        ],
-        jqPathExpressions: [],
-        reason: 'the Rollout checkout writes the weighted action',
+        jsonPointers: ['/metadata/annotations/alb.ingress.kubernetes.io~1actions.checkout-root'],
+        jqPathExpressions: undefined,
+        reason: 'the Rollout checkout rewrites the weighted action',
       },
     ]);
   });
 
-  test('ALB with a header route: also its action, condition and inserted path', () => {
+  test('ALB with a header route: also the inserted path (its annotations are not in Git, so never drift)', () => {
     const c = chart();
     const r = albCanary(c, [
       Step.setCanaryScale({ replicas: 1 }),
@@ -267,14 +264,9 @@ describe('Rollout: runtimeOwnedFields()', () => {
       kind: 'Ingress',
       name: 'checkout',
       namespace: 'shop',
-      jsonPointers: [
-        '/metadata/annotations/alb.ingress.kubernetes.io~1actions.checkout-root',
-        '/metadata/annotations/rollouts.argoproj.io~1managed-alb-annotations',
-        '/metadata/annotations/alb.ingress.kubernetes.io~1actions.canary-hdr',
-        '/metadata/annotations/alb.ingress.kubernetes.io~1conditions.canary-hdr',
-      ],
+      jsonPointers: ['/metadata/annotations/alb.ingress.kubernetes.io~1actions.checkout-root'],
       jqPathExpressions: ['.spec.rules[]?.http.paths[]? | select(.backend.service.name == "canary-hdr")'],
-      reason: 'the Rollout checkout writes the weighted action and inserts header-route paths with their actions and conditions',
+      reason: 'the Rollout checkout rewrites the weighted action and inserts header-route paths',
     });
   });
 
@@ -297,12 +289,9 @@ describe('Rollout: runtimeOwnedFields()', () => {
         kind: 'Ingress',
         name: 'checkout',
         namespace: 'shop',
-        jsonPointers: [
-          '/metadata/annotations/alb.ingress.kubernetes.io~1actions.checkout-root',
-          '/metadata/annotations/rollouts.argoproj.io~1managed-alb-annotations',
-        ],
-        jqPathExpressions: [],
-        reason: 'the Rollout checkout writes the weighted action',
+        jsonPointers: ['/metadata/annotations/alb.ingress.kubernetes.io~1actions.checkout-root'],
+        jqPathExpressions: undefined,
+        reason: 'the Rollout checkout rewrites the weighted action',
       },
     ]);
     synthValidated(c);
@@ -352,7 +341,6 @@ describe('Rollout: runtimeOwnedFields()', () => {
         kind: 'DestinationRule',
         name: 'checkout',
         namespace: 'shop',
-        jsonPointers: ['/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts'],
         jqPathExpressions: ['.spec.subsets[]?.labels."rollouts-pod-template-hash"'],
         reason: 'the Rollout checkout adds the pod-template hash to the stable and canary subsets',
       },

@@ -140,10 +140,7 @@ describe('f.3 scenarios', () => {
     expect(albBackends(ing).map(b => b.name)).not.toContain('canary-hdr');
     expect(ing.spec.rules.every((rule: any) => rule.http)).toBe(true);
     const owned = r.runtimeOwnedFields().find(f => f.kind === 'Ingress')!;
-    expect(owned.jsonPointers).toEqual(expect.arrayContaining([
-      '/metadata/annotations/alb.ingress.kubernetes.io~1actions.canary-hdr',
-      '/metadata/annotations/alb.ingress.kubernetes.io~1conditions.canary-hdr',
-    ]));
+    expect(owned.jsonPointers).toEqual(['/metadata/annotations/alb.ingress.kubernetes.io~1actions.app-root']);
     expect(owned.jqPathExpressions).toEqual(['.spec.rules[]?.http.paths[]? | select(.backend.service.name == "canary-hdr")']);
   });
 
