@@ -69,6 +69,14 @@ project.addTask('synth:examples', {
   exec: `${TS_NODE} scripts/synth-examples.ts`,
 });
 
+project.addTask('bench', {
+  description: 'Benchmark: CanaryApp synthesis against the same objects as hand-written ApiObjects (compiled lib/)',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'node scripts/bench.js' },
+  ],
+});
+
 // Regenerate the L1 classes from the upstream CRDs beside the project (../shared/crds).
 // The output is committed; CI re-runs this and fails when src/imports differs.
 const importTask = project.addTask('import', {
