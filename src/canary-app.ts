@@ -176,22 +176,15 @@ export class CanaryApp extends Construct {
 
     if (alb) {
       this.rootService = service('root');
+      const { host, path, stickiness, verifyTargetGroups, ...loadBalancer } = alb;
       this.ingress = new AlbIngress(this, 'ingress', {
+        ...loadBalancer,
         name: this.name,
-        rules: [{ host: alb.host, path: alb.path }],
-        ingressClassName: alb.ingressClassName,
-        annotationPrefix: alb.annotationPrefix,
-        annotations: alb.annotations,
-        scheme: alb.scheme,
+        rules: [{ host, path }],
         targetType: props.routing!._albTargetType,
-        listenPorts: alb.listenPorts,
-        certificateArns: alb.certificateArns,
-        sslRedirectPort: alb.sslRedirectPort,
-        healthcheckPath: alb.healthcheckPath,
-        groupName: alb.groupName,
       });
       trafficRouting = {
-        alb: { ingresses: [this.ingress], servicePort, rootServiceName: this.rootService.name, stickiness: alb.stickiness },
+        alb: { ingresses: [this.ingress], servicePort, rootServiceName: this.rootService.name, stickiness },
       };
     } else if (istio) {
       this.virtualService = new IstioVirtualService(this, 'virtual-service', {

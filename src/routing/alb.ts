@@ -55,20 +55,8 @@ export interface AlbIngressRule {
   readonly pathType?: kplus.HttpIngressPathType;
 }
 
-/** Properties of an `AlbIngress`. */
-export interface AlbIngressProps {
-  /**
-   * `metadata.name` of the Ingress.
-   * @default - derived from the construct id
-   */
-  readonly name?: string;
-
-  /**
-   * The host/path rules; each sends its traffic to the Rollout's weighted action.
-   * @default - one rule for any host and path '/'
-   */
-  readonly rules?: AlbIngressRule[];
-
+/** The load balancer settings of an ALB Ingress: class, prefix and the common annotations. */
+export interface AlbLoadBalancerOptions {
   /**
    * The IngressClass (`spec.ingressClassName`). It must be one of the Rollouts controller's
    * `--alb-ingress-classes`.
@@ -105,6 +93,21 @@ export interface AlbIngressProps {
 
   /** More annotations. @default - none */
   readonly annotations?: { [key: string]: string };
+}
+
+/** Properties of an `AlbIngress`. */
+export interface AlbIngressProps extends AlbLoadBalancerOptions {
+  /**
+   * `metadata.name` of the Ingress.
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The host/path rules; each sends its traffic to the Rollout's weighted action.
+   * @default - one rule for any host and path '/'
+   */
+  readonly rules?: AlbIngressRule[];
 }
 
 /**

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
-import { AlbListenPort, AlbScheme, AlbTargetType } from './alb';
+import { AlbLoadBalancerOptions, AlbTargetType } from './alb';
 
 /** Options of `TrafficRouting.alb`. */
-export interface AlbRoutingOptions {
+export interface AlbRoutingOptions extends AlbLoadBalancerOptions {
   /**
    * Host the Ingress rule matches.
    * @default - any host
@@ -16,58 +16,19 @@ export interface AlbRoutingOptions {
   readonly path?: string;
 
   /**
-   * IngressClass of the Ingress (must be in the Rollouts controller's `--alb-ingress-classes`).
-   * @default 'alb'
-   */
-  readonly ingressClassName?: string;
-
-  /**
-   * More Ingress annotations.
-   * @default - none
-   */
-  readonly annotations?: { [key: string]: string };
-
-  /**
    * Sticky sessions for this long (1 second to 7 days).
    * @default - no stickiness
    */
   readonly stickiness?: Duration;
 
   /**
-   * Prefix of the AWS Load Balancer Controller annotations.
-   * @default 'alb.ingress.kubernetes.io'
-   */
-  readonly annotationPrefix?: string;
-
-  /**
    * The controller verifies that the ALB registered the new pods (and the weights) before it
    * moves on (`--aws-verify-target-group`, see `RolloutsController`). Needs target type `ip`,
-   * which this sets; label the namespace `elbv2.k8s.aws/pod-readiness-gate-inject: enabled` for
-   * readiness gates, and prefer `pingPong`, whose Services keep their selectors.
+   * which this sets by default; label the namespace `elbv2.k8s.aws/pod-readiness-gate-inject:
+   * enabled` for readiness gates, and prefer `pingPong`, whose Services keep their selectors.
    * @default false
    */
   readonly verifyTargetGroups?: boolean;
-
-  /** @default - the AWS Load Balancer Controller's default (internal) */
-  readonly scheme?: AlbScheme;
-
-  /** @default - AlbTargetType.IP with verifyTargetGroups, else the controller's default (instance) */
-  readonly targetType?: AlbTargetType;
-
-  /** @default - the controller's default */
-  readonly listenPorts?: AlbListenPort[];
-
-  /** @default - none */
-  readonly certificateArns?: string[];
-
-  /** @default - no redirect */
-  readonly sslRedirectPort?: number;
-
-  /** @default - the controller's default ('/') */
-  readonly healthcheckPath?: string;
-
-  /** @default - no IngressGroup */
-  readonly groupName?: string;
 }
 
 /** Options of `TrafficRouting.istio`. */
