@@ -1,5 +1,5 @@
 import { HASH_LABEL, MANAGED_ALB_ANNOTATIONS, MANAGED_BY, Phase, REVISION_ANNOTATION, simulateController } from '../helpers/controller-simulator';
-import { albApp, albPingPongApp, istioHostApp, istioSubsetApp } from '../helpers/fixtures';
+import { albApp, albPingPongApp, istioHostApp, istioSubsetApp, rollout, service } from '../helpers/fixtures';
 
 function phase(phases: Phase[], name: string): any[] {
   const found = phases.find(p => p.name === name);
@@ -116,6 +116,106 @@ describe('controller simulator', () => {
     expect(dr.spec.subsets.map((s: any) => s.name)).toEqual(['canary', 'stable']);
     expect(dr.spec.subsets[0].labels[HASH_LABEL]).not.toBe(dr.spec.subsets[1].labels[HASH_LABEL]);
     expect(get(live, 'VirtualService', 'checkout').spec.http[0].route.map((d: any) => d.weight)).toEqual([80, 20]);
+  });
+
+  test('blue-green: preview on the new ReplicaSet at once, active switched at promotion, phases for analysis and the pause', () => {
+    const bg = rollout(undefined);
+    bg.spec.strategy = {
+      blueGreen: {
+        activeService: 'checkout-active',
+        previewService: 'checkout-preview',
+        autoPromotionEnabled: false,
+        prePromotionAnalysis: { templates: [{ templateName: 'smoke' }] },
+        postPromotionAnalysis: { templates: [{ templateName: 'smoke' }] },
+      },
+    };
+    const phases = simulateController([bg, service('checkout-active'), service('checkout-preview')]);
+    expect(phases.map(p => p.name)).toEqual([
+      'first deploy: steady state',
+      'release 2: new ReplicaSet behind the preview Service',
+      'release 2: pre-promotion analysis',
+      'release 2: paused for promotion',
+      'release 2: promoted',
+      'release 2: post-promotion analysis',
+      'release 2: old ReplicaSet scaled down',
+      'release 3: new ReplicaSet behind the preview Service',
+      'release 3: pre-promotion analysis',
+      'release 3: paused for promotion',
+      'release 3: promoted',
+      'release 3: post-promotion analysis',
+      'release 3: old ReplicaSet scaled down',
+      'release 4: new ReplicaSet behind the preview Service',
+      'release 4: pre-promotion analysis',
+      'release 4: aborted',
+    ]);
+    const selectors = (name: string) => ['checkout-active', 'checkout-preview'].map(svc => get(phase(phases, name), 'Service', svc).spec.selector[HASH_LABEL]);
+    const [first] = selectors('first deploy: steady state');
+    expect(selectors('first deploy: steady state')).toEqual([first, first]);
+    const [active2, preview2] = selectors('release 2: paused for promotion');
+    expect(active2).toBe(first);
+    expect(preview2).not.toBe(first);
+    expect(selectors('release 2: promoted')).toEqual([preview2, preview2]);
+    const [active4, preview4] = selectors('release 4: aborted');
+    expect(active4).toBe(selectors('release 3: old ReplicaSet scaled down')[0]);
+    expect(preview4).not.toBe(active4);
+    const paused = phase(phases, 'release 2: paused for promotion');
+    expect(get(paused, 'Service', 'checkout-preview').metadata.annotations[MANAGED_BY]).toBe('checkout');
+    expect(get(paused, 'Service', 'checkout-preview').spec.selector.app).toBe('checkout');
+    expect(get(paused, 'Rollout', 'checkout').status.phase).toBe('Paused');
+  });
+
+  test('blue-green without analysis or manual promotion has no such phases', () => {
+    const bg = rollout(undefined);
+    bg.spec.strategy = { blueGreen: { activeService: 'checkout-active' } };
+    const names = simulateController([bg, service('checkout-active')], { abort: false }).map(p => p.name);
+    expect(names).toEqual([
+      'first deploy: steady state',
+      'release 2: new ReplicaSet behind the preview Service',
+      'release 2: promoted',
+      'release 2: old ReplicaSet scaled down',
+      'release 3: new ReplicaSet behind the preview Service',
+      'release 3: promoted',
+      'release 3: old ReplicaSet scaled down',
+    ]);
+  });
+
+  describe('workloadRef scale-down of the Deployment', () => {
+    const app = (scaleDown?: string) => {
+      const r = rollout({ steps: [{ setWeight: 50 }, { pause: {} }] });
+      delete r.spec.template;
+      r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'legacy', ...(scaleDown ? { scaleDown } : {}) };
+      const deployment = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'legacy', namespace: 'shop' },
+        spec: { replicas: 4, selector: { matchLabels: { app: 'checkout' } }, template: { metadata: { labels: { app: 'checkout' } }, spec: { containers: [] } } },
+      };
+      return [r, deployment];
+    };
+    const replicas = (phases: Phase[]) => phases.map(p => `${p.name}=${get(p.live, 'Deployment', 'legacy').spec.replicas}`);
+
+    test('progressively: part of the way down while the Rollout pods come up, then 0', () => {
+      const phases = simulateController(app('progressively'), { abort: false });
+      expect(replicas(phases).slice(0, 3)).toEqual([
+        'first deploy: Rollout pods coming up beside the Deployment=2',
+        'first deploy: steady state=0',
+        'release 2: new ReplicaSet=0',
+      ]);
+      expect(phases.every(p => p.name.startsWith('first deploy: Rollout pods') || get(p.live, 'Deployment', 'legacy').spec.replicas === 0)).toBe(true);
+    });
+
+    test('onsuccess: untouched until the Rollout is healthy, then 0', () => {
+      expect(replicas(simulateController(app('onsuccess'), { abort: false })).slice(0, 2)).toEqual([
+        'first deploy: Rollout pods coming up beside the Deployment=4',
+        'first deploy: steady state=0',
+      ]);
+    });
+
+    test('never: the Deployment is left alone, with no extra phase', () => {
+      const phases = simulateController(app(), { abort: false });
+      expect(phases[0].name).toBe('first deploy: steady state');
+      expect(phases.every(p => get(p.live, 'Deployment', 'legacy').spec.replicas === 4)).toBe(true);
+    });
   });
 
   test('fails on manifests without exactly one Rollout', () => {

@@ -19,11 +19,22 @@
  *   the top in `managedRoutes` order.
  * - DestinationRule: subset hash labels, extraneous subsets dropped, `managed-by-rollouts`.
  * - Rollout: `rollout.argoproj.io/revision`, `spec.replicas` defaulted to 1, status.
- * - Deployment referenced by `workloadRef` with `scaleDown`: `spec.replicas` set to 0.
+ * - Deployment referenced by `workloadRef` with `scaleDown`: while the first Rollout pods come up
+ *   (an extra first phase), `progressively` has scaled it part of the way down and `onsuccess` has
+ *   not touched it yet; from the steady state on, `spec.replicas` is 0.
+ * - Blue-green: the active and preview Services' `spec.selector.rollouts-pod-template-hash` (preview
+ *   on the new ReplicaSet as soon as it exists, active switched at promotion; an aborted release
+ *   leaves the preview on the aborted ReplicaSet) and their `managed-by-rollouts` annotation;
+ *   phases for pre-promotion analysis, the pause for a manual promotion, post-promotion analysis
+ *   and the scale-down of the old ReplicaSet.
  * - Argo CD itself: the `argocd.argoproj.io/tracking-id` and kubectl last-applied annotations.
  *
- * Not modelled: experiments (extra destinations/subsets), analysis, blue-green, Nginx/SMI/other
- * routers, legacy `extensions/v1beta1` Ingresses.
+ * Analysis writes nothing to the desired objects (AnalysisRuns are new objects owned by the
+ * Rollout, which Argo CD does not diff), so an analysis step or background analysis is a phase
+ * with no writes of its own.
+ *
+ * Not modelled: experiments (extra destinations/subsets), blue-green with traffic routing,
+ * Nginx/SMI/other routers, legacy `extensions/v1beta1` Ingresses.
  */
 
 export const HASH_LABEL = 'rollouts-pod-template-hash';
@@ -66,6 +77,8 @@ interface State {
   mirrorRoutes: MirrorRoute[];
   /** Header-route names whose ALB annotations were ever written (bookkeeping order). */
   albManagedKeys: string[];
+  /** The first Rollout pods are coming up beside a `workloadRef` Deployment. */
+  migrating?: boolean;
 }
 
 const hash = (revision: number) => `5f8c7d${revision}b9`;
@@ -80,8 +93,9 @@ export function simulateController(desired: any[], options: SimulationOptions = 
   const rollouts = desired.filter(m => m.kind === 'Rollout');
   if (rollouts.length !== 1) throw new Error(`simulateController needs exactly one Rollout, got ${rollouts.length}`);
   const rollout = rollouts[0];
+  if (rollout.spec?.strategy?.blueGreen) return simulateBlueGreen(desired, rollout, options);
   const canary = rollout.spec?.strategy?.canary;
-  if (!canary) throw new Error(`Rollout ${rollout.metadata.name}: only canary strategies are simulated`);
+  if (!canary) throw new Error(`Rollout ${rollout.metadata.name}: only canary and blue-green strategies are simulated`);
   const steps: any[] = canary.steps ?? [];
   const phases: Phase[] = [];
   const render = (name: string, state: State) => phases.push({ name, live: renderLive(desired, rollout, state, options) });
@@ -101,6 +115,11 @@ export function simulateController(desired: any[], options: SimulationOptions = 
     albManagedKeys: [],
   };
   touchStableAndCanary(canary, state);
+  if (scalesDownWorkload(rollout)) {
+    state.migrating = true;
+    render('first deploy: Rollout pods coming up beside the Deployment', state);
+    state.migrating = false;
+  }
   render('first deploy: steady state', state);
 
   const release = (revision: number, abortAfter?: number) => {
@@ -167,33 +186,11 @@ function describeStep(step: any): string {
 
 function renderLive(desired: any[], rollout: any, state: State, options: SimulationOptions): any[] {
   const canary = rollout.spec.strategy.canary;
-  const namespace = rollout.metadata.namespace;
   const { canarySvc, stableSvc } = serviceNames(canary, state);
   const routing = canary.trafficRouting ?? {};
   const managedRoutes: string[] = (routing.managedRoutes ?? []).map((r: any) => r.name);
-  const live = desired.map(m => {
-    const obj = clone(m);
-    obj.metadata = obj.metadata ?? {};
-    if (namespace && !obj.metadata.namespace && obj.kind !== 'Namespace') obj.metadata.namespace = namespace;
-    obj.metadata.annotations = {
-      ...obj.metadata.annotations,
-      [TRACKING_ID]: `${options.applicationName ?? 'app'}:${groupOf(obj)}/${obj.kind}:${obj.metadata.namespace ?? ''}/${obj.metadata.name}`,
-      [LAST_APPLIED]: JSON.stringify(m),
-    };
-    return obj;
-  });
-  const find = (kind: string, name: string) => live.find(o => o.kind === kind && o.metadata.name === name);
-
-  // Rollout
-  const liveRollout = find('Rollout', rollout.metadata.name);
-  liveRollout.metadata.annotations[REVISION_ANNOTATION] = String(state.revision);
-  if (liveRollout.spec.replicas === undefined) liveRollout.spec.replicas = 1;
+  const { live, find, liveRollout } = liveBase(desired, rollout, state.revision, state.migrating ?? false, options);
   liveRollout.status = { phase: 'Healthy', stableRS: state.stableHash, currentPodHash: state.canaryHash, canary: { stablePingPong: state.stablePingPong } };
-  const scaleDown = rollout.spec.workloadRef?.scaleDown;
-  if (rollout.spec.workloadRef && (scaleDown === 'onsuccess' || scaleDown === 'progressively')) {
-    const deployment = find('Deployment', rollout.spec.workloadRef.name);
-    if (deployment) deployment.spec.replicas = 0;
-  }
 
   // Services
   const serviceHash = (name: string): string | undefined => {
@@ -353,6 +350,120 @@ function renderLive(desired: any[], rollout: any, state: State, options: Simulat
           labels: { ...s.labels, [HASH_LABEL]: s.name === subsets.canary ? state.canaryHash : state.stableHash },
         }));
     }
+  }
+  return live;
+}
+
+/** Whether the controller scales down the Deployment a `workloadRef` points at. */
+function scalesDownWorkload(rollout: any): boolean {
+  const scaleDown = rollout.spec?.workloadRef?.scaleDown;
+  return scaleDown === 'onsuccess' || scaleDown === 'progressively';
+}
+
+/**
+ * What every strategy shares: the desired objects as applied by Argo CD (tracking and
+ * last-applied annotations, the Rollout's namespace), the Rollout's revision annotation and
+ * defaulted replicas, and the scale-down of a `workloadRef` Deployment.
+ */
+function liveBase(desired: any[], rollout: any, revision: number, migrating: boolean, options: SimulationOptions) {
+  const namespace = rollout.metadata.namespace;
+  const live = desired.map(m => {
+    const obj = clone(m);
+    obj.metadata = obj.metadata ?? {};
+    if (namespace && !obj.metadata.namespace && obj.kind !== 'Namespace') obj.metadata.namespace = namespace;
+    obj.metadata.annotations = {
+      ...obj.metadata.annotations,
+      [TRACKING_ID]: `${options.applicationName ?? 'app'}:${groupOf(obj)}/${obj.kind}:${obj.metadata.namespace ?? ''}/${obj.metadata.name}`,
+      [LAST_APPLIED]: JSON.stringify(m),
+    };
+    return obj;
+  });
+  const find = (kind: string, name: string) => live.find(o => o.kind === kind && o.metadata.name === name);
+
+  const liveRollout = find('Rollout', rollout.metadata.name);
+  liveRollout.metadata.annotations[REVISION_ANNOTATION] = String(revision);
+  if (liveRollout.spec.replicas === undefined) liveRollout.spec.replicas = 1;
+  if (scalesDownWorkload(rollout)) {
+    const deployment = find('Deployment', rollout.spec.workloadRef.name);
+    if (deployment) {
+      const declared: number = deployment.spec.replicas ?? 1;
+      // onsuccess waits for the Rollout to be Healthy; progressively follows the ready Rollout pods
+      if (!migrating) deployment.spec.replicas = 0;
+      else if (rollout.spec.workloadRef.scaleDown === 'progressively') deployment.spec.replicas = Math.floor(declared / 2);
+    }
+  }
+  return { live, find, liveRollout };
+}
+
+/** What the controller knows about a blue-green Rollout at one moment. */
+interface BlueGreenState {
+  revision: number;
+  activeHash: string;
+  previewHash: string;
+  paused: boolean;
+  migrating: boolean;
+}
+
+function simulateBlueGreen(desired: any[], rollout: any, options: SimulationOptions): Phase[] {
+  const blueGreen = rollout.spec.strategy.blueGreen;
+  const phases: Phase[] = [];
+  const render = (name: string, state: BlueGreenState) => phases.push({ name, live: renderBlueGreen(desired, rollout, state, options) });
+
+  // First deploy: with no active ReplicaSet yet, both Services go to the first one at once.
+  const state: BlueGreenState = { revision: 1, activeHash: hash(1), previewHash: hash(1), paused: false, migrating: false };
+  if (scalesDownWorkload(rollout)) {
+    state.migrating = true;
+    render('first deploy: Rollout pods coming up beside the Deployment', state);
+    state.migrating = false;
+  }
+  render('first deploy: steady state', state);
+
+  const release = (revision: number, abort: boolean) => {
+    state.revision = revision;
+    state.previewHash = hash(revision);
+    render(`release ${revision}: new ReplicaSet behind the preview Service`, state);
+    if (blueGreen.prePromotionAnalysis) render(`release ${revision}: pre-promotion analysis`, state);
+    if (abort) {
+      // the new ReplicaSet is scaled down; the active Service never left the stable one
+      render(`release ${revision}: aborted`, state);
+      return;
+    }
+    if (blueGreen.autoPromotionEnabled === false) {
+      state.paused = true;
+      render(`release ${revision}: paused for promotion`, state);
+      state.paused = false;
+    }
+    state.activeHash = state.previewHash;
+    render(`release ${revision}: promoted`, state);
+    if (blueGreen.postPromotionAnalysis) render(`release ${revision}: post-promotion analysis`, state);
+    render(`release ${revision}: old ReplicaSet scaled down`, state);
+  };
+  release(2, false);
+  release(3, false);
+  if (options.abort ?? true) release(4, true);
+  return phases;
+}
+
+function renderBlueGreen(desired: any[], rollout: any, state: BlueGreenState, options: SimulationOptions): any[] {
+  const blueGreen = rollout.spec.strategy.blueGreen;
+  const { live, find, liveRollout } = liveBase(desired, rollout, state.revision, state.migrating, options);
+  liveRollout.status = {
+    phase: state.paused ? 'Paused' : 'Healthy',
+    stableRS: state.activeHash,
+    currentPodHash: state.previewHash,
+    blueGreen: { activeSelector: state.activeHash, previewSelector: state.previewHash },
+    ...(state.paused ? { controllerPause: true, pauseConditions: [{ reason: 'BlueGreenPause' }] } : {}),
+  };
+  const switched: Array<[string | undefined, string]> = [
+    [blueGreen.activeService, state.activeHash],
+    [blueGreen.previewService, state.previewHash],
+  ];
+  for (const [name, h] of switched) {
+    if (!name) continue;
+    const svc = find('Service', name);
+    if (!svc) throw new Error(`Rollout ${rollout.metadata.name} names Service ${name}, which is not among the manifests`);
+    svc.spec.selector = { ...svc.spec.selector, [HASH_LABEL]: h };
+    svc.metadata.annotations[MANAGED_BY] = rollout.metadata.name;
   }
   return live;
 }
