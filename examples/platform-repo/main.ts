@@ -1,24 +1,23 @@
 // A platform repo: several canary apps, one folder of YAML per app, an Argo CD Application per
-// app in a chart for the Argo CD namespace, and a root Application over them (app of apps).
+// app in a chart for the Argo CD namespace, and a root Application over them (app of apps), in a
+// bootstrap chart of its own that is applied once by hand (`kubectl apply -f dist/root`).
 // Run `npx cdk8s synth` here (cdk8s.yaml), or `npx projen synth:examples` at the top.
 import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
-import { ArgoCdApplication, CanaryApp, HeaderMatch, Step, TrafficRouting } from '../../src';
-
-const REPO = 'https://github.com/acme/platform.git';
-const DIST = 'examples/platform-repo/dist';
+import { ArgoCdAppOfApps, CanaryApp, HeaderMatch, Step, TrafficRouting } from '../../src';
 
 export const app = new App({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
 const apps = new Chart(app, 'apps', { namespace: 'argocd' });
+const root = new Chart(app, 'root', { namespace: 'argocd' });
 
-function deploy(chart: Chart, namespace: string) {
-  new ArgoCdApplication(apps, chart.node.id, {
-    repoUrl: REPO,
-    path: `${DIST}/${chart.node.id}`,
-    destinationNamespace: namespace,
-    automatedSync: { prune: true, selfHeal: true },
-    deploys: [chart],
-  });
-}
+// the root Application "platform" reads examples/platform-repo/dist/apps; each child reads
+// examples/platform-repo/dist/<chart id> and deploys into the chart's namespace
+const platform = new ArgoCdAppOfApps(apps, 'platform', {
+  repoUrl: 'https://github.com/acme/platform.git',
+  chartsPath: 'examples/platform-repo/dist',
+  automatedSync: { prune: true, selfHeal: true },
+  rootScope: root,
+});
+const autoSync = { automatedSync: { prune: true, selfHeal: true } };
 
 const checkout = new Chart(app, 'checkout', { namespace: 'shop' });
 new CanaryApp(checkout, 'checkout', {
@@ -37,7 +36,7 @@ new CanaryApp(checkout, 'checkout', {
     Step.pause(Duration.minutes(5)),
   ],
 });
-deploy(checkout, 'shop');
+platform.addChart(checkout, autoSync);
 
 const catalog = new Chart(app, 'catalog', { namespace: 'shop' });
 new CanaryApp(catalog, 'catalog', {
@@ -47,15 +46,6 @@ new CanaryApp(catalog, 'catalog', {
   routing: TrafficRouting.istio({ hosts: ['catalog'], gateways: ['mesh'] }),
   steps: [Step.setWeight(25), Step.pause(Duration.minutes(2)), Step.setWeight(75), Step.pause(Duration.minutes(2))],
 });
-deploy(catalog, 'shop');
-
-// the root Application syncs the folder of Applications
-const root = new Chart(app, 'root', { namespace: 'argocd' });
-new ArgoCdApplication(root, 'platform', {
-  repoUrl: REPO,
-  path: `${DIST}/apps`,
-  destinationNamespace: 'argocd',
-  automatedSync: { prune: true, selfHeal: true },
-});
+platform.addChart(catalog, autoSync);
 
 app.synth();
