@@ -142,11 +142,9 @@ function describeApplication(target: Target): void {
       expect(await deadRulesOverPhases(desired, target.rules)).toEqual([]);
     });
 
-    test('sync options follow the list-element ignore policy', () => {
-      const listIgnores = target.rules.some(r => (r.jqPathExpressions ?? []).length > 0);
+    test('RespectIgnoreDifferences and ApplyOutOfSyncOnly come together or not at all', () => {
       const options: string[] = target.application.spec.syncPolicy?.syncOptions ?? [];
-      const respect = ['RespectIgnoreDifferences=true', 'ApplyOutOfSyncOnly=true'];
-      expect(respect.filter(o => options.includes(o))).toEqual(listIgnores ? respect : []);
+      expect(options.includes('RespectIgnoreDifferences=true')).toBe(options.includes('ApplyOutOfSyncOnly=true'));
     });
   });
 }
