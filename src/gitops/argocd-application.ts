@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ApplicationSource } from './application-source';
 import { IgnoreDifference, _IgnoreDifferencesBuilder } from './ignore-differences';
 import { RuntimeOwnership } from './runtime-ownership';
-import { AutomatedSync, CascadeDelete, ListElementIgnorePolicy, SyncOption, SyncRetry } from './sync';
+import { AutomatedSync, CascadeDelete, RuntimeFieldsSyncPolicy, SyncOption, SyncRetry } from './sync';
 import * as argo from '../imports/application-argoproj.io';
 
 const FINALIZERS: { [policy: string]: string | undefined } = {
@@ -96,18 +96,18 @@ export interface ArgoCdApplicationProps {
 
   /**
    * Sync options, in addition to those the ignore policy adds.
-   * @default - none besides those of `listElementIgnorePolicy`
+   * @default - none besides those of `runtimeFieldsSyncPolicy`
    */
   readonly syncOptions?: SyncOption[];
 
   /**
-   * What to do about ignored fields inside list elements (Istio weights and managed routes,
-   * DestinationRule subset labels, ALB header-route paths), see `ListElementIgnorePolicy`.
-   * Only takes effect when a deployed object has such ignores. `RespectIgnoreDifferences=true`
-   * and `ApplyOutOfSyncOnly=true` are always used together or not at all.
-   * @default ListElementIgnorePolicy.KEEP_LIVE_LISTS
+   * What a sync does to the fields the Rollouts controller writes (weights, the ALB action,
+   * managed routes, subset labels, selectors, replicas), see `RuntimeFieldsSyncPolicy`. Only
+   * takes effect when a deployed object has such fields. `RespectIgnoreDifferences=true` and
+   * `ApplyOutOfSyncOnly=true` are always used together or not at all.
+   * @default RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES
    */
-  readonly listElementIgnorePolicy?: ListElementIgnorePolicy;
+  readonly runtimeFieldsSyncPolicy?: RuntimeFieldsSyncPolicy;
 
   /**
    * Whether deleting the Application deletes what it deployed (the resources finalizer).
@@ -277,15 +277,20 @@ export class ArgoCdApplication extends Construct {
     const outOfSyncOnly = SyncOption.APPLY_OUT_OF_SYNC_ONLY.value;
     const options: string[] = [];
     for (const o of this.props.syncOptions ?? []) if (!options.includes(o.value)) options.push(o.value);
-    const policy = this.props.listElementIgnorePolicy ?? ListElementIgnorePolicy.KEEP_LIVE_LISTS;
+    const policy = this.props.runtimeFieldsSyncPolicy ?? RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES;
 
-    if (policy === ListElementIgnorePolicy.ACCEPT_FLAPPING) {
+    if (policy === RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING) {
       const conflicting = options.filter(o => o === respect || o === outOfSyncOnly);
       if (conflicting.length) {
-        this.fail(`listElementIgnorePolicy ACCEPT_FLAPPING with sync option ${conflicting.join(', ')}`,
-          'use ListElementIgnorePolicy.KEEP_LIVE_LISTS (which adds both options) or remove the option');
+        this.fail(`runtimeFieldsSyncPolicy ACCEPT_FLAPPING with sync option ${conflicting.join(', ')}`,
+          'use RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES (which adds both options) or remove the option');
       }
-    } else if (builder.hasListElementIgnores()) {
+      const unsafe = builder.unsafeResets();
+      if (unsafe.length) {
+        this.fail(`runtimeFieldsSyncPolicy ACCEPT_FLAPPING, but a sync that writes Git back would not flap, it would break: ${unsafe.join('; ')}`,
+          'use RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES (the default)');
+      }
+    } else if (builder.hasRecords()) {
       for (const o of [respect, outOfSyncOnly]) if (!options.includes(o)) options.push(o);
     }
 
@@ -311,7 +316,8 @@ export class ArgoCdApplication extends Construct {
       this.syncOptions(this.buildIgnores());
       return [];
     } catch (e) {
-      return [(e as Error).message];
+      // cdk8s prefixes validation messages with the path already
+      return [(e as Error).message.replace(`[${this.node.path}] `, '')];
     }
   }
 

@@ -269,19 +269,6 @@ function jqPathProblem(expression: string): string | undefined {
   return new JqPathChecker(expression).check();
 }
 
-/**
- * Whether an entry ignores something inside a list element (an array index in a pointer, or a
- * jq expression that iterates or indexes a list). Such ignores cannot be kept cleanly by
- * `RespectIgnoreDifferences=true`: Argo CD then keeps the whole live list.
- */
-function isListElementPointer(pointer: string): boolean {
-  return pointer.slice(1).split('/').some(s => /^(\d+|-)$/.test(s));
-}
-
-function isListElementJq(expression: string): boolean {
-  return /\[/.test(expression.replace(/"(?:[^"\\]|\\.)*"/g, '""'));
-}
-
 /** @internal */
 export interface _IgnoreEntry {
   group: string;
@@ -302,6 +289,8 @@ export interface _IgnoreEntry {
  */
 export class _IgnoreDifferencesBuilder {
   private readonly entries = new Map<string, _IgnoreEntry>();
+  private readonly unsafe = new Set<string>();
+  private recordCount = 0;
 
   constructor(private readonly path: string) {}
 
@@ -321,6 +310,8 @@ export class _IgnoreDifferencesBuilder {
       jsonPointers: record.jsonPointers,
       jqPathExpressions: record.jqPathExpressions,
     }, where, record.reason);
+    this.recordCount++;
+    if (record.unsafeToReset) this.unsafe.add(`${record.kind} "${record.name}": ${record.unsafeToReset}`);
   }
 
   public addExtra(entry: IgnoreDifference): void {
@@ -345,16 +336,14 @@ export class _IgnoreDifferencesBuilder {
       compare(a.group, b.group) || compare(a.kind, b.kind) || compare(a.namespace ?? '', b.namespace ?? '') || compare(a.name ?? '', b.name ?? ''));
   }
 
-  /** Whether any entry ignores something inside a list element. */
-  public hasListElementIgnores(): boolean {
-    return this.listElementObjects().length > 0;
+  /** Whether any derived runtime-ownership record was added. */
+  public hasRecords(): boolean {
+    return this.recordCount > 0;
   }
 
-  /** The objects (`Kind/name`) with list-element ignores, sorted. */
-  public listElementObjects(): string[] {
-    return this.render()
-      .filter(e => [...e.jsonPointers].some(isListElementPointer) || [...e.jqPathExpressions].some(isListElementJq))
-      .map(e => `${e.kind}/${e.name ?? '*'}`);
+  /** Why resetting some records' fields to Git breaks traffic (see `RuntimeOwnedFields.unsafeToReset`). */
+  public unsafeResets(): string[] {
+    return [...this.unsafe];
   }
 
   private add(entry: IgnoreDifference, where: string, reason: string): void {

@@ -40,6 +40,15 @@ export interface RuntimeOwnedFields {
 
   /** Why the controller writes these fields: shown in docs and error messages. */
   readonly reason: string;
+
+  /**
+   * Why a sync that writes the Git value back over these fields breaks traffic or capacity
+   * instead of causing a momentary flap (e.g. ping-pong weights that point at the previous
+   * release's, scaled-down pods every second release). When set, `ArgoCdApplication` refuses
+   * `RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING`.
+   * @default - a reset is a momentary flap the controller repairs at once
+   */
+  readonly unsafeToReset?: string;
 }
 
 /**

@@ -107,30 +107,34 @@ export enum CascadeDelete {
 }
 
 /**
- * What the Application does about ignored fields inside list elements (Istio route weights,
- * managed routes, DestinationRule subset labels, ALB header-route paths).
+ * What a sync does to the fields the Rollouts controller writes at runtime (route weights, the
+ * ALB action, managed routes, DestinationRule subset labels, Service selectors, replicas).
  *
- * When Argo CD syncs an object with `RespectIgnoreDifferences=true`, it copies the live value of
- * the ignored fields into what it applies. For a list without a merge key (every Istio list, and
- * every list of a CRD applied as a JSON merge patch) it can only copy the **whole live list**, so
- * a Git edit elsewhere in that list is not applied and the object stays OutOfSync until the
- * Rollout is fully promoted and the list is changed again (argo-cd#23283, #26588).
- * Without it, a sync that applies the object writes the Git weights (100/0) and drops managed
- * routes; the Rollouts controller, which watches these objects, writes them back at once. The
- * Argo Rollouts docs call this "momentary flapping".
+ * With `RespectIgnoreDifferences=true`, Argo CD copies the live value of every ignored field into
+ * what it applies. For a map key (an annotation, a selector key, `spec.replicas`) that is exact.
+ * For a field inside a list without a merge key (every Istio list, an Ingress's rules) it can
+ * only copy the **whole live list**: as the controller's weights and labels are always there, a
+ * Git edit elsewhere in `spec.http`, `spec.subsets` or `spec.rules` is never applied by an
+ * automated sync and the object stays OutOfSync (argo-cd#23283, #26588) until a manual sync with
+ * its own sync options (which replace the Application's) applies Git as is.
+ * Without it, a sync that applies such an object writes the Git values back (100/0 weights, the
+ * initial action, the Deployment's replicas) and drops managed routes; the controller, which
+ * watches these objects, repairs weights and routes at once: the "momentary flapping" the Argo
+ * Rollouts docs accept.
  */
-export enum ListElementIgnorePolicy {
+export enum RuntimeFieldsSyncPolicy {
   /**
-   * Add `RespectIgnoreDifferences=true` and `ApplyOutOfSyncOnly=true`: live weights and routes
-   * are never overwritten by a sync, and an object that differs only in ignored fields is not
-   * re-applied; Git edits to the same list wait until the list is no longer changed by the
-   * controller (or are forced by a manual sync without these options).
+   * Add `RespectIgnoreDifferences=true` and `ApplyOutOfSyncOnly=true` whenever a deployed object
+   * has fields the controller owns: a sync never overwrites them, and an object that differs only
+   * in them is not re-applied. Git edits inside the lists the controller writes need a manual
+   * sync (see above).
    */
-  KEEP_LIVE_LISTS = 'keep-live-lists',
+  KEEP_LIVE_VALUES = 'keep-live-values',
   /**
    * Add neither option: every sync of the object applies Git as is, and the controller restores
-   * its weights and routes right after (momentary flapping, visible as a short traffic shift
-   * back to stable during a canary). Git edits to routes always land.
+   * its values right after (a short traffic shift back to stable during a canary). Git edits to
+   * routes always land. Refused when a reset is not momentary (ping-pong weights or action, a
+   * Deployment scaled down by `workloadRef`).
    */
   ACCEPT_FLAPPING = 'accept-flapping',
 }

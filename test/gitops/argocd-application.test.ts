@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ApplicationSource } from '../../src/gitops/application-source';
 import { ArgoCdApplication } from '../../src/gitops/argocd-application';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../../src/gitops/runtime-ownership';
-import { CascadeDelete, ListElementIgnorePolicy, SyncOption } from '../../src/gitops/sync';
+import { CascadeDelete, RuntimeFieldsSyncPolicy, SyncOption } from '../../src/gitops/sync';
 import { findManifest, synthValidated } from '../helpers/synth';
 
 /** A stand-in for the lead's constructs: records fixed runtime-owned fields. */
@@ -79,6 +79,7 @@ describe('ArgoCdApplication', () => {
           namespace: 'shop',
           jsonPointers: ['/spec/selector/rollouts-pod-template-hash'],
         }],
+        syncPolicy: { syncOptions: ['RespectIgnoreDifferences=true', 'ApplyOutOfSyncOnly=true'] },
       },
     });
   });
@@ -234,8 +235,8 @@ describe('ArgoCdApplication', () => {
     });
   });
 
-  describe('list-element ignore policy', () => {
-    test('adds RespectIgnoreDifferences and ApplyOutOfSyncOnly when a deployed object has list-element ignores', () => {
+  describe('runtime fields sync policy', () => {
+    test('adds RespectIgnoreDifferences and ApplyOutOfSyncOnly when a deployed object has runtime-owned fields', () => {
       const { apps, workload } = setup();
       new FakeOwner(workload, 'vs', [VS_RECORD]);
       new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload], syncOptions: [SyncOption.CREATE_NAMESPACE] });
@@ -244,18 +245,33 @@ describe('ArgoCdApplication', () => {
       });
     });
 
-    test('adds neither when only map keys are ignored', () => {
+    test('adds both for map keys too: a value in Git (the ALB action) would otherwise be reset by a sync', () => {
       const { apps, workload } = setup();
       new FakeOwner(workload, 'ing', [INGRESS_RECORD]);
       new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload] });
+      expect(applicationOf(apps).spec.syncPolicy).toEqual({ syncOptions: ['RespectIgnoreDifferences=true', 'ApplyOutOfSyncOnly=true'] });
+    });
+
+    test('adds neither when nothing deployed has runtime-owned fields', () => {
+      const { apps, workload } = setup();
+      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload] });
       expect(applicationOf(apps).spec.syncPolicy).toBeUndefined();
+    });
+
+    test('fails on ACCEPT_FLAPPING when a reset would break traffic (ping-pong)', () => {
+      const { apps, workload } = setup();
+      new FakeOwner(workload, 'ing', [{ ...INGRESS_RECORD, unsafeToReset: 'ping-pong weights point at old pods' }]);
+      new ArgoCdApplication(apps, 'checkout', {
+        repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload], runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
+      });
+      expect(() => Testing.synth(apps)).toThrow(/runtimeFieldsSyncPolicy ACCEPT_FLAPPING, but a sync that writes Git back would not flap, it would break: Ingress "checkout": ping-pong weights point at old pods: use RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES/);
     });
 
     test('ACCEPT_FLAPPING adds neither option', () => {
       const { apps, workload } = setup();
       new FakeOwner(workload, 'vs', [VS_RECORD]);
       new ArgoCdApplication(apps, 'checkout', {
-        repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload], listElementIgnorePolicy: ListElementIgnorePolicy.ACCEPT_FLAPPING,
+        repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload], runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
       });
       expect(applicationOf(apps).spec.syncPolicy).toBeUndefined();
     });
@@ -265,9 +281,9 @@ describe('ArgoCdApplication', () => {
       expect(() => new ArgoCdApplication(apps, 'checkout', {
         repoUrl: 'https://x/y.git',
         path: 'dist',
-        listElementIgnorePolicy: ListElementIgnorePolicy.ACCEPT_FLAPPING,
+        runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
         syncOptions: [SyncOption.RESPECT_IGNORE_DIFFERENCES, SyncOption.APPLY_OUT_OF_SYNC_ONLY],
-      }).renderSyncOptions()).toThrow('[apps/checkout] listElementIgnorePolicy ACCEPT_FLAPPING with sync option RespectIgnoreDifferences=true, ApplyOutOfSyncOnly=true');
+      }).renderSyncOptions()).toThrow('[apps/checkout] runtimeFieldsSyncPolicy ACCEPT_FLAPPING with sync option RespectIgnoreDifferences=true, ApplyOutOfSyncOnly=true');
     });
 
     test.each([
@@ -282,7 +298,9 @@ describe('ArgoCdApplication', () => {
     test('fails on ServerSideApply without RespectIgnoreDifferences for a deploying app', () => {
       const { apps, workload } = setup();
       new FakeOwner(workload, 'ing', [INGRESS_RECORD]);
-      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload], syncOptions: [SyncOption.SERVER_SIDE_APPLY] });
+      new ArgoCdApplication(apps, 'checkout', {
+        repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload], syncOptions: [SyncOption.SERVER_SIDE_APPLY], runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
+      });
       expect(() => Testing.synth(apps)).toThrow(/ServerSideApply=true without RespectIgnoreDifferences=true: a server-side apply replaces atomic fields whole/);
     });
   });
