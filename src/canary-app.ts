@@ -181,7 +181,6 @@ export class CanaryApp extends Construct {
         ...loadBalancer,
         name: this.name,
         rules: [{ host, path }],
-        targetType: props.routing!._albTargetType,
       });
       trafficRouting = {
         alb: { ingresses: [this.ingress], servicePort, rootServiceName: this.rootService.name, stickiness },

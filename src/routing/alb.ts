@@ -73,7 +73,11 @@ export interface AlbLoadBalancerOptions {
   /** @default - the controller's default (internal) */
   readonly scheme?: AlbScheme;
 
-  /** @default - the controller's default (instance) */
+  /**
+   * How the ALB registers pods. `ip` works with the ClusterIP Services a Rollout usually has,
+   * and is needed for readiness gates and target-group verification.
+   * @default AlbTargetType.IP
+   */
   readonly targetType?: AlbTargetType;
 
   /** @default - the controller's default (HTTP 80, or HTTPS 443 with a certificate) */
@@ -160,8 +164,8 @@ export class AlbIngress extends Construct {
   /** The IngressClass. */
   public readonly ingressClassName: string;
 
-  /** The target type, when set. */
-  public readonly targetType?: AlbTargetType;
+  /** How the ALB registers pods. */
+  public readonly targetType: AlbTargetType;
 
   /** The L1 Ingress. */
   public readonly apiObject: ApiObject;
@@ -176,7 +180,7 @@ export class AlbIngress extends Construct {
     this.name = props.name ?? readableName(this);
     this.annotationPrefix = props.annotationPrefix ?? AlbIngress.DEFAULT_ANNOTATION_PREFIX;
     this.ingressClassName = props.ingressClassName ?? 'alb';
-    this.targetType = props.targetType;
+    this.targetType = props.targetType ?? AlbTargetType.IP;
     this.rules = props.rules && props.rules.length > 0 ? props.rules : [{}];
 
     const where = `[${this.node.path}]`;
@@ -262,7 +266,7 @@ export class AlbIngress extends Construct {
     const prefix = this.annotationPrefix;
     const annotations: { [key: string]: string } = { ...p.annotations };
     if (p.scheme) annotations[`${prefix}/scheme`] = p.scheme;
-    if (p.targetType) annotations[`${prefix}/target-type`] = p.targetType;
+    annotations[`${prefix}/target-type`] = this.targetType;
     if (p.listenPorts && p.listenPorts.length > 0) {
       annotations[`${prefix}/listen-ports`] = JSON.stringify(p.listenPorts.map(l => ({ [l.protocol]: l.port })));
     }

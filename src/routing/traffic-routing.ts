@@ -3,6 +3,7 @@ import { AlbLoadBalancerOptions, AlbTargetType } from './alb';
 
 /** Options of `TrafficRouting.alb`. */
 export interface AlbRoutingOptions extends AlbLoadBalancerOptions {
+
   /**
    * Host the Ingress rule matches.
    * @default - any host
@@ -23,8 +24,8 @@ export interface AlbRoutingOptions extends AlbLoadBalancerOptions {
 
   /**
    * The controller verifies that the ALB registered the new pods (and the weights) before it
-   * moves on (`--aws-verify-target-group`, see `RolloutsController`). Needs target type `ip`,
-   * which this sets by default; label the namespace `elbv2.k8s.aws/pod-readiness-gate-inject:
+   * moves on (`--aws-verify-target-group`, see `RolloutsController`). Needs target type `ip`
+   * (the default here); label the namespace `elbv2.k8s.aws/pod-readiness-gate-inject:
    * enabled` for readiness gates, and prefer `pingPong`, whose Services keep their selectors.
    * @default false
    */
@@ -89,9 +90,4 @@ export class TrafficRouting {
     /** The Istio options, for Istio routing. */
     public readonly istioOptions: IstioRoutingOptions | undefined) {}
 
-  /** The ALB target type this routing needs. @internal */
-  public get _albTargetType(): AlbTargetType | undefined {
-    const o = this.albOptions;
-    return o?.targetType ?? (o?.verifyTargetGroups ? AlbTargetType.IP : undefined);
-  }
 }

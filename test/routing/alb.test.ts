@@ -110,7 +110,7 @@ describe('AlbIngress: rendering', () => {
     const m = synthValidated(c);
     const obj = findManifest(m, 'Ingress');
     expect(obj.spec.rules[0].http.paths[0].backend.service.name).toEqual('checkout-stable');
-    expect(Object.keys(obj.metadata.annotations)).toEqual(['alb.ingress.kubernetes.io/actions.checkout-stable']);
+    expect(Object.keys(obj.metadata.annotations)).toEqual(['alb.ingress.kubernetes.io/actions.checkout-stable', 'alb.ingress.kubernetes.io/target-type']);
     expect(findManifest(m, 'Rollout').spec.strategy.canary.trafficRouting.alb).toEqual({ ingress: 'checkout', servicePort: 80 });
   });
 
@@ -139,7 +139,7 @@ describe('AlbIngress: rendering', () => {
     const c = chart();
     albCanary(c, [Step.setCanaryScale({ replicas: 1 }), Step.setHeaderRoute('canary-hdr', [HeaderMatch.exact('X-Canary', 'true')])]);
     const obj = findManifest(synthValidated(c), 'Ingress');
-    expect(Object.keys(obj.metadata.annotations)).toEqual(['alb.ingress.kubernetes.io/actions.checkout-root']);
+    expect(Object.keys(obj.metadata.annotations)).toEqual(['alb.ingress.kubernetes.io/actions.checkout-root', 'alb.ingress.kubernetes.io/target-type']);
     expect(obj.spec.rules[0].http.paths).toHaveLength(1);
   });
 });

@@ -1,3 +1,4 @@
+import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { HeaderMatch, Step } from '../../src/rollout/step';
 import { RolloutStrategy } from '../../src/rollout/strategy';
@@ -143,5 +144,12 @@ describe('IstioDestinationRule', () => {
     expect(findManifest(m, 'Rollout').spec.strategy.canary.trafficRouting.istio.destinationRule).toEqual({ name: 'checkout', stableSubsetName: 'v1', canarySubsetName: 'v2' });
     expect(findManifest(m, 'VirtualService').spec.http[0].route.map((d: any) => d.destination.subset)).toEqual(['v1', 'v2']);
     void kplus;
+  });
+});
+
+describe('IstioDestinationRule subset names', () => {
+  test('accepts DNS-1123 labels that start with a digit, as istiod does', () => {
+    const c = Testing.chart();
+    expect(() => new IstioDestinationRule(c, 'dr', { host: 'checkout', stableSubsetName: '1-stable', canarySubsetName: '2-canary' })).not.toThrow();
   });
 });

@@ -8,14 +8,6 @@ describe('TrafficRouting', () => {
       .toThrow(/TrafficRouting.alb: verifyTargetGroups checks pod IPs, which needs targetType ip; got instance/);
   });
 
-  test('verifyTargetGroups sets ip targets', () => {
-    expect(TrafficRouting.alb({ verifyTargetGroups: true })._albTargetType).toEqual(AlbTargetType.IP);
-  });
-
-  test('without verification the target type is the one given, or the controller default', () => {
-    expect(TrafficRouting.alb()._albTargetType).toBeUndefined();
-    expect(TrafficRouting.alb({ targetType: AlbTargetType.INSTANCE })._albTargetType).toEqual(AlbTargetType.INSTANCE);
-  });
 
   test('keeps the ALB and Istio options apart', () => {
     const alb = TrafficRouting.alb({ host: 'qa-domain.com', stickiness: Duration.hours(1) });
