@@ -26,7 +26,7 @@ const argocd = new Chart(app, 'argocd', { namespace: 'argocd' });
 new RolloutsController(argocd, 'argo-rollouts', {
   region: 'eu-west-1',
   serviceAccountRoleArn: 'arn:aws:iam::111122223333:role/argo-rollouts-controller',
-  verifyTargetGroup: true,
+  verifyTargetGroups: true,
 });
 new ArgoCdApplication(argocd, 'payments', {
   repoUrl: 'https://github.com/acme/platform.git',

@@ -8,6 +8,7 @@ const USAGE_TEXT: Record<AnalysisUsage, string> = {
   [AnalysisUsage.BACKGROUND]: 'background analysis',
   [AnalysisUsage.PRE_PROMOTION]: 'pre-promotion analysis',
   [AnalysisUsage.POST_PROMOTION]: 'post-promotion analysis',
+  [AnalysisUsage.TIMED_EXPERIMENT]: 'an experiment analysis',
 };
 
 // What the controller accepts in an argument's valueFrom.fieldRef.fieldPath (upstream rule a.5 #41,
@@ -92,7 +93,8 @@ export function validateAnalysisRun(owner: IConstruct, where: string, usage: Ana
         errors.push(`${where}: ${kind} "${template.templateName}" needs argument "${arg}", which ${what} does not supply; add AnalysisArgument.value('${arg}', ...) (or podTemplateHash/fieldRef) to its args`);
       }
     }
-    if (usage !== AnalysisUsage.BACKGROUND) {
+    // background analysis runs until the update ends, a timed experiment until its duration
+    if (usage !== AnalysisUsage.BACKGROUND && usage !== AnalysisUsage.TIMED_EXPERIMENT) {
       for (const metric of template.indefiniteMetrics) {
         errors.push(`${where}: ${kind} "${template.templateName}" has metric "${metric}" with an interval and no count, so it runs indefinitely and ${what} never completes; set a count on the metric`);
       }

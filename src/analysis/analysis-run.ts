@@ -140,4 +140,6 @@ export enum AnalysisUsage {
   PRE_PROMOTION = 'prePromotion',
   /** Blue-green post-promotion analysis. */
   POST_PROMOTION = 'postPromotion',
+  /** An analysis of an experiment step with a duration, which ends the analysis itself. */
+  TIMED_EXPERIMENT = 'timedExperiment',
 }

@@ -82,10 +82,12 @@ export interface RolloutsControllerProps {
   readonly deployedWithAwsCdk?: boolean;
 
   /**
-   * Turn on `--aws-verify-target-group`.
+   * Turn on `--aws-verify-target-group`: the controller checks that the ALB registered the new
+   * pods before it moves on. Pair it with `TrafficRouting.alb({ verifyTargetGroups: true })`
+   * (or `ip` targets on an `AlbIngress`) in the apps.
    * @default true
    */
-  readonly verifyTargetGroup?: boolean;
+  readonly verifyTargetGroups?: boolean;
 
   /**
    * The Ingress classes the controller treats as ALB (`--alb-ingress-classes`, repeated). The
@@ -201,7 +203,7 @@ export class RolloutsController extends Construct {
     const tgbApiVersion = this.resolveTgbApiVersion(where, props);
 
     const args: string[] = [];
-    if (props.verifyTargetGroup ?? true) args.push('--aws-verify-target-group');
+    if (props.verifyTargetGroups ?? true) args.push('--aws-verify-target-group');
     if (tgbApiVersion !== undefined) args.push(`--aws-target-group-binding-api-version=${tgbApiVersion}`);
     if (props.albTagKeyResourceId !== undefined) {
       const key = props.albTagKeyResourceId;

@@ -10,7 +10,7 @@ import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
 import { Rollout as RolloutL1 } from '../imports/rollout-argoproj.io';
 import { isDnsLabel, readableName } from '../private/names';
 import { renderDuration } from '../private/render';
-import { AlbIngress } from '../routing/alb';
+import { AlbIngress, AlbTargetType } from '../routing/alb';
 
 const HASH_LABEL = 'rollouts-pod-template-hash';
 const MAX_STICKINESS_SECONDS = 604800;
@@ -247,7 +247,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       errors.push(`blueGreen previewReplicaCount must be a whole number >= 0; got ${bg.previewReplicaCount}`);
     }
     errors.push(...validateAntiAffinity(bg.antiAffinity?.weight, 'blueGreen'));
-    for (const [field, d] of [['scaleDownDelay', bg.scaleDownDelay], ['abortScaleDownDelay', bg.abortScaleDownDelay], ['autoPromotionSeconds', bg.autoPromotionSeconds]] as const) {
+    for (const [field, d] of [['scaleDownDelay', bg.scaleDownDelay], ['abortScaleDownDelay', bg.abortScaleDownDelay], ['autoPromotionDelay', bg.autoPromotionDelay]] as const) {
       if (d) errors.push(...wholeSeconds(`blueGreen ${field}`, d));
     }
     return errors;
@@ -296,7 +296,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     }
     errors.push(...validateAntiAffinity(c.antiAffinity?.weight, 'canary'));
     if (alb) {
-      if (alb.ingresses.length === 0) errors.push('canary trafficRouting.alb needs at least one Ingress');
+      if (alb.ingresses.length === 0) errors.push('canary trafficRouting.alb needs at least one Ingress; got ingresses: []');
       const prefixes = new Set(alb.ingresses.map(i => i.annotationPrefix));
       if (prefixes.size > 1) errors.push(`canary trafficRouting.alb Ingresses use different annotation prefixes ${JSON.stringify([...prefixes])}; the Rollout writes one prefix to all of them`);
       // milliseconds: Duration.toSeconds() throws (without the construct path) on fractions
@@ -312,7 +312,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
         errors.push(`canary ALB servicePort must be a port number 1-65535; got ${alb.servicePort}`);
       }
     }
-    if (istio && istio.virtualServices.length === 0) errors.push('canary trafficRouting.istio needs at least one VirtualService');
+    if (istio && istio.virtualServices.length === 0) errors.push('canary trafficRouting.istio needs at least one VirtualService; got virtualServices: []');
     if (c.analysis) errors.push(...validateAnalysisRun(this, 'canary background analysis', AnalysisUsage.BACKGROUND, c.analysis));
     if (c.analysis?.startingStep !== undefined && (c.analysis.startingStep < 0 || c.analysis.startingStep >= Math.max(1, this.canarySteps.length))) {
       errors.push(`canary background analysis startingStep ${c.analysis.startingStep} is not a step index (0-${Math.max(0, this.canarySteps.length - 1)})`);
@@ -435,7 +435,9 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
           }
           if (e.duration) errors.push(...wholeSeconds(`${at} duration`, e.duration));
           for (const a of e.analyses ?? []) {
-            errors.push(...validateAnalysisRun(this, `${at} analysis "${a.name}"`, AnalysisUsage.STEP, { templates: [a.template], args: a.args }));
+            // without a duration the experiment waits for its analyses, like an analysis step
+            const usage = e.duration ? AnalysisUsage.TIMED_EXPERIMENT : AnalysisUsage.STEP;
+            errors.push(...validateAnalysisRun(this, `${at} analysis "${a.name}"`, usage, { templates: [a.template], args: a.args }));
           }
           break;
         }
@@ -509,7 +511,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
 
   private validateReferences(): string[] {
     const errors: string[] = [];
-    const labels: { [key: string]: string } | undefined = this.workloadRef ? this.workloadRef.matchLabels : this.podMetadata.toJson().labels;
+    const labels: { [key: string]: string } | undefined = this.workloadRef ? this.workloadRef.matchLabels : this.renderPodMetadata().labels;
     for (const service of this.switchedServices) {
       const owner = SERVICE_OWNERS.get(service);
       if (owner && owner !== this.node.path) {
@@ -530,6 +532,11 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       }
       if (Object.keys(selector).length === 0) errors.push(`Service "${service.name}" has no selector; select the Rollout's pods`);
       const alb = this.canary?.trafficRouting?.alb;
+      const instanceIngress = alb?.ingresses.find(i => i.targetType !== AlbTargetType.IP);
+      const serviceType = spec.type ?? 'ClusterIP';
+      if (instanceIngress && service !== this.blueGreen?.activeService && !['NodePort', 'LoadBalancer'].includes(serviceType)) {
+        errors.push(`Service "${service.name}" is ${serviceType}, but Ingress "${instanceIngress.name}" uses instance targets (targetType ${instanceIngress.targetType}), which reach pods through node ports only; set targetType: AlbTargetType.IP on the Ingress, or make the Service NodePort`);
+      }
       if (alb) {
         const ports: number[] = (spec.ports ?? []).map((port: any) => port.port);
         if (!ports.includes(alb.servicePort)) {
@@ -599,10 +606,16 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
         namespace: namespaceOf(ref.deploymentConstruct ?? this),
         jsonPointers: ['/spec/replicas'],
         reason: `the Rollout ${rolloutName} scales the referenced Deployment down (workloadRef.scaleDown ${ref.scaleDown})`,
+        unsafeToReset: 'a sync scales the Deployment back up, and the controller scales it down only once, so capacity stays doubled',
       });
     }
     const tr = this.canary?.trafficRouting;
     const routes = this.managedRoutes;
+    // with ping-pong, the Git weights point at ping, which holds the previous release's (scaled
+    // down) pods after every second release
+    const pingPongReset = this.canary?.pingPong
+      ? 'with ping-pong the Git weights send all traffic to ping, which every second release holds the previous, scaled-down pods'
+      : undefined;
     const headerRoutes = routes.filter(r => this.canarySteps.some(s => s.kind === StepKind.SET_HEADER_ROUTE && s.routeName === r));
     for (const ingress of tr?.alb?.ingresses ?? []) {
       const prefix = escapePointer(ingress.annotationPrefix);
@@ -616,6 +629,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
           ? headerRoutes.map(r => `.spec.rules[]?.http.paths[]? | select(.backend.service.name == ${JSON.stringify(r)})`)
           : undefined,
         reason: `the Rollout ${rolloutName} rewrites the weighted action${headerRoutes.length > 0 ? ' and inserts header-route paths' : ''}`,
+        unsafeToReset: pingPongReset,
       });
     }
     for (const vs of tr?.istio?.virtualServices ?? []) {
@@ -630,6 +644,8 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
         namespace: namespaceOf(vs),
         jqPathExpressions: jq,
         reason: `the Rollout ${rolloutName} rewrites the route weights${routes.length > 0 ? ' and adds its managed header/mirror routes' : ''}`,
+        // Istio splits between ping and pong only when stable and canary Services are not set
+        unsafeToReset: this.canary?.stableService && this.canary.canaryService ? undefined : pingPongReset,
       });
     }
     const dr = tr?.istio?.destinationRule;
@@ -656,7 +672,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       replicas: this.hasAutoscaler ? undefined : this.replicas,
       selector: Object.keys(this.matchLabels).length > 0 || this.matchExpressions.length > 0 ? this._toLabelSelector() : undefined,
       workloadRef: this.workloadRef?._toKube(),
-      template: this.workloadRef ? undefined : { metadata: this.podMetadata.toJson(), spec: kplus.k8s.toJson_PodSpec(this._toPodSpec()) },
+      template: this.workloadRef ? undefined : { metadata: this.renderPodMetadata(), spec: kplus.k8s.toJson_PodSpec(this._toPodSpec()) },
       minReadySeconds: p.minReady ? this.minReady.toSeconds() : undefined,
       progressDeadlineSeconds: this.progressDeadline.toSeconds(),
       progressDeadlineAbort: p.progressDeadlineAbort,
@@ -664,6 +680,17 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       strategy: this.canary ? { canary: this.renderCanary(this.canary) } : { blueGreen: this.renderBlueGreen(this.blueGreen!) },
     };
     return spec;
+  }
+
+  /**
+   * The pod template's metadata without cdk8s-plus' address label: it is derived from the
+   * construct path, so moving the construct would change the template and start an update.
+   * The Rollout selects its pods by `app.kubernetes.io/name` instead.
+   */
+  private renderPodMetadata(): any {
+    const metadata = this.podMetadata.toJson();
+    const { [kplus.Pod.ADDRESS_LABEL]: _address, ...labels } = metadata.labels ?? {};
+    return { ...metadata, labels: Object.keys(labels).length > 0 ? labels : undefined };
   }
 
   private renderCanary(c: CanaryStrategyOptions): any {
@@ -725,7 +752,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       activeService: bg.activeService.name,
       previewService: bg.previewService?.name,
       autoPromotionEnabled: bg.autoPromotionEnabled,
-      autoPromotionSeconds: bg.autoPromotionSeconds?.toSeconds(),
+      autoPromotionSeconds: bg.autoPromotionDelay?.toSeconds(),
       previewReplicaCount: bg.previewReplicaCount,
       scaleDownDelaySeconds: bg.scaleDownDelay?.toSeconds(),
       scaleDownDelayRevisionLimit: bg.scaleDownDelayRevisionLimit,

@@ -207,7 +207,7 @@ export interface BlueGreenStrategyOptions {
    * Promote automatically after this long.
    * @default - no timed promotion
    */
-  readonly autoPromotionSeconds?: Duration;
+  readonly autoPromotionDelay?: Duration;
 
   /**
    * Pods of the new version before promotion.

@@ -112,7 +112,7 @@ describe('RolloutsController', () => {
       region: 'ap-southeast-7',
       albIngressClasses: ['alb', 'internal-alb', ''],
       albTagKeyResourceId: 'ingress.k8s.aws/resource',
-      verifyTargetGroup: false,
+      verifyTargetGroups: false,
     });
     expect(c.controllerArgs).toEqual([
       '--alb-tag-key-resource-id=ingress.k8s.aws/resource',

@@ -1,4 +1,4 @@
-import { App, Chart, Duration } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { albCanary, albSetup, chart, containers, istioCanary, istioSubsetCanary, rollout, service, successRate } from './fixtures';
@@ -10,7 +10,7 @@ import { Rollout } from '../../src/rollout/rollout';
 import { HeaderMatch, Step, StringMatch } from '../../src/rollout/step';
 import { AntiAffinity, RolloutStrategy } from '../../src/rollout/strategy';
 import { WorkloadRef, WorkloadRefScaleDown } from '../../src/rollout/workload-ref';
-import { AlbIngress } from '../../src/routing/alb';
+import { AlbIngress, AlbTargetType } from '../../src/routing/alb';
 import { IstioDestinationRule, IstioVirtualService } from '../../src/routing/istio';
 import { findManifest, synthValidated } from '../helpers/synth';
 
@@ -129,9 +129,9 @@ describe('Rollout: blue-green rules (a.2)', () => {
     expect(() => rollout(c, bg(c, { antiAffinity: AntiAffinity.preferred(101) }))).toThrow(/blueGreen antiAffinity weight must be a whole number from 1 to 100; got 101/);
   });
 
-  test('fails when autoPromotionSeconds is not whole seconds', () => {
+  test('fails when autoPromotionDelay is not whole seconds', () => {
     const c = chart();
-    expect(() => rollout(c, bg(c, { autoPromotionSeconds: Duration.millis(1500) }))).toThrow(/blueGreen autoPromotionSeconds must be a whole number of seconds; got 1500ms/);
+    expect(() => rollout(c, bg(c, { autoPromotionDelay: Duration.millis(1500) }))).toThrow(/blueGreen autoPromotionDelay must be a whole number of seconds; got 1500ms/);
   });
 
   test('fails at synth when a promotion analysis runs indefinitely (#59)', () => {
@@ -167,7 +167,7 @@ describe('Rollout: cross-object rules (a.7, a.9)', () => {
       trafficRouting: { alb: { ingresses: [s.ingress], servicePort: 80, rootServiceName: 'checkout-root' } },
     }));
     s.root.select(r);
-    expect(() => synthApp(c)).toThrow(/Service "checkout-stable" selects cdk8s.io\/metadata.addr=.*, but the Rollout's pods have cdk8s.io\/metadata.addr=/);
+    expect(() => synthApp(c)).toThrow(/Service "checkout-stable" selects cdk8s.io\/metadata.addr=.*, but the Rollout's pods have no label cdk8s.io\/metadata.addr/);
   });
 
   test('fails when a Service selects a label key the pods lack (#47)', () => {
@@ -292,6 +292,7 @@ describe('Rollout: runtimeOwnedFields()', () => {
         jsonPointers: ['/metadata/annotations/alb.ingress.kubernetes.io~1actions.checkout-root'],
         jqPathExpressions: undefined,
         reason: 'the Rollout checkout rewrites the weighted action',
+        unsafeToReset: 'with ping-pong the Git weights send all traffic to ping, which every second release holds the previous, scaled-down pods',
       },
     ]);
     synthValidated(c);
@@ -380,6 +381,7 @@ describe('Rollout: runtimeOwnedFields()', () => {
       namespace: 'shop',
       jsonPointers: ['/spec/replicas'],
       reason: 'the Rollout checkout scales the referenced Deployment down (workloadRef.scaleDown onsuccess)',
+      unsafeToReset: 'a sync scales the Deployment back up, and the controller scales it down only once, so capacity stays doubled',
     }]);
     const spec = findManifest(synthValidated(c), 'Rollout').spec;
     expect(spec.workloadRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'legacy', scaleDown: 'onsuccess' });
@@ -492,5 +494,33 @@ describe('Rollout: pod template and namespaces (#5, #46, #51)', () => {
     const dr = new IstioDestinationRule(mesh, 'dr', { name: 'checkout', host: 'checkout' });
     rollout(c, RolloutStrategy.canary({ trafficRouting: { istio: { virtualServices: [vs], destinationRule: dr } } }));
     expect(() => app.synthYaml()).toThrow(/VirtualService "checkout" is in namespace "mesh" but the Rollout is in "shop"[\s\S]*DestinationRule "checkout" is in namespace "mesh"/);
+  });
+});
+
+describe('Rollout: ALB target type', () => {
+  test('AlbIngress renders ip targets by default, which reach ClusterIP Services', () => {
+    const c = new Chart(new App(), 'shop', { namespace: 'shop' });
+    const stable = new kplus.Service(c, 'stable', { metadata: { name: 'checkout-stable' }, ports: [{ port: 80, targetPort: 8080 }] });
+    const canary = new kplus.Service(c, 'canary', { metadata: { name: 'checkout-canary' }, ports: [{ port: 80, targetPort: 8080 }] });
+    const ingress = new AlbIngress(c, 'checkout');
+    new Rollout(c, 'rollout', {
+      metadata: { name: 'checkout' },
+      containers: [{ image: 'nginx', portNumber: 8080 }],
+      strategy: RolloutStrategy.canary({ stableService: stable, canaryService: canary, trafficRouting: { alb: { ingresses: [ingress], servicePort: 80 } } }),
+    });
+    expect(findManifest(synthValidated(c), 'Ingress').metadata.annotations['alb.ingress.kubernetes.io/target-type']).toEqual('ip');
+  });
+
+  test('fails when instance targets meet a ClusterIP Service', () => {
+    const c = new Chart(new App(), 'shop', { namespace: 'shop' });
+    const stable = new kplus.Service(c, 'stable', { metadata: { name: 'checkout-stable' }, ports: [{ port: 80, targetPort: 8080 }] });
+    const canary = new kplus.Service(c, 'canary', { metadata: { name: 'checkout-canary' }, type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80, targetPort: 8080 }] });
+    const ingress = new AlbIngress(c, 'checkout', { targetType: AlbTargetType.INSTANCE });
+    new Rollout(c, 'rollout', {
+      metadata: { name: 'checkout' },
+      containers: [{ image: 'nginx', portNumber: 8080 }],
+      strategy: RolloutStrategy.canary({ stableService: stable, canaryService: canary, trafficRouting: { alb: { ingresses: [ingress], servicePort: 80 } } }),
+    });
+    expect(() => Testing.synth(c)).toThrow(/Service "checkout-stable" is ClusterIP, but Ingress "checkout" uses instance targets \(targetType instance\), which reach pods through node ports only; set targetType: AlbTargetType.IP on the Ingress, or make the Service NodePort/);
   });
 });

@@ -1,10 +1,11 @@
-import { Duration } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import { albCanary, chart, istioCanary, rollout, service, successRate } from './fixtures';
 import { AnalysisArgument } from '../../src/analysis/analysis-run';
 import { AnalysisTemplate } from '../../src/analysis/analysis-template';
 import { Metric } from '../../src/analysis/metric';
 import { TemplateArgument } from '../../src/analysis/template-argument';
 import { ExperimentSpecRef } from '../../src/rollout/experiment';
+import { Rollout } from '../../src/rollout/rollout';
 import { HeaderMatch, Step, StepKind, StringMatch } from '../../src/rollout/step';
 import { RolloutStrategy } from '../../src/rollout/strategy';
 import { IstioVirtualService } from '../../src/routing/istio';
@@ -296,5 +297,40 @@ describe('analysis and experiment steps (#39-#41, #59-#61)', () => {
     }));
     expect(() => synthValidated(c)).not.toThrow();
     void IstioVirtualService;
+  });
+});
+
+describe('experiment analyses', () => {
+  const indefinite = (scope: Chart) => new AnalysisTemplate(scope, 'load', {
+    metrics: [Metric.web({ name: 'load', url: 'http://load.example.com/ok', interval: Duration.minutes(1) })],
+  });
+
+  test('accepts a metric without count in an experiment with a duration, which ends the analysis', () => {
+    const c = new Chart(new App(), 'shop', { namespace: 'shop' });
+    const template = indefinite(c);
+    expect(() => new Rollout(c, 'checkout', {
+      containers: [{ image: 'nginx', portNumber: 8080 }],
+      strategy: RolloutStrategy.canary({
+        steps: [Step.experiment({
+          duration: Duration.minutes(10),
+          templates: [{ name: 'canary', specRef: ExperimentSpecRef.CANARY }],
+          analyses: [{ name: 'load', template }],
+        })],
+      }),
+    })).not.toThrow();
+  });
+
+  test('fails on a metric without count in an experiment without a duration', () => {
+    const c = new Chart(new App(), 'shop', { namespace: 'shop' });
+    const template = indefinite(c);
+    expect(() => new Rollout(c, 'checkout', {
+      containers: [{ image: 'nginx', portNumber: 8080 }],
+      strategy: RolloutStrategy.canary({
+        steps: [Step.experiment({
+          templates: [{ name: 'canary', specRef: ExperimentSpecRef.CANARY }],
+          analyses: [{ name: 'load', template }],
+        })],
+      }),
+    })).toThrow(/step 0 experiment analysis "load": AnalysisTemplate "load" has metric "load" with an interval and no count, so it runs indefinitely/);
   });
 });
