@@ -506,7 +506,11 @@ describe('Rollout: ALB target type', () => {
     new Rollout(c, 'rollout', {
       metadata: { name: 'checkout' },
       containers: [{ image: 'nginx', portNumber: 8080 }],
-      strategy: RolloutStrategy.canary({ stableService: stable, canaryService: canary, trafficRouting: { alb: { ingresses: [ingress], servicePort: 80 } } }),
+      strategy: RolloutStrategy.canary({
+        stableService: stable,
+        canaryService: canary,
+        trafficRouting: { alb: { ingresses: [ingress], servicePort: 80 } },
+      }),
     });
     expect(findManifest(synthValidated(c), 'Ingress').metadata.annotations['alb.ingress.kubernetes.io/target-type']).toEqual('ip');
   });
@@ -519,7 +523,11 @@ describe('Rollout: ALB target type', () => {
     new Rollout(c, 'rollout', {
       metadata: { name: 'checkout' },
       containers: [{ image: 'nginx', portNumber: 8080 }],
-      strategy: RolloutStrategy.canary({ stableService: stable, canaryService: canary, trafficRouting: { alb: { ingresses: [ingress], servicePort: 80 } } }),
+      strategy: RolloutStrategy.canary({
+        stableService: stable,
+        canaryService: canary,
+        trafficRouting: { alb: { ingresses: [ingress], servicePort: 80 } },
+      }),
     });
     expect(() => Testing.synth(c)).toThrow(/Service "checkout-stable" is ClusterIP, but Ingress "checkout" uses instance targets \(targetType instance\), which reach pods through node ports only; set targetType: AlbTargetType.IP on the Ingress, or make the Service NodePort/);
   });
