@@ -6,7 +6,7 @@ import { readableName } from './private/names';
 import { Rollout } from './rollout/rollout';
 import { Step } from './rollout/step';
 import { CanaryStrategyOptions, CanaryTrafficRouting, RolloutStrategy } from './rollout/strategy';
-import { AlbIngress } from './routing/alb';
+import { AlbIngress, AlbTargetType } from './routing/alb';
 import { IstioDestinationRule, IstioVirtualService } from './routing/istio';
 import { TrafficRouting } from './routing/traffic-routing';
 
@@ -148,6 +148,9 @@ export class CanaryApp extends Construct {
     const istio = props.routing?.istioOptions;
     if (istio?.subsetLevel && props.pingPong) {
       throw new Error(`${where} pingPong cannot be combined with Istio subset-level routing, which splits subsets of one Service; use host-level routing (subsetLevel: false) for ping-pong`);
+    }
+    if (alb?.verifyTargetGroups && alb.targetType === AlbTargetType.INSTANCE) {
+      throw new Error(`${where} verifyTargetGroups checks pod IPs, which needs targetType ip; got instance. Remove targetType or use AlbTargetType.IP`);
     }
     if (props.pingPong && !props.routing) {
       throw new Error(`${where} pingPong needs routing (TrafficRouting.alb or TrafficRouting.istio); without it the ping and pong Services are never switched`);

@@ -2,6 +2,7 @@ import { App, Chart, Duration } from 'cdk8s';
 import { CanaryApp, CanaryAppProps } from '../src/canary-app';
 import { findManifest, synthValidated } from './helpers/synth';
 import { HeaderMatch, Step, StringMatch } from '../src/rollout/step';
+import { AlbTargetType } from '../src/routing/alb';
 import { TrafficRouting } from '../src/routing/traffic-routing';
 
 const IMAGE = 'ghcr.io/acme/checkout:1.4.2';
@@ -34,6 +35,11 @@ describe('CanaryApp: errors', () => {
   test('fails when pingPong is combined with Istio subset-level routing', () => {
     expect(() => app({ pingPong: true, routing: TrafficRouting.istio({ hosts: ['checkout'], subsetLevel: true }) }))
       .toThrow(/pingPong cannot be combined with Istio subset-level routing/);
+  });
+
+  test('fails when verifyTargetGroups is combined with instance targets', () => {
+    expect(() => app({ routing: TrafficRouting.alb({ verifyTargetGroups: true, targetType: AlbTargetType.INSTANCE }) }))
+      .toThrow(/\[checkout\/checkout\] verifyTargetGroups checks pod IPs, which needs targetType ip; got instance/);
   });
 
   test('fails when pingPong has no routing', () => {

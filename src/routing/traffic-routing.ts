@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { AlbLoadBalancerOptions, AlbTargetType } from './alb';
+import { AlbLoadBalancerOptions } from './alb';
 
 /** Options of `TrafficRouting.alb`. */
 export interface AlbRoutingOptions extends AlbLoadBalancerOptions {
@@ -73,9 +73,6 @@ export interface IstioRoutingOptions {
 export class TrafficRouting {
   /** An AWS Load Balancer Controller Ingress with a weighted action. */
   public static alb(options: AlbRoutingOptions = {}): TrafficRouting {
-    if (options.verifyTargetGroups && options.targetType === AlbTargetType.INSTANCE) {
-      throw new Error('TrafficRouting.alb: verifyTargetGroups checks pod IPs, which needs targetType ip; got instance. Remove targetType or use AlbTargetType.IP');
-    }
     return new TrafficRouting(options, undefined);
   }
 
