@@ -312,6 +312,14 @@ export class ArgoCdApplication extends Construct {
   }
 
   private validateIgnores(): string[] {
+    // cdk8s validates the whole app once per chart it renders, so skip rebuilding the derived
+    // ignores when the sync options cannot fail: the default policy and none of the options it
+    // checks (the ignores themselves are still checked when the Application renders)
+    const checked = [SyncOption.RESPECT_IGNORE_DIFFERENCES, SyncOption.APPLY_OUT_OF_SYNC_ONLY, SyncOption.SERVER_SIDE_APPLY].map(o => o.value);
+    const policy = this.props.runtimeFieldsSyncPolicy ?? RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES;
+    if (policy === RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES && !(this.props.syncOptions ?? []).some(o => checked.includes(o.value))) {
+      return [];
+    }
     try {
       this.syncOptions(this.buildIgnores());
       return [];

@@ -511,34 +511,38 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
 
   private validateReferences(): string[] {
     const errors: string[] = [];
-    const labels: { [key: string]: string } | undefined = this.workloadRef ? this.workloadRef.matchLabels : this.renderPodMetadata().labels;
+    // read from the constructs, not rendered: cdk8s runs validations once per chart of the app
+    const podLabel = (key: string): string | undefined => this.workloadRef
+      ? this.workloadRef.matchLabels?.[key]
+      : (key === kplus.Pod.ADDRESS_LABEL ? undefined : this.podMetadata.getLabel(key));
+    const knowsPodLabels = !this.workloadRef || this.workloadRef.matchLabels !== undefined;
     for (const service of this.switchedServices) {
       const owner = SERVICE_OWNERS.get(service);
       if (owner && owner !== this.node.path) {
         errors.push(`Service "${service.name}" is also used by the Rollout at ${owner}; the controller points a Service at one Rollout only`);
       }
       SERVICE_OWNERS.set(service, this.node.path);
-      const spec = ApiObject.of(service).toJson().spec ?? {};
-      const selector: { [key: string]: string } = spec.selector ?? {};
+      const selector = selectorOf(service);
       if (HASH_LABEL in selector) {
         errors.push(`Service "${service.name}" selects ${HASH_LABEL}, which the controller sets at runtime; remove it from the selector`);
       }
-      if (labels) {
+      if (knowsPodLabels) {
         for (const [key, value] of Object.entries(selector)) {
-          if (key !== HASH_LABEL && labels[key] !== value) {
-            errors.push(`Service "${service.name}" selects ${key}=${value}, but the Rollout's pods have ${key in labels ? `${key}=${labels[key]}` : `no label ${key}`}; select the Rollout's pods (e.g. new kplus.Service(..., { selector: rollout }))`);
+          const actual = podLabel(key);
+          if (key !== HASH_LABEL && actual !== value) {
+            errors.push(`Service "${service.name}" selects ${key}=${value}, but the Rollout's pods have ${actual !== undefined ? `${key}=${actual}` : `no label ${key}`}; select the Rollout's pods (e.g. new kplus.Service(..., { selector: rollout }))`);
           }
         }
       }
       if (Object.keys(selector).length === 0) errors.push(`Service "${service.name}" has no selector; select the Rollout's pods`);
       const alb = this.canary?.trafficRouting?.alb;
       const instanceIngress = alb?.ingresses.find(i => i.targetType !== AlbTargetType.IP);
-      const serviceType = spec.type ?? 'ClusterIP';
+      const serviceType: string = service.type;
       if (instanceIngress && service !== this.blueGreen?.activeService && !['NodePort', 'LoadBalancer'].includes(serviceType)) {
         errors.push(`Service "${service.name}" is ${serviceType}, but Ingress "${instanceIngress.name}" uses instance targets (targetType ${instanceIngress.targetType}), which reach pods through node ports only; set targetType: AlbTargetType.IP on the Ingress, or make the Service NodePort`);
       }
       if (alb) {
-        const ports: number[] = (spec.ports ?? []).map((port: any) => port.port);
+        const ports = service.ports.map(port => port.port);
         if (!ports.includes(alb.servicePort)) {
           errors.push(`ALB servicePort ${alb.servicePort} is not a port of Service "${service.name}" (ports ${JSON.stringify(ports)}); the weighted action would forward to a port the Service does not have`);
         }
@@ -781,7 +785,10 @@ function renderMetadata(metadata?: ReplicaSetMetadata): any {
   return { labels: metadata.labels, annotations: metadata.annotations };
 }
 
-/** The labels a kplus Service selects so far (cdk8s-plus keeps them private). */
+/**
+ * The labels a kplus Service selects (cdk8s-plus keeps them private). JSON patches on the
+ * Service's L1 are not seen, which is why the Rollout never rewrites selectors itself.
+ */
 function selectorOf(service: kplus.Service): { [key: string]: string } {
   return (service as any)._selector ?? {};
 }
