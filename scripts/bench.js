@@ -6,8 +6,14 @@
 // the very same objects written as plain cdk8s `ApiObject`s from literal templates. The baseline
 // YAML is asserted equal to the library YAML before anything is timed.
 //
+// Synthesis is what a platform repo does: `app.synth()` with one folder per chart
+// (YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE, as Argo CD reads one folder per app) into a
+// temporary directory (tmpfs when there is one). cdk8s validates the app once there; in its other
+// output types and in `synthYaml()` it validates the whole app once per chart, which makes any
+// one-chart-per-app layout quadratic, library or not (see README, Performance).
+//
 // Figures (each the median of RUNS runs):
-// - ms per app: (construct + app.synthYaml()) / N, in this process, after an untimed warm-up run
+// - ms per app: (construct + app.synth()) / N, in this process, after an untimed warm-up run
 //   (for sizes projected under 5 s), with a full GC before each timed run; library and baseline
 //   runs alternate. A size whose library run is projected over BENCH_BUDGET_S (default 90) is
 //   skipped, and fewer runs are made when 5 would exceed it (both are reported).
@@ -21,6 +27,7 @@
 
 const { execFileSync } = require('child_process');
 const crypto = require('crypto');
+const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const v8 = require('v8');
@@ -95,10 +102,31 @@ function applicationProps(name, chart) {
   };
 }
 
+const OUT_ROOT = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+
+/** An app that writes one folder per chart into a fresh temporary directory. */
+function newApp(cdk8s) {
+  return new cdk8s.App({
+    yamlOutputType: cdk8s.YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+    outdir: fs.mkdtempSync(path.join(OUT_ROOT, 'cdk8s-rollouts-bench-')),
+  });
+}
+
+/** Synthesizes an app as a platform repo does, then removes what it wrote; returns the bytes written. */
+function synthToFolders(app) {
+  app.synth();
+  let bytes = 0;
+  for (const chart of fs.readdirSync(app.outdir)) {
+    for (const file of fs.readdirSync(path.join(app.outdir, chart))) bytes += fs.statSync(path.join(app.outdir, chart, file)).size;
+  }
+  fs.rmSync(app.outdir, { recursive: true, force: true });
+  return bytes;
+}
+
 /** The library variant: N CanaryApps, each in its own chart, and their Applications. */
 function synthLibrary(mods, n, names = null) {
   const { cdk8s, lib } = mods;
-  const app = new cdk8s.App();
+  const app = newApp(cdk8s);
   const argocd = new cdk8s.Chart(app, 'argocd', { namespace: 'argocd' });
   for (let i = 0; i < n; i++) {
     const name = names ? names[i] : appName(i);
@@ -150,6 +178,7 @@ function makeTemplates(mods) {
     const app = synthLibrary(mods, 1, names);
     const [argocd, chart] = app.charts;
     const manifests = { chart: chart.toJson(), application: argocd.toJson()[0] };
+    fs.rmSync(app.outdir, { recursive: true, force: true });
     // eslint-disable-next-line no-new-func -- a literal object template compiled once
     templates[kind] = new Function('n', 'addr', `return ${toSource(manifests)};`);
   }
@@ -157,8 +186,8 @@ function makeTemplates(mods) {
 }
 
 function synthBaseline(mods, n, templates) {
-  const { App, Chart, ApiObject } = mods.cdk8s;
-  const app = new App();
+  const { Chart, ApiObject } = mods.cdk8s;
+  const app = newApp(mods.cdk8s);
   const argocd = new Chart(app, 'argocd', { namespace: 'argocd' });
   for (let i = 0; i < n; i++) {
     const name = appName(i);
@@ -205,16 +234,20 @@ function rssChild(variant, n) {
   const mods = loadModules();
   const templates = variant === 'baseline' ? makeTemplates(mods) : undefined;
   const app = variant === 'baseline' ? synthBaseline(mods, n, templates) : synthLibrary(mods, n);
-  const yaml = app.synthYaml();
-  process.stdout.write(`${JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, bytes: yaml.length })}\n`);
+  const bytes = synthToFolders(app);
+  process.stdout.write(`${JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, bytes })}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Main
 
 function checkEqual(mods, templates) {
-  const lib = synthLibrary(mods, CHECK_N).synthYaml();
-  const base = synthBaseline(mods, CHECK_N, templates).synthYaml();
+  const libApp = synthLibrary(mods, CHECK_N);
+  const baseApp = synthBaseline(mods, CHECK_N, templates);
+  const lib = libApp.synthYaml();
+  const base = baseApp.synthYaml();
+  fs.rmSync(libApp.outdir, { recursive: true, force: true });
+  fs.rmSync(baseApp.outdir, { recursive: true, force: true });
   if (lib !== base) {
     const a = lib.split('\n');
     const b = base.split('\n');
@@ -229,7 +262,7 @@ function checkEqual(mods, templates) {
 
 /**
  * Projected ms of one run at n from the largest size measured so far: quadratic when the cost per
- * app grew between the last two sizes (cdk8s synthYaml walks and validates the whole app once per
+ * app grew between the last two sizes (in case validation or rendering ever walks the app per
  * chart), else linear. Deliberately pessimistic: it only decides whether to try the size at all.
  */
 function project(measured, n) {
@@ -249,8 +282,8 @@ function runsWithin(budgetMs, pairMs) {
 function timeSynthesis(mods, templates) {
   const gc = gcFunction();
   const variants = {
-    library: n => synthLibrary(mods, n).synthYaml(),
-    baseline: n => synthBaseline(mods, n, templates).synthYaml(),
+    library: n => synthToFolders(synthLibrary(mods, n)),
+    baseline: n => synthToFolders(synthBaseline(mods, n, templates)),
   };
   const results = {};
   const medians = { library: {}, baseline: {} };
@@ -378,7 +411,7 @@ function main() {
   const widths = header.map(h => Math.max(h.length, 8));
   const line = cells => cells.map((c, i) => pad(c, widths[i])).join('  ');
   console.log('');
-  console.log(`synthesis (median of ${RUNS}; construct + synthYaml, no file writing)`);
+  console.log(`synthesis (median of ${RUNS}; construct + app.synth(), one folder per chart, on ${OUT_ROOT})`);
   console.log(line(header));
   const fixed = (x, d) => (x === null || x === undefined ? '-' : x.toFixed(d));
   for (const n of SIZES) {
