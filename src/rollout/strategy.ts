@@ -278,7 +278,19 @@ export class RolloutStrategy {
     return new RolloutStrategy(options, undefined);
   }
 
-  /** Blue-green: run the new version beside the old one, then switch. */
+  /**
+   * Blue-green: run the new version beside the old one, then switch.
+   *
+   * @example
+   * const active = new kplus.Service(chart, 'active', { ports: [{ port: 80, targetPort: 8080 }] });
+   * const preview = new kplus.Service(chart, 'preview', { ports: [{ port: 80, targetPort: 8080 }] });
+   * RolloutStrategy.blueGreen({
+   *   activeService: active,
+   *   previewService: preview,
+   *   autoPromotionEnabled: false,
+   *   prePromotionAnalysis: { templates: [smokeTest], args: [AnalysisArgument.value('url', 'http://preview')] },
+   * });
+   */
   public static blueGreen(options: BlueGreenStrategyOptions): RolloutStrategy {
     return new RolloutStrategy(undefined, options);
   }
