@@ -2,10 +2,10 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AnalysisArgument, PodTemplateHash } from './analysis-run';
 import { AnalysisTemplate } from './analysis-template';
-import { goDuration, wholeSeconds } from './duration-format';
 import { CloudWatchMetricStat, Metric, MetricOptions } from './metric';
 import { SloRecordingRules } from './slo-recording-rules';
 import { TemplateArgument } from './template-argument';
+import { goDuration, wholeSeconds } from '../private/duration';
 
 /** Measurement settings shared by the built-in templates. */
 export interface BuiltinAnalysisOptions {

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { goDuration, wholeSeconds } from './duration-format';
 import { MetricAuthentication } from './metric-authentication';
 import * as l1 from '../imports/analysistemplate-argoproj.io';
+import { goDuration, wholeSeconds } from '../private/duration';
 
 /**
  * What every metric has, whatever its provider.

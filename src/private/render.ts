@@ -1,5 +1,6 @@
 // Internal rendering helpers shared by the constructs; not part of the public API.
 import { Duration } from 'cdk8s';
+import { goDuration } from './duration';
 import type { ExperimentStepOptions } from '../rollout/experiment';
 
 /**
@@ -11,10 +12,7 @@ export function renderDuration(duration: Duration): string {
   if (!Number.isInteger(millis / 1000)) {
     throw new Error(`duration ${millis}ms is not a whole number of seconds; the controller truncates it to seconds, use Duration.seconds(${Math.round(millis / 1000)})`);
   }
-  const seconds = millis / 1000;
-  if (seconds > 0 && seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds > 0 && seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
+  return goDuration(millis / 1000);
 }
 
 /** @internal */

@@ -6,6 +6,7 @@ import { BlueGreenStrategyOptions, CanaryStrategyOptions, ReplicaSetMetadata, Ro
 import { WorkloadRef, WorkloadRefScaleDown } from './workload-ref';
 import { AnalysisUsage } from '../analysis/analysis-run';
 import { renderAnalysisRun, validateAnalysisRun } from '../analysis/analysis-run-render';
+import { JsonPointer } from '../gitops/ignore-differences';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
 import { Rollout as RolloutL1 } from '../imports/rollout-argoproj.io';
 import { isDnsLabel, readableName } from '../private/names';
@@ -622,13 +623,12 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       : undefined;
     const headerRoutes = routes.filter(r => this.canarySteps.some(s => s.kind === StepKind.SET_HEADER_ROUTE && s.routeName === r));
     for (const ingress of tr?.alb?.ingresses ?? []) {
-      const prefix = escapePointer(ingress.annotationPrefix);
       records.push({
         group: 'networking.k8s.io',
         kind: 'Ingress',
         name: ingress.name,
         namespace: namespaceOf(ingress),
-        jsonPointers: [`/metadata/annotations/${prefix}~1actions.${ingress._action!.actionName}`],
+        jsonPointers: [JsonPointer.of(['metadata', 'annotations', ingress.actionAnnotationKey!])],
         jqPathExpressions: headerRoutes.length > 0
           ? headerRoutes.map(r => `.spec.rules[]?.http.paths[]? | select(.backend.service.name == ${JSON.stringify(r)})`)
           : undefined,
@@ -799,9 +799,4 @@ function firstServicePort(service?: kplus.Service): number | undefined {
 
 function namespaceOf(construct: Construct): string | undefined {
   return Chart.of(construct).namespace;
-}
-
-/** Escapes a key for a JSON pointer (RFC 6901). */
-function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }

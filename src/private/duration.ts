@@ -1,5 +1,5 @@
-// Internal: renders cdk8s Durations in the forms the Argo Rollouts controller parses.
-// Not part of the public API (not exported from src/index.ts).
+// Internal: renders cdk8s Durations in the forms the Argo Rollouts controller parses, for the
+// Rollout's steps and the analysis metrics. Not part of the public API.
 import { Duration } from 'cdk8s';
 
 /**
