@@ -6,8 +6,8 @@ import { TemplateArgument } from './template-argument';
 import { TemplateBody } from './template-body';
 import * as l1 from '../imports/analysistemplate-argoproj.io';
 import * as l1c from '../imports/clusteranalysistemplate-argoproj.io';
+import { isDns1123Subdomain } from '../private/names';
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Props of an `AnalysisTemplate` or `ClusterAnalysisTemplate`. */
 export interface AnalysisTemplateProps {
@@ -121,7 +121,7 @@ export class ClusterAnalysisTemplate extends Construct implements IAnalysisTempl
    * checked for them
    */
   public static fromTemplateName(templateName: string, requiredArgs?: string[]): IAnalysisTemplate {
-    if (!templateName || !DNS_SUBDOMAIN.test(templateName) || templateName.length > 253) {
+    if (!isDns1123Subdomain(templateName)) {
       throw new Error(`ClusterAnalysisTemplate.fromTemplateName: "${templateName}" is not a valid object name; use lower-case letters, digits, '-' and '.' (at most 253 characters)`);
     }
     return new ImportedClusterAnalysisTemplate(templateName, [...(requiredArgs ?? [])]);
@@ -216,7 +216,7 @@ class ImportedClusterAnalysisTemplate implements IAnalysisTemplate {
 /** The explicit name, validated, or a readable name derived from the construct id. */
 function resolveName(scope: Construct, name: string | undefined): string {
   if (name !== undefined) {
-    if (!DNS_SUBDOMAIN.test(name) || name.length > 253) {
+    if (!isDns1123Subdomain(name)) {
       throw new Error(`[${scope.node.path}] analysis template name "${name}" is not a valid object name; use lower-case letters, digits, '-' and '.' (at most 253 characters), e.g. "success-rate"`);
     }
     return name;
@@ -227,7 +227,7 @@ function resolveName(scope: Construct, name: string | undefined): string {
     .replace(/[^a-z0-9.-]+/g, '-')
     .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
     .slice(0, 253);
-  if (!DNS_SUBDOMAIN.test(derived)) {
+  if (!isDns1123Subdomain(derived)) {
     throw new Error(`[${scope.node.path}] cannot derive an object name from the id "${scope.node.id}"; pass name, e.g. "success-rate"`);
   }
   return derived;

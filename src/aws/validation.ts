@@ -1,14 +1,12 @@
 // Checks shared by the AWS CDK and the cdk8s side of the controller settings. This module must not
 // load aws-cdk-lib at require time: the cdk8s-only `RolloutsController` imports it.
+import { isDns1123Label, isDns1123Subdomain } from '../private/names';
 
 /** Namespace of the Argo Rollouts controller in the upstream manifests and the Helm chart docs. */
 export const DEFAULT_CONTROLLER_NAMESPACE = 'argo-rollouts';
 
 /** ServiceAccount of the Argo Rollouts controller (`manifests/base/argo-rollouts-sa.yaml`). */
 export const DEFAULT_CONTROLLER_SERVICE_ACCOUNT = 'argo-rollouts';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * AWS region names: `us-east-1`, `eu-central-2`, `ap-southeast-7`, `cn-north-1`,
@@ -18,7 +16,7 @@ const AWS_REGION = /^[a-z]{2,4}(-(gov|iso|isob|isoe|isof))?-[a-z]+-[0-9]{1,2}$/;
 
 /** Throws unless `value` is an RFC 1123 DNS label (a namespace name). */
 export function checkNamespace(where: string, value: string): string {
-  if (value.length > 63 || !DNS_LABEL.test(value)) {
+  if (!isDns1123Label(value)) {
     throw new Error(`${where} namespace "${value}" is not a valid RFC 1123 DNS label: `
       + 'use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
   }
@@ -27,7 +25,7 @@ export function checkNamespace(where: string, value: string): string {
 
 /** Throws unless `value` is an RFC 1123 DNS subdomain (a ServiceAccount name). */
 export function checkServiceAccountName(where: string, value: string): string {
-  if (value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+  if (!isDns1123Subdomain(value)) {
     throw new Error(`${where} ServiceAccount name "${value}" is not a valid RFC 1123 DNS subdomain: `
       + 'use at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
   }

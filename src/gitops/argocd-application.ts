@@ -5,6 +5,7 @@ import { IgnoreDifference, _IgnoreDifferencesBuilder } from './ignore-difference
 import { RuntimeOwnership } from './runtime-ownership';
 import { AutomatedSync, CascadeDelete, RuntimeFieldsSyncPolicy, SyncOption, SyncRetry } from './sync';
 import * as argo from '../imports/application-argoproj.io';
+import { isDns1123Label } from '../private/names';
 
 const FINALIZERS: { [policy: string]: string | undefined } = {
   [CascadeDelete.NONE]: undefined,
@@ -213,7 +214,11 @@ export class ArgoCdApplication extends Construct {
    * with the extra entries, grouped per object and sorted.
    */
   public renderIgnoreDifferences(): IgnoreDifference[] {
-    return this.buildIgnores().render().map(e => ({
+    return this.ignoreDifferencesOf(this.buildIgnores());
+  }
+
+  private ignoreDifferencesOf(builder: _IgnoreDifferencesBuilder): IgnoreDifference[] {
+    return builder.render().map(e => ({
       group: e.group || undefined,
       kind: e.kind,
       name: e.name,
@@ -226,8 +231,9 @@ export class ArgoCdApplication extends Construct {
 
   /** @internal */
   public _toKube(): argo.ApplicationSpec {
+    // one build: collecting the records walks every deployed chart
     const builder = this.buildIgnores();
-    const ignoreDifferences = this.renderIgnoreDifferences();
+    const ignoreDifferences = this.ignoreDifferencesOf(builder);
     const syncOptions = this.syncOptions(builder);
     const automated = this.props.automatedSync;
     const retry = this.props.retry;
@@ -397,7 +403,7 @@ function checkName(path: string, field: string, value: string): void {
 }
 
 function checkLabel(path: string, field: string, value: string): void {
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
+  if (!isDns1123Label(value)) {
     throw new Error(`[${path}] ${field} "${value}" is not a DNS-1123 label: use at most 63 lowercase letters, digits and "-"`);
   }
 }

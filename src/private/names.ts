@@ -12,6 +12,19 @@ export function readableName(construct: IConstruct): string {
   return name;
 }
 
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Whether a name is a DNS-1123 label (namespaces, subset names): at most 63 characters. */
+export function isDns1123Label(name: string): boolean {
+  return name.length <= 63 && DNS_1123_LABEL.test(name);
+}
+
+/** Whether a name is a DNS-1123 subdomain (most object names): at most 253 characters. */
+export function isDns1123Subdomain(name: string): boolean {
+  return name.length <= 253 && DNS_1123_SUBDOMAIN.test(name);
+}
+
 /** Whether a name is a DNS-1035 label of at most `max` characters. */
 export function isDnsLabel(name: string, max: number = 63): boolean {
   return name.length <= max && DNS_LABEL.test(name);

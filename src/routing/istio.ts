@@ -2,10 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DestinationRule } from '../imports/destinationrule-networking.istio.io';
 import { VirtualService } from '../imports/virtualservice-networking.istio.io';
-import { isDnsLabel, readableName } from '../private/names';
-
-/** istiod checks subset names as DNS-1123 labels (they may start with a digit). */
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+import { isDns1123Label, isDnsLabel, readableName } from '../private/names';
 
 /** A TLS route of the VirtualService the Rollout splits (matched by port and SNI hosts). */
 export interface IstioTlsRoute {
@@ -244,7 +241,8 @@ export class IstioDestinationRule extends Construct {
     this.canarySubsetName = props.canarySubsetName ?? 'canary';
     const where = `[${this.node.path}]`;
     for (const subset of [this.stableSubsetName, this.canarySubsetName]) {
-      if (!DNS_1123_LABEL.test(subset)) throw new Error(`${where} subset name "${subset}" must be a DNS-1123 label (lower-case letters, digits and '-')`);
+      // istiod checks subset names as DNS-1123 labels (they may start with a digit)
+      if (!isDns1123Label(subset)) throw new Error(`${where} subset name "${subset}" must be a DNS-1123 label (lower-case letters, digits and '-')`);
     }
     if (this.stableSubsetName === this.canarySubsetName) {
       throw new Error(`${where} the stable and canary subsets are both named "${this.stableSubsetName}"; give them different names`);
