@@ -37,6 +37,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     extraCliOptions: ['--json', '--outputFile=test-reports/jest.json'],
     jestConfig: {
+      // the drift and docs suites run jq-wasm and the TypeScript compiler: minutes of CPU on two
+      // cores when other jobs share the machine; a slow test is not a failed one
+      testTimeout: 60_000,
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
       testPathIgnorePatterns: ['/node_modules/', '/examples/.*/dist/'],
     },
@@ -56,7 +59,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // CI must fail on lint errors, not rewrite files
     commandOptions: { fix: false },
   },
-  gitignore: ['test-reports/', '.bench/'],
+  gitignore: ['test-reports/', '.bench/', 'conformance/.bin/', 'conformance/.work/'],
   npmignoreEnabled: true,
 });
 
@@ -77,12 +80,13 @@ project.addTask('bench', {
   ],
 });
 
-// Regenerate the L1 classes from the upstream CRDs beside the project (../shared/crds).
-// The output is committed; CI re-runs this and fails when src/imports differs.
+// Regenerate the L1 classes from the upstream CRDs vendored in crds/ (the releases we target,
+// see crds/VERSIONS and scripts/vendor-crds.sh). The output is committed; CI re-runs this and
+// fails when src/imports differs.
 const importTask = project.addTask('import', {
-  description: 'cdk8s import of the upstream CRDs in ../shared/crds into src/imports',
+  description: 'cdk8s import of the vendored upstream CRDs in crds/ into src/imports',
 });
-const CRDS = '../shared/crds';
+const CRDS = 'crds';
 for (const [module, file] of [
   ['rollout', 'argo-rollouts/rollout-crd.yaml'],
   ['analysistemplate', 'argo-rollouts/analysis-template-crd.yaml'],

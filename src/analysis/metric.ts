@@ -345,6 +345,9 @@ export class Metric {
       rangeQuery = { start: props.rangeQuery.start, end: props.rangeQuery.end ?? 'now()', step: step === undefined ? undefined : goDuration(step) };
     }
     if (props.authentication) problems.push(...props.authentication._problems());
+    if (props.authentication?.method === 'basic') {
+      problems.push('prometheus basic authentication is not in the Argo Rollouts release this library targets (v1.9.0: its Prometheus provider has no basicAuth field, so the credentials would be dropped); use MetricAuthentication.oauth2() or sigv4(), or pass an Authorization header through headers');
+    }
     const provider: l1.AnalysisTemplateSpecMetricsProvider = {
       prometheus: {
         address: props.address,

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 
 
 /**
- * AnalysisTemplate holds the template for performing canary analysis
+ *
  *
  * @schema AnalysisTemplate
  */
@@ -58,8 +58,6 @@ export class AnalysisTemplate extends ApiObject {
 }
 
 /**
- * AnalysisTemplate holds the template for performing canary analysis
- *
  * @schema AnalysisTemplate
  */
 export interface AnalysisTemplateProps {
@@ -69,8 +67,6 @@ export interface AnalysisTemplateProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * AnalysisTemplateSpec is the specification for a AnalysisTemplate resource
-   *
    * @schema AnalysisTemplate#spec
    */
   readonly spec: AnalysisTemplateSpec;
@@ -92,42 +88,30 @@ export function toJson_AnalysisTemplateProps(obj: AnalysisTemplateProps | undefi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * AnalysisTemplateSpec is the specification for a AnalysisTemplate resource
- *
  * @schema AnalysisTemplateSpec
  */
 export interface AnalysisTemplateSpec {
   /**
-   * Args are the list of arguments to the template
-   *
    * @schema AnalysisTemplateSpec#args
    */
   readonly args?: AnalysisTemplateSpecArgs[];
 
   /**
-   * DryRun object contains the settings for running the analysis in Dry-Run mode
-   *
    * @schema AnalysisTemplateSpec#dryRun
    */
   readonly dryRun?: AnalysisTemplateSpecDryRun[];
 
   /**
-   * MeasurementRetention object contains the settings for retaining the number of measurements during the analysis
-   *
    * @schema AnalysisTemplateSpec#measurementRetention
    */
   readonly measurementRetention?: AnalysisTemplateSpecMeasurementRetention[];
 
   /**
-   * Metrics contains the list of metrics to query as part of an analysis run
-   *
    * @schema AnalysisTemplateSpec#metrics
    */
   readonly metrics?: AnalysisTemplateSpecMetrics[];
 
   /**
-   * Templates reference to a list of analysis templates to combine with the rest of the metrics for an AnalysisRun
-   *
    * @schema AnalysisTemplateSpec#templates
    */
   readonly templates?: AnalysisTemplateSpecTemplates[];
@@ -152,28 +136,20 @@ export function toJson_AnalysisTemplateSpec(obj: AnalysisTemplateSpec | undefine
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Argument is an argument to an AnalysisRun
- *
  * @schema AnalysisTemplateSpecArgs
  */
 export interface AnalysisTemplateSpecArgs {
   /**
-   * Name is the name of the argument
-   *
    * @schema AnalysisTemplateSpecArgs#name
    */
   readonly name: string;
 
   /**
-   * Value is the value of the argument
-   *
    * @schema AnalysisTemplateSpecArgs#value
    */
   readonly value?: string;
 
   /**
-   * ValueFrom is a reference to where a secret is stored. This field is one of the fields with valueFrom
-   *
    * @schema AnalysisTemplateSpecArgs#valueFrom
    */
   readonly valueFrom?: AnalysisTemplateSpecArgsValueFrom;
@@ -196,15 +172,10 @@ export function toJson_AnalysisTemplateSpecArgs(obj: AnalysisTemplateSpecArgs | 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * DryRun defines the settings for running the analysis in Dry-Run mode.
- *
  * @schema AnalysisTemplateSpecDryRun
  */
 export interface AnalysisTemplateSpecDryRun {
   /**
-   * Name of the metric which needs to be evaluated in the Dry-Run mode. Wildcard '*' is supported and denotes all
-   * the available metrics.
-   *
    * @schema AnalysisTemplateSpecDryRun#metricName
    */
   readonly metricName: string;
@@ -225,21 +196,15 @@ export function toJson_AnalysisTemplateSpecDryRun(obj: AnalysisTemplateSpecDryRu
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * MeasurementRetention defines the settings for retaining the number of measurements during the analysis.
- *
  * @schema AnalysisTemplateSpecMeasurementRetention
  */
 export interface AnalysisTemplateSpecMeasurementRetention {
   /**
-   * Limit is the maximum number of measurements to be retained for this given metric.
-   *
    * @schema AnalysisTemplateSpecMeasurementRetention#limit
    */
   readonly limit: number;
 
   /**
-   * MetricName is the name of the metric on which this retention policy should be applied.
-   *
    * @schema AnalysisTemplateSpecMeasurementRetention#metricName
    */
   readonly metricName: string;
@@ -261,99 +226,60 @@ export function toJson_AnalysisTemplateSpecMeasurementRetention(obj: AnalysisTem
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Metric defines a metric in which to perform analysis
- *
  * @schema AnalysisTemplateSpecMetrics
  */
 export interface AnalysisTemplateSpecMetrics {
   /**
-   * ConsecutiveErrorLimit is the maximum number of times the measurement is allowed to error in
-   * succession, before the metric is considered error (default: 4)
-   *
    * @schema AnalysisTemplateSpecMetrics#consecutiveErrorLimit
    */
   readonly consecutiveErrorLimit?: AnalysisTemplateSpecMetricsConsecutiveErrorLimit;
 
   /**
-   * ConsecutiveSuccessLimit is the number of consecutive times the measurement must succeed for the
-   * entire metric to be considered Successful (default: 0, which means it's disabled)
-   *
    * @schema AnalysisTemplateSpecMetrics#consecutiveSuccessLimit
    */
   readonly consecutiveSuccessLimit?: AnalysisTemplateSpecMetricsConsecutiveSuccessLimit;
 
   /**
-   * Count is the number of times to run the measurement. If both interval and count are omitted,
-   * the effective count is 1. If only interval is specified, metric runs indefinitely.
-   * If count > 1, interval must be specified.
-   *
    * @schema AnalysisTemplateSpecMetrics#count
    */
   readonly count?: AnalysisTemplateSpecMetricsCount;
 
   /**
-   * FailureCondition is an expression which determines if a measurement is considered failed
-   * If both success and failure conditions are specified, and the measurement does not fall into
-   * either condition, the measurement is considered Inconclusive
-   *
    * @schema AnalysisTemplateSpecMetrics#failureCondition
    */
   readonly failureCondition?: string;
 
   /**
-   * FailureLimit is the maximum number of times the measurement is allowed to fail, before the
-   * entire metric is considered Failed (default: 0)
-   * -1 for making it disabled (when opting to use ConsecutiveSuccessLimit solely)
-   *
    * @schema AnalysisTemplateSpecMetrics#failureLimit
    */
   readonly failureLimit?: AnalysisTemplateSpecMetricsFailureLimit;
 
   /**
-   * InconclusiveLimit is the maximum number of times the measurement is allowed to measure
-   * Inconclusive, before the entire metric is considered Inconclusive (default: 0)
-   *
    * @schema AnalysisTemplateSpecMetrics#inconclusiveLimit
    */
   readonly inconclusiveLimit?: AnalysisTemplateSpecMetricsInconclusiveLimit;
 
   /**
-   * InitialDelay how long the AnalysisRun should wait before starting this metric
-   *
    * @schema AnalysisTemplateSpecMetrics#initialDelay
    */
   readonly initialDelay?: string;
 
   /**
-   * Interval defines an interval string (e.g. 30s, 5m, 1h) between each measurement.
-   * If omitted, will perform a single measurement
-   *
    * @schema AnalysisTemplateSpecMetrics#interval
    */
   readonly interval?: string;
 
   /**
-   * Name is the name of the metric
-   *
    * @schema AnalysisTemplateSpecMetrics#name
    */
   readonly name: string;
 
   /**
-   * Provider configuration to the external system to use to verify the analysis
-   *
    * @schema AnalysisTemplateSpecMetrics#provider
    */
   readonly provider: AnalysisTemplateSpecMetricsProvider;
 
   /**
-   * SuccessCondition is an expression which determines if a measurement is considered successful
-   * Expression is a goevaluate expression. The keyword `result` is a variable reference to the
-   * value of measurement. Results can be both structured data or primitive.
-   * Examples:
-   * result > 10
-   * (result.requests_made * result.requests_succeeded / 100) >= 90
-   *
    * @schema AnalysisTemplateSpecMetrics#successCondition
    */
   readonly successCondition?: string;
@@ -388,15 +314,11 @@ export function toJson_AnalysisTemplateSpecMetrics(obj: AnalysisTemplateSpecMetr
  */
 export interface AnalysisTemplateSpecTemplates {
   /**
-   * Whether to look for the templateName at cluster scope or namespace scope
-   *
    * @schema AnalysisTemplateSpecTemplates#clusterScope
    */
   readonly clusterScope?: boolean;
 
   /**
-   * TemplateName name of template to use in AnalysisRun
-   *
    * @schema AnalysisTemplateSpecTemplates#templateName
    */
   readonly templateName?: string;
@@ -418,22 +340,15 @@ export function toJson_AnalysisTemplateSpecTemplates(obj: AnalysisTemplateSpecTe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ValueFrom is a reference to where a secret is stored. This field is one of the fields with valueFrom
- *
  * @schema AnalysisTemplateSpecArgsValueFrom
  */
 export interface AnalysisTemplateSpecArgsValueFrom {
   /**
-   * FieldRef is a reference to the fields in metadata which we are referencing. This field is one of the fields with
-   * valueFrom
-   *
    * @schema AnalysisTemplateSpecArgsValueFrom#fieldRef
    */
   readonly fieldRef?: AnalysisTemplateSpecArgsValueFromFieldRef;
 
   /**
-   * Secret is a reference to where a secret is stored. This field is one of the fields with valueFrom
-   *
    * @schema AnalysisTemplateSpecArgsValueFrom#secretKeyRef
    */
   readonly secretKeyRef?: AnalysisTemplateSpecArgsValueFromSecretKeyRef;
@@ -455,9 +370,6 @@ export function toJson_AnalysisTemplateSpecArgsValueFrom(obj: AnalysisTemplateSp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ConsecutiveErrorLimit is the maximum number of times the measurement is allowed to error in
- * succession, before the metric is considered error (default: 4)
- *
  * @schema AnalysisTemplateSpecMetricsConsecutiveErrorLimit
  */
 export class AnalysisTemplateSpecMetricsConsecutiveErrorLimit {
@@ -472,9 +384,6 @@ export class AnalysisTemplateSpecMetricsConsecutiveErrorLimit {
 }
 
 /**
- * ConsecutiveSuccessLimit is the number of consecutive times the measurement must succeed for the
- * entire metric to be considered Successful (default: 0, which means it's disabled)
- *
  * @schema AnalysisTemplateSpecMetricsConsecutiveSuccessLimit
  */
 export class AnalysisTemplateSpecMetricsConsecutiveSuccessLimit {
@@ -489,10 +398,6 @@ export class AnalysisTemplateSpecMetricsConsecutiveSuccessLimit {
 }
 
 /**
- * Count is the number of times to run the measurement. If both interval and count are omitted,
- * the effective count is 1. If only interval is specified, metric runs indefinitely.
- * If count > 1, interval must be specified.
- *
  * @schema AnalysisTemplateSpecMetricsCount
  */
 export class AnalysisTemplateSpecMetricsCount {
@@ -507,10 +412,6 @@ export class AnalysisTemplateSpecMetricsCount {
 }
 
 /**
- * FailureLimit is the maximum number of times the measurement is allowed to fail, before the
- * entire metric is considered Failed (default: 0)
- * -1 for making it disabled (when opting to use ConsecutiveSuccessLimit solely)
- *
  * @schema AnalysisTemplateSpecMetricsFailureLimit
  */
 export class AnalysisTemplateSpecMetricsFailureLimit {
@@ -525,9 +426,6 @@ export class AnalysisTemplateSpecMetricsFailureLimit {
 }
 
 /**
- * InconclusiveLimit is the maximum number of times the measurement is allowed to measure
- * Inconclusive, before the entire metric is considered Inconclusive (default: 0)
- *
  * @schema AnalysisTemplateSpecMetricsInconclusiveLimit
  */
 export class AnalysisTemplateSpecMetricsInconclusiveLimit {
@@ -542,91 +440,65 @@ export class AnalysisTemplateSpecMetricsInconclusiveLimit {
 }
 
 /**
- * Provider configuration to the external system to use to verify the analysis
- *
  * @schema AnalysisTemplateSpecMetricsProvider
  */
 export interface AnalysisTemplateSpecMetricsProvider {
   /**
-   * CloudWatch specifies the cloudWatch metric to query
-   *
    * @schema AnalysisTemplateSpecMetricsProvider#cloudWatch
    */
   readonly cloudWatch?: AnalysisTemplateSpecMetricsProviderCloudWatch;
 
   /**
-   * Datadog specifies a datadog metric to query
-   *
    * @schema AnalysisTemplateSpecMetricsProvider#datadog
    */
   readonly datadog?: AnalysisTemplateSpecMetricsProviderDatadog;
 
   /**
-   * Graphite specifies the Graphite metric to query
-   *
    * @schema AnalysisTemplateSpecMetricsProvider#graphite
    */
   readonly graphite?: AnalysisTemplateSpecMetricsProviderGraphite;
 
   /**
-   * Influxdb specifies the influxdb metric to query
-   *
    * @schema AnalysisTemplateSpecMetricsProvider#influxdb
    */
   readonly influxdb?: AnalysisTemplateSpecMetricsProviderInfluxdb;
 
   /**
-   * Job specifies the job metric run
-   *
    * @schema AnalysisTemplateSpecMetricsProvider#job
    */
   readonly job?: AnalysisTemplateSpecMetricsProviderJob;
 
   /**
-   * Kayenta specifies a Kayenta metric
-   *
    * @schema AnalysisTemplateSpecMetricsProvider#kayenta
    */
   readonly kayenta?: AnalysisTemplateSpecMetricsProviderKayenta;
 
   /**
-   * NewRelic specifies the newrelic metric to query
-   *
    * @schema AnalysisTemplateSpecMetricsProvider#newRelic
    */
   readonly newRelic?: AnalysisTemplateSpecMetricsProviderNewRelic;
 
   /**
-   * Plugin specifies the hashicorp go-plugin metric to query
-   *
    * @schema AnalysisTemplateSpecMetricsProvider#plugin
    */
   readonly plugin?: any;
 
   /**
-   * Prometheus specifies the prometheus metric to query
-   *
    * @schema AnalysisTemplateSpecMetricsProvider#prometheus
    */
   readonly prometheus?: AnalysisTemplateSpecMetricsProviderPrometheus;
 
   /**
-   * SkyWalking specifies the skywalking metric to query
-   *
    * @schema AnalysisTemplateSpecMetricsProvider#skywalking
    */
   readonly skywalking?: AnalysisTemplateSpecMetricsProviderSkywalking;
 
   /**
-   * Wavefront specifies the wavefront metric to query
-   *
    * @schema AnalysisTemplateSpecMetricsProvider#wavefront
    */
   readonly wavefront?: AnalysisTemplateSpecMetricsProviderWavefront;
 
   /**
-   * Web specifies a generic HTTP web metric
-   *
    * @schema AnalysisTemplateSpecMetricsProvider#web
    */
   readonly web?: AnalysisTemplateSpecMetricsProviderWeb;
@@ -658,15 +530,10 @@ export function toJson_AnalysisTemplateSpecMetricsProvider(obj: AnalysisTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * FieldRef is a reference to the fields in metadata which we are referencing. This field is one of the fields with
- * valueFrom
- *
  * @schema AnalysisTemplateSpecArgsValueFromFieldRef
  */
 export interface AnalysisTemplateSpecArgsValueFromFieldRef {
   /**
-   * Required: Path of the field to select in the specified API version
-   *
    * @schema AnalysisTemplateSpecArgsValueFromFieldRef#fieldPath
    */
   readonly fieldPath: string;
@@ -687,21 +554,15 @@ export function toJson_AnalysisTemplateSpecArgsValueFromFieldRef(obj: AnalysisTe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Secret is a reference to where a secret is stored. This field is one of the fields with valueFrom
- *
  * @schema AnalysisTemplateSpecArgsValueFromSecretKeyRef
  */
 export interface AnalysisTemplateSpecArgsValueFromSecretKeyRef {
   /**
-   * Key is the key of the secret to select from.
-   *
    * @schema AnalysisTemplateSpecArgsValueFromSecretKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name is the name of the secret
-   *
    * @schema AnalysisTemplateSpecArgsValueFromSecretKeyRef#name
    */
   readonly name: string;
@@ -723,14 +584,10 @@ export function toJson_AnalysisTemplateSpecArgsValueFromSecretKeyRef(obj: Analys
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * CloudWatch specifies the cloudWatch metric to query
- *
  * @schema AnalysisTemplateSpecMetricsProviderCloudWatch
  */
 export interface AnalysisTemplateSpecMetricsProviderCloudWatch {
   /**
-   * DurationString is a string representing a duration (e.g. 30s, 5m, 1h)
-   *
    * @schema AnalysisTemplateSpecMetricsProviderCloudWatch#interval
    */
   readonly interval?: string;
@@ -757,42 +614,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderCloudWatch(obj: Analys
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Datadog specifies a datadog metric to query
- *
  * @schema AnalysisTemplateSpecMetricsProviderDatadog
  */
 export interface AnalysisTemplateSpecMetricsProviderDatadog {
   /**
-   * Aggregator is a type of aggregator to use for metrics-based queries (default: ""). Used for v2
-   *
    * @schema AnalysisTemplateSpecMetricsProviderDatadog#aggregator
    */
   readonly aggregator?: AnalysisTemplateSpecMetricsProviderDatadogAggregator;
 
   /**
-   * ApiVersion refers to the Datadog API version being used (default: v1). v1 will eventually be deprecated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderDatadog#apiVersion
    */
   readonly apiVersion?: AnalysisTemplateSpecMetricsProviderDatadogApiVersion;
 
   /**
-   * Formula refers to the Formula made up of the queries. Only useful with Queries. Used for v2
-   *
    * @schema AnalysisTemplateSpecMetricsProviderDatadog#formula
    */
   readonly formula?: string;
 
   /**
-   * Interval refers to the Interval time window in Datadog (default: 5m). Not to be confused with the polling rate for the metric.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderDatadog#interval
    */
   readonly interval?: string;
 
   /**
-   * Queries is a map of query_name_as_key: query. You can then use query_name_as_key inside Formula.Used for v2
-   *
    * @schema AnalysisTemplateSpecMetricsProviderDatadog#queries
    */
   readonly queries?: { [key: string]: string };
@@ -803,15 +648,6 @@ export interface AnalysisTemplateSpecMetricsProviderDatadog {
   readonly query?: string;
 
   /**
-   * RequestTimeout overrides the HTTP client timeout for requests to the Datadog API (e.g. 10s, 30s; default: 10s).
-   *
-   * @schema AnalysisTemplateSpecMetricsProviderDatadog#requestTimeout
-   */
-  readonly requestTimeout?: string;
-
-  /**
-   * Secret refers to the name of the secret that should be used for an analysis and should exists in the namespace where the controller is.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderDatadog#secretRef
    */
   readonly secretRef?: AnalysisTemplateSpecMetricsProviderDatadogSecretRef;
@@ -830,7 +666,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderDatadog(obj: AnalysisT
     'interval': obj.interval,
     'queries': ((obj.queries) === undefined) ? undefined : (Object.entries(obj.queries).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'query': obj.query,
-    'requestTimeout': obj.requestTimeout,
     'secretRef': toJson_AnalysisTemplateSpecMetricsProviderDatadogSecretRef(obj.secretRef),
   };
   // filter undefined values
@@ -839,21 +674,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderDatadog(obj: AnalysisT
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Graphite specifies the Graphite metric to query
- *
  * @schema AnalysisTemplateSpecMetricsProviderGraphite
  */
 export interface AnalysisTemplateSpecMetricsProviderGraphite {
   /**
-   * Address is the HTTP address and port of the Graphite server
-   *
    * @schema AnalysisTemplateSpecMetricsProviderGraphite#address
    */
   readonly address?: string;
 
   /**
-   * Query is a raw Graphite query to perform
-   *
    * @schema AnalysisTemplateSpecMetricsProviderGraphite#query
    */
   readonly query?: string;
@@ -875,21 +704,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderGraphite(obj: Analysis
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Influxdb specifies the influxdb metric to query
- *
  * @schema AnalysisTemplateSpecMetricsProviderInfluxdb
  */
 export interface AnalysisTemplateSpecMetricsProviderInfluxdb {
   /**
-   * Profile is the name of the secret holding InfluxDB account configuration
-   *
    * @schema AnalysisTemplateSpecMetricsProviderInfluxdb#profile
    */
   readonly profile?: string;
 
   /**
-   * Query is a raw InfluxDB flux query to perform
-   *
    * @schema AnalysisTemplateSpecMetricsProviderInfluxdb#query
    */
   readonly query?: string;
@@ -911,8 +734,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderInfluxdb(obj: Analysis
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Job specifies the job metric run
- *
  * @schema AnalysisTemplateSpecMetricsProviderJob
  */
 export interface AnalysisTemplateSpecMetricsProviderJob {
@@ -922,8 +743,6 @@ export interface AnalysisTemplateSpecMetricsProviderJob {
   readonly metadata?: AnalysisTemplateSpecMetricsProviderJobMetadata;
 
   /**
-   * JobSpec describes how the job execution will look like.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJob#spec
    */
   readonly spec: AnalysisTemplateSpecMetricsProviderJobSpec;
@@ -945,8 +764,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJob(obj: AnalysisTempl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Kayenta specifies a Kayenta metric
- *
  * @schema AnalysisTemplateSpecMetricsProviderKayenta
  */
 export interface AnalysisTemplateSpecMetricsProviderKayenta {
@@ -1019,28 +836,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderKayenta(obj: AnalysisT
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * NewRelic specifies the newrelic metric to query
- *
  * @schema AnalysisTemplateSpecMetricsProviderNewRelic
  */
 export interface AnalysisTemplateSpecMetricsProviderNewRelic {
   /**
-   * Profile is the name of the secret holding NR account configuration
-   *
    * @schema AnalysisTemplateSpecMetricsProviderNewRelic#profile
    */
   readonly profile?: string;
 
   /**
-   * Query is a raw newrelic NRQL query to perform
-   *
    * @schema AnalysisTemplateSpecMetricsProviderNewRelic#query
    */
   readonly query: string;
 
   /**
-   * Timeout represents the duration limit in seconds that will apply to the NRQL query
-   *
    * @schema AnalysisTemplateSpecMetricsProviderNewRelic#timeout
    */
   readonly timeout?: number;
@@ -1063,56 +872,40 @@ export function toJson_AnalysisTemplateSpecMetricsProviderNewRelic(obj: Analysis
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Prometheus specifies the prometheus metric to query
- *
  * @schema AnalysisTemplateSpecMetricsProviderPrometheus
  */
 export interface AnalysisTemplateSpecMetricsProviderPrometheus {
   /**
-   * Address is the HTTP address and port of the prometheus server
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheus#address
    */
   readonly address?: string;
 
   /**
-   * Authentication details
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheus#authentication
    */
   readonly authentication?: AnalysisTemplateSpecMetricsProviderPrometheusAuthentication;
 
   /**
-   * Headers are optional HTTP headers to use in the request
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheus#headers
    */
   readonly headers?: AnalysisTemplateSpecMetricsProviderPrometheusHeaders[];
 
   /**
-   * Insecure skips host TLS verification
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheus#insecure
    */
   readonly insecure?: boolean;
 
   /**
-   * Query is a raw prometheus query to perform
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheus#query
    */
   readonly query?: string;
 
   /**
-   * Arguments for prometheus
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheus#rangeQuery
    */
   readonly rangeQuery?: AnalysisTemplateSpecMetricsProviderPrometheusRangeQuery;
 
   /**
-   * Timeout represents the duration within which a prometheus query should complete. It is expressed in seconds.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheus#timeout
    */
   readonly timeout?: number;
@@ -1139,8 +932,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderPrometheus(obj: Analys
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SkyWalking specifies the skywalking metric to query
- *
  * @schema AnalysisTemplateSpecMetricsProviderSkywalking
  */
 export interface AnalysisTemplateSpecMetricsProviderSkywalking {
@@ -1150,8 +941,6 @@ export interface AnalysisTemplateSpecMetricsProviderSkywalking {
   readonly address?: string;
 
   /**
-   * DurationString is a string representing a duration (e.g. 30s, 5m, 1h)
-   *
    * @schema AnalysisTemplateSpecMetricsProviderSkywalking#interval
    */
   readonly interval?: string;
@@ -1179,21 +968,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderSkywalking(obj: Analys
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Wavefront specifies the wavefront metric to query
- *
  * @schema AnalysisTemplateSpecMetricsProviderWavefront
  */
 export interface AnalysisTemplateSpecMetricsProviderWavefront {
   /**
-   * Address is the HTTP address and port of the wavefront server
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWavefront#address
    */
   readonly address?: string;
 
   /**
-   * Query is a raw wavefront query to perform
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWavefront#query
    */
   readonly query?: string;
@@ -1215,70 +998,50 @@ export function toJson_AnalysisTemplateSpecMetricsProviderWavefront(obj: Analysi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Web specifies a generic HTTP web metric
- *
  * @schema AnalysisTemplateSpecMetricsProviderWeb
  */
 export interface AnalysisTemplateSpecMetricsProviderWeb {
   /**
-   * Authentication details
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWeb#authentication
    */
   readonly authentication?: AnalysisTemplateSpecMetricsProviderWebAuthentication;
 
   /**
-   * Body is the body of the web metric (must be POST/PUT)
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWeb#body
    */
   readonly body?: string;
 
   /**
-   * Headers are optional HTTP headers to use in the request
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWeb#headers
    */
   readonly headers?: AnalysisTemplateSpecMetricsProviderWebHeaders[];
 
   /**
-   * Insecure skips host TLS verification
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWeb#insecure
    */
   readonly insecure?: boolean;
 
   /**
-   * JSONBody is the body of the web metric in a json format (method must be POST/PUT)
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWeb#jsonBody
    */
   readonly jsonBody?: any;
 
   /**
-   * JSONPath is a JSON Path to use as the result variable (default: "{$}")
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWeb#jsonPath
    */
   readonly jsonPath?: string;
 
   /**
-   * Method is the method of the web metric (empty defaults to GET)
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWeb#method
    */
   readonly method?: string;
 
   /**
-   * TimeoutSeconds is the timeout for the request in seconds (default: 10)
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWeb#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
 
   /**
-   * URL is the address of the web metric
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWeb#url
    */
   readonly url: string;
@@ -1307,8 +1070,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderWeb(obj: AnalysisTempl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * CloudWatchMetricDataQuery defines the cloudwatch query
- *
  * @schema AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueries
  */
 export interface AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueries {
@@ -1363,8 +1124,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQu
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Aggregator is a type of aggregator to use for metrics-based queries (default: ""). Used for v2
- *
  * @schema AnalysisTemplateSpecMetricsProviderDatadogAggregator
  */
 export enum AnalysisTemplateSpecMetricsProviderDatadogAggregator {
@@ -1389,8 +1148,6 @@ export enum AnalysisTemplateSpecMetricsProviderDatadogAggregator {
 }
 
 /**
- * ApiVersion refers to the Datadog API version being used (default: v1). v1 will eventually be deprecated.
- *
  * @schema AnalysisTemplateSpecMetricsProviderDatadogApiVersion
  */
 export enum AnalysisTemplateSpecMetricsProviderDatadogApiVersion {
@@ -1401,21 +1158,15 @@ export enum AnalysisTemplateSpecMetricsProviderDatadogApiVersion {
 }
 
 /**
- * Secret refers to the name of the secret that should be used for an analysis and should exists in the namespace where the controller is.
- *
  * @schema AnalysisTemplateSpecMetricsProviderDatadogSecretRef
  */
 export interface AnalysisTemplateSpecMetricsProviderDatadogSecretRef {
   /**
-   * Name refers to the name of the secret that should be used to integrate with Datadog.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderDatadogSecretRef#name
    */
   readonly name?: string;
 
   /**
-   * Namespaced indicates whether the secret is in the namespace where rollouts it installed or in the namespace where the metric was found
-   *
    * @schema AnalysisTemplateSpecMetricsProviderDatadogSecretRef#namespaced
    */
   readonly namespaced?: boolean;
@@ -1467,223 +1218,85 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobMetadata(obj: Analy
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * JobSpec describes how the job execution will look like.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpec {
   /**
-   * Specifies the duration in seconds relative to the startTime that the job
-   * may be continuously active before the system tries to terminate it; value
-   * must be positive integer. If a Job is suspended (at creation or through an
-   * update), this timer will effectively be stopped and reset when the Job is
-   * resumed again.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#activeDeadlineSeconds
    */
   readonly activeDeadlineSeconds?: number;
 
   /**
-   * Specifies the number of retries before marking this job failed.
-   * Defaults to 6, unless backoffLimitPerIndex (only Indexed Job) is specified.
-   * When backoffLimitPerIndex is specified, backoffLimit defaults to 2147483647.
-   *
-   * @default 6, unless backoffLimitPerIndex (only Indexed Job) is specified.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#backoffLimit
    */
   readonly backoffLimit?: number;
 
   /**
-   * Specifies the limit for the number of retries within an
-   * index before marking this index as failed. When enabled the number of
-   * failures per index is kept in the pod's
-   * batch.kubernetes.io/job-index-failure-count annotation. It can only
-   * be set when Job's completionMode=Indexed, and the Pod's restart
-   * policy is Never. The field is immutable.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#backoffLimitPerIndex
    */
   readonly backoffLimitPerIndex?: number;
 
   /**
-   * completionMode specifies how Pod completions are tracked. It can be
-   * `NonIndexed` (default) or `Indexed`.
-   *
-   * `NonIndexed` means that the Job is considered complete when there have
-   * been .spec.completions successfully completed Pods. Each Pod completion is
-   * homologous to each other.
-   *
-   * `Indexed` means that the Pods of a
-   * Job get an associated completion index from 0 to (.spec.completions - 1),
-   * available in the annotation batch.kubernetes.io/job-completion-index.
-   * The Job is considered complete when there is one successfully completed Pod
-   * for each index.
-   * When value is `Indexed`, .spec.completions must be specified and
-   * `.spec.parallelism` must be less than or equal to 10^5.
-   * In addition, The Pod name takes the form
-   * `$(job-name)-$(index)-$(random-string)`,
-   * the Pod hostname takes the form `$(job-name)-$(index)`.
-   *
-   * More completion modes can be added in the future.
-   * If the Job controller observes a mode that it doesn't recognize, which
-   * is possible during upgrades due to version skew, the controller
-   * skips updates for the Job.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#completionMode
    */
   readonly completionMode?: string;
 
   /**
-   * Specifies the desired number of successfully finished pods the
-   * job should be run with.  Setting to null means that the success of any
-   * pod signals the success of all pods, and allows parallelism to have any positive
-   * value.  Setting to 1 means that parallelism is limited to 1 and the success of that
-   * pod signals the success of the job.
-   * More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#completions
    */
   readonly completions?: number;
 
   /**
-   * ManagedBy field indicates the controller that manages a Job. The k8s Job
-   * controller reconciles jobs which don't have this field at all or the field
-   * value is the reserved string `kubernetes.io/job-controller`, but skips
-   * reconciling Jobs with a custom value for this field.
-   * The value must be a valid domain-prefixed path (e.g. acme.io/foo) -
-   * all characters before the first "/" must be a valid subdomain as defined
-   * by RFC 1123. All characters trailing the first "/" must be valid HTTP Path
-   * characters as defined by RFC 3986. The value cannot exceed 63 characters.
-   * This field is immutable.
-   *
-   * This field is beta-level. The job controller accepts setting the field
-   * when the feature gate JobManagedBy is enabled (enabled by default).
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#managedBy
    */
   readonly managedBy?: string;
 
   /**
-   * manualSelector controls generation of pod labels and pod selectors.
-   * Leave `manualSelector` unset unless you are certain what you are doing.
-   * When false or unset, the system pick labels unique to this job
-   * and appends those labels to the pod template.  When true,
-   * the user is responsible for picking unique labels and specifying
-   * the selector.  Failure to pick a unique label may cause this
-   * and other jobs to not function correctly.  However, You may see
-   * `manualSelector=true` in jobs that were created with the old `extensions/v1beta1`
-   * API.
-   * More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/#specifying-your-own-pod-selector
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#manualSelector
    */
   readonly manualSelector?: boolean;
 
   /**
-   * Specifies the maximal number of failed indexes before marking the Job as
-   * failed, when backoffLimitPerIndex is set. Once the number of failed
-   * indexes exceeds this number the entire Job is marked as Failed and its
-   * execution is terminated. When left as null the job continues execution of
-   * all of its indexes and is marked with the `Complete` Job condition.
-   * It can only be specified when backoffLimitPerIndex is set.
-   * It can be null or up to completions. It is required and must be
-   * less than or equal to 10^4 when is completions greater than 10^5.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#maxFailedIndexes
    */
   readonly maxFailedIndexes?: number;
 
   /**
-   * Specifies the maximum desired number of pods the job should
-   * run at any given time. The actual number of pods running in steady state will
-   * be less than this number when ((.spec.completions - .status.successful) < .spec.parallelism),
-   * i.e. when the work left to do is less than max parallelism.
-   * More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#parallelism
    */
   readonly parallelism?: number;
 
   /**
-   * Specifies the policy of handling failed pods. In particular, it allows to
-   * specify the set of actions and conditions which need to be
-   * satisfied to take the associated action.
-   * If empty, the default behaviour applies - the counter of failed pods,
-   * represented by the jobs's .status.failed field, is incremented and it is
-   * checked against the backoffLimit. This field cannot be used in combination
-   * with restartPolicy=OnFailure.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#podFailurePolicy
    */
   readonly podFailurePolicy?: AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicy;
 
   /**
-   * podReplacementPolicy specifies when to create replacement Pods.
-   * Possible values are:
-   * - TerminatingOrFailed means that we recreate pods
-   * when they are terminating (has a metadata.deletionTimestamp) or failed.
-   * - Failed means to wait until a previously created Pod is fully terminated (has phase
-   * Failed or Succeeded) before creating a replacement Pod.
-   *
-   * When using podFailurePolicy, Failed is the the only allowed value.
-   * TerminatingOrFailed and Failed are allowed values when podFailurePolicy is not in use.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#podReplacementPolicy
    */
   readonly podReplacementPolicy?: string;
 
   /**
-   * A label query over pods that should match the pod count.
-   * Normally, the system sets this field for you.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#selector
    */
   readonly selector?: AnalysisTemplateSpecMetricsProviderJobSpecSelector;
 
   /**
-   * successPolicy specifies the policy when the Job can be declared as succeeded.
-   * If empty, the default behavior applies - the Job is declared as succeeded
-   * only when the number of succeeded pods equals to the completions.
-   * When the field is specified, it must be immutable and works only for the Indexed Jobs.
-   * Once the Job meets the SuccessPolicy, the lingering pods are terminated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#successPolicy
    */
   readonly successPolicy?: AnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicy;
 
   /**
-   * suspend specifies whether the Job controller should create Pods or not. If
-   * a Job is created with suspend set to true, no Pods are created by the Job
-   * controller. If a Job is suspended after creation (i.e. the flag goes from
-   * false to true), the Job controller will delete all active Pods associated
-   * with this Job. Users must design their workload to gracefully handle this.
-   * Suspending a Job will reset the StartTime field of the Job, effectively
-   * resetting the ActiveDeadlineSeconds timer too. Defaults to false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#suspend
    */
   readonly suspend?: boolean;
 
   /**
-   * Describes the pod that will be created when executing a job.
-   * The only allowed template.spec.restartPolicy values are "Never" or "OnFailure".
-   * More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#template
    */
   readonly template: AnalysisTemplateSpecMetricsProviderJobSpecTemplate;
 
   /**
-   * ttlSecondsAfterFinished limits the lifetime of a Job that has finished
-   * execution (either Complete or Failed). If this field is set,
-   * ttlSecondsAfterFinished after the Job finishes, it is eligible to be
-   * automatically deleted. When the Job is being deleted, its lifecycle
-   * guarantees (e.g. finalizers) will be honored. If this field is unset,
-   * the Job won't be automatically deleted. If this field is set to zero,
-   * the Job becomes eligible to be deleted immediately after it finishes.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpec#ttlSecondsAfterFinished
    */
   readonly ttlSecondsAfterFinished?: number;
@@ -1785,28 +1398,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderKayentaThreshold(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Authentication details
- *
  * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthentication
  */
 export interface AnalysisTemplateSpecMetricsProviderPrometheusAuthentication {
   /**
-   * BasicAuth config
-   *
-   * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthentication#basicAuth
-   */
-  readonly basicAuth?: AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth;
-
-  /**
-   * OAuth2 config
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthentication#oauth2
    */
   readonly oauth2?: AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2;
 
   /**
-   * Sigv4 Config is the aws SigV4 configuration to use for SigV4 signing if using Amazon Managed Prometheus
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthentication#sigv4
    */
   readonly sigv4?: AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4;
@@ -1819,7 +1419,6 @@ export interface AnalysisTemplateSpecMetricsProviderPrometheusAuthentication {
 export function toJson_AnalysisTemplateSpecMetricsProviderPrometheusAuthentication(obj: AnalysisTemplateSpecMetricsProviderPrometheusAuthentication | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'basicAuth': toJson_AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth(obj.basicAuth),
     'oauth2': toJson_AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2(obj.oauth2),
     'sigv4': toJson_AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4(obj.sigv4),
   };
@@ -1859,28 +1458,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderPrometheusHeaders(obj:
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Arguments for prometheus
- *
  * @schema AnalysisTemplateSpecMetricsProviderPrometheusRangeQuery
  */
 export interface AnalysisTemplateSpecMetricsProviderPrometheusRangeQuery {
   /**
-   * The end time to query in expr format e.g. now(), now() - duration("1h"), now() - duration("{{args.lookback_duration}}")
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheusRangeQuery#end
    */
   readonly end?: string;
 
   /**
-   * The start time to query in expr format e.g. now(), now() - duration("1h"), now() - duration("{{args.lookback_duration}}")
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheusRangeQuery#start
    */
   readonly start?: string;
 
   /**
-   * The maximum time between two slices from the start to end (e.g. 30s, 5m, 1h).
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheusRangeQuery#step
    */
   readonly step?: string;
@@ -1903,28 +1494,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderPrometheusRangeQuery(o
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Authentication details
- *
  * @schema AnalysisTemplateSpecMetricsProviderWebAuthentication
  */
 export interface AnalysisTemplateSpecMetricsProviderWebAuthentication {
   /**
-   * BasicAuth config
-   *
-   * @schema AnalysisTemplateSpecMetricsProviderWebAuthentication#basicAuth
-   */
-  readonly basicAuth?: AnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth;
-
-  /**
-   * OAuth2 config
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWebAuthentication#oauth2
    */
   readonly oauth2?: AnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2;
 
   /**
-   * Sigv4 Config is the aws SigV4 configuration to use for SigV4 signing if using Amazon Managed Prometheus
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWebAuthentication#sigv4
    */
   readonly sigv4?: AnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4;
@@ -1937,7 +1515,6 @@ export interface AnalysisTemplateSpecMetricsProviderWebAuthentication {
 export function toJson_AnalysisTemplateSpecMetricsProviderWebAuthentication(obj: AnalysisTemplateSpecMetricsProviderWebAuthentication | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'basicAuth': toJson_AnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth(obj.basicAuth),
     'oauth2': toJson_AnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2(obj.oauth2),
     'sigv4': toJson_AnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4(obj.sigv4),
   };
@@ -2033,24 +1610,10 @@ export class AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesPerio
 }
 
 /**
- * Specifies the policy of handling failed pods. In particular, it allows to
- * specify the set of actions and conditions which need to be
- * satisfied to take the associated action.
- * If empty, the default behaviour applies - the counter of failed pods,
- * represented by the jobs's .status.failed field, is incremented and it is
- * checked against the backoffLimit. This field cannot be used in combination
- * with restartPolicy=OnFailure.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicy
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicy {
   /**
-   * A list of pod failure policy rules. The rules are evaluated in order.
-   * Once a rule matches a Pod failure, the remaining of the rules are ignored.
-   * When no rule matches the Pod failure, the default handling applies - the
-   * counter of pod failures is incremented and it is checked against
-   * the backoffLimit. At most 20 elements are allowed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicy#rules
    */
   readonly rules: AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRules[];
@@ -2071,25 +1634,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolic
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over pods that should match the pod count.
- * Normally, the system sets this field for you.
- * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecSelector
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecSelector#matchExpressions
    */
   readonly matchExpressions?: AnalysisTemplateSpecMetricsProviderJobSpecSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -2111,23 +1664,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecSelector(obj: A
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * successPolicy specifies the policy when the Job can be declared as succeeded.
- * If empty, the default behavior applies - the Job is declared as succeeded
- * only when the number of succeeded pods equals to the completions.
- * When the field is specified, it must be immutable and works only for the Indexed Jobs.
- * Once the Job meets the SuccessPolicy, the lingering pods are terminated.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicy
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicy {
   /**
-   * rules represents the list of alternative rules for the declaring the Jobs
-   * as successful before `.status.succeeded >= .spec.completions`. Once any of the rules are met,
-   * the "SuccessCriteriaMet" condition is added, and the lingering pods are removed.
-   * The terminal state for such a Job has the "Complete" condition.
-   * Additionally, these rules are evaluated in order; Once the Job meets one of the rules,
-   * other rules are ignored. At most 20 elements are allowed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicy#rules
    */
   readonly rules: AnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicyRules[];
@@ -2148,10 +1688,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicy(o
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Describes the pod that will be created when executing a job.
- * The only allowed template.spec.restartPolicy values are "Never" or "OnFailure".
- * More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplate
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplate {
@@ -2161,9 +1697,6 @@ export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplate {
   readonly metadata?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateMetadata;
 
   /**
-   * Specification of the desired behavior of the pod.
-   * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplate#spec
    */
   readonly spec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec;
@@ -2281,71 +1814,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderKayentaScopesExperimen
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * BasicAuth config
- *
- * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth
- */
-export interface AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth {
-  /**
-   * Password is the access policy token
-   *
-   * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth#password
-   */
-  readonly password?: string;
-
-  /**
-   * Username is the username in grafana cloud
-   *
-   * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth#username
-   */
-  readonly username?: string;
-}
-
-/**
- * Converts an object of type 'AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth(obj: AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'password': obj.password,
-    'username': obj.username,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * OAuth2 config
- *
  * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2
  */
 export interface AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2 {
   /**
-   * OAuth2 client ID
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2#clientId
    */
   readonly clientId?: string;
 
   /**
-   * OAuth2 client secret
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2#clientSecret
    */
   readonly clientSecret?: string;
 
   /**
-   * OAuth2 scopes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2#scopes
    */
   readonly scopes?: string[];
 
   /**
-   * OAuth2 provider token URL
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2#tokenUrl
    */
   readonly tokenUrl?: string;
@@ -2369,28 +1856,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderPrometheusAuthenticati
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sigv4 Config is the aws SigV4 configuration to use for SigV4 signing if using Amazon Managed Prometheus
- *
  * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4
  */
 export interface AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4 {
   /**
-   * Profile is the Credential Profile used to sign the SigV4 Request
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4#profile
    */
   readonly profile?: string;
 
   /**
-   * Region is the AWS Region to sign the SigV4 Request
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4#region
    */
   readonly region?: string;
 
   /**
-   * RoleARN is the IAM role used to sign the SIgV4 Request
-   *
    * @schema AnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4#roleArn
    */
   readonly roleArn?: string;
@@ -2413,71 +1892,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderPrometheusAuthenticati
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * BasicAuth config
- *
- * @schema AnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth
- */
-export interface AnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth {
-  /**
-   * Password is the access policy token
-   *
-   * @schema AnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth#password
-   */
-  readonly password?: string;
-
-  /**
-   * Username is the username in grafana cloud
-   *
-   * @schema AnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth#username
-   */
-  readonly username?: string;
-}
-
-/**
- * Converts an object of type 'AnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_AnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth(obj: AnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'password': obj.password,
-    'username': obj.username,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * OAuth2 config
- *
  * @schema AnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2
  */
 export interface AnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2 {
   /**
-   * OAuth2 client ID
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2#clientId
    */
   readonly clientId?: string;
 
   /**
-   * OAuth2 client secret
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2#clientSecret
    */
   readonly clientSecret?: string;
 
   /**
-   * OAuth2 scopes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2#scopes
    */
   readonly scopes?: string[];
 
   /**
-   * OAuth2 provider token URL
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2#tokenUrl
    */
   readonly tokenUrl?: string;
@@ -2501,28 +1934,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderWebAuthenticationOauth
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sigv4 Config is the aws SigV4 configuration to use for SigV4 signing if using Amazon Managed Prometheus
- *
  * @schema AnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4
  */
 export interface AnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4 {
   /**
-   * Profile is the Credential Profile used to sign the SigV4 Request
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4#profile
    */
   readonly profile?: string;
 
   /**
-   * Region is the AWS Region to sign the SigV4 Request
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4#region
    */
   readonly region?: string;
 
   /**
-   * RoleARN is the IAM role used to sign the SIgV4 Request
-   *
    * @schema AnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4#roleArn
    */
   readonly roleArn?: string;
@@ -2595,43 +2020,20 @@ export class AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesMetri
 }
 
 /**
- * PodFailurePolicyRule describes how a pod failure is handled when the requirements are met.
- * One of onExitCodes and onPodConditions, but not both, can be used in each rule.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRules
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRules {
   /**
-   * Specifies the action taken on a pod failure when the requirements are satisfied.
-   * Possible values are:
-   *
-   * - FailJob: indicates that the pod's job is marked as Failed and all
-   * running pods are terminated.
-   * - FailIndex: indicates that the pod's index is marked as Failed and will
-   * not be restarted.
-   * - Ignore: indicates that the counter towards the .backoffLimit is not
-   * incremented and a replacement pod is created.
-   * - Count: indicates that the pod is handled in the default way - the
-   * counter towards the .backoffLimit is incremented.
-   * Additional values are considered to be added in the future. Clients should
-   * react to an unknown action by skipping the rule.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRules#action
    */
   readonly action: string;
 
   /**
-   * Represents the requirement on the container exit codes.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRules#onExitCodes
    */
   readonly onExitCodes?: AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnExitCodes;
 
   /**
-   * Represents the requirement on the pod conditions. The requirement is represented
-   * as a list of pod condition patterns. The requirement is satisfied if at
-   * least one pattern matches an actual pod condition. At most 20 elements are allowed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRules#onPodConditions
    */
   readonly onPodConditions?: AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnPodConditions[];
@@ -2654,33 +2056,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolic
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecSelectorMatchExpressions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -2703,41 +2092,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecSelectorMatchEx
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SuccessPolicyRule describes rule for declaring a Job as succeeded.
- * Each rule must have at least one of the "succeededIndexes" or "succeededCount" specified.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicyRules
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicyRules {
   /**
-   * succeededCount specifies the minimal required size of the actual set of the succeeded indexes
-   * for the Job. When succeededCount is used along with succeededIndexes, the check is
-   * constrained only to the set of indexes specified by succeededIndexes.
-   * For example, given that succeededIndexes is "1-4", succeededCount is "3",
-   * and completed indexes are "1", "3", and "5", the Job isn't declared as succeeded
-   * because only "1" and "3" indexes are considered in that rules.
-   * When this field is null, this doesn't default to any value and
-   * is never evaluated at any time.
-   * When specified it needs to be a positive integer.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicyRules#succeededCount
    */
   readonly succeededCount?: number;
 
   /**
-   * succeededIndexes specifies the set of indexes
-   * which need to be contained in the actual set of the succeeded indexes for the Job.
-   * The list of indexes must be within 0 to ".spec.completions-1" and
-   * must not contain duplicates. At least one element is required.
-   * The indexes are represented as intervals separated by commas.
-   * The intervals can be a decimal integer or a pair of decimal integers separated by a hyphen.
-   * The number are listed in represented by the first and last element of the series,
-   * separated by a hyphen.
-   * For example, if the completed indexes are 1, 3, 4, 5 and 7, they are
-   * represented as "1,3-5,7".
-   * When this field is null, this field doesn't default to any value
-   * and is never evaluated at any time.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicyRules#succeededIndexes
    */
   readonly succeededIndexes?: string;
@@ -2789,462 +2152,205 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateMetadat
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specification of the desired behavior of the pod.
- * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec {
   /**
-   * Optional duration in seconds the pod may be active on the node relative to
-   * StartTime before the system will actively try to mark it failed and kill associated containers.
-   * Value must be a positive integer.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#activeDeadlineSeconds
    */
   readonly activeDeadlineSeconds?: number;
 
   /**
-   * If specified, the pod's scheduling constraints
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#affinity
    */
   readonly affinity?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinity;
 
   /**
-   * AutomountServiceAccountToken indicates whether a service account token should be automatically mounted.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#automountServiceAccountToken
    */
   readonly automountServiceAccountToken?: boolean;
 
   /**
-   * List of containers belonging to the pod.
-   * Containers cannot currently be added or removed.
-   * There must be at least one container in a Pod.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#containers
    */
   readonly containers: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers[];
 
   /**
-   * Specifies the DNS parameters of a pod.
-   * Parameters specified here will be merged to the generated DNS
-   * configuration based on DNSPolicy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#dnsConfig
    */
   readonly dnsConfig?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfig;
 
   /**
-   * Set DNS policy for the pod.
-   * Defaults to "ClusterFirst".
-   * Valid values are 'ClusterFirstWithHostNet', 'ClusterFirst', 'Default' or 'None'.
-   * DNS parameters given in DNSConfig will be merged with the policy selected with DNSPolicy.
-   * To have DNS options set along with hostNetwork, you have to specify DNS policy
-   * explicitly to 'ClusterFirstWithHostNet'.
-   *
-   * @default ClusterFirst".
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#dnsPolicy
    */
   readonly dnsPolicy?: string;
 
   /**
-   * EnableServiceLinks indicates whether information about services should be injected into pod's
-   * environment variables, matching the syntax of Docker links.
-   * Optional: Defaults to true.
-   *
-   * @default true.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#enableServiceLinks
    */
   readonly enableServiceLinks?: boolean;
 
   /**
-   * List of ephemeral containers run in this pod. Ephemeral containers may be run in an existing
-   * pod to perform user-initiated actions such as debugging. This list cannot be specified when
-   * creating a pod, and it cannot be modified by updating the pod spec. In order to add an
-   * ephemeral container to an existing pod, use the pod's ephemeralcontainers subresource.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#ephemeralContainers
    */
   readonly ephemeralContainers?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers[];
 
   /**
-   * HostAliases is an optional list of hosts and IPs that will be injected into the pod's hosts
-   * file if specified.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostAliases
    */
   readonly hostAliases?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecHostAliases[];
 
   /**
-   * Use the host's ipc namespace.
-   * Optional: Default to false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostIPC
    */
   readonly hostIpc?: boolean;
 
   /**
-   * Host networking requested for this pod. Use the host's network namespace.
-   * When using HostNetwork you should specify ports so the scheduler is aware.
-   * When `hostNetwork` is true, specified `hostPort` fields in port definitions must match `containerPort`,
-   * and unspecified `hostPort` fields in port definitions are defaulted to match `containerPort`.
-   * Default to false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostNetwork
    */
   readonly hostNetwork?: boolean;
 
   /**
-   * Use the host's pid namespace.
-   * Optional: Default to false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostPID
    */
   readonly hostPid?: boolean;
 
   /**
-   * Use the host's user namespace.
-   * Optional: Default to true.
-   * If set to true or not present, the pod will be run in the host user namespace, useful
-   * for when the pod needs a feature only available to the host user namespace, such as
-   * loading a kernel module with CAP_SYS_MODULE.
-   * When set to false, a new userns is created for the pod. Setting false is useful for
-   * mitigating container breakout vulnerabilities even allowing users to run their
-   * containers as root without actually having root privileges on the host.
-   * This field is alpha-level and is only honored by servers that enable the UserNamespacesSupport feature.
-   *
-   * @default true.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostUsers
    */
   readonly hostUsers?: boolean;
 
   /**
-   * Specifies the hostname of the Pod
-   * If not specified, the pod's hostname will be set to a system-defined value.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostname
    */
   readonly hostname?: string;
 
   /**
-   * HostnameOverride specifies an explicit override for the pod's hostname as perceived by the pod.
-   * This field only specifies the pod's hostname and does not affect its DNS records.
-   * When this field is set to a non-empty string:
-   * - It takes precedence over the values set in `hostname` and `subdomain`.
-   * - The Pod's hostname will be set to this value.
-   * - `setHostnameAsFQDN` must be nil or set to false.
-   * - `hostNetwork` must be set to false.
-   *
-   * This field must be a valid DNS subdomain as defined in RFC 1123 and contain at most 64 characters.
-   * Requires the HostnameOverride feature gate to be enabled.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostnameOverride
    */
   readonly hostnameOverride?: string;
 
   /**
-   * ImagePullSecrets is an optional list of references to secrets in the same namespace to use for pulling any of the images used by this PodSpec.
-   * If specified, these secrets will be passed to individual puller implementations for them to use.
-   * More info: https://kubernetes.io/docs/concepts/containers/images#specifying-imagepullsecrets-on-a-pod
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#imagePullSecrets
    */
   readonly imagePullSecrets?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecImagePullSecrets[];
 
   /**
-   * List of initialization containers belonging to the pod.
-   * Init containers are executed in order prior to containers being started. If any
-   * init container fails, the pod is considered to have failed and is handled according
-   * to its restartPolicy. The name for an init container or normal container must be
-   * unique among all containers.
-   * Init containers may not have Lifecycle actions, Readiness probes, Liveness probes, or Startup probes.
-   * The resourceRequirements of an init container are taken into account during scheduling
-   * by finding the highest request/limit for each resource type, and then using the max of
-   * that value or the sum of the normal containers. Limits are applied to init containers
-   * in a similar fashion.
-   * Init containers cannot currently be added or removed.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#initContainers
    */
   readonly initContainers?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers[];
 
   /**
-   * NodeName indicates in which node this pod is scheduled.
-   * If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName.
-   * Once this field is set, the kubelet for this node becomes responsible for the lifecycle of this pod.
-   * This field should not be used to express a desire for the pod to be scheduled on a specific node.
-   * https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#nodeName
    */
   readonly nodeName?: string;
 
   /**
-   * NodeSelector is a selector which must be true for the pod to fit on a node.
-   * Selector which must match a node's labels for the pod to be scheduled on that node.
-   * More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#nodeSelector
    */
   readonly nodeSelector?: { [key: string]: string };
 
   /**
-   * Specifies the OS of the containers in the pod.
-   * Some pod and container fields are restricted if this is set.
-   *
-   * If the OS field is set to linux, the following fields must be unset:
-   * -securityContext.windowsOptions
-   *
-   * If the OS field is set to windows, following fields must be unset:
-   * - spec.hostPID
-   * - spec.hostIPC
-   * - spec.hostUsers
-   * - spec.resources
-   * - spec.securityContext.appArmorProfile
-   * - spec.securityContext.seLinuxOptions
-   * - spec.securityContext.seccompProfile
-   * - spec.securityContext.fsGroup
-   * - spec.securityContext.fsGroupChangePolicy
-   * - spec.securityContext.sysctls
-   * - spec.shareProcessNamespace
-   * - spec.securityContext.runAsUser
-   * - spec.securityContext.runAsGroup
-   * - spec.securityContext.supplementalGroups
-   * - spec.securityContext.supplementalGroupsPolicy
-   * - spec.containers[*].securityContext.appArmorProfile
-   * - spec.containers[*].securityContext.seLinuxOptions
-   * - spec.containers[*].securityContext.seccompProfile
-   * - spec.containers[*].securityContext.capabilities
-   * - spec.containers[*].securityContext.readOnlyRootFilesystem
-   * - spec.containers[*].securityContext.privileged
-   * - spec.containers[*].securityContext.allowPrivilegeEscalation
-   * - spec.containers[*].securityContext.procMount
-   * - spec.containers[*].securityContext.runAsUser
-   * - spec.containers[*].securityContext.runAsGroup
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#os
    */
   readonly os?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecOs;
 
   /**
-   * Overhead represents the resource overhead associated with running a pod for a given RuntimeClass.
-   * This field will be autopopulated at admission time by the RuntimeClass admission controller. If
-   * the RuntimeClass admission controller is enabled, overhead must not be set in Pod create requests.
-   * The RuntimeClass admission controller will reject Pod create requests which have the overhead already
-   * set. If RuntimeClass is configured and selected in the PodSpec, Overhead will be set to the value
-   * defined in the corresponding RuntimeClass, otherwise it will remain unset and treated as zero.
-   * More info: https://git.k8s.io/enhancements/keps/sig-node/688-pod-overhead/README.md
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#overhead
    */
   readonly overhead?: { [key: string]: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecOverhead };
 
   /**
-   * PreemptionPolicy is the Policy for preempting pods with lower priority.
-   * One of Never, PreemptLowerPriority.
-   * Defaults to PreemptLowerPriority if unset.
-   *
-   * @default PreemptLowerPriority if unset.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#preemptionPolicy
    */
   readonly preemptionPolicy?: string;
 
   /**
-   * The priority value. Various system components use this field to find the
-   * priority of the pod. When Priority Admission Controller is enabled, it
-   * prevents users from setting this field. The admission controller populates
-   * this field from PriorityClassName.
-   * The higher the value, the higher the priority.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#priority
    */
   readonly priority?: number;
 
   /**
-   * If specified, indicates the pod's priority. "system-node-critical" and
-   * "system-cluster-critical" are two special keywords which indicate the
-   * highest priorities with the former being the highest priority. Any other
-   * name must be defined by creating a PriorityClass object with that name.
-   * If not specified, the pod priority will be default or zero if there is no
-   * default.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#priorityClassName
    */
   readonly priorityClassName?: string;
 
   /**
-   * If specified, all readiness gates will be evaluated for pod readiness.
-   * A pod is ready when all its containers are ready AND
-   * all conditions specified in the readiness gates have status equal to "True"
-   * More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#readinessGates
    */
   readonly readinessGates?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecReadinessGates[];
 
   /**
-   * ResourceClaims defines which ResourceClaims must be allocated
-   * and reserved before the Pod is allowed to start. The resources
-   * will be made available to those containers which consume them
-   * by name.
-   *
-   * This is an alpha field and requires enabling the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#resourceClaims
    */
   readonly resourceClaims?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourceClaims[];
 
   /**
-   * Resources is the total amount of CPU and Memory resources required by all
-   * containers in the pod. It supports specifying Requests and Limits for
-   * "cpu", "memory" and "hugepages-" resource names only. ResourceClaims are not supported.
-   *
-   * This field enables fine-grained control over resource allocation for the
-   * entire pod, allowing resource sharing among containers in a pod.
-   *
-   * This is an alpha field and requires enabling the PodLevelResources feature
-   * gate.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#resources
    */
   readonly resources?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResources;
 
   /**
-   * Restart policy for all containers within the pod.
-   * One of Always, OnFailure, Never. In some contexts, only a subset of those values may be permitted.
-   * Default to Always.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
-   *
-   * @default Always.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#restartPolicy
    */
   readonly restartPolicy?: string;
 
   /**
-   * RuntimeClassName refers to a RuntimeClass object in the node.k8s.io group, which should be used
-   * to run this pod.  If no RuntimeClass resource matches the named class, the pod will not be run.
-   * If unset or empty, the "legacy" RuntimeClass will be used, which is an implicit class with an
-   * empty definition that uses the default runtime handler.
-   * More info: https://git.k8s.io/enhancements/keps/sig-node/585-runtime-class
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#runtimeClassName
    */
   readonly runtimeClassName?: string;
 
   /**
-   * If specified, the pod will be dispatched by specified scheduler.
-   * If not specified, the pod will be dispatched by default scheduler.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#schedulerName
    */
   readonly schedulerName?: string;
 
   /**
-   * SchedulingGates is an opaque list of values that if specified will block scheduling the pod.
-   * If schedulingGates is not empty, the pod will stay in the SchedulingGated state and the
-   * scheduler will not attempt to schedule the pod.
-   *
-   * SchedulingGates can only be set at pod creation time, and be removed only afterwards.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#schedulingGates
    */
   readonly schedulingGates?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSchedulingGates[];
 
   /**
-   * SecurityContext holds pod-level security attributes and common container settings.
-   * Optional: Defaults to empty.  See type description for default values of each field.
-   *
-   * @default empty.  See type description for default values of each field.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#securityContext
    */
   readonly securityContext?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext;
 
   /**
-   * DeprecatedServiceAccount is a deprecated alias for ServiceAccountName.
-   * Deprecated: Use serviceAccountName instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#serviceAccount
    */
   readonly serviceAccount?: string;
 
   /**
-   * ServiceAccountName is the name of the ServiceAccount to use to run this pod.
-   * More info: https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#serviceAccountName
    */
   readonly serviceAccountName?: string;
 
   /**
-   * If true the pod's hostname will be configured as the pod's FQDN, rather than the leaf name (the default).
-   * In Linux containers, this means setting the FQDN in the hostname field of the kernel (the nodename field of struct utsname).
-   * In Windows containers, this means setting the registry value of hostname for the registry key HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters to FQDN.
-   * If a pod does not have FQDN, this has no effect.
-   * Default to false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#setHostnameAsFQDN
    */
   readonly setHostnameAsFqdn?: boolean;
 
   /**
-   * Share a single process namespace between all of the containers in a pod.
-   * When this is set containers will be able to view and signal processes from other containers
-   * in the same pod, and the first process in each container will not be assigned PID 1.
-   * HostPID and ShareProcessNamespace cannot both be set.
-   * Optional: Default to false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#shareProcessNamespace
    */
   readonly shareProcessNamespace?: boolean;
 
   /**
-   * If specified, the fully qualified Pod hostname will be "<hostname>.<subdomain>.<pod namespace>.svc.<cluster domain>".
-   * If not specified, the pod will not have a domainname at all.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#subdomain
    */
   readonly subdomain?: string;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully. May be decreased in delete request.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * If this value is nil, the default grace period will be used instead.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * Defaults to 30 seconds.
-   *
-   * @default 30 seconds.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * If specified, the pod's tolerations.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#tolerations
    */
   readonly tolerations?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations[];
 
   /**
-   * TopologySpreadConstraints describes how a group of pods ought to spread across topology
-   * domains. Scheduler will schedule pods in a way which abides by the constraints.
-   * All topologySpreadConstraints are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#topologySpreadConstraints
    */
   readonly topologySpreadConstraints?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints[];
@@ -3340,46 +2446,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQu
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Represents the requirement on the container exit codes.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnExitCodes
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnExitCodes {
   /**
-   * Restricts the check for exit codes to the container with the
-   * specified name. When null, the rule applies to all containers.
-   * When specified, it should match one the container or initContainer
-   * names in the pod template.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnExitCodes#containerName
    */
   readonly containerName?: string;
 
   /**
-   * Represents the relationship between the container exit code(s) and the
-   * specified values. Containers completed with success (exit code 0) are
-   * excluded from the requirement check. Possible values are:
-   *
-   * - In: the requirement is satisfied if at least one container exit code
-   * (might be multiple if there are multiple containers not restricted
-   * by the 'containerName' field) is in the set of specified values.
-   * - NotIn: the requirement is satisfied if at least one container exit code
-   * (might be multiple if there are multiple containers not restricted
-   * by the 'containerName' field) is not in the set of specified values.
-   * Additional values are considered to be added in the future. Clients should
-   * react to an unknown operator by assuming the requirement is not satisfied.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnExitCodes#operator
    */
   readonly operator: string;
 
   /**
-   * Specifies the set of values. Each returned container exit code (might be
-   * multiple in case of multiple containers) is checked against this set of
-   * values with respect to the operator. The list of values must be ordered
-   * and must not contain duplicates. Value '0' cannot be used for the In operator.
-   * At least one element is required. At most 255 elements are allowed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnExitCodes#values
    */
   readonly values: number[];
@@ -3402,26 +2482,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolic
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PodFailurePolicyOnPodConditionsPattern describes a pattern for matching
- * an actual pod condition type.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnPodConditions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnPodConditions {
   /**
-   * Specifies the required Pod condition status. To match a pod condition
-   * it is required that the specified status equals the pod condition status.
-   * Defaults to True.
-   *
-   * @default True.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnPodConditions#status
    */
   readonly status: string;
 
   /**
-   * Specifies the required Pod condition type. To match a pod condition
-   * it is required that specified type equals the pod condition type.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnPodConditions#type
    */
   readonly type: string;
@@ -3443,28 +2512,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolic
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * If specified, the pod's scheduling constraints
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinity
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinity {
   /**
-   * Describes node affinity scheduling rules for the pod.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinity#nodeAffinity
    */
   readonly nodeAffinity?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinity;
 
   /**
-   * Describes pod affinity scheduling rules (e.g. co-locate this pod in the same node, zone, etc. as some other pod(s)).
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinity#podAffinity
    */
   readonly podAffinity?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinity;
 
   /**
-   * Describes pod anti-affinity scheduling rules (e.g. avoid putting this pod in the same node, zone, etc. as some other pod(s)).
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinity#podAntiAffinity
    */
   readonly podAntiAffinity?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinity;
@@ -3487,289 +2548,130 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A single application container that you want to run within a pod.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers {
   /**
-   * Arguments to the entrypoint.
-   * The container image's CMD is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#args
    */
   readonly args?: string[];
 
   /**
-   * Entrypoint array. Not executed within a shell.
-   * The container image's ENTRYPOINT is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#command
    */
   readonly command?: string[];
 
   /**
-   * List of environment variables to set in the container.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#env
    */
   readonly env?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnv[];
 
   /**
-   * List of sources to populate environment variables in the container.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * When a key exists in multiple
-   * sources, the value associated with the last source will take precedence.
-   * Values defined by an Env with a duplicate key will take precedence.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#envFrom
    */
   readonly envFrom?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFrom[];
 
   /**
-   * Container image name.
-   * More info: https://kubernetes.io/docs/concepts/containers/images
-   * This field is optional to allow higher level config management to default or override
-   * container images in workload controllers like Deployments and StatefulSets.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#image
    */
   readonly image?: string;
 
   /**
-   * Image pull policy.
-   * One of Always, Never, IfNotPresent.
-   * Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-   *
-   * @default Always if :latest tag is specified, or IfNotPresent otherwise.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#imagePullPolicy
    */
   readonly imagePullPolicy?: string;
 
   /**
-   * Actions that the management system should take in response to container lifecycle events.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#lifecycle
    */
   readonly lifecycle?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecycle;
 
   /**
-   * Periodic probe of container liveness.
-   * Container will be restarted if the probe fails.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#livenessProbe
    */
   readonly livenessProbe?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe;
 
   /**
-   * Name of the container specified as a DNS_LABEL.
-   * Each container in a pod must have a unique name (DNS_LABEL).
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#name
    */
   readonly name: string;
 
   /**
-   * List of ports to expose from the container. Not specifying a port here
-   * DOES NOT prevent that port from being exposed. Any port which is
-   * listening on the default "0.0.0.0" address inside a container will be
-   * accessible from the network.
-   * Modifying this array with strategic merge patch may corrupt the data.
-   * For more information See https://github.com/kubernetes/kubernetes/issues/108255.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#ports
    */
   readonly ports?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts[];
 
   /**
-   * Periodic probe of container service readiness.
-   * Container will be removed from service endpoints if the probe fails.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#readinessProbe
    */
   readonly readinessProbe?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe;
 
   /**
-   * Resources resize policy for the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#resizePolicy
    */
   readonly resizePolicy?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResizePolicy[];
 
   /**
-   * Compute Resources required by this container.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#resources
    */
   readonly resources?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResources;
 
   /**
-   * RestartPolicy defines the restart behavior of individual containers in a pod.
-   * This overrides the pod-level restart policy. When this field is not specified,
-   * the restart behavior is defined by the Pod's restart policy and the container type.
-   * Additionally, setting the RestartPolicy as "Always" for the init container will
-   * have the following effect:
-   * this init container will be continually restarted on
-   * exit until all regular containers have terminated. Once all regular
-   * containers have completed, all init containers with restartPolicy "Always"
-   * will be shut down. This lifecycle differs from normal init containers and
-   * is often referred to as a "sidecar" container. Although this init
-   * container still starts in the init container sequence, it does not wait
-   * for the container to complete before proceeding to the next init
-   * container. Instead, the next init container starts immediately after this
-   * init container is started, or after any startupProbe has successfully
-   * completed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#restartPolicy
    */
   readonly restartPolicy?: string;
 
   /**
-   * Represents a list of rules to be checked to determine if the
-   * container should be restarted on exit. The rules are evaluated in
-   * order. Once a rule matches a container exit condition, the remaining
-   * rules are ignored. If no rule matches the container exit condition,
-   * the Container-level restart policy determines the whether the container
-   * is restarted or not. Constraints on the rules:
-   * - At most 20 rules are allowed.
-   * - Rules can have the same action.
-   * - Identical rules are not forbidden in validations.
-   * When rules are specified, container MUST set RestartPolicy explicitly
-   * even it if matches the Pod's RestartPolicy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#restartPolicyRules
    */
   readonly restartPolicyRules?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRules[];
 
   /**
-   * SecurityContext defines the security options the container should be run with.
-   * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
-   * More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#securityContext
    */
   readonly securityContext?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext;
 
   /**
-   * StartupProbe indicates that the Pod has successfully initialized.
-   * If specified, no other probes are executed until this completes successfully.
-   * If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
-   * This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
-   * when it might take a long time to load data or warm a cache, than during steady-state operation.
-   * This cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#startupProbe
    */
   readonly startupProbe?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe;
 
   /**
-   * Whether this container should allocate a buffer for stdin in the container runtime. If this
-   * is not set, reads from stdin in the container will always result in EOF.
-   * Default is false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#stdin
    */
   readonly stdin?: boolean;
 
   /**
-   * Whether the container runtime should close the stdin channel after it has been opened by
-   * a single attach. When stdin is true the stdin stream will remain open across multiple attach
-   * sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the
-   * first client attaches to stdin, and then remains open and accepts data until the client disconnects,
-   * at which time stdin is closed and remains closed until the container is restarted. If this
-   * flag is false, a container processes that reads from stdin will never receive an EOF.
-   * Default is false
-   *
-   * @default false
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#stdinOnce
    */
   readonly stdinOnce?: boolean;
 
   /**
-   * Optional: Path at which the file to which the container's termination message
-   * will be written is mounted into the container's filesystem.
-   * Message written is intended to be brief final status, such as an assertion failure message.
-   * Will be truncated by the node if greater than 4096 bytes. The total message length across
-   * all containers will be limited to 12kb.
-   * Defaults to /dev/termination-log.
-   * Cannot be updated.
-   *
-   * @default dev/termination-log.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#terminationMessagePath
    */
   readonly terminationMessagePath?: string;
 
   /**
-   * Indicate how the termination message should be populated. File will use the contents of
-   * terminationMessagePath to populate the container status message on both success and failure.
-   * FallbackToLogsOnError will use the last chunk of container log output if the termination
-   * message file is empty and the container exited with an error.
-   * The log output is limited to 2048 bytes or 80 lines, whichever is smaller.
-   * Defaults to File.
-   * Cannot be updated.
-   *
-   * @default File.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#terminationMessagePolicy
    */
   readonly terminationMessagePolicy?: string;
 
   /**
-   * Whether this container should allocate a TTY for itself, also requires 'stdin' to be true.
-   * Default is false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#tty
    */
   readonly tty?: boolean;
 
   /**
-   * volumeDevices is the list of block devices to be used by the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#volumeDevices
    */
   readonly volumeDevices?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeDevices[];
 
   /**
-   * Pod volumes to mount into the container's filesystem.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#volumeMounts
    */
   readonly volumeMounts?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts[];
 
   /**
-   * Container's working directory.
-   * If not specified, the container runtime's default will be used, which
-   * might be configured in the container image.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#workingDir
    */
   readonly workingDir?: string;
@@ -3814,37 +2716,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specifies the DNS parameters of a pod.
- * Parameters specified here will be merged to the generated DNS
- * configuration based on DNSPolicy.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfig
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfig {
   /**
-   * A list of DNS name server IP addresses.
-   * This will be appended to the base nameservers generated from DNSPolicy.
-   * Duplicated nameservers will be removed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfig#nameservers
    */
   readonly nameservers?: string[];
 
   /**
-   * A list of DNS resolver options.
-   * This will be merged with the base options generated from DNSPolicy.
-   * Duplicated entries will be removed. Resolution options given in Options
-   * will override those that appear in the base DNSPolicy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfig#options
    */
   readonly options?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfigOptions[];
 
   /**
-   * A list of DNS search domains for host-name lookup.
-   * This will be appended to the base search paths generated from DNSPolicy.
-   * Duplicated search paths will be removed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfig#searches
    */
   readonly searches?: string[];
@@ -3867,264 +2752,135 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDns
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * An EphemeralContainer is a temporary container that you may add to an existing Pod for
- * user-initiated activities such as debugging. Ephemeral containers have no resource or
- * scheduling guarantees, and they will not be restarted when they exit or when a Pod is
- * removed or restarted. The kubelet may evict a Pod if an ephemeral container causes the
- * Pod to exceed its resource allocation.
- *
- * To add an ephemeral container, use the ephemeralcontainers subresource of an existing
- * Pod. Ephemeral containers may not be removed or restarted.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers {
   /**
-   * Arguments to the entrypoint.
-   * The image's CMD is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#args
    */
   readonly args?: string[];
 
   /**
-   * Entrypoint array. Not executed within a shell.
-   * The image's ENTRYPOINT is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#command
    */
   readonly command?: string[];
 
   /**
-   * List of environment variables to set in the container.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#env
    */
   readonly env?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnv[];
 
   /**
-   * List of sources to populate environment variables in the container.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * When a key exists in multiple
-   * sources, the value associated with the last source will take precedence.
-   * Values defined by an Env with a duplicate key will take precedence.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#envFrom
    */
   readonly envFrom?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFrom[];
 
   /**
-   * Container image name.
-   * More info: https://kubernetes.io/docs/concepts/containers/images
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#image
    */
   readonly image?: string;
 
   /**
-   * Image pull policy.
-   * One of Always, Never, IfNotPresent.
-   * Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-   *
-   * @default Always if :latest tag is specified, or IfNotPresent otherwise.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#imagePullPolicy
    */
   readonly imagePullPolicy?: string;
 
   /**
-   * Lifecycle is not allowed for ephemeral containers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#lifecycle
    */
   readonly lifecycle?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecycle;
 
   /**
-   * Probes are not allowed for ephemeral containers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#livenessProbe
    */
   readonly livenessProbe?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe;
 
   /**
-   * Name of the ephemeral container specified as a DNS_LABEL.
-   * This name must be unique among all containers, init containers and ephemeral containers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#name
    */
   readonly name: string;
 
   /**
-   * Ports are not allowed for ephemeral containers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#ports
    */
   readonly ports?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts[];
 
   /**
-   * Probes are not allowed for ephemeral containers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#readinessProbe
    */
   readonly readinessProbe?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe;
 
   /**
-   * Resources resize policy for the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#resizePolicy
    */
   readonly resizePolicy?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResizePolicy[];
 
   /**
-   * Resources are not allowed for ephemeral containers. Ephemeral containers use spare resources
-   * already allocated to the pod.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#resources
    */
   readonly resources?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResources;
 
   /**
-   * Restart policy for the container to manage the restart behavior of each
-   * container within a pod.
-   * You cannot set this field on ephemeral containers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#restartPolicy
    */
   readonly restartPolicy?: string;
 
   /**
-   * Represents a list of rules to be checked to determine if the
-   * container should be restarted on exit. You cannot set this field on
-   * ephemeral containers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#restartPolicyRules
    */
   readonly restartPolicyRules?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRules[];
 
   /**
-   * Optional: SecurityContext defines the security options the ephemeral container should be run with.
-   * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#securityContext
    */
   readonly securityContext?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext;
 
   /**
-   * Probes are not allowed for ephemeral containers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#startupProbe
    */
   readonly startupProbe?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe;
 
   /**
-   * Whether this container should allocate a buffer for stdin in the container runtime. If this
-   * is not set, reads from stdin in the container will always result in EOF.
-   * Default is false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#stdin
    */
   readonly stdin?: boolean;
 
   /**
-   * Whether the container runtime should close the stdin channel after it has been opened by
-   * a single attach. When stdin is true the stdin stream will remain open across multiple attach
-   * sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the
-   * first client attaches to stdin, and then remains open and accepts data until the client disconnects,
-   * at which time stdin is closed and remains closed until the container is restarted. If this
-   * flag is false, a container processes that reads from stdin will never receive an EOF.
-   * Default is false
-   *
-   * @default false
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#stdinOnce
    */
   readonly stdinOnce?: boolean;
 
   /**
-   * If set, the name of the container from PodSpec that this ephemeral container targets.
-   * The ephemeral container will be run in the namespaces (IPC, PID, etc) of this container.
-   * If not set then the ephemeral container uses the namespaces configured in the Pod spec.
-   *
-   * The container runtime must implement support for this feature. If the runtime does not
-   * support namespace targeting then the result of setting this field is undefined.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#targetContainerName
    */
   readonly targetContainerName?: string;
 
   /**
-   * Optional: Path at which the file to which the container's termination message
-   * will be written is mounted into the container's filesystem.
-   * Message written is intended to be brief final status, such as an assertion failure message.
-   * Will be truncated by the node if greater than 4096 bytes. The total message length across
-   * all containers will be limited to 12kb.
-   * Defaults to /dev/termination-log.
-   * Cannot be updated.
-   *
-   * @default dev/termination-log.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#terminationMessagePath
    */
   readonly terminationMessagePath?: string;
 
   /**
-   * Indicate how the termination message should be populated. File will use the contents of
-   * terminationMessagePath to populate the container status message on both success and failure.
-   * FallbackToLogsOnError will use the last chunk of container log output if the termination
-   * message file is empty and the container exited with an error.
-   * The log output is limited to 2048 bytes or 80 lines, whichever is smaller.
-   * Defaults to File.
-   * Cannot be updated.
-   *
-   * @default File.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#terminationMessagePolicy
    */
   readonly terminationMessagePolicy?: string;
 
   /**
-   * Whether this container should allocate a TTY for itself, also requires 'stdin' to be true.
-   * Default is false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#tty
    */
   readonly tty?: boolean;
 
   /**
-   * volumeDevices is the list of block devices to be used by the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#volumeDevices
    */
   readonly volumeDevices?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeDevices[];
 
   /**
-   * Pod volumes to mount into the container's filesystem. Subpath mounts are not allowed for ephemeral containers.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#volumeMounts
    */
   readonly volumeMounts?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts[];
 
   /**
-   * Container's working directory.
-   * If not specified, the container runtime's default will be used, which
-   * might be configured in the container image.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#workingDir
    */
   readonly workingDir?: string;
@@ -4170,22 +2926,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HostAlias holds the mapping between IP and hostnames that will be injected as an entry in the
- * pod's hosts file.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecHostAliases
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecHostAliases {
   /**
-   * Hostnames for the above IP address.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecHostAliases#hostnames
    */
   readonly hostnames?: string[];
 
   /**
-   * IP address of the host file entry.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecHostAliases#ip
    */
   readonly ip: string;
@@ -4207,19 +2956,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecHos
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * LocalObjectReference contains enough information to let you locate the
- * referenced object inside the same namespace.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecImagePullSecrets
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecImagePullSecrets {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecImagePullSecrets#name
    */
   readonly name?: string;
@@ -4240,289 +2980,130 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIma
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A single application container that you want to run within a pod.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers {
   /**
-   * Arguments to the entrypoint.
-   * The container image's CMD is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#args
    */
   readonly args?: string[];
 
   /**
-   * Entrypoint array. Not executed within a shell.
-   * The container image's ENTRYPOINT is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#command
    */
   readonly command?: string[];
 
   /**
-   * List of environment variables to set in the container.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#env
    */
   readonly env?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnv[];
 
   /**
-   * List of sources to populate environment variables in the container.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * When a key exists in multiple
-   * sources, the value associated with the last source will take precedence.
-   * Values defined by an Env with a duplicate key will take precedence.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#envFrom
    */
   readonly envFrom?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFrom[];
 
   /**
-   * Container image name.
-   * More info: https://kubernetes.io/docs/concepts/containers/images
-   * This field is optional to allow higher level config management to default or override
-   * container images in workload controllers like Deployments and StatefulSets.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#image
    */
   readonly image?: string;
 
   /**
-   * Image pull policy.
-   * One of Always, Never, IfNotPresent.
-   * Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-   *
-   * @default Always if :latest tag is specified, or IfNotPresent otherwise.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#imagePullPolicy
    */
   readonly imagePullPolicy?: string;
 
   /**
-   * Actions that the management system should take in response to container lifecycle events.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#lifecycle
    */
   readonly lifecycle?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecycle;
 
   /**
-   * Periodic probe of container liveness.
-   * Container will be restarted if the probe fails.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#livenessProbe
    */
   readonly livenessProbe?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe;
 
   /**
-   * Name of the container specified as a DNS_LABEL.
-   * Each container in a pod must have a unique name (DNS_LABEL).
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#name
    */
   readonly name: string;
 
   /**
-   * List of ports to expose from the container. Not specifying a port here
-   * DOES NOT prevent that port from being exposed. Any port which is
-   * listening on the default "0.0.0.0" address inside a container will be
-   * accessible from the network.
-   * Modifying this array with strategic merge patch may corrupt the data.
-   * For more information See https://github.com/kubernetes/kubernetes/issues/108255.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#ports
    */
   readonly ports?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts[];
 
   /**
-   * Periodic probe of container service readiness.
-   * Container will be removed from service endpoints if the probe fails.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#readinessProbe
    */
   readonly readinessProbe?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe;
 
   /**
-   * Resources resize policy for the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#resizePolicy
    */
   readonly resizePolicy?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResizePolicy[];
 
   /**
-   * Compute Resources required by this container.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#resources
    */
   readonly resources?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResources;
 
   /**
-   * RestartPolicy defines the restart behavior of individual containers in a pod.
-   * This overrides the pod-level restart policy. When this field is not specified,
-   * the restart behavior is defined by the Pod's restart policy and the container type.
-   * Additionally, setting the RestartPolicy as "Always" for the init container will
-   * have the following effect:
-   * this init container will be continually restarted on
-   * exit until all regular containers have terminated. Once all regular
-   * containers have completed, all init containers with restartPolicy "Always"
-   * will be shut down. This lifecycle differs from normal init containers and
-   * is often referred to as a "sidecar" container. Although this init
-   * container still starts in the init container sequence, it does not wait
-   * for the container to complete before proceeding to the next init
-   * container. Instead, the next init container starts immediately after this
-   * init container is started, or after any startupProbe has successfully
-   * completed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#restartPolicy
    */
   readonly restartPolicy?: string;
 
   /**
-   * Represents a list of rules to be checked to determine if the
-   * container should be restarted on exit. The rules are evaluated in
-   * order. Once a rule matches a container exit condition, the remaining
-   * rules are ignored. If no rule matches the container exit condition,
-   * the Container-level restart policy determines the whether the container
-   * is restarted or not. Constraints on the rules:
-   * - At most 20 rules are allowed.
-   * - Rules can have the same action.
-   * - Identical rules are not forbidden in validations.
-   * When rules are specified, container MUST set RestartPolicy explicitly
-   * even it if matches the Pod's RestartPolicy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#restartPolicyRules
    */
   readonly restartPolicyRules?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRules[];
 
   /**
-   * SecurityContext defines the security options the container should be run with.
-   * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
-   * More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#securityContext
    */
   readonly securityContext?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext;
 
   /**
-   * StartupProbe indicates that the Pod has successfully initialized.
-   * If specified, no other probes are executed until this completes successfully.
-   * If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
-   * This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
-   * when it might take a long time to load data or warm a cache, than during steady-state operation.
-   * This cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#startupProbe
    */
   readonly startupProbe?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe;
 
   /**
-   * Whether this container should allocate a buffer for stdin in the container runtime. If this
-   * is not set, reads from stdin in the container will always result in EOF.
-   * Default is false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#stdin
    */
   readonly stdin?: boolean;
 
   /**
-   * Whether the container runtime should close the stdin channel after it has been opened by
-   * a single attach. When stdin is true the stdin stream will remain open across multiple attach
-   * sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the
-   * first client attaches to stdin, and then remains open and accepts data until the client disconnects,
-   * at which time stdin is closed and remains closed until the container is restarted. If this
-   * flag is false, a container processes that reads from stdin will never receive an EOF.
-   * Default is false
-   *
-   * @default false
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#stdinOnce
    */
   readonly stdinOnce?: boolean;
 
   /**
-   * Optional: Path at which the file to which the container's termination message
-   * will be written is mounted into the container's filesystem.
-   * Message written is intended to be brief final status, such as an assertion failure message.
-   * Will be truncated by the node if greater than 4096 bytes. The total message length across
-   * all containers will be limited to 12kb.
-   * Defaults to /dev/termination-log.
-   * Cannot be updated.
-   *
-   * @default dev/termination-log.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#terminationMessagePath
    */
   readonly terminationMessagePath?: string;
 
   /**
-   * Indicate how the termination message should be populated. File will use the contents of
-   * terminationMessagePath to populate the container status message on both success and failure.
-   * FallbackToLogsOnError will use the last chunk of container log output if the termination
-   * message file is empty and the container exited with an error.
-   * The log output is limited to 2048 bytes or 80 lines, whichever is smaller.
-   * Defaults to File.
-   * Cannot be updated.
-   *
-   * @default File.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#terminationMessagePolicy
    */
   readonly terminationMessagePolicy?: string;
 
   /**
-   * Whether this container should allocate a TTY for itself, also requires 'stdin' to be true.
-   * Default is false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#tty
    */
   readonly tty?: boolean;
 
   /**
-   * volumeDevices is the list of block devices to be used by the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#volumeDevices
    */
   readonly volumeDevices?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeDevices[];
 
   /**
-   * Pod volumes to mount into the container's filesystem.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#volumeMounts
    */
   readonly volumeMounts?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts[];
 
   /**
-   * Container's working directory.
-   * If not specified, the container runtime's default will be used, which
-   * might be configured in the container image.
-   * Cannot be updated.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#workingDir
    */
   readonly workingDir?: string;
@@ -4567,48 +3148,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specifies the OS of the containers in the pod.
- * Some pod and container fields are restricted if this is set.
- *
- * If the OS field is set to linux, the following fields must be unset:
- * -securityContext.windowsOptions
- *
- * If the OS field is set to windows, following fields must be unset:
- * - spec.hostPID
- * - spec.hostIPC
- * - spec.hostUsers
- * - spec.resources
- * - spec.securityContext.appArmorProfile
- * - spec.securityContext.seLinuxOptions
- * - spec.securityContext.seccompProfile
- * - spec.securityContext.fsGroup
- * - spec.securityContext.fsGroupChangePolicy
- * - spec.securityContext.sysctls
- * - spec.shareProcessNamespace
- * - spec.securityContext.runAsUser
- * - spec.securityContext.runAsGroup
- * - spec.securityContext.supplementalGroups
- * - spec.securityContext.supplementalGroupsPolicy
- * - spec.containers[*].securityContext.appArmorProfile
- * - spec.containers[*].securityContext.seLinuxOptions
- * - spec.containers[*].securityContext.seccompProfile
- * - spec.containers[*].securityContext.capabilities
- * - spec.containers[*].securityContext.readOnlyRootFilesystem
- * - spec.containers[*].securityContext.privileged
- * - spec.containers[*].securityContext.allowPrivilegeEscalation
- * - spec.containers[*].securityContext.procMount
- * - spec.containers[*].securityContext.runAsUser
- * - spec.containers[*].securityContext.runAsGroup
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecOs
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecOs {
   /**
-   * Name is the name of the operating system. The currently supported values are linux and windows.
-   * Additional value may be defined in future and can be one of:
-   * https://github.com/opencontainers/runtime-spec/blob/master/config.md#platform-specific-configuration
-   * Clients should expect to handle additional values and treat unrecognized values in this field as os: null
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecOs#name
    */
   readonly name: string;
@@ -4643,14 +3186,10 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecOverhead {
 }
 
 /**
- * PodReadinessGate contains the reference to a pod condition
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecReadinessGates
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecReadinessGates {
   /**
-   * ConditionType refers to a condition in the pod's condition list with matching type.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecReadinessGates#conditionType
    */
   readonly conditionType: string;
@@ -4671,52 +3210,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecRea
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PodResourceClaim references exactly one ResourceClaim, either directly
- * or by naming a ResourceClaimTemplate which is then turned into a ResourceClaim
- * for the pod.
- *
- * It adds a name to it that uniquely identifies the ResourceClaim inside the Pod.
- * Containers that need access to the ResourceClaim reference it with this name.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourceClaims
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourceClaims {
   /**
-   * Name uniquely identifies this resource claim inside the pod.
-   * This must be a DNS_LABEL.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourceClaims#name
    */
   readonly name: string;
 
   /**
-   * ResourceClaimName is the name of a ResourceClaim object in the same
-   * namespace as this pod.
-   *
-   * Exactly one of ResourceClaimName and ResourceClaimTemplateName must
-   * be set.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourceClaims#resourceClaimName
    */
   readonly resourceClaimName?: string;
 
   /**
-   * ResourceClaimTemplateName is the name of a ResourceClaimTemplate
-   * object in the same namespace as this pod.
-   *
-   * The template will be used to create a new ResourceClaim, which will
-   * be bound to this pod. When this pod is deleted, the ResourceClaim
-   * will also be deleted. The pod name and resource name, along with a
-   * generated component, will be used to form a unique name for the
-   * ResourceClaim, which will be recorded in pod.status.resourceClaimStatuses.
-   *
-   * This field is immutable and no changes will be made to the
-   * corresponding ResourceClaim by the control plane after creating the
-   * ResourceClaim.
-   *
-   * Exactly one of ResourceClaimName and ResourceClaimTemplateName must
-   * be set.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourceClaims#resourceClaimTemplateName
    */
   readonly resourceClaimTemplateName?: string;
@@ -4739,46 +3246,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecRes
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Resources is the total amount of CPU and Memory resources required by all
- * containers in the pod. It supports specifying Requests and Limits for
- * "cpu", "memory" and "hugepages-" resource names only. ResourceClaims are not supported.
- *
- * This field enables fine-grained control over resource allocation for the
- * entire pod, allowing resource sharing among containers in a pod.
- *
- * This is an alpha field and requires enabling the PodLevelResources feature
- * gate.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResources
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResources {
   /**
-   * Claims lists the names of resources, defined in spec.resourceClaims,
-   * that are used by this container.
-   *
-   * This field depends on the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable. It can only be set for containers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResources#claims
    */
   readonly claims?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesClaims[];
 
   /**
-   * Limits describes the maximum amount of compute resources allowed.
-   * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResources#limits
    */
   readonly limits?: { [key: string]: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesLimits };
 
   /**
-   * Requests describes the minimum amount of compute resources required.
-   * If Requests is omitted for a container, it defaults to Limits if that is explicitly specified,
-   * otherwise to an implementation-defined value. Requests cannot exceed Limits.
-   * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResources#requests
    */
   readonly requests?: { [key: string]: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesRequests };
@@ -4801,15 +3282,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecRes
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PodSchedulingGate is associated to a Pod to guard its scheduling.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSchedulingGates
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSchedulingGates {
   /**
-   * Name of the scheduling gate.
-   * Each scheduling gate must have a unique name field.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSchedulingGates#name
    */
   readonly name: string;
@@ -4830,177 +3306,70 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSch
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SecurityContext holds pod-level security attributes and common container settings.
- * Optional: Defaults to empty.  See type description for default values of each field.
- *
- * @default empty.  See type description for default values of each field.
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext {
   /**
-   * appArmorProfile is the AppArmor options to use by the containers in this pod.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#appArmorProfile
    */
   readonly appArmorProfile?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextAppArmorProfile;
 
   /**
-   * A special supplemental group that applies to all containers in a pod.
-   * Some volume types allow the Kubelet to change the ownership of that volume
-   * to be owned by the pod:
-   *
-   * 1. The owning GID will be the FSGroup
-   * 2. The setgid bit is set (new files created in the volume will be owned by FSGroup)
-   * 3. The permission bits are OR'd with rw-rw----
-   *
-   * If unset, the Kubelet will not modify the ownership and permissions of any volume.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#fsGroup
    */
   readonly fsGroup?: number;
 
   /**
-   * fsGroupChangePolicy defines behavior of changing ownership and permission of the volume
-   * before being exposed inside Pod. This field will only apply to
-   * volume types which support fsGroup based ownership(and permissions).
-   * It will have no effect on ephemeral volume types such as: secret, configmaps
-   * and emptydir.
-   * Valid values are "OnRootMismatch" and "Always". If not specified, "Always" is used.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#fsGroupChangePolicy
    */
   readonly fsGroupChangePolicy?: string;
 
   /**
-   * The GID to run the entrypoint of the container process.
-   * Uses runtime default if unset.
-   * May also be set in SecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence
-   * for that container.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#runAsGroup
    */
   readonly runAsGroup?: number;
 
   /**
-   * Indicates that the container must run as a non-root user.
-   * If true, the Kubelet will validate the image at runtime to ensure that it
-   * does not run as UID 0 (root) and fail to start the container if it does.
-   * If unset or false, no such validation will be performed.
-   * May also be set in SecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#runAsNonRoot
    */
   readonly runAsNonRoot?: boolean;
 
   /**
-   * The UID to run the entrypoint of the container process.
-   * Defaults to user specified in image metadata if unspecified.
-   * May also be set in SecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence
-   * for that container.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default user specified in image metadata if unspecified.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#runAsUser
    */
   readonly runAsUser?: number;
 
   /**
-   * seLinuxChangePolicy defines how the container's SELinux label is applied to all volumes used by the Pod.
-   * It has no effect on nodes that do not support SELinux or to volumes does not support SELinux.
-   * Valid values are "MountOption" and "Recursive".
-   *
-   * "Recursive" means relabeling of all files on all Pod volumes by the container runtime.
-   * This may be slow for large volumes, but allows mixing privileged and unprivileged Pods sharing the same volume on the same node.
-   *
-   * "MountOption" mounts all eligible Pod volumes with `-o context` mount option.
-   * This requires all Pods that share the same volume to use the same SELinux label.
-   * It is not possible to share the same volume among privileged and unprivileged Pods.
-   * Eligible volumes are in-tree FibreChannel and iSCSI volumes, and all CSI volumes
-   * whose CSI driver announces SELinux support by setting spec.seLinuxMount: true in their
-   * CSIDriver instance. Other volumes are always re-labelled recursively.
-   * "MountOption" value is allowed only when SELinuxMount feature gate is enabled.
-   *
-   * If not specified and SELinuxMount feature gate is enabled, "MountOption" is used.
-   * If not specified and SELinuxMount feature gate is disabled, "MountOption" is used for ReadWriteOncePod volumes
-   * and "Recursive" for all other volumes.
-   *
-   * This field affects only Pods that have SELinux label set, either in PodSecurityContext or in SecurityContext of all containers.
-   *
-   * All Pods that use the same volume should use the same seLinuxChangePolicy, otherwise some pods can get stuck in ContainerCreating state.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#seLinuxChangePolicy
    */
   readonly seLinuxChangePolicy?: string;
 
   /**
-   * The SELinux context to be applied to all containers.
-   * If unspecified, the container runtime will allocate a random SELinux context for each
-   * container.  May also be set in SecurityContext.  If set in
-   * both SecurityContext and PodSecurityContext, the value specified in SecurityContext
-   * takes precedence for that container.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions;
 
   /**
-   * The seccomp options to use by the containers in this pod.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#seccompProfile
    */
   readonly seccompProfile?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeccompProfile;
 
   /**
-   * A list of groups applied to the first process run in each container, in
-   * addition to the container's primary GID and fsGroup (if specified).  If
-   * the SupplementalGroupsPolicy feature is enabled, the
-   * supplementalGroupsPolicy field determines whether these are in addition
-   * to or instead of any group memberships defined in the container image.
-   * If unspecified, no additional groups are added, though group memberships
-   * defined in the container image may still be used, depending on the
-   * supplementalGroupsPolicy field.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#supplementalGroups
    */
   readonly supplementalGroups?: number[];
 
   /**
-   * Defines how supplemental groups of the first container processes are calculated.
-   * Valid values are "Merge" and "Strict". If not specified, "Merge" is used.
-   * (Alpha) Using the field requires the SupplementalGroupsPolicy feature gate to be enabled
-   * and the container runtime must implement support for this feature.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#supplementalGroupsPolicy
    */
   readonly supplementalGroupsPolicy?: string;
 
   /**
-   * Sysctls hold a list of namespaced sysctls used for the pod. Pods with unsupported
-   * sysctls (by the container runtime) might fail to launch.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#sysctls
    */
   readonly sysctls?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSysctls[];
 
   /**
-   * The Windows specific settings applied to all containers.
-   * If unspecified, the options within a container's SecurityContext will be used.
-   * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is linux.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#windowsOptions
    */
   readonly windowsOptions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions;
@@ -5033,53 +3402,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The pod this Toleration is attached to tolerates any taint that matches
- * the triple <key,value,effect> using the matching operator <operator>.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations {
   /**
-   * Effect indicates the taint effect to match. Empty means match all taint effects.
-   * When specified, allowed values are NoSchedule, PreferNoSchedule and NoExecute.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations#effect
    */
   readonly effect?: string;
 
   /**
-   * Key is the taint key that the toleration applies to. Empty means match all taint keys.
-   * If the key is empty, operator must be Exists; this combination means to match all values and all keys.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations#key
    */
   readonly key?: string;
 
   /**
-   * Operator represents a key's relationship to the value.
-   * Valid operators are Exists and Equal. Defaults to Equal.
-   * Exists is equivalent to wildcard for value, so that a pod can
-   * tolerate all taints of a particular category.
-   *
-   * @default Equal.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations#operator
    */
   readonly operator?: string;
 
   /**
-   * TolerationSeconds represents the period of time the toleration (which must be
-   * of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default,
-   * it is not set, which means tolerate the taint forever (do not evict). Zero and
-   * negative values will be treated as 0 (evict immediately) by the system.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations#tolerationSeconds
    */
   readonly tolerationSeconds?: number;
 
   /**
-   * Value is the taint value the toleration matches to.
-   * If the operator is Exists, the value should be empty, otherwise just a regular string.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations#value
    */
   readonly value?: string;
@@ -5104,145 +3450,45 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTol
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TopologySpreadConstraint specifies how to spread matching pods among the given topology.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints {
   /**
-   * LabelSelector is used to find matching pods.
-   * Pods that match this label selector are counted to determine the number of pods
-   * in their corresponding topology domain.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#labelSelector
    */
   readonly labelSelector?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select the pods over which
-   * spreading will be calculated. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are ANDed with labelSelector
-   * to select the group of existing pods over which spreading will be calculated
-   * for the incoming pod. The same key is forbidden to exist in both MatchLabelKeys and LabelSelector.
-   * MatchLabelKeys cannot be set when LabelSelector isn't set.
-   * Keys that don't exist in the incoming pod labels will
-   * be ignored. A null or empty list means only match against labelSelector.
-   *
-   * This is a beta field and requires the MatchLabelKeysInPodTopologySpread feature gate to be enabled (enabled by default).
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MaxSkew describes the degree to which pods may be unevenly distributed.
-   * When `whenUnsatisfiable=DoNotSchedule`, it is the maximum permitted difference
-   * between the number of matching pods in the target topology and the global minimum.
-   * The global minimum is the minimum number of matching pods in an eligible domain
-   * or zero if the number of eligible domains is less than MinDomains.
-   * For example, in a 3-zone cluster, MaxSkew is set to 1, and pods with the same
-   * labelSelector spread as 2/2/1:
-   * In this case, the global minimum is 1.
-   * | zone1 | zone2 | zone3 |
-   * |  P P  |  P P  |   P   |
-   * - if MaxSkew is 1, incoming pod can only be scheduled to zone3 to become 2/2/2;
-   * scheduling it onto zone1(zone2) would make the ActualSkew(3-1) on zone1(zone2)
-   * violate MaxSkew(1).
-   * - if MaxSkew is 2, incoming pod can be scheduled onto any zone.
-   * When `whenUnsatisfiable=ScheduleAnyway`, it is used to give higher precedence
-   * to topologies that satisfy it.
-   * It's a required field. Default value is 1 and 0 is not allowed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#maxSkew
    */
   readonly maxSkew: number;
 
   /**
-   * MinDomains indicates a minimum number of eligible domains.
-   * When the number of eligible domains with matching topology keys is less than minDomains,
-   * Pod Topology Spread treats "global minimum" as 0, and then the calculation of Skew is performed.
-   * And when the number of eligible domains with matching topology keys equals or greater than minDomains,
-   * this value has no effect on scheduling.
-   * As a result, when the number of eligible domains is less than minDomains,
-   * scheduler won't schedule more than maxSkew Pods to those domains.
-   * If value is nil, the constraint behaves as if MinDomains is equal to 1.
-   * Valid values are integers greater than 0.
-   * When value is not nil, WhenUnsatisfiable must be DoNotSchedule.
-   *
-   * For example, in a 3-zone cluster, MaxSkew is set to 2, MinDomains is set to 5 and pods with the same
-   * labelSelector spread as 2/2/2:
-   * | zone1 | zone2 | zone3 |
-   * |  P P  |  P P  |  P P  |
-   * The number of domains is less than 5(MinDomains), so "global minimum" is treated as 0.
-   * In this situation, new pod with the same labelSelector cannot be scheduled,
-   * because computed skew will be 3(3 - 0) if new Pod is scheduled to any of the three zones,
-   * it will violate MaxSkew.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#minDomains
    */
   readonly minDomains?: number;
 
   /**
-   * NodeAffinityPolicy indicates how we will treat Pod's nodeAffinity/nodeSelector
-   * when calculating pod topology spread skew. Options are:
-   * - Honor: only nodes matching nodeAffinity/nodeSelector are included in the calculations.
-   * - Ignore: nodeAffinity/nodeSelector are ignored. All nodes are included in the calculations.
-   *
-   * If this value is nil, the behavior is equivalent to the Honor policy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#nodeAffinityPolicy
    */
   readonly nodeAffinityPolicy?: string;
 
   /**
-   * NodeTaintsPolicy indicates how we will treat node taints when calculating
-   * pod topology spread skew. Options are:
-   * - Honor: nodes without taints, along with tainted nodes for which the incoming pod
-   * has a toleration, are included.
-   * - Ignore: node taints are ignored. All nodes are included.
-   *
-   * If this value is nil, the behavior is equivalent to the Ignore policy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#nodeTaintsPolicy
    */
   readonly nodeTaintsPolicy?: string;
 
   /**
-   * TopologyKey is the key of node labels. Nodes that have a label with this key
-   * and identical values are considered to be in the same topology.
-   * We consider each <key, value> as a "bucket", and try to put balanced number
-   * of pods into each bucket.
-   * We define a domain as a particular instance of a topology.
-   * Also, we define an eligible domain as a domain whose nodes meet the requirements of
-   * nodeAffinityPolicy and nodeTaintsPolicy.
-   * e.g. If TopologyKey is "kubernetes.io/hostname", each Node is a domain of that topology.
-   * And, if TopologyKey is "topology.kubernetes.io/zone", each zone is a domain of that topology.
-   * It's a required field.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#topologyKey
    */
   readonly topologyKey: string;
 
   /**
-   * WhenUnsatisfiable indicates how to deal with a pod if it doesn't satisfy
-   * the spread constraint.
-   * - DoNotSchedule (default) tells the scheduler not to schedule it.
-   * - ScheduleAnyway tells the scheduler to schedule the pod in any location,
-   * but giving higher precedence to topologies that would help reduce the
-   * skew.
-   * A constraint is considered "Unsatisfiable" for an incoming pod
-   * if and only if every possible node assignment for that pod would violate
-   * "MaxSkew" on some topology.
-   * For example, in a 3-zone cluster, MaxSkew is set to 1, and pods with the same
-   * labelSelector spread as 3/1/1:
-   * | zone1 | zone2 | zone3 |
-   * | P P P |   P   |   P   |
-   * If WhenUnsatisfiable is set to DoNotSchedule, incoming pod can only be scheduled
-   * to zone2(zone3) to become 3/2/1(3/1/2) as ActualSkew(2-1) on zone2(zone3) satisfies
-   * MaxSkew(1). In other words, the cluster can still be imbalanced, but scheduler
-   * won't make it *more* imbalanced.
-   * It's a required field.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#whenUnsatisfiable
    */
   readonly whenUnsatisfiable: string;
@@ -5270,33 +3516,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTop
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Describes node affinity scheduling rules for the pod.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinity
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinity {
   /**
-   * The scheduler will prefer to schedule pods to nodes that satisfy
-   * the affinity expressions specified by this field, but it may choose
-   * a node that violates one or more of the expressions. The node that is
-   * most preferred is the one with the greatest sum of weights, i.e.
-   * for each node that meets all of the scheduling requirements (resource
-   * request, requiredDuringScheduling affinity expressions, etc.),
-   * compute a sum by iterating through the elements of this field and adding
-   * "weight" to the sum if the node matches the corresponding matchExpressions; the
-   * node(s) with the highest sum are the most preferred.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinity#preferredDuringSchedulingIgnoredDuringExecution
    */
   readonly preferredDuringSchedulingIgnoredDuringExecution?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
 
   /**
-   * If the affinity requirements specified by this field are not met at
-   * scheduling time, the pod will not be scheduled onto the node.
-   * If the affinity requirements specified by this field cease to be met
-   * at some point during pod execution (e.g. due to an update), the system
-   * may or may not try to eventually evict the pod from its node.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinity#requiredDuringSchedulingIgnoredDuringExecution
    */
   readonly requiredDuringSchedulingIgnoredDuringExecution?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution;
@@ -5318,35 +3546,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Describes pod affinity scheduling rules (e.g. co-locate this pod in the same node, zone, etc. as some other pod(s)).
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinity
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinity {
   /**
-   * The scheduler will prefer to schedule pods to nodes that satisfy
-   * the affinity expressions specified by this field, but it may choose
-   * a node that violates one or more of the expressions. The node that is
-   * most preferred is the one with the greatest sum of weights, i.e.
-   * for each node that meets all of the scheduling requirements (resource
-   * request, requiredDuringScheduling affinity expressions, etc.),
-   * compute a sum by iterating through the elements of this field and adding
-   * "weight" to the sum if the node has pods which matches the corresponding podAffinityTerm; the
-   * node(s) with the highest sum are the most preferred.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinity#preferredDuringSchedulingIgnoredDuringExecution
    */
   readonly preferredDuringSchedulingIgnoredDuringExecution?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
 
   /**
-   * If the affinity requirements specified by this field are not met at
-   * scheduling time, the pod will not be scheduled onto the node.
-   * If the affinity requirements specified by this field cease to be met
-   * at some point during pod execution (e.g. due to a pod label update), the
-   * system may or may not try to eventually evict the pod from its node.
-   * When there are multiple elements, the lists of nodes corresponding to each
-   * podAffinityTerm are intersected, i.e. all terms must be satisfied.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinity#requiredDuringSchedulingIgnoredDuringExecution
    */
   readonly requiredDuringSchedulingIgnoredDuringExecution?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution[];
@@ -5368,35 +3576,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Describes pod anti-affinity scheduling rules (e.g. avoid putting this pod in the same node, zone, etc. as some other pod(s)).
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinity
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinity {
   /**
-   * The scheduler will prefer to schedule pods to nodes that satisfy
-   * the anti-affinity expressions specified by this field, but it may choose
-   * a node that violates one or more of the expressions. The node that is
-   * most preferred is the one with the greatest sum of weights, i.e.
-   * for each node that meets all of the scheduling requirements (resource
-   * request, requiredDuringScheduling anti-affinity expressions, etc.),
-   * compute a sum by iterating through the elements of this field and subtracting
-   * "weight" from the sum if the node has pods which matches the corresponding podAffinityTerm; the
-   * node(s) with the highest sum are the most preferred.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinity#preferredDuringSchedulingIgnoredDuringExecution
    */
   readonly preferredDuringSchedulingIgnoredDuringExecution?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
 
   /**
-   * If the anti-affinity requirements specified by this field are not met at
-   * scheduling time, the pod will not be scheduled onto the node.
-   * If the anti-affinity requirements specified by this field cease to be met
-   * at some point during pod execution (e.g. due to a pod label update), the
-   * system may or may not try to eventually evict the pod from its node.
-   * When there are multiple elements, the lists of nodes corresponding to each
-   * podAffinityTerm are intersected, i.e. all terms must be satisfied.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinity#requiredDuringSchedulingIgnoredDuringExecution
    */
   readonly requiredDuringSchedulingIgnoredDuringExecution?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution[];
@@ -5418,38 +3606,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvVar represents an environment variable present in a Container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnv
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnv {
   /**
-   * Name of the environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnv#name
    */
   readonly name: string;
 
   /**
-   * Variable references $(VAR_NAME) are expanded
-   * using the previously defined environment variables in the container and
-   * any service environment variables. If a variable cannot be resolved,
-   * the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
-   * "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)".
-   * Escaped references will never be expanded, regardless of whether the variable
-   * exists or not.
-   * Defaults to "".
-   *
-   * @default .
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnv#value
    */
   readonly value?: string;
 
   /**
-   * Source for the environment variable's value. Cannot be used if value is not empty.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnv#valueFrom
    */
   readonly valueFrom?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom;
@@ -5472,29 +3642,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvFromSource represents the source of a set of ConfigMaps or Secrets
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFrom
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFrom {
   /**
-   * The ConfigMap to select from
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFrom#configMapRef
    */
   readonly configMapRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromConfigMapRef;
 
   /**
-   * Optional text to prepend to the name of each environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFrom#prefix
    */
   readonly prefix?: string;
 
   /**
-   * The Secret to select from
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFrom#secretRef
    */
   readonly secretRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromSecretRef;
@@ -5517,42 +3678,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Actions that the management system should take in response to container lifecycle events.
- * Cannot be updated.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecycle
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecycle {
   /**
-   * PostStart is called immediately after a container is created. If the handler fails,
-   * the container is terminated and restarted according to its restart policy.
-   * Other management of the container blocks until the hook completes.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecycle#postStart
    */
   readonly postStart?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart;
 
   /**
-   * PreStop is called immediately before a container is terminated due to an
-   * API request or management event such as liveness/startup probe failure,
-   * preemption, resource contention, etc. The handler is not called if the
-   * container crashes or exits. The Pod's termination grace period countdown begins before the
-   * PreStop hook is executed. Regardless of the outcome of the handler, the
-   * container will eventually terminate within the Pod's termination grace
-   * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
-   * or until the termination grace period is reached.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecycle#preStop
    */
   readonly preStop?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop;
 
   /**
-   * StopSignal defines which signal will be sent to a container when it is being stopped.
-   * If not specified, the default is defined by the container runtime in use.
-   * StopSignal can only be set for Pods with a non-empty .spec.os.name
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecycle#stopSignal
    */
   readonly stopSignal?: string;
@@ -5575,99 +3714,55 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Periodic probe of container liveness.
- * Container will be restarted if the probe fails.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#grpc
    */
   readonly grpc?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -5697,50 +3792,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerPort represents a network port in a single container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts {
   /**
-   * Number of port to expose on the pod's IP address.
-   * This must be a valid port number, 0 < x < 65536.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts#containerPort
    */
   readonly containerPort: number;
 
   /**
-   * What host IP to bind the external port to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts#hostIP
    */
   readonly hostIp?: string;
 
   /**
-   * Number of port to expose on the host.
-   * If specified, this must be a valid port number, 0 < x < 65536.
-   * If HostNetwork is specified, this must match ContainerPort.
-   * Most containers do not need this.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts#hostPort
    */
   readonly hostPort?: number;
 
   /**
-   * If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
-   * named port in a pod must have a unique name. Name for the port that can be
-   * referred to by services.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts#name
    */
   readonly name?: string;
 
   /**
-   * Protocol for port. Must be UDP, TCP, or SCTP.
-   * Defaults to "TCP".
-   *
-   * @default TCP".
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts#protocol
    */
   readonly protocol?: string;
@@ -5765,99 +3840,55 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Periodic probe of container service readiness.
- * Container will be removed from service endpoints if the probe fails.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#grpc
    */
   readonly grpc?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -5887,23 +3918,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerResizePolicy represents resource resize policy for the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResizePolicy
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResizePolicy {
   /**
-   * Name of the resource to which this resource resize policy applies.
-   * Supported values: cpu, memory.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResizePolicy#resourceName
    */
   readonly resourceName: string;
 
   /**
-   * Restart policy to apply when specified resource is resized.
-   * If not specified, it defaults to NotRequired.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResizePolicy#restartPolicy
    */
   readonly restartPolicy: string;
@@ -5925,22 +3948,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Compute Resources required by this container.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResources
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResources {
   /**
-   * Claims lists the names of resources, defined in spec.resourceClaims,
-   * that are used by this container.
-   *
-   * This field depends on the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable. It can only be set for containers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResources#claims
    */
   readonly claims?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResourcesClaims[];
@@ -5973,23 +3984,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerRestartRule describes how a container exit is handled.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRules
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRules {
   /**
-   * Specifies the action taken on a container exit if the requirements
-   * are satisfied. The only possible value is "Restart" to restart the
-   * container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRules#action
    */
   readonly action: string;
 
   /**
-   * Represents the exit codes to check on container exits.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRules#exitCodes
    */
   readonly exitCodes?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRulesExitCodes;
@@ -6011,139 +4014,65 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SecurityContext defines the security options the container should be run with.
- * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
- * More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext {
   /**
-   * AllowPrivilegeEscalation controls whether a process can gain more
-   * privileges than its parent process. This bool directly controls if
-   * the no_new_privs flag will be set on the container process.
-   * AllowPrivilegeEscalation is true always when the container is:
-   * 1) run as Privileged
-   * 2) has CAP_SYS_ADMIN
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#allowPrivilegeEscalation
    */
   readonly allowPrivilegeEscalation?: boolean;
 
   /**
-   * appArmorProfile is the AppArmor options to use by this container. If set, this profile
-   * overrides the pod's appArmorProfile.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#appArmorProfile
    */
   readonly appArmorProfile?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextAppArmorProfile;
 
   /**
-   * The capabilities to add/drop when running containers.
-   * Defaults to the default set of capabilities granted by the container runtime.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default the default set of capabilities granted by the container runtime.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#capabilities
    */
   readonly capabilities?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextCapabilities;
 
   /**
-   * Run container in privileged mode.
-   * Processes in privileged containers are essentially equivalent to root on the host.
-   * Defaults to false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#privileged
    */
   readonly privileged?: boolean;
 
   /**
-   * procMount denotes the type of proc mount to use for the containers.
-   * The default value is Default which uses the container runtime defaults for
-   * readonly paths and masked paths.
-   * This requires the ProcMountType feature flag to be enabled.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#procMount
    */
   readonly procMount?: string;
 
   /**
-   * Whether this container has a read-only root filesystem.
-   * Default is false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#readOnlyRootFilesystem
    */
   readonly readOnlyRootFilesystem?: boolean;
 
   /**
-   * The GID to run the entrypoint of the container process.
-   * Uses runtime default if unset.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#runAsGroup
    */
   readonly runAsGroup?: number;
 
   /**
-   * Indicates that the container must run as a non-root user.
-   * If true, the Kubelet will validate the image at runtime to ensure that it
-   * does not run as UID 0 (root) and fail to start the container if it does.
-   * If unset or false, no such validation will be performed.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#runAsNonRoot
    */
   readonly runAsNonRoot?: boolean;
 
   /**
-   * The UID to run the entrypoint of the container process.
-   * Defaults to user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default user specified in image metadata if unspecified.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#runAsUser
    */
   readonly runAsUser?: number;
 
   /**
-   * The SELinux context to be applied to the container.
-   * If unspecified, the container runtime will allocate a random SELinux context for each
-   * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions;
 
   /**
-   * The seccomp options to use by this container. If seccomp options are
-   * provided at both the pod & container level, the container options
-   * override the pod options.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#seccompProfile
    */
   readonly seccompProfile?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeccompProfile;
 
   /**
-   * The Windows specific settings applied to all containers.
-   * If unspecified, the options from the PodSecurityContext will be used.
-   * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is linux.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#windowsOptions
    */
   readonly windowsOptions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions;
@@ -6175,102 +4104,55 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * StartupProbe indicates that the Pod has successfully initialized.
- * If specified, no other probes are executed until this completes successfully.
- * If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
- * This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
- * when it might take a long time to load data or warm a cache, than during steady-state operation.
- * This cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#grpc
    */
   readonly grpc?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -6300,21 +4182,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * volumeDevice describes a mapping of a raw block device within a container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeDevices
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeDevices {
   /**
-   * devicePath is the path inside of the container that the device will be mapped to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeDevices#devicePath
    */
   readonly devicePath: string;
 
   /**
-   * name must match the name of a persistentVolumeClaim in the pod
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeDevices#name
    */
   readonly name: string;
@@ -6336,85 +4212,40 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * VolumeMount describes a mounting of a Volume within a container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts {
   /**
-   * Path within the container at which the volume should be mounted.  Must
-   * not contain ':'.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#mountPath
    */
   readonly mountPath: string;
 
   /**
-   * mountPropagation determines how mounts are propagated from the host
-   * to container and the other way around.
-   * When not set, MountPropagationNone is used.
-   * This field is beta in 1.10.
-   * When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified
-   * (which defaults to None).
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#mountPropagation
    */
   readonly mountPropagation?: string;
 
   /**
-   * This must match the Name of a Volume.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#name
    */
   readonly name: string;
 
   /**
-   * Mounted read-only if true, read-write otherwise (false or unspecified).
-   * Defaults to false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#readOnly
    */
   readonly readOnly?: boolean;
 
   /**
-   * RecursiveReadOnly specifies whether read-only mounts should be handled
-   * recursively.
-   *
-   * If ReadOnly is false, this field has no meaning and must be unspecified.
-   *
-   * If ReadOnly is true, and this field is set to Disabled, the mount is not made
-   * recursively read-only.  If this field is set to IfPossible, the mount is made
-   * recursively read-only, if it is supported by the container runtime.  If this
-   * field is set to Enabled, the mount is made recursively read-only if it is
-   * supported by the container runtime, otherwise the pod will not be started and
-   * an error will be generated to indicate the reason.
-   *
-   * If this field is set to IfPossible or Enabled, MountPropagation must be set to
-   * None (or be unspecified, which defaults to None).
-   *
-   * If this field is not specified, it is treated as an equivalent of Disabled.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#recursiveReadOnly
    */
   readonly recursiveReadOnly?: string;
 
   /**
-   * Path within the volume from which the container's volume should be mounted.
-   * Defaults to "" (volume's root).
-   *
-   * @default volume's root).
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#subPath
    */
   readonly subPath?: string;
 
   /**
-   * Expanded path within the volume from which the container's volume should be mounted.
-   * Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment.
-   * Defaults to "" (volume's root).
-   * SubPathExpr and SubPath are mutually exclusive.
-   *
-   * @default volume's root).
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#subPathExpr
    */
   readonly subPathExpr?: string;
@@ -6441,22 +4272,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PodDNSConfigOption defines DNS resolver options of a pod.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfigOptions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfigOptions {
   /**
-   * Name is this DNS resolver option's name.
-   * Required.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfigOptions#name
    */
   readonly name?: string;
 
   /**
-   * Value is this DNS resolver option's value.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfigOptions#value
    */
   readonly value?: string;
@@ -6478,38 +4302,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDns
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvVar represents an environment variable present in a Container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnv
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnv {
   /**
-   * Name of the environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnv#name
    */
   readonly name: string;
 
   /**
-   * Variable references $(VAR_NAME) are expanded
-   * using the previously defined environment variables in the container and
-   * any service environment variables. If a variable cannot be resolved,
-   * the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
-   * "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)".
-   * Escaped references will never be expanded, regardless of whether the variable
-   * exists or not.
-   * Defaults to "".
-   *
-   * @default .
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnv#value
    */
   readonly value?: string;
 
   /**
-   * Source for the environment variable's value. Cannot be used if value is not empty.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnv#valueFrom
    */
   readonly valueFrom?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom;
@@ -6532,29 +4338,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvFromSource represents the source of a set of ConfigMaps or Secrets
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFrom
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFrom {
   /**
-   * The ConfigMap to select from
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFrom#configMapRef
    */
   readonly configMapRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef;
 
   /**
-   * Optional text to prepend to the name of each environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFrom#prefix
    */
   readonly prefix?: string;
 
   /**
-   * The Secret to select from
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFrom#secretRef
    */
   readonly secretRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromSecretRef;
@@ -6577,41 +4374,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Lifecycle is not allowed for ephemeral containers.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecycle
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecycle {
   /**
-   * PostStart is called immediately after a container is created. If the handler fails,
-   * the container is terminated and restarted according to its restart policy.
-   * Other management of the container blocks until the hook completes.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecycle#postStart
    */
   readonly postStart?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart;
 
   /**
-   * PreStop is called immediately before a container is terminated due to an
-   * API request or management event such as liveness/startup probe failure,
-   * preemption, resource contention, etc. The handler is not called if the
-   * container crashes or exits. The Pod's termination grace period countdown begins before the
-   * PreStop hook is executed. Regardless of the outcome of the handler, the
-   * container will eventually terminate within the Pod's termination grace
-   * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
-   * or until the termination grace period is reached.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecycle#preStop
    */
   readonly preStop?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop;
 
   /**
-   * StopSignal defines which signal will be sent to a container when it is being stopped.
-   * If not specified, the default is defined by the container runtime in use.
-   * StopSignal can only be set for Pods with a non-empty .spec.os.name
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecycle#stopSignal
    */
   readonly stopSignal?: string;
@@ -6634,96 +4410,55 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Probes are not allowed for ephemeral containers.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#grpc
    */
   readonly grpc?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -6753,50 +4488,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerPort represents a network port in a single container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts {
   /**
-   * Number of port to expose on the pod's IP address.
-   * This must be a valid port number, 0 < x < 65536.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts#containerPort
    */
   readonly containerPort: number;
 
   /**
-   * What host IP to bind the external port to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts#hostIP
    */
   readonly hostIp?: string;
 
   /**
-   * Number of port to expose on the host.
-   * If specified, this must be a valid port number, 0 < x < 65536.
-   * If HostNetwork is specified, this must match ContainerPort.
-   * Most containers do not need this.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts#hostPort
    */
   readonly hostPort?: number;
 
   /**
-   * If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
-   * named port in a pod must have a unique name. Name for the port that can be
-   * referred to by services.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts#name
    */
   readonly name?: string;
 
   /**
-   * Protocol for port. Must be UDP, TCP, or SCTP.
-   * Defaults to "TCP".
-   *
-   * @default TCP".
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts#protocol
    */
   readonly protocol?: string;
@@ -6821,96 +4536,55 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Probes are not allowed for ephemeral containers.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#grpc
    */
   readonly grpc?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -6940,23 +4614,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerResizePolicy represents resource resize policy for the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResizePolicy
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResizePolicy {
   /**
-   * Name of the resource to which this resource resize policy applies.
-   * Supported values: cpu, memory.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResizePolicy#resourceName
    */
   readonly resourceName: string;
 
   /**
-   * Restart policy to apply when specified resource is resized.
-   * If not specified, it defaults to NotRequired.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResizePolicy#restartPolicy
    */
   readonly restartPolicy: string;
@@ -6978,21 +4644,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Resources are not allowed for ephemeral containers. Ephemeral containers use spare resources
- * already allocated to the pod.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResources
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResources {
   /**
-   * Claims lists the names of resources, defined in spec.resourceClaims,
-   * that are used by this container.
-   *
-   * This field depends on the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable. It can only be set for containers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResources#claims
    */
   readonly claims?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResourcesClaims[];
@@ -7025,23 +4680,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerRestartRule describes how a container exit is handled.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRules
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRules {
   /**
-   * Specifies the action taken on a container exit if the requirements
-   * are satisfied. The only possible value is "Restart" to restart the
-   * container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRules#action
    */
   readonly action: string;
 
   /**
-   * Represents the exit codes to check on container exits.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRules#exitCodes
    */
   readonly exitCodes?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes;
@@ -7063,138 +4710,65 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Optional: SecurityContext defines the security options the ephemeral container should be run with.
- * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext {
   /**
-   * AllowPrivilegeEscalation controls whether a process can gain more
-   * privileges than its parent process. This bool directly controls if
-   * the no_new_privs flag will be set on the container process.
-   * AllowPrivilegeEscalation is true always when the container is:
-   * 1) run as Privileged
-   * 2) has CAP_SYS_ADMIN
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#allowPrivilegeEscalation
    */
   readonly allowPrivilegeEscalation?: boolean;
 
   /**
-   * appArmorProfile is the AppArmor options to use by this container. If set, this profile
-   * overrides the pod's appArmorProfile.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#appArmorProfile
    */
   readonly appArmorProfile?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile;
 
   /**
-   * The capabilities to add/drop when running containers.
-   * Defaults to the default set of capabilities granted by the container runtime.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default the default set of capabilities granted by the container runtime.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#capabilities
    */
   readonly capabilities?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextCapabilities;
 
   /**
-   * Run container in privileged mode.
-   * Processes in privileged containers are essentially equivalent to root on the host.
-   * Defaults to false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#privileged
    */
   readonly privileged?: boolean;
 
   /**
-   * procMount denotes the type of proc mount to use for the containers.
-   * The default value is Default which uses the container runtime defaults for
-   * readonly paths and masked paths.
-   * This requires the ProcMountType feature flag to be enabled.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#procMount
    */
   readonly procMount?: string;
 
   /**
-   * Whether this container has a read-only root filesystem.
-   * Default is false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#readOnlyRootFilesystem
    */
   readonly readOnlyRootFilesystem?: boolean;
 
   /**
-   * The GID to run the entrypoint of the container process.
-   * Uses runtime default if unset.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#runAsGroup
    */
   readonly runAsGroup?: number;
 
   /**
-   * Indicates that the container must run as a non-root user.
-   * If true, the Kubelet will validate the image at runtime to ensure that it
-   * does not run as UID 0 (root) and fail to start the container if it does.
-   * If unset or false, no such validation will be performed.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#runAsNonRoot
    */
   readonly runAsNonRoot?: boolean;
 
   /**
-   * The UID to run the entrypoint of the container process.
-   * Defaults to user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default user specified in image metadata if unspecified.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#runAsUser
    */
   readonly runAsUser?: number;
 
   /**
-   * The SELinux context to be applied to the container.
-   * If unspecified, the container runtime will allocate a random SELinux context for each
-   * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions;
 
   /**
-   * The seccomp options to use by this container. If seccomp options are
-   * provided at both the pod & container level, the container options
-   * override the pod options.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#seccompProfile
    */
   readonly seccompProfile?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile;
 
   /**
-   * The Windows specific settings applied to all containers.
-   * If unspecified, the options from the PodSecurityContext will be used.
-   * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is linux.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#windowsOptions
    */
   readonly windowsOptions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions;
@@ -7226,96 +4800,55 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Probes are not allowed for ephemeral containers.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#grpc
    */
   readonly grpc?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -7345,21 +4878,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * volumeDevice describes a mapping of a raw block device within a container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeDevices
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeDevices {
   /**
-   * devicePath is the path inside of the container that the device will be mapped to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeDevices#devicePath
    */
   readonly devicePath: string;
 
   /**
-   * name must match the name of a persistentVolumeClaim in the pod
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeDevices#name
    */
   readonly name: string;
@@ -7381,85 +4908,40 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * VolumeMount describes a mounting of a Volume within a container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts {
   /**
-   * Path within the container at which the volume should be mounted.  Must
-   * not contain ':'.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#mountPath
    */
   readonly mountPath: string;
 
   /**
-   * mountPropagation determines how mounts are propagated from the host
-   * to container and the other way around.
-   * When not set, MountPropagationNone is used.
-   * This field is beta in 1.10.
-   * When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified
-   * (which defaults to None).
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#mountPropagation
    */
   readonly mountPropagation?: string;
 
   /**
-   * This must match the Name of a Volume.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#name
    */
   readonly name: string;
 
   /**
-   * Mounted read-only if true, read-write otherwise (false or unspecified).
-   * Defaults to false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#readOnly
    */
   readonly readOnly?: boolean;
 
   /**
-   * RecursiveReadOnly specifies whether read-only mounts should be handled
-   * recursively.
-   *
-   * If ReadOnly is false, this field has no meaning and must be unspecified.
-   *
-   * If ReadOnly is true, and this field is set to Disabled, the mount is not made
-   * recursively read-only.  If this field is set to IfPossible, the mount is made
-   * recursively read-only, if it is supported by the container runtime.  If this
-   * field is set to Enabled, the mount is made recursively read-only if it is
-   * supported by the container runtime, otherwise the pod will not be started and
-   * an error will be generated to indicate the reason.
-   *
-   * If this field is set to IfPossible or Enabled, MountPropagation must be set to
-   * None (or be unspecified, which defaults to None).
-   *
-   * If this field is not specified, it is treated as an equivalent of Disabled.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#recursiveReadOnly
    */
   readonly recursiveReadOnly?: string;
 
   /**
-   * Path within the volume from which the container's volume should be mounted.
-   * Defaults to "" (volume's root).
-   *
-   * @default volume's root).
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#subPath
    */
   readonly subPath?: string;
 
   /**
-   * Expanded path within the volume from which the container's volume should be mounted.
-   * Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment.
-   * Defaults to "" (volume's root).
-   * SubPathExpr and SubPath are mutually exclusive.
-   *
-   * @default volume's root).
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#subPathExpr
    */
   readonly subPathExpr?: string;
@@ -7486,38 +4968,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvVar represents an environment variable present in a Container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnv
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnv {
   /**
-   * Name of the environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnv#name
    */
   readonly name: string;
 
   /**
-   * Variable references $(VAR_NAME) are expanded
-   * using the previously defined environment variables in the container and
-   * any service environment variables. If a variable cannot be resolved,
-   * the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
-   * "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)".
-   * Escaped references will never be expanded, regardless of whether the variable
-   * exists or not.
-   * Defaults to "".
-   *
-   * @default .
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnv#value
    */
   readonly value?: string;
 
   /**
-   * Source for the environment variable's value. Cannot be used if value is not empty.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnv#valueFrom
    */
   readonly valueFrom?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom;
@@ -7540,29 +5004,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvFromSource represents the source of a set of ConfigMaps or Secrets
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFrom
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFrom {
   /**
-   * The ConfigMap to select from
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFrom#configMapRef
    */
   readonly configMapRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromConfigMapRef;
 
   /**
-   * Optional text to prepend to the name of each environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFrom#prefix
    */
   readonly prefix?: string;
 
   /**
-   * The Secret to select from
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFrom#secretRef
    */
   readonly secretRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromSecretRef;
@@ -7585,42 +5040,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Actions that the management system should take in response to container lifecycle events.
- * Cannot be updated.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecycle
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecycle {
   /**
-   * PostStart is called immediately after a container is created. If the handler fails,
-   * the container is terminated and restarted according to its restart policy.
-   * Other management of the container blocks until the hook completes.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecycle#postStart
    */
   readonly postStart?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart;
 
   /**
-   * PreStop is called immediately before a container is terminated due to an
-   * API request or management event such as liveness/startup probe failure,
-   * preemption, resource contention, etc. The handler is not called if the
-   * container crashes or exits. The Pod's termination grace period countdown begins before the
-   * PreStop hook is executed. Regardless of the outcome of the handler, the
-   * container will eventually terminate within the Pod's termination grace
-   * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
-   * or until the termination grace period is reached.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecycle#preStop
    */
   readonly preStop?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop;
 
   /**
-   * StopSignal defines which signal will be sent to a container when it is being stopped.
-   * If not specified, the default is defined by the container runtime in use.
-   * StopSignal can only be set for Pods with a non-empty .spec.os.name
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecycle#stopSignal
    */
   readonly stopSignal?: string;
@@ -7643,99 +5076,55 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Periodic probe of container liveness.
- * Container will be restarted if the probe fails.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#grpc
    */
   readonly grpc?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -7765,50 +5154,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerPort represents a network port in a single container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts {
   /**
-   * Number of port to expose on the pod's IP address.
-   * This must be a valid port number, 0 < x < 65536.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts#containerPort
    */
   readonly containerPort: number;
 
   /**
-   * What host IP to bind the external port to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts#hostIP
    */
   readonly hostIp?: string;
 
   /**
-   * Number of port to expose on the host.
-   * If specified, this must be a valid port number, 0 < x < 65536.
-   * If HostNetwork is specified, this must match ContainerPort.
-   * Most containers do not need this.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts#hostPort
    */
   readonly hostPort?: number;
 
   /**
-   * If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
-   * named port in a pod must have a unique name. Name for the port that can be
-   * referred to by services.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts#name
    */
   readonly name?: string;
 
   /**
-   * Protocol for port. Must be UDP, TCP, or SCTP.
-   * Defaults to "TCP".
-   *
-   * @default TCP".
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts#protocol
    */
   readonly protocol?: string;
@@ -7833,99 +5202,55 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Periodic probe of container service readiness.
- * Container will be removed from service endpoints if the probe fails.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#grpc
    */
   readonly grpc?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -7955,23 +5280,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerResizePolicy represents resource resize policy for the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResizePolicy
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResizePolicy {
   /**
-   * Name of the resource to which this resource resize policy applies.
-   * Supported values: cpu, memory.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResizePolicy#resourceName
    */
   readonly resourceName: string;
 
   /**
-   * Restart policy to apply when specified resource is resized.
-   * If not specified, it defaults to NotRequired.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResizePolicy#restartPolicy
    */
   readonly restartPolicy: string;
@@ -7993,22 +5310,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Compute Resources required by this container.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResources
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResources {
   /**
-   * Claims lists the names of resources, defined in spec.resourceClaims,
-   * that are used by this container.
-   *
-   * This field depends on the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable. It can only be set for containers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResources#claims
    */
   readonly claims?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResourcesClaims[];
@@ -8041,23 +5346,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerRestartRule describes how a container exit is handled.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRules
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRules {
   /**
-   * Specifies the action taken on a container exit if the requirements
-   * are satisfied. The only possible value is "Restart" to restart the
-   * container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRules#action
    */
   readonly action: string;
 
   /**
-   * Represents the exit codes to check on container exits.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRules#exitCodes
    */
   readonly exitCodes?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes;
@@ -8079,139 +5376,65 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SecurityContext defines the security options the container should be run with.
- * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
- * More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext {
   /**
-   * AllowPrivilegeEscalation controls whether a process can gain more
-   * privileges than its parent process. This bool directly controls if
-   * the no_new_privs flag will be set on the container process.
-   * AllowPrivilegeEscalation is true always when the container is:
-   * 1) run as Privileged
-   * 2) has CAP_SYS_ADMIN
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#allowPrivilegeEscalation
    */
   readonly allowPrivilegeEscalation?: boolean;
 
   /**
-   * appArmorProfile is the AppArmor options to use by this container. If set, this profile
-   * overrides the pod's appArmorProfile.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#appArmorProfile
    */
   readonly appArmorProfile?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextAppArmorProfile;
 
   /**
-   * The capabilities to add/drop when running containers.
-   * Defaults to the default set of capabilities granted by the container runtime.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default the default set of capabilities granted by the container runtime.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#capabilities
    */
   readonly capabilities?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextCapabilities;
 
   /**
-   * Run container in privileged mode.
-   * Processes in privileged containers are essentially equivalent to root on the host.
-   * Defaults to false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#privileged
    */
   readonly privileged?: boolean;
 
   /**
-   * procMount denotes the type of proc mount to use for the containers.
-   * The default value is Default which uses the container runtime defaults for
-   * readonly paths and masked paths.
-   * This requires the ProcMountType feature flag to be enabled.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#procMount
    */
   readonly procMount?: string;
 
   /**
-   * Whether this container has a read-only root filesystem.
-   * Default is false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#readOnlyRootFilesystem
    */
   readonly readOnlyRootFilesystem?: boolean;
 
   /**
-   * The GID to run the entrypoint of the container process.
-   * Uses runtime default if unset.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#runAsGroup
    */
   readonly runAsGroup?: number;
 
   /**
-   * Indicates that the container must run as a non-root user.
-   * If true, the Kubelet will validate the image at runtime to ensure that it
-   * does not run as UID 0 (root) and fail to start the container if it does.
-   * If unset or false, no such validation will be performed.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#runAsNonRoot
    */
   readonly runAsNonRoot?: boolean;
 
   /**
-   * The UID to run the entrypoint of the container process.
-   * Defaults to user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default user specified in image metadata if unspecified.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#runAsUser
    */
   readonly runAsUser?: number;
 
   /**
-   * The SELinux context to be applied to the container.
-   * If unspecified, the container runtime will allocate a random SELinux context for each
-   * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions;
 
   /**
-   * The seccomp options to use by this container. If seccomp options are
-   * provided at both the pod & container level, the container options
-   * override the pod options.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#seccompProfile
    */
   readonly seccompProfile?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeccompProfile;
 
   /**
-   * The Windows specific settings applied to all containers.
-   * If unspecified, the options from the PodSecurityContext will be used.
-   * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is linux.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#windowsOptions
    */
   readonly windowsOptions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions;
@@ -8243,102 +5466,55 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * StartupProbe indicates that the Pod has successfully initialized.
- * If specified, no other probes are executed until this completes successfully.
- * If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
- * This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
- * when it might take a long time to load data or warm a cache, than during steady-state operation.
- * This cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#grpc
    */
   readonly grpc?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -8368,21 +5544,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * volumeDevice describes a mapping of a raw block device within a container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeDevices
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeDevices {
   /**
-   * devicePath is the path inside of the container that the device will be mapped to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeDevices#devicePath
    */
   readonly devicePath: string;
 
   /**
-   * name must match the name of a persistentVolumeClaim in the pod
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeDevices#name
    */
   readonly name: string;
@@ -8404,85 +5574,40 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * VolumeMount describes a mounting of a Volume within a container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts {
   /**
-   * Path within the container at which the volume should be mounted.  Must
-   * not contain ':'.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#mountPath
    */
   readonly mountPath: string;
 
   /**
-   * mountPropagation determines how mounts are propagated from the host
-   * to container and the other way around.
-   * When not set, MountPropagationNone is used.
-   * This field is beta in 1.10.
-   * When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified
-   * (which defaults to None).
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#mountPropagation
    */
   readonly mountPropagation?: string;
 
   /**
-   * This must match the Name of a Volume.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#name
    */
   readonly name: string;
 
   /**
-   * Mounted read-only if true, read-write otherwise (false or unspecified).
-   * Defaults to false.
-   *
-   * @default false.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#readOnly
    */
   readonly readOnly?: boolean;
 
   /**
-   * RecursiveReadOnly specifies whether read-only mounts should be handled
-   * recursively.
-   *
-   * If ReadOnly is false, this field has no meaning and must be unspecified.
-   *
-   * If ReadOnly is true, and this field is set to Disabled, the mount is not made
-   * recursively read-only.  If this field is set to IfPossible, the mount is made
-   * recursively read-only, if it is supported by the container runtime.  If this
-   * field is set to Enabled, the mount is made recursively read-only if it is
-   * supported by the container runtime, otherwise the pod will not be started and
-   * an error will be generated to indicate the reason.
-   *
-   * If this field is set to IfPossible or Enabled, MountPropagation must be set to
-   * None (or be unspecified, which defaults to None).
-   *
-   * If this field is not specified, it is treated as an equivalent of Disabled.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#recursiveReadOnly
    */
   readonly recursiveReadOnly?: string;
 
   /**
-   * Path within the volume from which the container's volume should be mounted.
-   * Defaults to "" (volume's root).
-   *
-   * @default volume's root).
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#subPath
    */
   readonly subPath?: string;
 
   /**
-   * Expanded path within the volume from which the container's volume should be mounted.
-   * Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment.
-   * Defaults to "" (volume's root).
-   * SubPathExpr and SubPath are mutually exclusive.
-   *
-   * @default volume's root).
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#subPathExpr
    */
   readonly subPathExpr?: string;
@@ -8509,25 +5634,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ResourceClaim references one entry in PodSpec.ResourceClaims.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesClaims
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesClaims {
   /**
-   * Name must match the name of one entry in pod.spec.resourceClaims of
-   * the Pod where this field is used. It makes that resource available
-   * inside a container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesClaims#name
    */
   readonly name: string;
 
   /**
-   * Request is the name chosen for a request in the referenced claim.
-   * If empty, everything from the claim is made available, otherwise
-   * only the result of this request.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesClaims#request
    */
   readonly request?: string;
@@ -8577,29 +5692,15 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesRequ
 }
 
 /**
- * appArmorProfile is the AppArmor options to use by the containers in this pod.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextAppArmorProfile
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextAppArmorProfile {
   /**
-   * localhostProfile indicates a profile loaded on the node that should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must match the loaded name of the profile.
-   * Must be set if and only if type is "Localhost".
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextAppArmorProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of AppArmor profile will be applied.
-   * Valid options are:
-   * Localhost - a profile pre-loaded on the node.
-   * RuntimeDefault - the container runtime's default profile.
-   * Unconfined - no AppArmor enforcement.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextAppArmorProfile#type
    */
   readonly type: string;
@@ -8621,40 +5722,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The SELinux context to be applied to all containers.
- * If unspecified, the container runtime will allocate a random SELinux context for each
- * container.  May also be set in SecurityContext.  If set in
- * both SecurityContext and PodSecurityContext, the value specified in SecurityContext
- * takes precedence for that container.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions {
   /**
-   * Level is SELinux level label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions#level
    */
   readonly level?: string;
 
   /**
-   * Role is a SELinux role label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions#role
    */
   readonly role?: string;
 
   /**
-   * Type is a SELinux type label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions#type
    */
   readonly type?: string;
 
   /**
-   * User is a SELinux user label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions#user
    */
   readonly user?: string;
@@ -8678,30 +5764,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The seccomp options to use by the containers in this pod.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeccompProfile
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeccompProfile {
   /**
-   * localhostProfile indicates a profile defined in a file on the node should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must be a descending path, relative to the kubelet's configured seccomp profile location.
-   * Must be set if type is "Localhost". Must NOT be set for any other type.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeccompProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of seccomp profile will be applied.
-   * Valid options are:
-   *
-   * Localhost - a profile defined in a file on the node should be used.
-   * RuntimeDefault - the container runtime default profile should be used.
-   * Unconfined - no profile should be applied.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeccompProfile#type
    */
   readonly type: string;
@@ -8723,21 +5794,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sysctl defines a kernel parameter to be set
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSysctls
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSysctls {
   /**
-   * Name of a property to set
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSysctls#name
    */
   readonly name: string;
 
   /**
-   * Value of a property to set
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSysctls#value
    */
   readonly value: string;
@@ -8759,47 +5824,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Windows specific settings applied to all containers.
- * If unspecified, the options within a container's SecurityContext will be used.
- * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is linux.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions {
   /**
-   * GMSACredentialSpec is where the GMSA admission webhook
-   * (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
-   * GMSA credential spec named by the GMSACredentialSpecName field.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions#gmsaCredentialSpec
    */
   readonly gmsaCredentialSpec?: string;
 
   /**
-   * GMSACredentialSpecName is the name of the GMSA credential spec to use.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions#gmsaCredentialSpecName
    */
   readonly gmsaCredentialSpecName?: string;
 
   /**
-   * HostProcess determines if a container should be run as a 'Host Process' container.
-   * All of a Pod's containers must have the same effective HostProcess value
-   * (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
-   * In addition, if HostProcess is true then HostNetwork must also be set to true.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions#hostProcess
    */
   readonly hostProcess?: boolean;
 
   /**
-   * The UserName in Windows to run the entrypoint of the container process.
-   * Defaults to the user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext. If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
-   * @default the user specified in image metadata if unspecified.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions#runAsUserName
    */
   readonly runAsUserName?: string;
@@ -8823,25 +5866,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * LabelSelector is used to find matching pods.
- * Pods that match this label selector are counted to determine the number of pods
- * in their corresponding topology domain.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelector
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelector#matchExpressions
    */
   readonly matchExpressions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -8863,22 +5896,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTop
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * An empty preferred scheduling term matches all objects with implicit weight 0
- * (i.e. it's a no-op). A null preferred scheduling term matches no objects (i.e. is also a no-op).
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution {
   /**
-   * A node selector term, associated with the corresponding weight.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution#preference
    */
   readonly preference: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference;
 
   /**
-   * Weight associated with matching the corresponding nodeSelectorTerm, in the range 1-100.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution#weight
    */
   readonly weight: number;
@@ -8900,18 +5926,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * If the affinity requirements specified by this field are not met at
- * scheduling time, the pod will not be scheduled onto the node.
- * If the affinity requirements specified by this field cease to be met
- * at some point during pod execution (e.g. due to an update), the system
- * may or may not try to eventually evict the pod from its node.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution {
   /**
-   * Required. A list of node selector terms. The terms are ORed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution#nodeSelectorTerms
    */
   readonly nodeSelectorTerms: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms[];
@@ -8932,22 +5950,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s)
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution {
   /**
-   * Required. A pod affinity term, associated with the corresponding weight.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution#podAffinityTerm
    */
   readonly podAffinityTerm: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm;
 
   /**
-   * weight associated with matching the corresponding podAffinityTerm,
-   * in the range 1-100.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution#weight
    */
   readonly weight: number;
@@ -8969,80 +5980,35 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Defines a set of pods (namely those matching the labelSelector
- * relative to the given namespace(s)) that this pod should be
- * co-located (affinity) or not co-located (anti-affinity) with,
- * where co-located is defined as running on a node whose value of
- * the label with key <topologyKey> matches that of any node on which
- * a pod of the set of pods is running
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution {
   /**
-   * A label query over a set of resources, in this case pods.
-   * If it's null, this PodAffinityTerm matches with no Pods.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#labelSelector
    */
   readonly labelSelector?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key in (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both matchLabelKeys and labelSelector.
-   * Also, matchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MismatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both mismatchLabelKeys and labelSelector.
-   * Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#mismatchLabelKeys
    */
   readonly mismatchLabelKeys?: string[];
 
   /**
-   * A label query over the set of namespaces that the term applies to.
-   * The term is applied to the union of the namespaces selected by this field
-   * and the ones listed in the namespaces field.
-   * null selector and null or empty namespaces list means "this pod's namespace".
-   * An empty selector ({}) matches all namespaces.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaceSelector
    */
   readonly namespaceSelector?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector;
 
   /**
-   * namespaces specifies a static list of namespace names that the term applies to.
-   * The term is applied to the union of the namespaces listed in this field
-   * and the ones selected by namespaceSelector.
-   * null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaces
    */
   readonly namespaces?: string[];
 
   /**
-   * This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching
-   * the labelSelector in the specified namespaces, where co-located is defined as running on a node
-   * whose value of the label with key topologyKey matches that of any node on which any of the
-   * selected pods is running.
-   * Empty topologyKey is not allowed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#topologyKey
    */
   readonly topologyKey: string;
@@ -9068,22 +6034,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s)
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution {
   /**
-   * Required. A pod affinity term, associated with the corresponding weight.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution#podAffinityTerm
    */
   readonly podAffinityTerm: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm;
 
   /**
-   * weight associated with matching the corresponding podAffinityTerm,
-   * in the range 1-100.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution#weight
    */
   readonly weight: number;
@@ -9105,80 +6064,35 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Defines a set of pods (namely those matching the labelSelector
- * relative to the given namespace(s)) that this pod should be
- * co-located (affinity) or not co-located (anti-affinity) with,
- * where co-located is defined as running on a node whose value of
- * the label with key <topologyKey> matches that of any node on which
- * a pod of the set of pods is running
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution {
   /**
-   * A label query over a set of resources, in this case pods.
-   * If it's null, this PodAffinityTerm matches with no Pods.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#labelSelector
    */
   readonly labelSelector?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key in (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both matchLabelKeys and labelSelector.
-   * Also, matchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MismatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both mismatchLabelKeys and labelSelector.
-   * Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#mismatchLabelKeys
    */
   readonly mismatchLabelKeys?: string[];
 
   /**
-   * A label query over the set of namespaces that the term applies to.
-   * The term is applied to the union of the namespaces selected by this field
-   * and the ones listed in the namespaces field.
-   * null selector and null or empty namespaces list means "this pod's namespace".
-   * An empty selector ({}) matches all namespaces.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaceSelector
    */
   readonly namespaceSelector?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector;
 
   /**
-   * namespaces specifies a static list of namespace names that the term applies to.
-   * The term is applied to the union of the namespaces listed in this field
-   * and the ones selected by namespaceSelector.
-   * null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaces
    */
   readonly namespaces?: string[];
 
   /**
-   * This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching
-   * the labelSelector in the specified namespaces, where co-located is defined as running on a node
-   * whose value of the label with key topologyKey matches that of any node on which any of the
-   * selected pods is running.
-   * Empty topologyKey is not allowed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#topologyKey
    */
   readonly topologyKey: string;
@@ -9204,45 +6118,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Source for the environment variable's value. Cannot be used if value is not empty.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom {
   /**
-   * Selects a key of a ConfigMap.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom#configMapKeyRef
    */
   readonly configMapKeyRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef;
 
   /**
-   * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
-   * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom#fieldRef
    */
   readonly fieldRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFieldRef;
 
   /**
-   * FileKeyRef selects a key of the env file.
-   * Requires the EnvFiles feature gate to be enabled.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom#fileKeyRef
    */
   readonly fileKeyRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef;
 
   /**
-   * Selects a resource of the container: only resources limits and requests
-   * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRef;
 
   /**
-   * Selects a key of a secret in the pod's namespace
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom#secretKeyRef
    */
   readonly secretKeyRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromSecretKeyRef;
@@ -9267,25 +6166,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The ConfigMap to select from
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromConfigMapRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromConfigMapRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromConfigMapRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap must be defined
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromConfigMapRef#optional
    */
   readonly optional?: boolean;
@@ -9307,25 +6196,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Secret to select from
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromSecretRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromSecretRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromSecretRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret must be defined
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromSecretRef#optional
    */
   readonly optional?: boolean;
@@ -9347,40 +6226,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PostStart is called immediately after a container is created. If the handler fails,
- * the container is terminated and restarted according to its restart policy.
- * Other management of the container blocks until the hook completes.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart#sleep
    */
   readonly sleep?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocket;
@@ -9404,45 +6268,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PreStop is called immediately before a container is terminated due to an
- * API request or management event such as liveness/startup probe failure,
- * preemption, resource contention, etc. The handler is not called if the
- * container crashes or exits. The Pod's termination grace period countdown begins before the
- * PreStop hook is executed. Regardless of the outcome of the handler, the
- * container will eventually terminate within the Pod's termination grace
- * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
- * or until the termination grace period is reached.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop#sleep
    */
   readonly sleep?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocket;
@@ -9466,18 +6310,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeExec#command
    */
   readonly command?: string[];
@@ -9498,24 +6334,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeGrpc
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeGrpc#service
    */
   readonly service?: string;
@@ -9537,47 +6364,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -9602,23 +6412,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocketPort;
@@ -9640,18 +6442,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeExec#command
    */
   readonly command?: string[];
@@ -9672,24 +6466,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeGrpc
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeGrpc#service
    */
   readonly service?: string;
@@ -9711,47 +6496,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -9776,23 +6544,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocketPort;
@@ -9814,25 +6574,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ResourceClaim references one entry in PodSpec.ResourceClaims.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResourcesClaims
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResourcesClaims {
   /**
-   * Name must match the name of one entry in pod.spec.resourceClaims of
-   * the Pod where this field is used. It makes that resource available
-   * inside a container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResourcesClaims#name
    */
   readonly name: string;
 
   /**
-   * Request is the name chosen for a request in the referenced claim.
-   * If empty, everything from the claim is made available, otherwise
-   * only the result of this request.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResourcesClaims#request
    */
   readonly request?: string;
@@ -9854,27 +6604,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Represents the exit codes to check on container exits.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRulesExitCodes
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRulesExitCodes {
   /**
-   * Represents the relationship between the container exit code(s) and the
-   * specified values. Possible values are:
-   * - In: the requirement is satisfied if the container exit code is in the
-   * set of specified values.
-   * - NotIn: the requirement is satisfied if the container exit code is
-   * not in the set of specified values.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRulesExitCodes#operator
    */
   readonly operator: string;
 
   /**
-   * Specifies the set of values to check for container exit codes.
-   * At most 255 elements are allowed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRulesExitCodes#values
    */
   readonly values?: number[];
@@ -9896,30 +6634,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * appArmorProfile is the AppArmor options to use by this container. If set, this profile
- * overrides the pod's appArmorProfile.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextAppArmorProfile
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextAppArmorProfile {
   /**
-   * localhostProfile indicates a profile loaded on the node that should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must match the loaded name of the profile.
-   * Must be set if and only if type is "Localhost".
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextAppArmorProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of AppArmor profile will be applied.
-   * Valid options are:
-   * Localhost - a profile pre-loaded on the node.
-   * RuntimeDefault - the container runtime's default profile.
-   * Unconfined - no AppArmor enforcement.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextAppArmorProfile#type
    */
   readonly type: string;
@@ -9941,24 +6664,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The capabilities to add/drop when running containers.
- * Defaults to the default set of capabilities granted by the container runtime.
- * Note that this field cannot be set when spec.os.name is windows.
- *
- * @default the default set of capabilities granted by the container runtime.
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextCapabilities
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextCapabilities {
   /**
-   * Added capabilities
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextCapabilities#add
    */
   readonly add?: string[];
 
   /**
-   * Removed capabilities
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextCapabilities#drop
    */
   readonly drop?: string[];
@@ -9980,39 +6694,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The SELinux context to be applied to the container.
- * If unspecified, the container runtime will allocate a random SELinux context for each
- * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
- * PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions {
   /**
-   * Level is SELinux level label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions#level
    */
   readonly level?: string;
 
   /**
-   * Role is a SELinux role label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions#role
    */
   readonly role?: string;
 
   /**
-   * Type is a SELinux type label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions#type
    */
   readonly type?: string;
 
   /**
-   * User is a SELinux user label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions#user
    */
   readonly user?: string;
@@ -10036,32 +6736,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The seccomp options to use by this container. If seccomp options are
- * provided at both the pod & container level, the container options
- * override the pod options.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeccompProfile
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeccompProfile {
   /**
-   * localhostProfile indicates a profile defined in a file on the node should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must be a descending path, relative to the kubelet's configured seccomp profile location.
-   * Must be set if type is "Localhost". Must NOT be set for any other type.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeccompProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of seccomp profile will be applied.
-   * Valid options are:
-   *
-   * Localhost - a profile defined in a file on the node should be used.
-   * RuntimeDefault - the container runtime default profile should be used.
-   * Unconfined - no profile should be applied.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeccompProfile#type
    */
   readonly type: string;
@@ -10083,47 +6766,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Windows specific settings applied to all containers.
- * If unspecified, the options from the PodSecurityContext will be used.
- * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is linux.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions {
   /**
-   * GMSACredentialSpec is where the GMSA admission webhook
-   * (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
-   * GMSA credential spec named by the GMSACredentialSpecName field.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions#gmsaCredentialSpec
    */
   readonly gmsaCredentialSpec?: string;
 
   /**
-   * GMSACredentialSpecName is the name of the GMSA credential spec to use.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions#gmsaCredentialSpecName
    */
   readonly gmsaCredentialSpecName?: string;
 
   /**
-   * HostProcess determines if a container should be run as a 'Host Process' container.
-   * All of a Pod's containers must have the same effective HostProcess value
-   * (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
-   * In addition, if HostProcess is true then HostNetwork must also be set to true.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions#hostProcess
    */
   readonly hostProcess?: boolean;
 
   /**
-   * The UserName in Windows to run the entrypoint of the container process.
-   * Defaults to the user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext. If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
-   * @default the user specified in image metadata if unspecified.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions#runAsUserName
    */
   readonly runAsUserName?: string;
@@ -10147,18 +6808,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeExec#command
    */
   readonly command?: string[];
@@ -10179,24 +6832,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeGrpc
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeGrpc#service
    */
   readonly service?: string;
@@ -10218,47 +6862,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -10283,23 +6910,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocketPort;
@@ -10321,45 +6940,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Source for the environment variable's value. Cannot be used if value is not empty.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom {
   /**
-   * Selects a key of a ConfigMap.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom#configMapKeyRef
    */
   readonly configMapKeyRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef;
 
   /**
-   * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
-   * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom#fieldRef
    */
   readonly fieldRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef;
 
   /**
-   * FileKeyRef selects a key of the env file.
-   * Requires the EnvFiles feature gate to be enabled.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom#fileKeyRef
    */
   readonly fileKeyRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef;
 
   /**
-   * Selects a resource of the container: only resources limits and requests
-   * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef;
 
   /**
-   * Selects a key of a secret in the pod's namespace
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom#secretKeyRef
    */
   readonly secretKeyRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef;
@@ -10384,25 +6988,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The ConfigMap to select from
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap must be defined
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef#optional
    */
   readonly optional?: boolean;
@@ -10424,25 +7018,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Secret to select from
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromSecretRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromSecretRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromSecretRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret must be defined
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromSecretRef#optional
    */
   readonly optional?: boolean;
@@ -10464,40 +7048,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PostStart is called immediately after a container is created. If the handler fails,
- * the container is terminated and restarted according to its restart policy.
- * Other management of the container blocks until the hook completes.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart#sleep
    */
   readonly sleep?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket;
@@ -10521,45 +7090,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PreStop is called immediately before a container is terminated due to an
- * API request or management event such as liveness/startup probe failure,
- * preemption, resource contention, etc. The handler is not called if the
- * container crashes or exits. The Pod's termination grace period countdown begins before the
- * PreStop hook is executed. Regardless of the outcome of the handler, the
- * container will eventually terminate within the Pod's termination grace
- * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
- * or until the termination grace period is reached.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop#sleep
    */
   readonly sleep?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket;
@@ -10583,18 +7132,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeExec#command
    */
   readonly command?: string[];
@@ -10615,24 +7156,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeGrpc
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeGrpc#service
    */
   readonly service?: string;
@@ -10654,47 +7186,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -10719,23 +7234,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort;
@@ -10757,18 +7264,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeExec#command
    */
   readonly command?: string[];
@@ -10789,24 +7288,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeGrpc
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeGrpc#service
    */
   readonly service?: string;
@@ -10828,47 +7318,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -10893,23 +7366,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort;
@@ -10931,25 +7396,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ResourceClaim references one entry in PodSpec.ResourceClaims.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResourcesClaims
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResourcesClaims {
   /**
-   * Name must match the name of one entry in pod.spec.resourceClaims of
-   * the Pod where this field is used. It makes that resource available
-   * inside a container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResourcesClaims#name
    */
   readonly name: string;
 
   /**
-   * Request is the name chosen for a request in the referenced claim.
-   * If empty, everything from the claim is made available, otherwise
-   * only the result of this request.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResourcesClaims#request
    */
   readonly request?: string;
@@ -10971,27 +7426,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Represents the exit codes to check on container exits.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes {
   /**
-   * Represents the relationship between the container exit code(s) and the
-   * specified values. Possible values are:
-   * - In: the requirement is satisfied if the container exit code is in the
-   * set of specified values.
-   * - NotIn: the requirement is satisfied if the container exit code is
-   * not in the set of specified values.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes#operator
    */
   readonly operator: string;
 
   /**
-   * Specifies the set of values to check for container exit codes.
-   * At most 255 elements are allowed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes#values
    */
   readonly values?: number[];
@@ -11013,30 +7456,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * appArmorProfile is the AppArmor options to use by this container. If set, this profile
- * overrides the pod's appArmorProfile.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile {
   /**
-   * localhostProfile indicates a profile loaded on the node that should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must match the loaded name of the profile.
-   * Must be set if and only if type is "Localhost".
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of AppArmor profile will be applied.
-   * Valid options are:
-   * Localhost - a profile pre-loaded on the node.
-   * RuntimeDefault - the container runtime's default profile.
-   * Unconfined - no AppArmor enforcement.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile#type
    */
   readonly type: string;
@@ -11058,24 +7486,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The capabilities to add/drop when running containers.
- * Defaults to the default set of capabilities granted by the container runtime.
- * Note that this field cannot be set when spec.os.name is windows.
- *
- * @default the default set of capabilities granted by the container runtime.
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextCapabilities
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextCapabilities {
   /**
-   * Added capabilities
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextCapabilities#add
    */
   readonly add?: string[];
 
   /**
-   * Removed capabilities
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextCapabilities#drop
    */
   readonly drop?: string[];
@@ -11097,39 +7516,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The SELinux context to be applied to the container.
- * If unspecified, the container runtime will allocate a random SELinux context for each
- * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
- * PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions {
   /**
-   * Level is SELinux level label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#level
    */
   readonly level?: string;
 
   /**
-   * Role is a SELinux role label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#role
    */
   readonly role?: string;
 
   /**
-   * Type is a SELinux type label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#type
    */
   readonly type?: string;
 
   /**
-   * User is a SELinux user label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#user
    */
   readonly user?: string;
@@ -11153,32 +7558,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The seccomp options to use by this container. If seccomp options are
- * provided at both the pod & container level, the container options
- * override the pod options.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile {
   /**
-   * localhostProfile indicates a profile defined in a file on the node should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must be a descending path, relative to the kubelet's configured seccomp profile location.
-   * Must be set if type is "Localhost". Must NOT be set for any other type.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of seccomp profile will be applied.
-   * Valid options are:
-   *
-   * Localhost - a profile defined in a file on the node should be used.
-   * RuntimeDefault - the container runtime default profile should be used.
-   * Unconfined - no profile should be applied.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile#type
    */
   readonly type: string;
@@ -11200,47 +7588,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Windows specific settings applied to all containers.
- * If unspecified, the options from the PodSecurityContext will be used.
- * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is linux.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions {
   /**
-   * GMSACredentialSpec is where the GMSA admission webhook
-   * (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
-   * GMSA credential spec named by the GMSACredentialSpecName field.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions#gmsaCredentialSpec
    */
   readonly gmsaCredentialSpec?: string;
 
   /**
-   * GMSACredentialSpecName is the name of the GMSA credential spec to use.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions#gmsaCredentialSpecName
    */
   readonly gmsaCredentialSpecName?: string;
 
   /**
-   * HostProcess determines if a container should be run as a 'Host Process' container.
-   * All of a Pod's containers must have the same effective HostProcess value
-   * (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
-   * In addition, if HostProcess is true then HostNetwork must also be set to true.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions#hostProcess
    */
   readonly hostProcess?: boolean;
 
   /**
-   * The UserName in Windows to run the entrypoint of the container process.
-   * Defaults to the user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext. If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
-   * @default the user specified in image metadata if unspecified.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions#runAsUserName
    */
   readonly runAsUserName?: string;
@@ -11264,18 +7630,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeExec#command
    */
   readonly command?: string[];
@@ -11296,24 +7654,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeGrpc
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeGrpc#service
    */
   readonly service?: string;
@@ -11335,47 +7684,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -11400,23 +7732,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocketPort;
@@ -11438,45 +7762,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Source for the environment variable's value. Cannot be used if value is not empty.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom {
   /**
-   * Selects a key of a ConfigMap.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom#configMapKeyRef
    */
   readonly configMapKeyRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef;
 
   /**
-   * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
-   * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom#fieldRef
    */
   readonly fieldRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFieldRef;
 
   /**
-   * FileKeyRef selects a key of the env file.
-   * Requires the EnvFiles feature gate to be enabled.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom#fileKeyRef
    */
   readonly fileKeyRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef;
 
   /**
-   * Selects a resource of the container: only resources limits and requests
-   * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef;
 
   /**
-   * Selects a key of a secret in the pod's namespace
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom#secretKeyRef
    */
   readonly secretKeyRef?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef;
@@ -11501,25 +7810,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The ConfigMap to select from
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromConfigMapRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromConfigMapRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromConfigMapRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap must be defined
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromConfigMapRef#optional
    */
   readonly optional?: boolean;
@@ -11541,25 +7840,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Secret to select from
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromSecretRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromSecretRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromSecretRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret must be defined
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromSecretRef#optional
    */
   readonly optional?: boolean;
@@ -11581,40 +7870,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PostStart is called immediately after a container is created. If the handler fails,
- * the container is terminated and restarted according to its restart policy.
- * Other management of the container blocks until the hook completes.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart#sleep
    */
   readonly sleep?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket;
@@ -11638,45 +7912,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PreStop is called immediately before a container is terminated due to an
- * API request or management event such as liveness/startup probe failure,
- * preemption, resource contention, etc. The handler is not called if the
- * container crashes or exits. The Pod's termination grace period countdown begins before the
- * PreStop hook is executed. Regardless of the outcome of the handler, the
- * container will eventually terminate within the Pod's termination grace
- * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
- * or until the termination grace period is reached.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop#exec
    */
   readonly exec?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop#httpGet
    */
   readonly httpGet?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop#sleep
    */
   readonly sleep?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop#tcpSocket
    */
   readonly tcpSocket?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket;
@@ -11700,18 +7954,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeExec#command
    */
   readonly command?: string[];
@@ -11732,24 +7978,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeGrpc
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeGrpc#service
    */
   readonly service?: string;
@@ -11771,47 +8008,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -11836,23 +8056,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocketPort;
@@ -11874,18 +8086,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeExec#command
    */
   readonly command?: string[];
@@ -11906,24 +8110,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeGrpc
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeGrpc#service
    */
   readonly service?: string;
@@ -11945,47 +8140,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -12010,23 +8188,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocketPort;
@@ -12048,25 +8218,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ResourceClaim references one entry in PodSpec.ResourceClaims.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResourcesClaims
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResourcesClaims {
   /**
-   * Name must match the name of one entry in pod.spec.resourceClaims of
-   * the Pod where this field is used. It makes that resource available
-   * inside a container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResourcesClaims#name
    */
   readonly name: string;
 
   /**
-   * Request is the name chosen for a request in the referenced claim.
-   * If empty, everything from the claim is made available, otherwise
-   * only the result of this request.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResourcesClaims#request
    */
   readonly request?: string;
@@ -12088,27 +8248,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Represents the exit codes to check on container exits.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes {
   /**
-   * Represents the relationship between the container exit code(s) and the
-   * specified values. Possible values are:
-   * - In: the requirement is satisfied if the container exit code is in the
-   * set of specified values.
-   * - NotIn: the requirement is satisfied if the container exit code is
-   * not in the set of specified values.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes#operator
    */
   readonly operator: string;
 
   /**
-   * Specifies the set of values to check for container exit codes.
-   * At most 255 elements are allowed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes#values
    */
   readonly values?: number[];
@@ -12130,30 +8278,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * appArmorProfile is the AppArmor options to use by this container. If set, this profile
- * overrides the pod's appArmorProfile.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextAppArmorProfile
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextAppArmorProfile {
   /**
-   * localhostProfile indicates a profile loaded on the node that should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must match the loaded name of the profile.
-   * Must be set if and only if type is "Localhost".
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextAppArmorProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of AppArmor profile will be applied.
-   * Valid options are:
-   * Localhost - a profile pre-loaded on the node.
-   * RuntimeDefault - the container runtime's default profile.
-   * Unconfined - no AppArmor enforcement.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextAppArmorProfile#type
    */
   readonly type: string;
@@ -12175,24 +8308,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The capabilities to add/drop when running containers.
- * Defaults to the default set of capabilities granted by the container runtime.
- * Note that this field cannot be set when spec.os.name is windows.
- *
- * @default the default set of capabilities granted by the container runtime.
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextCapabilities
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextCapabilities {
   /**
-   * Added capabilities
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextCapabilities#add
    */
   readonly add?: string[];
 
   /**
-   * Removed capabilities
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextCapabilities#drop
    */
   readonly drop?: string[];
@@ -12214,39 +8338,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The SELinux context to be applied to the container.
- * If unspecified, the container runtime will allocate a random SELinux context for each
- * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
- * PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions {
   /**
-   * Level is SELinux level label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions#level
    */
   readonly level?: string;
 
   /**
-   * Role is a SELinux role label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions#role
    */
   readonly role?: string;
 
   /**
-   * Type is a SELinux type label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions#type
    */
   readonly type?: string;
 
   /**
-   * User is a SELinux user label that applies to the container.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions#user
    */
   readonly user?: string;
@@ -12270,32 +8380,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The seccomp options to use by this container. If seccomp options are
- * provided at both the pod & container level, the container options
- * override the pod options.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeccompProfile
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeccompProfile {
   /**
-   * localhostProfile indicates a profile defined in a file on the node should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must be a descending path, relative to the kubelet's configured seccomp profile location.
-   * Must be set if type is "Localhost". Must NOT be set for any other type.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeccompProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of seccomp profile will be applied.
-   * Valid options are:
-   *
-   * Localhost - a profile defined in a file on the node should be used.
-   * RuntimeDefault - the container runtime default profile should be used.
-   * Unconfined - no profile should be applied.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeccompProfile#type
    */
   readonly type: string;
@@ -12317,47 +8410,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Windows specific settings applied to all containers.
- * If unspecified, the options from the PodSecurityContext will be used.
- * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is linux.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions {
   /**
-   * GMSACredentialSpec is where the GMSA admission webhook
-   * (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
-   * GMSA credential spec named by the GMSACredentialSpecName field.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions#gmsaCredentialSpec
    */
   readonly gmsaCredentialSpec?: string;
 
   /**
-   * GMSACredentialSpecName is the name of the GMSA credential spec to use.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions#gmsaCredentialSpecName
    */
   readonly gmsaCredentialSpecName?: string;
 
   /**
-   * HostProcess determines if a container should be run as a 'Host Process' container.
-   * All of a Pod's containers must have the same effective HostProcess value
-   * (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
-   * In addition, if HostProcess is true then HostNetwork must also be set to true.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions#hostProcess
    */
   readonly hostProcess?: boolean;
 
   /**
-   * The UserName in Windows to run the entrypoint of the container process.
-   * Defaults to the user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext. If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
-   * @default the user specified in image metadata if unspecified.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions#runAsUserName
    */
   readonly runAsUserName?: string;
@@ -12381,18 +8452,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeExec#command
    */
   readonly command?: string[];
@@ -12413,24 +8476,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeGrpc
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeGrpc#service
    */
   readonly service?: string;
@@ -12452,47 +8506,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -12517,23 +8554,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocketPort;
@@ -12555,33 +8584,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -12604,21 +8620,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTop
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector term, associated with the corresponding weight.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference {
   /**
-   * A list of node selector requirements by node's labels.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference#matchExpressions
    */
   readonly matchExpressions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[];
 
   /**
-   * A list of node selector requirements by node's fields.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference#matchFields
    */
   readonly matchFields?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields[];
@@ -12640,23 +8650,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A null or empty node selector term matches no objects. The requirements of
- * them are ANDed.
- * The TopologySelectorTerm type implements a subset of the NodeSelectorTerm.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms {
   /**
-   * A list of node selector requirements by node's labels.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms#matchExpressions
    */
   readonly matchExpressions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions[];
 
   /**
-   * A list of node selector requirements by node's fields.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms#matchFields
    */
   readonly matchFields?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields[];
@@ -12678,75 +8680,35 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Required. A pod affinity term, associated with the corresponding weight.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
   /**
-   * A label query over a set of resources, in this case pods.
-   * If it's null, this PodAffinityTerm matches with no Pods.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#labelSelector
    */
   readonly labelSelector?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key in (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both matchLabelKeys and labelSelector.
-   * Also, matchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MismatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both mismatchLabelKeys and labelSelector.
-   * Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#mismatchLabelKeys
    */
   readonly mismatchLabelKeys?: string[];
 
   /**
-   * A label query over the set of namespaces that the term applies to.
-   * The term is applied to the union of the namespaces selected by this field
-   * and the ones listed in the namespaces field.
-   * null selector and null or empty namespaces list means "this pod's namespace".
-   * An empty selector ({}) matches all namespaces.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaceSelector
    */
   readonly namespaceSelector?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector;
 
   /**
-   * namespaces specifies a static list of namespace names that the term applies to.
-   * The term is applied to the union of the namespaces listed in this field
-   * and the ones selected by namespaceSelector.
-   * null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaces
    */
   readonly namespaces?: string[];
 
   /**
-   * This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching
-   * the labelSelector in the specified namespaces, where co-located is defined as running on a node
-   * whose value of the label with key topologyKey matches that of any node on which any of the
-   * selected pods is running.
-   * Empty topologyKey is not allowed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#topologyKey
    */
   readonly topologyKey: string;
@@ -12772,24 +8734,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over a set of resources, in this case pods.
- * If it's null, this PodAffinityTerm matches with no Pods.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchExpressions
    */
   readonly matchExpressions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -12811,27 +8764,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over the set of namespaces that the term applies to.
- * The term is applied to the union of the namespaces selected by this field
- * and the ones listed in the namespaces field.
- * null selector and null or empty namespaces list means "this pod's namespace".
- * An empty selector ({}) matches all namespaces.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchExpressions
    */
   readonly matchExpressions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -12853,75 +8794,35 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Required. A pod affinity term, associated with the corresponding weight.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
   /**
-   * A label query over a set of resources, in this case pods.
-   * If it's null, this PodAffinityTerm matches with no Pods.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#labelSelector
    */
   readonly labelSelector?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key in (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both matchLabelKeys and labelSelector.
-   * Also, matchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MismatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both mismatchLabelKeys and labelSelector.
-   * Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#mismatchLabelKeys
    */
   readonly mismatchLabelKeys?: string[];
 
   /**
-   * A label query over the set of namespaces that the term applies to.
-   * The term is applied to the union of the namespaces selected by this field
-   * and the ones listed in the namespaces field.
-   * null selector and null or empty namespaces list means "this pod's namespace".
-   * An empty selector ({}) matches all namespaces.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaceSelector
    */
   readonly namespaceSelector?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector;
 
   /**
-   * namespaces specifies a static list of namespace names that the term applies to.
-   * The term is applied to the union of the namespaces listed in this field
-   * and the ones selected by namespaceSelector.
-   * null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaces
    */
   readonly namespaces?: string[];
 
   /**
-   * This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching
-   * the labelSelector in the specified namespaces, where co-located is defined as running on a node
-   * whose value of the label with key topologyKey matches that of any node on which any of the
-   * selected pods is running.
-   * Empty topologyKey is not allowed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#topologyKey
    */
   readonly topologyKey: string;
@@ -12947,24 +8848,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over a set of resources, in this case pods.
- * If it's null, this PodAffinityTerm matches with no Pods.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchExpressions
    */
   readonly matchExpressions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -12986,27 +8878,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over the set of namespaces that the term applies to.
- * The term is applied to the union of the namespaces selected by this field
- * and the ones listed in the namespaces field.
- * null selector and null or empty namespaces list means "this pod's namespace".
- * An empty selector ({}) matches all namespaces.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchExpressions
    */
   readonly matchExpressions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -13028,32 +8908,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a key of a ConfigMap.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef {
   /**
-   * The key to select.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef#optional
    */
   readonly optional?: boolean;
@@ -13076,22 +8944,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
- * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFieldRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFieldRef {
   /**
-   * Version of the schema the FieldPath is written in terms of, defaults to "v1".
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFieldRef#apiVersion
    */
   readonly apiVersion?: string;
 
   /**
-   * Path of the field to select in the specified API version.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFieldRef#fieldPath
    */
   readonly fieldPath: string;
@@ -13113,45 +8974,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * FileKeyRef selects a key of the env file.
- * Requires the EnvFiles feature gate to be enabled.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef {
   /**
-   * The key within the env file. An invalid key will prevent the pod from starting.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Specify whether the file or its key must be defined. If the file or key
-   * does not exist, then the env var is not published.
-   * If optional is set to true and the specified key does not exist,
-   * the environment variable will not be set in the Pod's containers.
-   *
-   * If optional is set to false and the specified key does not exist,
-   * an error will be returned during Pod creation.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef#optional
    */
   readonly optional?: boolean;
 
   /**
-   * The path within the volume from which to select the file.
-   * Must be relative and may not contain the '..' path or start with '..'.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef#path
    */
   readonly path: string;
 
   /**
-   * The name of the volume mount containing the env file.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef#volumeName
    */
   readonly volumeName: string;
@@ -13175,29 +9016,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a resource of the container: only resources limits and requests
- * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRef {
   /**
-   * Container name: required for volumes, optional for env vars
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRef#containerName
    */
   readonly containerName?: string;
 
   /**
-   * Specifies the output format of the exposed resources, defaults to "1"
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRef#divisor
    */
   readonly divisor?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRefDivisor;
 
   /**
-   * Required: resource to select
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRef#resource
    */
   readonly resource: string;
@@ -13220,32 +9052,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a key of a secret in the pod's namespace
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromSecretKeyRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromSecretKeyRef {
   /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromSecretKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromSecretKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret or its key must be defined
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromSecretKeyRef#optional
    */
   readonly optional?: boolean;
@@ -13268,18 +9088,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartExec#command
    */
   readonly command?: string[];
@@ -13300,47 +9112,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet#scheme
    */
   readonly scheme?: string;
@@ -13365,14 +9160,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartSleep
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartSleep#seconds
    */
   readonly seconds: number;
@@ -13393,25 +9184,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocketPort;
@@ -13433,18 +9214,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopExec#command
    */
   readonly command?: string[];
@@ -13465,47 +9238,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet#scheme
    */
   readonly scheme?: string;
@@ -13530,14 +9286,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopSleep
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopSleep#seconds
    */
   readonly seconds: number;
@@ -13558,25 +9310,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocketPort;
@@ -13598,22 +9340,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -13635,10 +9370,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetPort {
@@ -13653,10 +9384,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLiv
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocketPort {
@@ -13671,22 +9398,15 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLiv
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -13708,10 +9428,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetPort {
@@ -13726,10 +9442,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRea
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocketPort {
@@ -13744,22 +9456,15 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRea
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -13781,10 +9486,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetPort {
@@ -13799,10 +9500,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSta
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocketPort {
@@ -13817,32 +9514,20 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSta
 }
 
 /**
- * Selects a key of a ConfigMap.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef {
   /**
-   * The key to select.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef#optional
    */
   readonly optional?: boolean;
@@ -13865,22 +9550,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
- * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef {
   /**
-   * Version of the schema the FieldPath is written in terms of, defaults to "v1".
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef#apiVersion
    */
   readonly apiVersion?: string;
 
   /**
-   * Path of the field to select in the specified API version.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef#fieldPath
    */
   readonly fieldPath: string;
@@ -13902,45 +9580,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * FileKeyRef selects a key of the env file.
- * Requires the EnvFiles feature gate to be enabled.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef {
   /**
-   * The key within the env file. An invalid key will prevent the pod from starting.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Specify whether the file or its key must be defined. If the file or key
-   * does not exist, then the env var is not published.
-   * If optional is set to true and the specified key does not exist,
-   * the environment variable will not be set in the Pod's containers.
-   *
-   * If optional is set to false and the specified key does not exist,
-   * an error will be returned during Pod creation.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#optional
    */
   readonly optional?: boolean;
 
   /**
-   * The path within the volume from which to select the file.
-   * Must be relative and may not contain the '..' path or start with '..'.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#path
    */
   readonly path: string;
 
   /**
-   * The name of the volume mount containing the env file.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#volumeName
    */
   readonly volumeName: string;
@@ -13964,29 +9622,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a resource of the container: only resources limits and requests
- * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef {
   /**
-   * Container name: required for volumes, optional for env vars
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef#containerName
    */
   readonly containerName?: string;
 
   /**
-   * Specifies the output format of the exposed resources, defaults to "1"
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef#divisor
    */
   readonly divisor?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor;
 
   /**
-   * Required: resource to select
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef#resource
    */
   readonly resource: string;
@@ -14009,32 +9658,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a key of a secret in the pod's namespace
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef {
   /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret or its key must be defined
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef#optional
    */
   readonly optional?: boolean;
@@ -14057,18 +9694,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartExec#command
    */
   readonly command?: string[];
@@ -14089,47 +9718,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#scheme
    */
   readonly scheme?: string;
@@ -14154,14 +9766,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartSleep
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartSleep#seconds
    */
   readonly seconds: number;
@@ -14182,25 +9790,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort;
@@ -14222,18 +9820,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopExec#command
    */
   readonly command?: string[];
@@ -14254,47 +9844,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#scheme
    */
   readonly scheme?: string;
@@ -14319,14 +9892,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopSleep
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopSleep#seconds
    */
   readonly seconds: number;
@@ -14347,25 +9916,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort;
@@ -14387,22 +9946,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -14424,10 +9976,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetPort {
@@ -14442,10 +9990,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralCont
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort {
@@ -14460,22 +10004,15 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralCont
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -14497,10 +10034,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetPort {
@@ -14515,10 +10048,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralCont
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort {
@@ -14533,22 +10062,15 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralCont
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -14570,10 +10092,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetPort {
@@ -14588,10 +10106,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralCont
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocketPort {
@@ -14606,32 +10120,20 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralCont
 }
 
 /**
- * Selects a key of a ConfigMap.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef {
   /**
-   * The key to select.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef#optional
    */
   readonly optional?: boolean;
@@ -14654,22 +10156,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
- * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFieldRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFieldRef {
   /**
-   * Version of the schema the FieldPath is written in terms of, defaults to "v1".
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFieldRef#apiVersion
    */
   readonly apiVersion?: string;
 
   /**
-   * Path of the field to select in the specified API version.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFieldRef#fieldPath
    */
   readonly fieldPath: string;
@@ -14691,45 +10186,25 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * FileKeyRef selects a key of the env file.
- * Requires the EnvFiles feature gate to be enabled.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef {
   /**
-   * The key within the env file. An invalid key will prevent the pod from starting.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Specify whether the file or its key must be defined. If the file or key
-   * does not exist, then the env var is not published.
-   * If optional is set to true and the specified key does not exist,
-   * the environment variable will not be set in the Pod's containers.
-   *
-   * If optional is set to false and the specified key does not exist,
-   * an error will be returned during Pod creation.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef#optional
    */
   readonly optional?: boolean;
 
   /**
-   * The path within the volume from which to select the file.
-   * Must be relative and may not contain the '..' path or start with '..'.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef#path
    */
   readonly path: string;
 
   /**
-   * The name of the volume mount containing the env file.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef#volumeName
    */
   readonly volumeName: string;
@@ -14753,29 +10228,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a resource of the container: only resources limits and requests
- * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef {
   /**
-   * Container name: required for volumes, optional for env vars
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef#containerName
    */
   readonly containerName?: string;
 
   /**
-   * Specifies the output format of the exposed resources, defaults to "1"
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef#divisor
    */
   readonly divisor?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor;
 
   /**
-   * Required: resource to select
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef#resource
    */
   readonly resource: string;
@@ -14798,32 +10264,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a key of a secret in the pod's namespace
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef {
   /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret or its key must be defined
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef#optional
    */
   readonly optional?: boolean;
@@ -14846,18 +10300,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartExec#command
    */
   readonly command?: string[];
@@ -14878,47 +10324,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet#scheme
    */
   readonly scheme?: string;
@@ -14943,14 +10372,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartSleep
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartSleep#seconds
    */
   readonly seconds: number;
@@ -14971,25 +10396,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocketPort;
@@ -15011,18 +10426,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopExec
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopExec#command
    */
   readonly command?: string[];
@@ -15043,47 +10450,30 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet#httpHeaders
    */
   readonly httpHeaders?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet#scheme
    */
   readonly scheme?: string;
@@ -15108,14 +10498,10 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopSleep
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopSleep#seconds
    */
   readonly seconds: number;
@@ -15136,25 +10522,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket#port
    */
   readonly port: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocketPort;
@@ -15176,22 +10552,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -15213,10 +10582,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetPort {
@@ -15231,10 +10596,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainer
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocketPort {
@@ -15249,22 +10610,15 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainer
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -15286,10 +10640,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetPort {
@@ -15304,10 +10654,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainer
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocketPort {
@@ -15322,22 +10668,15 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainer
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -15359,10 +10698,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetPort {
@@ -15377,10 +10712,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainer
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocketPort {
@@ -15395,34 +10726,20 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainer
 }
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions {
   /**
-   * The label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions#values
    */
   readonly values?: string[];
@@ -15445,34 +10762,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields {
   /**
-   * The label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields#key
    */
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields#values
    */
   readonly values?: string[];
@@ -15495,34 +10798,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions {
   /**
-   * The label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions#values
    */
   readonly values?: string[];
@@ -15545,34 +10834,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields {
   /**
-   * The label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields#key
    */
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields#values
    */
   readonly values?: string[];
@@ -15595,24 +10870,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over a set of resources, in this case pods.
- * If it's null, this PodAffinityTerm matches with no Pods.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchExpressions
    */
   readonly matchExpressions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -15634,27 +10900,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over the set of namespaces that the term applies to.
- * The term is applied to the union of the namespaces selected by this field
- * and the ones listed in the namespaces field.
- * null selector and null or empty namespaces list means "this pod's namespace".
- * An empty selector ({}) matches all namespaces.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchExpressions
    */
   readonly matchExpressions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -15676,33 +10930,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -15725,33 +10966,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -15774,24 +11002,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over a set of resources, in this case pods.
- * If it's null, this PodAffinityTerm matches with no Pods.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchExpressions
    */
   readonly matchExpressions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -15813,27 +11032,15 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over the set of namespaces that the term applies to.
- * The term is applied to the union of the namespaces selected by this field
- * and the ones listed in the namespaces field.
- * null selector and null or empty namespaces list means "this pod's namespace".
- * An empty selector ({}) matches all namespaces.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchExpressions
    */
   readonly matchExpressions?: AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -15855,33 +11062,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -15904,33 +11098,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -15953,8 +11134,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specifies the output format of the exposed resources, defaults to "1"
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRefDivisor
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRefDivisor {
@@ -15969,22 +11148,15 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnv
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -16006,10 +11178,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetPort {
@@ -16024,10 +11192,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLif
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocketPort {
@@ -16042,22 +11206,15 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLif
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -16079,10 +11236,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecCon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetPort {
@@ -16097,10 +11250,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLif
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocketPort {
@@ -16115,8 +11264,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLif
 }
 
 /**
- * Specifies the output format of the exposed resources, defaults to "1"
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor {
@@ -16131,22 +11278,15 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralCont
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -16168,10 +11308,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort {
@@ -16186,10 +11322,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralCont
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort {
@@ -16204,22 +11336,15 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralCont
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -16241,10 +11366,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort {
@@ -16259,10 +11380,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralCont
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort {
@@ -16277,8 +11394,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralCont
 }
 
 /**
- * Specifies the output format of the exposed resources, defaults to "1"
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor {
@@ -16293,22 +11408,15 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainer
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -16330,10 +11438,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetPort {
@@ -16348,10 +11452,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainer
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocketPort {
@@ -16366,22 +11466,15 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainer
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -16403,10 +11496,6 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecIni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetPort {
@@ -16421,10 +11510,6 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainer
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocketPort
  */
 export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocketPort {
@@ -16439,33 +11524,20 @@ export class AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainer
 }
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -16488,33 +11560,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -16537,33 +11596,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -16586,33 +11632,20 @@ export function toJson_AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions
  */
 export interface AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema AnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#values
    */
   readonly values?: string[];

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 
 
 /**
- * ClusterAnalysisTemplate holds the template for performing canary analysis
+ *
  *
  * @schema ClusterAnalysisTemplate
  */
@@ -58,8 +58,6 @@ export class ClusterAnalysisTemplate extends ApiObject {
 }
 
 /**
- * ClusterAnalysisTemplate holds the template for performing canary analysis
- *
  * @schema ClusterAnalysisTemplate
  */
 export interface ClusterAnalysisTemplateProps {
@@ -69,8 +67,6 @@ export interface ClusterAnalysisTemplateProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * AnalysisTemplateSpec is the specification for a AnalysisTemplate resource
-   *
    * @schema ClusterAnalysisTemplate#spec
    */
   readonly spec: ClusterAnalysisTemplateSpec;
@@ -92,42 +88,30 @@ export function toJson_ClusterAnalysisTemplateProps(obj: ClusterAnalysisTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * AnalysisTemplateSpec is the specification for a AnalysisTemplate resource
- *
  * @schema ClusterAnalysisTemplateSpec
  */
 export interface ClusterAnalysisTemplateSpec {
   /**
-   * Args are the list of arguments to the template
-   *
    * @schema ClusterAnalysisTemplateSpec#args
    */
   readonly args?: ClusterAnalysisTemplateSpecArgs[];
 
   /**
-   * DryRun object contains the settings for running the analysis in Dry-Run mode
-   *
    * @schema ClusterAnalysisTemplateSpec#dryRun
    */
   readonly dryRun?: ClusterAnalysisTemplateSpecDryRun[];
 
   /**
-   * MeasurementRetention object contains the settings for retaining the number of measurements during the analysis
-   *
    * @schema ClusterAnalysisTemplateSpec#measurementRetention
    */
   readonly measurementRetention?: ClusterAnalysisTemplateSpecMeasurementRetention[];
 
   /**
-   * Metrics contains the list of metrics to query as part of an analysis run
-   *
    * @schema ClusterAnalysisTemplateSpec#metrics
    */
   readonly metrics?: ClusterAnalysisTemplateSpecMetrics[];
 
   /**
-   * Templates reference to a list of analysis templates to combine with the rest of the metrics for an AnalysisRun
-   *
    * @schema ClusterAnalysisTemplateSpec#templates
    */
   readonly templates?: ClusterAnalysisTemplateSpecTemplates[];
@@ -152,28 +136,20 @@ export function toJson_ClusterAnalysisTemplateSpec(obj: ClusterAnalysisTemplateS
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Argument is an argument to an AnalysisRun
- *
  * @schema ClusterAnalysisTemplateSpecArgs
  */
 export interface ClusterAnalysisTemplateSpecArgs {
   /**
-   * Name is the name of the argument
-   *
    * @schema ClusterAnalysisTemplateSpecArgs#name
    */
   readonly name: string;
 
   /**
-   * Value is the value of the argument
-   *
    * @schema ClusterAnalysisTemplateSpecArgs#value
    */
   readonly value?: string;
 
   /**
-   * ValueFrom is a reference to where a secret is stored. This field is one of the fields with valueFrom
-   *
    * @schema ClusterAnalysisTemplateSpecArgs#valueFrom
    */
   readonly valueFrom?: ClusterAnalysisTemplateSpecArgsValueFrom;
@@ -196,15 +172,10 @@ export function toJson_ClusterAnalysisTemplateSpecArgs(obj: ClusterAnalysisTempl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * DryRun defines the settings for running the analysis in Dry-Run mode.
- *
  * @schema ClusterAnalysisTemplateSpecDryRun
  */
 export interface ClusterAnalysisTemplateSpecDryRun {
   /**
-   * Name of the metric which needs to be evaluated in the Dry-Run mode. Wildcard '*' is supported and denotes all
-   * the available metrics.
-   *
    * @schema ClusterAnalysisTemplateSpecDryRun#metricName
    */
   readonly metricName: string;
@@ -225,21 +196,15 @@ export function toJson_ClusterAnalysisTemplateSpecDryRun(obj: ClusterAnalysisTem
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * MeasurementRetention defines the settings for retaining the number of measurements during the analysis.
- *
  * @schema ClusterAnalysisTemplateSpecMeasurementRetention
  */
 export interface ClusterAnalysisTemplateSpecMeasurementRetention {
   /**
-   * Limit is the maximum number of measurements to be retained for this given metric.
-   *
    * @schema ClusterAnalysisTemplateSpecMeasurementRetention#limit
    */
   readonly limit: number;
 
   /**
-   * MetricName is the name of the metric on which this retention policy should be applied.
-   *
    * @schema ClusterAnalysisTemplateSpecMeasurementRetention#metricName
    */
   readonly metricName: string;
@@ -261,99 +226,60 @@ export function toJson_ClusterAnalysisTemplateSpecMeasurementRetention(obj: Clus
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Metric defines a metric in which to perform analysis
- *
  * @schema ClusterAnalysisTemplateSpecMetrics
  */
 export interface ClusterAnalysisTemplateSpecMetrics {
   /**
-   * ConsecutiveErrorLimit is the maximum number of times the measurement is allowed to error in
-   * succession, before the metric is considered error (default: 4)
-   *
    * @schema ClusterAnalysisTemplateSpecMetrics#consecutiveErrorLimit
    */
   readonly consecutiveErrorLimit?: ClusterAnalysisTemplateSpecMetricsConsecutiveErrorLimit;
 
   /**
-   * ConsecutiveSuccessLimit is the number of consecutive times the measurement must succeed for the
-   * entire metric to be considered Successful (default: 0, which means it's disabled)
-   *
    * @schema ClusterAnalysisTemplateSpecMetrics#consecutiveSuccessLimit
    */
   readonly consecutiveSuccessLimit?: ClusterAnalysisTemplateSpecMetricsConsecutiveSuccessLimit;
 
   /**
-   * Count is the number of times to run the measurement. If both interval and count are omitted,
-   * the effective count is 1. If only interval is specified, metric runs indefinitely.
-   * If count > 1, interval must be specified.
-   *
    * @schema ClusterAnalysisTemplateSpecMetrics#count
    */
   readonly count?: ClusterAnalysisTemplateSpecMetricsCount;
 
   /**
-   * FailureCondition is an expression which determines if a measurement is considered failed
-   * If both success and failure conditions are specified, and the measurement does not fall into
-   * either condition, the measurement is considered Inconclusive
-   *
    * @schema ClusterAnalysisTemplateSpecMetrics#failureCondition
    */
   readonly failureCondition?: string;
 
   /**
-   * FailureLimit is the maximum number of times the measurement is allowed to fail, before the
-   * entire metric is considered Failed (default: 0)
-   * -1 for making it disabled (when opting to use ConsecutiveSuccessLimit solely)
-   *
    * @schema ClusterAnalysisTemplateSpecMetrics#failureLimit
    */
   readonly failureLimit?: ClusterAnalysisTemplateSpecMetricsFailureLimit;
 
   /**
-   * InconclusiveLimit is the maximum number of times the measurement is allowed to measure
-   * Inconclusive, before the entire metric is considered Inconclusive (default: 0)
-   *
    * @schema ClusterAnalysisTemplateSpecMetrics#inconclusiveLimit
    */
   readonly inconclusiveLimit?: ClusterAnalysisTemplateSpecMetricsInconclusiveLimit;
 
   /**
-   * InitialDelay how long the AnalysisRun should wait before starting this metric
-   *
    * @schema ClusterAnalysisTemplateSpecMetrics#initialDelay
    */
   readonly initialDelay?: string;
 
   /**
-   * Interval defines an interval string (e.g. 30s, 5m, 1h) between each measurement.
-   * If omitted, will perform a single measurement
-   *
    * @schema ClusterAnalysisTemplateSpecMetrics#interval
    */
   readonly interval?: string;
 
   /**
-   * Name is the name of the metric
-   *
    * @schema ClusterAnalysisTemplateSpecMetrics#name
    */
   readonly name: string;
 
   /**
-   * Provider configuration to the external system to use to verify the analysis
-   *
    * @schema ClusterAnalysisTemplateSpecMetrics#provider
    */
   readonly provider: ClusterAnalysisTemplateSpecMetricsProvider;
 
   /**
-   * SuccessCondition is an expression which determines if a measurement is considered successful
-   * Expression is a goevaluate expression. The keyword `result` is a variable reference to the
-   * value of measurement. Results can be both structured data or primitive.
-   * Examples:
-   * result > 10
-   * (result.requests_made * result.requests_succeeded / 100) >= 90
-   *
    * @schema ClusterAnalysisTemplateSpecMetrics#successCondition
    */
   readonly successCondition?: string;
@@ -388,15 +314,11 @@ export function toJson_ClusterAnalysisTemplateSpecMetrics(obj: ClusterAnalysisTe
  */
 export interface ClusterAnalysisTemplateSpecTemplates {
   /**
-   * Whether to look for the templateName at cluster scope or namespace scope
-   *
    * @schema ClusterAnalysisTemplateSpecTemplates#clusterScope
    */
   readonly clusterScope?: boolean;
 
   /**
-   * TemplateName name of template to use in AnalysisRun
-   *
    * @schema ClusterAnalysisTemplateSpecTemplates#templateName
    */
   readonly templateName?: string;
@@ -418,22 +340,15 @@ export function toJson_ClusterAnalysisTemplateSpecTemplates(obj: ClusterAnalysis
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ValueFrom is a reference to where a secret is stored. This field is one of the fields with valueFrom
- *
  * @schema ClusterAnalysisTemplateSpecArgsValueFrom
  */
 export interface ClusterAnalysisTemplateSpecArgsValueFrom {
   /**
-   * FieldRef is a reference to the fields in metadata which we are referencing. This field is one of the fields with
-   * valueFrom
-   *
    * @schema ClusterAnalysisTemplateSpecArgsValueFrom#fieldRef
    */
   readonly fieldRef?: ClusterAnalysisTemplateSpecArgsValueFromFieldRef;
 
   /**
-   * Secret is a reference to where a secret is stored. This field is one of the fields with valueFrom
-   *
    * @schema ClusterAnalysisTemplateSpecArgsValueFrom#secretKeyRef
    */
   readonly secretKeyRef?: ClusterAnalysisTemplateSpecArgsValueFromSecretKeyRef;
@@ -455,9 +370,6 @@ export function toJson_ClusterAnalysisTemplateSpecArgsValueFrom(obj: ClusterAnal
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ConsecutiveErrorLimit is the maximum number of times the measurement is allowed to error in
- * succession, before the metric is considered error (default: 4)
- *
  * @schema ClusterAnalysisTemplateSpecMetricsConsecutiveErrorLimit
  */
 export class ClusterAnalysisTemplateSpecMetricsConsecutiveErrorLimit {
@@ -472,9 +384,6 @@ export class ClusterAnalysisTemplateSpecMetricsConsecutiveErrorLimit {
 }
 
 /**
- * ConsecutiveSuccessLimit is the number of consecutive times the measurement must succeed for the
- * entire metric to be considered Successful (default: 0, which means it's disabled)
- *
  * @schema ClusterAnalysisTemplateSpecMetricsConsecutiveSuccessLimit
  */
 export class ClusterAnalysisTemplateSpecMetricsConsecutiveSuccessLimit {
@@ -489,10 +398,6 @@ export class ClusterAnalysisTemplateSpecMetricsConsecutiveSuccessLimit {
 }
 
 /**
- * Count is the number of times to run the measurement. If both interval and count are omitted,
- * the effective count is 1. If only interval is specified, metric runs indefinitely.
- * If count > 1, interval must be specified.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsCount
  */
 export class ClusterAnalysisTemplateSpecMetricsCount {
@@ -507,10 +412,6 @@ export class ClusterAnalysisTemplateSpecMetricsCount {
 }
 
 /**
- * FailureLimit is the maximum number of times the measurement is allowed to fail, before the
- * entire metric is considered Failed (default: 0)
- * -1 for making it disabled (when opting to use ConsecutiveSuccessLimit solely)
- *
  * @schema ClusterAnalysisTemplateSpecMetricsFailureLimit
  */
 export class ClusterAnalysisTemplateSpecMetricsFailureLimit {
@@ -525,9 +426,6 @@ export class ClusterAnalysisTemplateSpecMetricsFailureLimit {
 }
 
 /**
- * InconclusiveLimit is the maximum number of times the measurement is allowed to measure
- * Inconclusive, before the entire metric is considered Inconclusive (default: 0)
- *
  * @schema ClusterAnalysisTemplateSpecMetricsInconclusiveLimit
  */
 export class ClusterAnalysisTemplateSpecMetricsInconclusiveLimit {
@@ -542,91 +440,65 @@ export class ClusterAnalysisTemplateSpecMetricsInconclusiveLimit {
 }
 
 /**
- * Provider configuration to the external system to use to verify the analysis
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProvider
  */
 export interface ClusterAnalysisTemplateSpecMetricsProvider {
   /**
-   * CloudWatch specifies the cloudWatch metric to query
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProvider#cloudWatch
    */
   readonly cloudWatch?: ClusterAnalysisTemplateSpecMetricsProviderCloudWatch;
 
   /**
-   * Datadog specifies a datadog metric to query
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProvider#datadog
    */
   readonly datadog?: ClusterAnalysisTemplateSpecMetricsProviderDatadog;
 
   /**
-   * Graphite specifies the Graphite metric to query
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProvider#graphite
    */
   readonly graphite?: ClusterAnalysisTemplateSpecMetricsProviderGraphite;
 
   /**
-   * Influxdb specifies the influxdb metric to query
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProvider#influxdb
    */
   readonly influxdb?: ClusterAnalysisTemplateSpecMetricsProviderInfluxdb;
 
   /**
-   * Job specifies the job metric run
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProvider#job
    */
   readonly job?: ClusterAnalysisTemplateSpecMetricsProviderJob;
 
   /**
-   * Kayenta specifies a Kayenta metric
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProvider#kayenta
    */
   readonly kayenta?: ClusterAnalysisTemplateSpecMetricsProviderKayenta;
 
   /**
-   * NewRelic specifies the newrelic metric to query
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProvider#newRelic
    */
   readonly newRelic?: ClusterAnalysisTemplateSpecMetricsProviderNewRelic;
 
   /**
-   * Plugin specifies the hashicorp go-plugin metric to query
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProvider#plugin
    */
   readonly plugin?: any;
 
   /**
-   * Prometheus specifies the prometheus metric to query
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProvider#prometheus
    */
   readonly prometheus?: ClusterAnalysisTemplateSpecMetricsProviderPrometheus;
 
   /**
-   * SkyWalking specifies the skywalking metric to query
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProvider#skywalking
    */
   readonly skywalking?: ClusterAnalysisTemplateSpecMetricsProviderSkywalking;
 
   /**
-   * Wavefront specifies the wavefront metric to query
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProvider#wavefront
    */
   readonly wavefront?: ClusterAnalysisTemplateSpecMetricsProviderWavefront;
 
   /**
-   * Web specifies a generic HTTP web metric
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProvider#web
    */
   readonly web?: ClusterAnalysisTemplateSpecMetricsProviderWeb;
@@ -658,15 +530,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProvider(obj: ClusterAn
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * FieldRef is a reference to the fields in metadata which we are referencing. This field is one of the fields with
- * valueFrom
- *
  * @schema ClusterAnalysisTemplateSpecArgsValueFromFieldRef
  */
 export interface ClusterAnalysisTemplateSpecArgsValueFromFieldRef {
   /**
-   * Required: Path of the field to select in the specified API version
-   *
    * @schema ClusterAnalysisTemplateSpecArgsValueFromFieldRef#fieldPath
    */
   readonly fieldPath: string;
@@ -687,21 +554,15 @@ export function toJson_ClusterAnalysisTemplateSpecArgsValueFromFieldRef(obj: Clu
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Secret is a reference to where a secret is stored. This field is one of the fields with valueFrom
- *
  * @schema ClusterAnalysisTemplateSpecArgsValueFromSecretKeyRef
  */
 export interface ClusterAnalysisTemplateSpecArgsValueFromSecretKeyRef {
   /**
-   * Key is the key of the secret to select from.
-   *
    * @schema ClusterAnalysisTemplateSpecArgsValueFromSecretKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name is the name of the secret
-   *
    * @schema ClusterAnalysisTemplateSpecArgsValueFromSecretKeyRef#name
    */
   readonly name: string;
@@ -723,14 +584,10 @@ export function toJson_ClusterAnalysisTemplateSpecArgsValueFromSecretKeyRef(obj:
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * CloudWatch specifies the cloudWatch metric to query
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderCloudWatch
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderCloudWatch {
   /**
-   * DurationString is a string representing a duration (e.g. 30s, 5m, 1h)
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderCloudWatch#interval
    */
   readonly interval?: string;
@@ -757,42 +614,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderCloudWatch(obj:
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Datadog specifies a datadog metric to query
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderDatadog
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderDatadog {
   /**
-   * Aggregator is a type of aggregator to use for metrics-based queries (default: ""). Used for v2
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderDatadog#aggregator
    */
   readonly aggregator?: ClusterAnalysisTemplateSpecMetricsProviderDatadogAggregator;
 
   /**
-   * ApiVersion refers to the Datadog API version being used (default: v1). v1 will eventually be deprecated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderDatadog#apiVersion
    */
   readonly apiVersion?: ClusterAnalysisTemplateSpecMetricsProviderDatadogApiVersion;
 
   /**
-   * Formula refers to the Formula made up of the queries. Only useful with Queries. Used for v2
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderDatadog#formula
    */
   readonly formula?: string;
 
   /**
-   * Interval refers to the Interval time window in Datadog (default: 5m). Not to be confused with the polling rate for the metric.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderDatadog#interval
    */
   readonly interval?: string;
 
   /**
-   * Queries is a map of query_name_as_key: query. You can then use query_name_as_key inside Formula.Used for v2
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderDatadog#queries
    */
   readonly queries?: { [key: string]: string };
@@ -803,15 +648,6 @@ export interface ClusterAnalysisTemplateSpecMetricsProviderDatadog {
   readonly query?: string;
 
   /**
-   * RequestTimeout overrides the HTTP client timeout for requests to the Datadog API (e.g. 10s, 30s; default: 10s).
-   *
-   * @schema ClusterAnalysisTemplateSpecMetricsProviderDatadog#requestTimeout
-   */
-  readonly requestTimeout?: string;
-
-  /**
-   * Secret refers to the name of the secret that should be used for an analysis and should exists in the namespace where the controller is.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderDatadog#secretRef
    */
   readonly secretRef?: ClusterAnalysisTemplateSpecMetricsProviderDatadogSecretRef;
@@ -830,7 +666,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderDatadog(obj: Cl
     'interval': obj.interval,
     'queries': ((obj.queries) === undefined) ? undefined : (Object.entries(obj.queries).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'query': obj.query,
-    'requestTimeout': obj.requestTimeout,
     'secretRef': toJson_ClusterAnalysisTemplateSpecMetricsProviderDatadogSecretRef(obj.secretRef),
   };
   // filter undefined values
@@ -839,21 +674,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderDatadog(obj: Cl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Graphite specifies the Graphite metric to query
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderGraphite
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderGraphite {
   /**
-   * Address is the HTTP address and port of the Graphite server
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderGraphite#address
    */
   readonly address?: string;
 
   /**
-   * Query is a raw Graphite query to perform
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderGraphite#query
    */
   readonly query?: string;
@@ -875,21 +704,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderGraphite(obj: C
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Influxdb specifies the influxdb metric to query
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderInfluxdb
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderInfluxdb {
   /**
-   * Profile is the name of the secret holding InfluxDB account configuration
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderInfluxdb#profile
    */
   readonly profile?: string;
 
   /**
-   * Query is a raw InfluxDB flux query to perform
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderInfluxdb#query
    */
   readonly query?: string;
@@ -911,8 +734,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderInfluxdb(obj: C
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Job specifies the job metric run
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJob
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJob {
@@ -922,8 +743,6 @@ export interface ClusterAnalysisTemplateSpecMetricsProviderJob {
   readonly metadata?: ClusterAnalysisTemplateSpecMetricsProviderJobMetadata;
 
   /**
-   * JobSpec describes how the job execution will look like.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJob#spec
    */
   readonly spec: ClusterAnalysisTemplateSpecMetricsProviderJobSpec;
@@ -945,8 +764,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJob(obj: Cluste
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Kayenta specifies a Kayenta metric
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderKayenta
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderKayenta {
@@ -1019,28 +836,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderKayenta(obj: Cl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * NewRelic specifies the newrelic metric to query
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderNewRelic
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderNewRelic {
   /**
-   * Profile is the name of the secret holding NR account configuration
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderNewRelic#profile
    */
   readonly profile?: string;
 
   /**
-   * Query is a raw newrelic NRQL query to perform
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderNewRelic#query
    */
   readonly query: string;
 
   /**
-   * Timeout represents the duration limit in seconds that will apply to the NRQL query
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderNewRelic#timeout
    */
   readonly timeout?: number;
@@ -1063,56 +872,40 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderNewRelic(obj: C
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Prometheus specifies the prometheus metric to query
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheus
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderPrometheus {
   /**
-   * Address is the HTTP address and port of the prometheus server
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheus#address
    */
   readonly address?: string;
 
   /**
-   * Authentication details
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheus#authentication
    */
   readonly authentication?: ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthentication;
 
   /**
-   * Headers are optional HTTP headers to use in the request
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheus#headers
    */
   readonly headers?: ClusterAnalysisTemplateSpecMetricsProviderPrometheusHeaders[];
 
   /**
-   * Insecure skips host TLS verification
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheus#insecure
    */
   readonly insecure?: boolean;
 
   /**
-   * Query is a raw prometheus query to perform
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheus#query
    */
   readonly query?: string;
 
   /**
-   * Arguments for prometheus
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheus#rangeQuery
    */
   readonly rangeQuery?: ClusterAnalysisTemplateSpecMetricsProviderPrometheusRangeQuery;
 
   /**
-   * Timeout represents the duration within which a prometheus query should complete. It is expressed in seconds.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheus#timeout
    */
   readonly timeout?: number;
@@ -1139,8 +932,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderPrometheus(obj:
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SkyWalking specifies the skywalking metric to query
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderSkywalking
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderSkywalking {
@@ -1150,8 +941,6 @@ export interface ClusterAnalysisTemplateSpecMetricsProviderSkywalking {
   readonly address?: string;
 
   /**
-   * DurationString is a string representing a duration (e.g. 30s, 5m, 1h)
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderSkywalking#interval
    */
   readonly interval?: string;
@@ -1179,21 +968,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderSkywalking(obj:
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Wavefront specifies the wavefront metric to query
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderWavefront
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderWavefront {
   /**
-   * Address is the HTTP address and port of the wavefront server
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWavefront#address
    */
   readonly address?: string;
 
   /**
-   * Query is a raw wavefront query to perform
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWavefront#query
    */
   readonly query?: string;
@@ -1215,70 +998,50 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderWavefront(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Web specifies a generic HTTP web metric
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderWeb
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderWeb {
   /**
-   * Authentication details
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWeb#authentication
    */
   readonly authentication?: ClusterAnalysisTemplateSpecMetricsProviderWebAuthentication;
 
   /**
-   * Body is the body of the web metric (must be POST/PUT)
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWeb#body
    */
   readonly body?: string;
 
   /**
-   * Headers are optional HTTP headers to use in the request
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWeb#headers
    */
   readonly headers?: ClusterAnalysisTemplateSpecMetricsProviderWebHeaders[];
 
   /**
-   * Insecure skips host TLS verification
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWeb#insecure
    */
   readonly insecure?: boolean;
 
   /**
-   * JSONBody is the body of the web metric in a json format (method must be POST/PUT)
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWeb#jsonBody
    */
   readonly jsonBody?: any;
 
   /**
-   * JSONPath is a JSON Path to use as the result variable (default: "{$}")
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWeb#jsonPath
    */
   readonly jsonPath?: string;
 
   /**
-   * Method is the method of the web metric (empty defaults to GET)
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWeb#method
    */
   readonly method?: string;
 
   /**
-   * TimeoutSeconds is the timeout for the request in seconds (default: 10)
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWeb#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
 
   /**
-   * URL is the address of the web metric
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWeb#url
    */
   readonly url: string;
@@ -1307,8 +1070,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderWeb(obj: Cluste
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * CloudWatchMetricDataQuery defines the cloudwatch query
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueries
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueries {
@@ -1363,8 +1124,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderCloudWatchMetri
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Aggregator is a type of aggregator to use for metrics-based queries (default: ""). Used for v2
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderDatadogAggregator
  */
 export enum ClusterAnalysisTemplateSpecMetricsProviderDatadogAggregator {
@@ -1389,8 +1148,6 @@ export enum ClusterAnalysisTemplateSpecMetricsProviderDatadogAggregator {
 }
 
 /**
- * ApiVersion refers to the Datadog API version being used (default: v1). v1 will eventually be deprecated.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderDatadogApiVersion
  */
 export enum ClusterAnalysisTemplateSpecMetricsProviderDatadogApiVersion {
@@ -1401,21 +1158,15 @@ export enum ClusterAnalysisTemplateSpecMetricsProviderDatadogApiVersion {
 }
 
 /**
- * Secret refers to the name of the secret that should be used for an analysis and should exists in the namespace where the controller is.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderDatadogSecretRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderDatadogSecretRef {
   /**
-   * Name refers to the name of the secret that should be used to integrate with Datadog.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderDatadogSecretRef#name
    */
   readonly name?: string;
 
   /**
-   * Namespaced indicates whether the secret is in the namespace where rollouts it installed or in the namespace where the metric was found
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderDatadogSecretRef#namespaced
    */
   readonly namespaced?: boolean;
@@ -1467,223 +1218,85 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobMetadata(obj
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * JobSpec describes how the job execution will look like.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpec {
   /**
-   * Specifies the duration in seconds relative to the startTime that the job
-   * may be continuously active before the system tries to terminate it; value
-   * must be positive integer. If a Job is suspended (at creation or through an
-   * update), this timer will effectively be stopped and reset when the Job is
-   * resumed again.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#activeDeadlineSeconds
    */
   readonly activeDeadlineSeconds?: number;
 
   /**
-   * Specifies the number of retries before marking this job failed.
-   * Defaults to 6, unless backoffLimitPerIndex (only Indexed Job) is specified.
-   * When backoffLimitPerIndex is specified, backoffLimit defaults to 2147483647.
-   *
-   * @default 6, unless backoffLimitPerIndex (only Indexed Job) is specified.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#backoffLimit
    */
   readonly backoffLimit?: number;
 
   /**
-   * Specifies the limit for the number of retries within an
-   * index before marking this index as failed. When enabled the number of
-   * failures per index is kept in the pod's
-   * batch.kubernetes.io/job-index-failure-count annotation. It can only
-   * be set when Job's completionMode=Indexed, and the Pod's restart
-   * policy is Never. The field is immutable.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#backoffLimitPerIndex
    */
   readonly backoffLimitPerIndex?: number;
 
   /**
-   * completionMode specifies how Pod completions are tracked. It can be
-   * `NonIndexed` (default) or `Indexed`.
-   *
-   * `NonIndexed` means that the Job is considered complete when there have
-   * been .spec.completions successfully completed Pods. Each Pod completion is
-   * homologous to each other.
-   *
-   * `Indexed` means that the Pods of a
-   * Job get an associated completion index from 0 to (.spec.completions - 1),
-   * available in the annotation batch.kubernetes.io/job-completion-index.
-   * The Job is considered complete when there is one successfully completed Pod
-   * for each index.
-   * When value is `Indexed`, .spec.completions must be specified and
-   * `.spec.parallelism` must be less than or equal to 10^5.
-   * In addition, The Pod name takes the form
-   * `$(job-name)-$(index)-$(random-string)`,
-   * the Pod hostname takes the form `$(job-name)-$(index)`.
-   *
-   * More completion modes can be added in the future.
-   * If the Job controller observes a mode that it doesn't recognize, which
-   * is possible during upgrades due to version skew, the controller
-   * skips updates for the Job.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#completionMode
    */
   readonly completionMode?: string;
 
   /**
-   * Specifies the desired number of successfully finished pods the
-   * job should be run with.  Setting to null means that the success of any
-   * pod signals the success of all pods, and allows parallelism to have any positive
-   * value.  Setting to 1 means that parallelism is limited to 1 and the success of that
-   * pod signals the success of the job.
-   * More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#completions
    */
   readonly completions?: number;
 
   /**
-   * ManagedBy field indicates the controller that manages a Job. The k8s Job
-   * controller reconciles jobs which don't have this field at all or the field
-   * value is the reserved string `kubernetes.io/job-controller`, but skips
-   * reconciling Jobs with a custom value for this field.
-   * The value must be a valid domain-prefixed path (e.g. acme.io/foo) -
-   * all characters before the first "/" must be a valid subdomain as defined
-   * by RFC 1123. All characters trailing the first "/" must be valid HTTP Path
-   * characters as defined by RFC 3986. The value cannot exceed 63 characters.
-   * This field is immutable.
-   *
-   * This field is beta-level. The job controller accepts setting the field
-   * when the feature gate JobManagedBy is enabled (enabled by default).
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#managedBy
    */
   readonly managedBy?: string;
 
   /**
-   * manualSelector controls generation of pod labels and pod selectors.
-   * Leave `manualSelector` unset unless you are certain what you are doing.
-   * When false or unset, the system pick labels unique to this job
-   * and appends those labels to the pod template.  When true,
-   * the user is responsible for picking unique labels and specifying
-   * the selector.  Failure to pick a unique label may cause this
-   * and other jobs to not function correctly.  However, You may see
-   * `manualSelector=true` in jobs that were created with the old `extensions/v1beta1`
-   * API.
-   * More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/#specifying-your-own-pod-selector
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#manualSelector
    */
   readonly manualSelector?: boolean;
 
   /**
-   * Specifies the maximal number of failed indexes before marking the Job as
-   * failed, when backoffLimitPerIndex is set. Once the number of failed
-   * indexes exceeds this number the entire Job is marked as Failed and its
-   * execution is terminated. When left as null the job continues execution of
-   * all of its indexes and is marked with the `Complete` Job condition.
-   * It can only be specified when backoffLimitPerIndex is set.
-   * It can be null or up to completions. It is required and must be
-   * less than or equal to 10^4 when is completions greater than 10^5.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#maxFailedIndexes
    */
   readonly maxFailedIndexes?: number;
 
   /**
-   * Specifies the maximum desired number of pods the job should
-   * run at any given time. The actual number of pods running in steady state will
-   * be less than this number when ((.spec.completions - .status.successful) < .spec.parallelism),
-   * i.e. when the work left to do is less than max parallelism.
-   * More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#parallelism
    */
   readonly parallelism?: number;
 
   /**
-   * Specifies the policy of handling failed pods. In particular, it allows to
-   * specify the set of actions and conditions which need to be
-   * satisfied to take the associated action.
-   * If empty, the default behaviour applies - the counter of failed pods,
-   * represented by the jobs's .status.failed field, is incremented and it is
-   * checked against the backoffLimit. This field cannot be used in combination
-   * with restartPolicy=OnFailure.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#podFailurePolicy
    */
   readonly podFailurePolicy?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicy;
 
   /**
-   * podReplacementPolicy specifies when to create replacement Pods.
-   * Possible values are:
-   * - TerminatingOrFailed means that we recreate pods
-   * when they are terminating (has a metadata.deletionTimestamp) or failed.
-   * - Failed means to wait until a previously created Pod is fully terminated (has phase
-   * Failed or Succeeded) before creating a replacement Pod.
-   *
-   * When using podFailurePolicy, Failed is the the only allowed value.
-   * TerminatingOrFailed and Failed are allowed values when podFailurePolicy is not in use.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#podReplacementPolicy
    */
   readonly podReplacementPolicy?: string;
 
   /**
-   * A label query over pods that should match the pod count.
-   * Normally, the system sets this field for you.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#selector
    */
   readonly selector?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecSelector;
 
   /**
-   * successPolicy specifies the policy when the Job can be declared as succeeded.
-   * If empty, the default behavior applies - the Job is declared as succeeded
-   * only when the number of succeeded pods equals to the completions.
-   * When the field is specified, it must be immutable and works only for the Indexed Jobs.
-   * Once the Job meets the SuccessPolicy, the lingering pods are terminated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#successPolicy
    */
   readonly successPolicy?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicy;
 
   /**
-   * suspend specifies whether the Job controller should create Pods or not. If
-   * a Job is created with suspend set to true, no Pods are created by the Job
-   * controller. If a Job is suspended after creation (i.e. the flag goes from
-   * false to true), the Job controller will delete all active Pods associated
-   * with this Job. Users must design their workload to gracefully handle this.
-   * Suspending a Job will reset the StartTime field of the Job, effectively
-   * resetting the ActiveDeadlineSeconds timer too. Defaults to false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#suspend
    */
   readonly suspend?: boolean;
 
   /**
-   * Describes the pod that will be created when executing a job.
-   * The only allowed template.spec.restartPolicy values are "Never" or "OnFailure".
-   * More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#template
    */
   readonly template: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate;
 
   /**
-   * ttlSecondsAfterFinished limits the lifetime of a Job that has finished
-   * execution (either Complete or Failed). If this field is set,
-   * ttlSecondsAfterFinished after the Job finishes, it is eligible to be
-   * automatically deleted. When the Job is being deleted, its lifecycle
-   * guarantees (e.g. finalizers) will be honored. If this field is unset,
-   * the Job won't be automatically deleted. If this field is set to zero,
-   * the Job becomes eligible to be deleted immediately after it finishes.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpec#ttlSecondsAfterFinished
    */
   readonly ttlSecondsAfterFinished?: number;
@@ -1785,28 +1398,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderKayentaThreshol
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Authentication details
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthentication
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthentication {
   /**
-   * BasicAuth config
-   *
-   * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthentication#basicAuth
-   */
-  readonly basicAuth?: ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth;
-
-  /**
-   * OAuth2 config
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthentication#oauth2
    */
   readonly oauth2?: ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2;
 
   /**
-   * Sigv4 Config is the aws SigV4 configuration to use for SigV4 signing if using Amazon Managed Prometheus
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthentication#sigv4
    */
   readonly sigv4?: ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4;
@@ -1819,7 +1419,6 @@ export interface ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticat
 export function toJson_ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthentication(obj: ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthentication | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'basicAuth': toJson_ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth(obj.basicAuth),
     'oauth2': toJson_ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2(obj.oauth2),
     'sigv4': toJson_ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4(obj.sigv4),
   };
@@ -1859,28 +1458,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderPrometheusHeade
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Arguments for prometheus
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusRangeQuery
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderPrometheusRangeQuery {
   /**
-   * The end time to query in expr format e.g. now(), now() - duration("1h"), now() - duration("{{args.lookback_duration}}")
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusRangeQuery#end
    */
   readonly end?: string;
 
   /**
-   * The start time to query in expr format e.g. now(), now() - duration("1h"), now() - duration("{{args.lookback_duration}}")
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusRangeQuery#start
    */
   readonly start?: string;
 
   /**
-   * The maximum time between two slices from the start to end (e.g. 30s, 5m, 1h).
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusRangeQuery#step
    */
   readonly step?: string;
@@ -1903,28 +1494,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderPrometheusRange
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Authentication details
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthentication
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderWebAuthentication {
   /**
-   * BasicAuth config
-   *
-   * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthentication#basicAuth
-   */
-  readonly basicAuth?: ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth;
-
-  /**
-   * OAuth2 config
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthentication#oauth2
    */
   readonly oauth2?: ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2;
 
   /**
-   * Sigv4 Config is the aws SigV4 configuration to use for SigV4 signing if using Amazon Managed Prometheus
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthentication#sigv4
    */
   readonly sigv4?: ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4;
@@ -1937,7 +1515,6 @@ export interface ClusterAnalysisTemplateSpecMetricsProviderWebAuthentication {
 export function toJson_ClusterAnalysisTemplateSpecMetricsProviderWebAuthentication(obj: ClusterAnalysisTemplateSpecMetricsProviderWebAuthentication | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'basicAuth': toJson_ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth(obj.basicAuth),
     'oauth2': toJson_ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2(obj.oauth2),
     'sigv4': toJson_ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4(obj.sigv4),
   };
@@ -2033,24 +1610,10 @@ export class ClusterAnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueri
 }
 
 /**
- * Specifies the policy of handling failed pods. In particular, it allows to
- * specify the set of actions and conditions which need to be
- * satisfied to take the associated action.
- * If empty, the default behaviour applies - the counter of failed pods,
- * represented by the jobs's .status.failed field, is incremented and it is
- * checked against the backoffLimit. This field cannot be used in combination
- * with restartPolicy=OnFailure.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicy
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicy {
   /**
-   * A list of pod failure policy rules. The rules are evaluated in order.
-   * Once a rule matches a Pod failure, the remaining of the rules are ignored.
-   * When no rule matches the Pod failure, the default handling applies - the
-   * counter of pod failures is incremented and it is checked against
-   * the backoffLimit. At most 20 elements are allowed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicy#rules
    */
   readonly rules: ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRules[];
@@ -2071,25 +1634,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailu
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over pods that should match the pod count.
- * Normally, the system sets this field for you.
- * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecSelector
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecSelector#matchExpressions
    */
   readonly matchExpressions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -2111,23 +1664,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecSelector
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * successPolicy specifies the policy when the Job can be declared as succeeded.
- * If empty, the default behavior applies - the Job is declared as succeeded
- * only when the number of succeeded pods equals to the completions.
- * When the field is specified, it must be immutable and works only for the Indexed Jobs.
- * Once the Job meets the SuccessPolicy, the lingering pods are terminated.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicy
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicy {
   /**
-   * rules represents the list of alternative rules for the declaring the Jobs
-   * as successful before `.status.succeeded >= .spec.completions`. Once any of the rules are met,
-   * the "SuccessCriteriaMet" condition is added, and the lingering pods are removed.
-   * The terminal state for such a Job has the "Complete" condition.
-   * Additionally, these rules are evaluated in order; Once the Job meets one of the rules,
-   * other rules are ignored. At most 20 elements are allowed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicy#rules
    */
   readonly rules: ClusterAnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicyRules[];
@@ -2148,10 +1688,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecSuccessP
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Describes the pod that will be created when executing a job.
- * The only allowed template.spec.restartPolicy values are "Never" or "OnFailure".
- * More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate {
@@ -2161,9 +1697,6 @@ export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate {
   readonly metadata?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateMetadata;
 
   /**
-   * Specification of the desired behavior of the pod.
-   * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate#spec
    */
   readonly spec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec;
@@ -2281,71 +1814,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderKayentaScopesEx
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * BasicAuth config
- *
- * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth
- */
-export interface ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth {
-  /**
-   * Password is the access policy token
-   *
-   * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth#password
-   */
-  readonly password?: string;
-
-  /**
-   * Username is the username in grafana cloud
-   *
-   * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth#username
-   */
-  readonly username?: string;
-}
-
-/**
- * Converts an object of type 'ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth(obj: ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationBasicAuth | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'password': obj.password,
-    'username': obj.username,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * OAuth2 config
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2 {
   /**
-   * OAuth2 client ID
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2#clientId
    */
   readonly clientId?: string;
 
   /**
-   * OAuth2 client secret
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2#clientSecret
    */
   readonly clientSecret?: string;
 
   /**
-   * OAuth2 scopes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2#scopes
    */
   readonly scopes?: string[];
 
   /**
-   * OAuth2 provider token URL
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationOauth2#tokenUrl
    */
   readonly tokenUrl?: string;
@@ -2369,28 +1856,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sigv4 Config is the aws SigV4 configuration to use for SigV4 signing if using Amazon Managed Prometheus
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4 {
   /**
-   * Profile is the Credential Profile used to sign the SigV4 Request
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4#profile
    */
   readonly profile?: string;
 
   /**
-   * Region is the AWS Region to sign the SigV4 Request
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4#region
    */
   readonly region?: string;
 
   /**
-   * RoleARN is the IAM role used to sign the SIgV4 Request
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthenticationSigv4#roleArn
    */
   readonly roleArn?: string;
@@ -2413,71 +1892,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderPrometheusAuthe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * BasicAuth config
- *
- * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth
- */
-export interface ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth {
-  /**
-   * Password is the access policy token
-   *
-   * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth#password
-   */
-  readonly password?: string;
-
-  /**
-   * Username is the username in grafana cloud
-   *
-   * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth#username
-   */
-  readonly username?: string;
-}
-
-/**
- * Converts an object of type 'ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth(obj: ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationBasicAuth | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'password': obj.password,
-    'username': obj.username,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * OAuth2 config
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2 {
   /**
-   * OAuth2 client ID
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2#clientId
    */
   readonly clientId?: string;
 
   /**
-   * OAuth2 client secret
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2#clientSecret
    */
   readonly clientSecret?: string;
 
   /**
-   * OAuth2 scopes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2#scopes
    */
   readonly scopes?: string[];
 
   /**
-   * OAuth2 provider token URL
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationOauth2#tokenUrl
    */
   readonly tokenUrl?: string;
@@ -2501,28 +1934,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticati
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sigv4 Config is the aws SigV4 configuration to use for SigV4 signing if using Amazon Managed Prometheus
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4 {
   /**
-   * Profile is the Credential Profile used to sign the SigV4 Request
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4#profile
    */
   readonly profile?: string;
 
   /**
-   * Region is the AWS Region to sign the SigV4 Request
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4#region
    */
   readonly region?: string;
 
   /**
-   * RoleARN is the IAM role used to sign the SIgV4 Request
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderWebAuthenticationSigv4#roleArn
    */
   readonly roleArn?: string;
@@ -2595,43 +2020,20 @@ export class ClusterAnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueri
 }
 
 /**
- * PodFailurePolicyRule describes how a pod failure is handled when the requirements are met.
- * One of onExitCodes and onPodConditions, but not both, can be used in each rule.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRules
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRules {
   /**
-   * Specifies the action taken on a pod failure when the requirements are satisfied.
-   * Possible values are:
-   *
-   * - FailJob: indicates that the pod's job is marked as Failed and all
-   * running pods are terminated.
-   * - FailIndex: indicates that the pod's index is marked as Failed and will
-   * not be restarted.
-   * - Ignore: indicates that the counter towards the .backoffLimit is not
-   * incremented and a replacement pod is created.
-   * - Count: indicates that the pod is handled in the default way - the
-   * counter towards the .backoffLimit is incremented.
-   * Additional values are considered to be added in the future. Clients should
-   * react to an unknown action by skipping the rule.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRules#action
    */
   readonly action: string;
 
   /**
-   * Represents the requirement on the container exit codes.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRules#onExitCodes
    */
   readonly onExitCodes?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnExitCodes;
 
   /**
-   * Represents the requirement on the pod conditions. The requirement is represented
-   * as a list of pod condition patterns. The requirement is satisfied if at
-   * least one pattern matches an actual pod condition. At most 20 elements are allowed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRules#onPodConditions
    */
   readonly onPodConditions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnPodConditions[];
@@ -2654,33 +2056,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailu
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecSelectorMatchExpressions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -2703,41 +2092,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecSelector
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SuccessPolicyRule describes rule for declaring a Job as succeeded.
- * Each rule must have at least one of the "succeededIndexes" or "succeededCount" specified.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicyRules
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicyRules {
   /**
-   * succeededCount specifies the minimal required size of the actual set of the succeeded indexes
-   * for the Job. When succeededCount is used along with succeededIndexes, the check is
-   * constrained only to the set of indexes specified by succeededIndexes.
-   * For example, given that succeededIndexes is "1-4", succeededCount is "3",
-   * and completed indexes are "1", "3", and "5", the Job isn't declared as succeeded
-   * because only "1" and "3" indexes are considered in that rules.
-   * When this field is null, this doesn't default to any value and
-   * is never evaluated at any time.
-   * When specified it needs to be a positive integer.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicyRules#succeededCount
    */
   readonly succeededCount?: number;
 
   /**
-   * succeededIndexes specifies the set of indexes
-   * which need to be contained in the actual set of the succeeded indexes for the Job.
-   * The list of indexes must be within 0 to ".spec.completions-1" and
-   * must not contain duplicates. At least one element is required.
-   * The indexes are represented as intervals separated by commas.
-   * The intervals can be a decimal integer or a pair of decimal integers separated by a hyphen.
-   * The number are listed in represented by the first and last element of the series,
-   * separated by a hyphen.
-   * For example, if the completed indexes are 1, 3, 4, 5 and 7, they are
-   * represented as "1,3-5,7".
-   * When this field is null, this field doesn't default to any value
-   * and is never evaluated at any time.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecSuccessPolicyRules#succeededIndexes
    */
   readonly succeededIndexes?: string;
@@ -2789,462 +2152,205 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specification of the desired behavior of the pod.
- * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec {
   /**
-   * Optional duration in seconds the pod may be active on the node relative to
-   * StartTime before the system will actively try to mark it failed and kill associated containers.
-   * Value must be a positive integer.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#activeDeadlineSeconds
    */
   readonly activeDeadlineSeconds?: number;
 
   /**
-   * If specified, the pod's scheduling constraints
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#affinity
    */
   readonly affinity?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinity;
 
   /**
-   * AutomountServiceAccountToken indicates whether a service account token should be automatically mounted.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#automountServiceAccountToken
    */
   readonly automountServiceAccountToken?: boolean;
 
   /**
-   * List of containers belonging to the pod.
-   * Containers cannot currently be added or removed.
-   * There must be at least one container in a Pod.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#containers
    */
   readonly containers: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers[];
 
   /**
-   * Specifies the DNS parameters of a pod.
-   * Parameters specified here will be merged to the generated DNS
-   * configuration based on DNSPolicy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#dnsConfig
    */
   readonly dnsConfig?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfig;
 
   /**
-   * Set DNS policy for the pod.
-   * Defaults to "ClusterFirst".
-   * Valid values are 'ClusterFirstWithHostNet', 'ClusterFirst', 'Default' or 'None'.
-   * DNS parameters given in DNSConfig will be merged with the policy selected with DNSPolicy.
-   * To have DNS options set along with hostNetwork, you have to specify DNS policy
-   * explicitly to 'ClusterFirstWithHostNet'.
-   *
-   * @default ClusterFirst".
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#dnsPolicy
    */
   readonly dnsPolicy?: string;
 
   /**
-   * EnableServiceLinks indicates whether information about services should be injected into pod's
-   * environment variables, matching the syntax of Docker links.
-   * Optional: Defaults to true.
-   *
-   * @default true.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#enableServiceLinks
    */
   readonly enableServiceLinks?: boolean;
 
   /**
-   * List of ephemeral containers run in this pod. Ephemeral containers may be run in an existing
-   * pod to perform user-initiated actions such as debugging. This list cannot be specified when
-   * creating a pod, and it cannot be modified by updating the pod spec. In order to add an
-   * ephemeral container to an existing pod, use the pod's ephemeralcontainers subresource.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#ephemeralContainers
    */
   readonly ephemeralContainers?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers[];
 
   /**
-   * HostAliases is an optional list of hosts and IPs that will be injected into the pod's hosts
-   * file if specified.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostAliases
    */
   readonly hostAliases?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecHostAliases[];
 
   /**
-   * Use the host's ipc namespace.
-   * Optional: Default to false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostIPC
    */
   readonly hostIpc?: boolean;
 
   /**
-   * Host networking requested for this pod. Use the host's network namespace.
-   * When using HostNetwork you should specify ports so the scheduler is aware.
-   * When `hostNetwork` is true, specified `hostPort` fields in port definitions must match `containerPort`,
-   * and unspecified `hostPort` fields in port definitions are defaulted to match `containerPort`.
-   * Default to false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostNetwork
    */
   readonly hostNetwork?: boolean;
 
   /**
-   * Use the host's pid namespace.
-   * Optional: Default to false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostPID
    */
   readonly hostPid?: boolean;
 
   /**
-   * Use the host's user namespace.
-   * Optional: Default to true.
-   * If set to true or not present, the pod will be run in the host user namespace, useful
-   * for when the pod needs a feature only available to the host user namespace, such as
-   * loading a kernel module with CAP_SYS_MODULE.
-   * When set to false, a new userns is created for the pod. Setting false is useful for
-   * mitigating container breakout vulnerabilities even allowing users to run their
-   * containers as root without actually having root privileges on the host.
-   * This field is alpha-level and is only honored by servers that enable the UserNamespacesSupport feature.
-   *
-   * @default true.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostUsers
    */
   readonly hostUsers?: boolean;
 
   /**
-   * Specifies the hostname of the Pod
-   * If not specified, the pod's hostname will be set to a system-defined value.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostname
    */
   readonly hostname?: string;
 
   /**
-   * HostnameOverride specifies an explicit override for the pod's hostname as perceived by the pod.
-   * This field only specifies the pod's hostname and does not affect its DNS records.
-   * When this field is set to a non-empty string:
-   * - It takes precedence over the values set in `hostname` and `subdomain`.
-   * - The Pod's hostname will be set to this value.
-   * - `setHostnameAsFQDN` must be nil or set to false.
-   * - `hostNetwork` must be set to false.
-   *
-   * This field must be a valid DNS subdomain as defined in RFC 1123 and contain at most 64 characters.
-   * Requires the HostnameOverride feature gate to be enabled.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#hostnameOverride
    */
   readonly hostnameOverride?: string;
 
   /**
-   * ImagePullSecrets is an optional list of references to secrets in the same namespace to use for pulling any of the images used by this PodSpec.
-   * If specified, these secrets will be passed to individual puller implementations for them to use.
-   * More info: https://kubernetes.io/docs/concepts/containers/images#specifying-imagepullsecrets-on-a-pod
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#imagePullSecrets
    */
   readonly imagePullSecrets?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecImagePullSecrets[];
 
   /**
-   * List of initialization containers belonging to the pod.
-   * Init containers are executed in order prior to containers being started. If any
-   * init container fails, the pod is considered to have failed and is handled according
-   * to its restartPolicy. The name for an init container or normal container must be
-   * unique among all containers.
-   * Init containers may not have Lifecycle actions, Readiness probes, Liveness probes, or Startup probes.
-   * The resourceRequirements of an init container are taken into account during scheduling
-   * by finding the highest request/limit for each resource type, and then using the max of
-   * that value or the sum of the normal containers. Limits are applied to init containers
-   * in a similar fashion.
-   * Init containers cannot currently be added or removed.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#initContainers
    */
   readonly initContainers?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers[];
 
   /**
-   * NodeName indicates in which node this pod is scheduled.
-   * If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName.
-   * Once this field is set, the kubelet for this node becomes responsible for the lifecycle of this pod.
-   * This field should not be used to express a desire for the pod to be scheduled on a specific node.
-   * https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#nodeName
    */
   readonly nodeName?: string;
 
   /**
-   * NodeSelector is a selector which must be true for the pod to fit on a node.
-   * Selector which must match a node's labels for the pod to be scheduled on that node.
-   * More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#nodeSelector
    */
   readonly nodeSelector?: { [key: string]: string };
 
   /**
-   * Specifies the OS of the containers in the pod.
-   * Some pod and container fields are restricted if this is set.
-   *
-   * If the OS field is set to linux, the following fields must be unset:
-   * -securityContext.windowsOptions
-   *
-   * If the OS field is set to windows, following fields must be unset:
-   * - spec.hostPID
-   * - spec.hostIPC
-   * - spec.hostUsers
-   * - spec.resources
-   * - spec.securityContext.appArmorProfile
-   * - spec.securityContext.seLinuxOptions
-   * - spec.securityContext.seccompProfile
-   * - spec.securityContext.fsGroup
-   * - spec.securityContext.fsGroupChangePolicy
-   * - spec.securityContext.sysctls
-   * - spec.shareProcessNamespace
-   * - spec.securityContext.runAsUser
-   * - spec.securityContext.runAsGroup
-   * - spec.securityContext.supplementalGroups
-   * - spec.securityContext.supplementalGroupsPolicy
-   * - spec.containers[*].securityContext.appArmorProfile
-   * - spec.containers[*].securityContext.seLinuxOptions
-   * - spec.containers[*].securityContext.seccompProfile
-   * - spec.containers[*].securityContext.capabilities
-   * - spec.containers[*].securityContext.readOnlyRootFilesystem
-   * - spec.containers[*].securityContext.privileged
-   * - spec.containers[*].securityContext.allowPrivilegeEscalation
-   * - spec.containers[*].securityContext.procMount
-   * - spec.containers[*].securityContext.runAsUser
-   * - spec.containers[*].securityContext.runAsGroup
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#os
    */
   readonly os?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecOs;
 
   /**
-   * Overhead represents the resource overhead associated with running a pod for a given RuntimeClass.
-   * This field will be autopopulated at admission time by the RuntimeClass admission controller. If
-   * the RuntimeClass admission controller is enabled, overhead must not be set in Pod create requests.
-   * The RuntimeClass admission controller will reject Pod create requests which have the overhead already
-   * set. If RuntimeClass is configured and selected in the PodSpec, Overhead will be set to the value
-   * defined in the corresponding RuntimeClass, otherwise it will remain unset and treated as zero.
-   * More info: https://git.k8s.io/enhancements/keps/sig-node/688-pod-overhead/README.md
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#overhead
    */
   readonly overhead?: { [key: string]: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecOverhead };
 
   /**
-   * PreemptionPolicy is the Policy for preempting pods with lower priority.
-   * One of Never, PreemptLowerPriority.
-   * Defaults to PreemptLowerPriority if unset.
-   *
-   * @default PreemptLowerPriority if unset.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#preemptionPolicy
    */
   readonly preemptionPolicy?: string;
 
   /**
-   * The priority value. Various system components use this field to find the
-   * priority of the pod. When Priority Admission Controller is enabled, it
-   * prevents users from setting this field. The admission controller populates
-   * this field from PriorityClassName.
-   * The higher the value, the higher the priority.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#priority
    */
   readonly priority?: number;
 
   /**
-   * If specified, indicates the pod's priority. "system-node-critical" and
-   * "system-cluster-critical" are two special keywords which indicate the
-   * highest priorities with the former being the highest priority. Any other
-   * name must be defined by creating a PriorityClass object with that name.
-   * If not specified, the pod priority will be default or zero if there is no
-   * default.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#priorityClassName
    */
   readonly priorityClassName?: string;
 
   /**
-   * If specified, all readiness gates will be evaluated for pod readiness.
-   * A pod is ready when all its containers are ready AND
-   * all conditions specified in the readiness gates have status equal to "True"
-   * More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#readinessGates
    */
   readonly readinessGates?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecReadinessGates[];
 
   /**
-   * ResourceClaims defines which ResourceClaims must be allocated
-   * and reserved before the Pod is allowed to start. The resources
-   * will be made available to those containers which consume them
-   * by name.
-   *
-   * This is an alpha field and requires enabling the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#resourceClaims
    */
   readonly resourceClaims?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourceClaims[];
 
   /**
-   * Resources is the total amount of CPU and Memory resources required by all
-   * containers in the pod. It supports specifying Requests and Limits for
-   * "cpu", "memory" and "hugepages-" resource names only. ResourceClaims are not supported.
-   *
-   * This field enables fine-grained control over resource allocation for the
-   * entire pod, allowing resource sharing among containers in a pod.
-   *
-   * This is an alpha field and requires enabling the PodLevelResources feature
-   * gate.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#resources
    */
   readonly resources?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResources;
 
   /**
-   * Restart policy for all containers within the pod.
-   * One of Always, OnFailure, Never. In some contexts, only a subset of those values may be permitted.
-   * Default to Always.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
-   *
-   * @default Always.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#restartPolicy
    */
   readonly restartPolicy?: string;
 
   /**
-   * RuntimeClassName refers to a RuntimeClass object in the node.k8s.io group, which should be used
-   * to run this pod.  If no RuntimeClass resource matches the named class, the pod will not be run.
-   * If unset or empty, the "legacy" RuntimeClass will be used, which is an implicit class with an
-   * empty definition that uses the default runtime handler.
-   * More info: https://git.k8s.io/enhancements/keps/sig-node/585-runtime-class
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#runtimeClassName
    */
   readonly runtimeClassName?: string;
 
   /**
-   * If specified, the pod will be dispatched by specified scheduler.
-   * If not specified, the pod will be dispatched by default scheduler.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#schedulerName
    */
   readonly schedulerName?: string;
 
   /**
-   * SchedulingGates is an opaque list of values that if specified will block scheduling the pod.
-   * If schedulingGates is not empty, the pod will stay in the SchedulingGated state and the
-   * scheduler will not attempt to schedule the pod.
-   *
-   * SchedulingGates can only be set at pod creation time, and be removed only afterwards.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#schedulingGates
    */
   readonly schedulingGates?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSchedulingGates[];
 
   /**
-   * SecurityContext holds pod-level security attributes and common container settings.
-   * Optional: Defaults to empty.  See type description for default values of each field.
-   *
-   * @default empty.  See type description for default values of each field.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#securityContext
    */
   readonly securityContext?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext;
 
   /**
-   * DeprecatedServiceAccount is a deprecated alias for ServiceAccountName.
-   * Deprecated: Use serviceAccountName instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#serviceAccount
    */
   readonly serviceAccount?: string;
 
   /**
-   * ServiceAccountName is the name of the ServiceAccount to use to run this pod.
-   * More info: https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#serviceAccountName
    */
   readonly serviceAccountName?: string;
 
   /**
-   * If true the pod's hostname will be configured as the pod's FQDN, rather than the leaf name (the default).
-   * In Linux containers, this means setting the FQDN in the hostname field of the kernel (the nodename field of struct utsname).
-   * In Windows containers, this means setting the registry value of hostname for the registry key HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters to FQDN.
-   * If a pod does not have FQDN, this has no effect.
-   * Default to false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#setHostnameAsFQDN
    */
   readonly setHostnameAsFqdn?: boolean;
 
   /**
-   * Share a single process namespace between all of the containers in a pod.
-   * When this is set containers will be able to view and signal processes from other containers
-   * in the same pod, and the first process in each container will not be assigned PID 1.
-   * HostPID and ShareProcessNamespace cannot both be set.
-   * Optional: Default to false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#shareProcessNamespace
    */
   readonly shareProcessNamespace?: boolean;
 
   /**
-   * If specified, the fully qualified Pod hostname will be "<hostname>.<subdomain>.<pod namespace>.svc.<cluster domain>".
-   * If not specified, the pod will not have a domainname at all.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#subdomain
    */
   readonly subdomain?: string;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully. May be decreased in delete request.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * If this value is nil, the default grace period will be used instead.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * Defaults to 30 seconds.
-   *
-   * @default 30 seconds.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * If specified, the pod's tolerations.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#tolerations
    */
   readonly tolerations?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations[];
 
   /**
-   * TopologySpreadConstraints describes how a group of pods ought to spread across topology
-   * domains. Scheduler will schedule pods in a way which abides by the constraints.
-   * All topologySpreadConstraints are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpec#topologySpreadConstraints
    */
   readonly topologySpreadConstraints?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints[];
@@ -3340,46 +2446,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderCloudWatchMetri
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Represents the requirement on the container exit codes.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnExitCodes
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnExitCodes {
   /**
-   * Restricts the check for exit codes to the container with the
-   * specified name. When null, the rule applies to all containers.
-   * When specified, it should match one the container or initContainer
-   * names in the pod template.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnExitCodes#containerName
    */
   readonly containerName?: string;
 
   /**
-   * Represents the relationship between the container exit code(s) and the
-   * specified values. Containers completed with success (exit code 0) are
-   * excluded from the requirement check. Possible values are:
-   *
-   * - In: the requirement is satisfied if at least one container exit code
-   * (might be multiple if there are multiple containers not restricted
-   * by the 'containerName' field) is in the set of specified values.
-   * - NotIn: the requirement is satisfied if at least one container exit code
-   * (might be multiple if there are multiple containers not restricted
-   * by the 'containerName' field) is not in the set of specified values.
-   * Additional values are considered to be added in the future. Clients should
-   * react to an unknown operator by assuming the requirement is not satisfied.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnExitCodes#operator
    */
   readonly operator: string;
 
   /**
-   * Specifies the set of values. Each returned container exit code (might be
-   * multiple in case of multiple containers) is checked against this set of
-   * values with respect to the operator. The list of values must be ordered
-   * and must not contain duplicates. Value '0' cannot be used for the In operator.
-   * At least one element is required. At most 255 elements are allowed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnExitCodes#values
    */
   readonly values: number[];
@@ -3402,26 +2482,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailu
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PodFailurePolicyOnPodConditionsPattern describes a pattern for matching
- * an actual pod condition type.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnPodConditions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnPodConditions {
   /**
-   * Specifies the required Pod condition status. To match a pod condition
-   * it is required that the specified status equals the pod condition status.
-   * Defaults to True.
-   *
-   * @default True.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnPodConditions#status
    */
   readonly status: string;
 
   /**
-   * Specifies the required Pod condition type. To match a pod condition
-   * it is required that specified type equals the pod condition type.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailurePolicyRulesOnPodConditions#type
    */
   readonly type: string;
@@ -3443,28 +2512,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecPodFailu
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * If specified, the pod's scheduling constraints
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinity
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinity {
   /**
-   * Describes node affinity scheduling rules for the pod.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinity#nodeAffinity
    */
   readonly nodeAffinity?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinity;
 
   /**
-   * Describes pod affinity scheduling rules (e.g. co-locate this pod in the same node, zone, etc. as some other pod(s)).
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinity#podAffinity
    */
   readonly podAffinity?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinity;
 
   /**
-   * Describes pod anti-affinity scheduling rules (e.g. avoid putting this pod in the same node, zone, etc. as some other pod(s)).
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinity#podAntiAffinity
    */
   readonly podAntiAffinity?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinity;
@@ -3487,289 +2548,130 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A single application container that you want to run within a pod.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers {
   /**
-   * Arguments to the entrypoint.
-   * The container image's CMD is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#args
    */
   readonly args?: string[];
 
   /**
-   * Entrypoint array. Not executed within a shell.
-   * The container image's ENTRYPOINT is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#command
    */
   readonly command?: string[];
 
   /**
-   * List of environment variables to set in the container.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#env
    */
   readonly env?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnv[];
 
   /**
-   * List of sources to populate environment variables in the container.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * When a key exists in multiple
-   * sources, the value associated with the last source will take precedence.
-   * Values defined by an Env with a duplicate key will take precedence.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#envFrom
    */
   readonly envFrom?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFrom[];
 
   /**
-   * Container image name.
-   * More info: https://kubernetes.io/docs/concepts/containers/images
-   * This field is optional to allow higher level config management to default or override
-   * container images in workload controllers like Deployments and StatefulSets.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#image
    */
   readonly image?: string;
 
   /**
-   * Image pull policy.
-   * One of Always, Never, IfNotPresent.
-   * Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-   *
-   * @default Always if :latest tag is specified, or IfNotPresent otherwise.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#imagePullPolicy
    */
   readonly imagePullPolicy?: string;
 
   /**
-   * Actions that the management system should take in response to container lifecycle events.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#lifecycle
    */
   readonly lifecycle?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecycle;
 
   /**
-   * Periodic probe of container liveness.
-   * Container will be restarted if the probe fails.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#livenessProbe
    */
   readonly livenessProbe?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe;
 
   /**
-   * Name of the container specified as a DNS_LABEL.
-   * Each container in a pod must have a unique name (DNS_LABEL).
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#name
    */
   readonly name: string;
 
   /**
-   * List of ports to expose from the container. Not specifying a port here
-   * DOES NOT prevent that port from being exposed. Any port which is
-   * listening on the default "0.0.0.0" address inside a container will be
-   * accessible from the network.
-   * Modifying this array with strategic merge patch may corrupt the data.
-   * For more information See https://github.com/kubernetes/kubernetes/issues/108255.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#ports
    */
   readonly ports?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts[];
 
   /**
-   * Periodic probe of container service readiness.
-   * Container will be removed from service endpoints if the probe fails.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#readinessProbe
    */
   readonly readinessProbe?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe;
 
   /**
-   * Resources resize policy for the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#resizePolicy
    */
   readonly resizePolicy?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResizePolicy[];
 
   /**
-   * Compute Resources required by this container.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#resources
    */
   readonly resources?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResources;
 
   /**
-   * RestartPolicy defines the restart behavior of individual containers in a pod.
-   * This overrides the pod-level restart policy. When this field is not specified,
-   * the restart behavior is defined by the Pod's restart policy and the container type.
-   * Additionally, setting the RestartPolicy as "Always" for the init container will
-   * have the following effect:
-   * this init container will be continually restarted on
-   * exit until all regular containers have terminated. Once all regular
-   * containers have completed, all init containers with restartPolicy "Always"
-   * will be shut down. This lifecycle differs from normal init containers and
-   * is often referred to as a "sidecar" container. Although this init
-   * container still starts in the init container sequence, it does not wait
-   * for the container to complete before proceeding to the next init
-   * container. Instead, the next init container starts immediately after this
-   * init container is started, or after any startupProbe has successfully
-   * completed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#restartPolicy
    */
   readonly restartPolicy?: string;
 
   /**
-   * Represents a list of rules to be checked to determine if the
-   * container should be restarted on exit. The rules are evaluated in
-   * order. Once a rule matches a container exit condition, the remaining
-   * rules are ignored. If no rule matches the container exit condition,
-   * the Container-level restart policy determines the whether the container
-   * is restarted or not. Constraints on the rules:
-   * - At most 20 rules are allowed.
-   * - Rules can have the same action.
-   * - Identical rules are not forbidden in validations.
-   * When rules are specified, container MUST set RestartPolicy explicitly
-   * even it if matches the Pod's RestartPolicy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#restartPolicyRules
    */
   readonly restartPolicyRules?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRules[];
 
   /**
-   * SecurityContext defines the security options the container should be run with.
-   * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
-   * More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#securityContext
    */
   readonly securityContext?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext;
 
   /**
-   * StartupProbe indicates that the Pod has successfully initialized.
-   * If specified, no other probes are executed until this completes successfully.
-   * If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
-   * This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
-   * when it might take a long time to load data or warm a cache, than during steady-state operation.
-   * This cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#startupProbe
    */
   readonly startupProbe?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe;
 
   /**
-   * Whether this container should allocate a buffer for stdin in the container runtime. If this
-   * is not set, reads from stdin in the container will always result in EOF.
-   * Default is false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#stdin
    */
   readonly stdin?: boolean;
 
   /**
-   * Whether the container runtime should close the stdin channel after it has been opened by
-   * a single attach. When stdin is true the stdin stream will remain open across multiple attach
-   * sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the
-   * first client attaches to stdin, and then remains open and accepts data until the client disconnects,
-   * at which time stdin is closed and remains closed until the container is restarted. If this
-   * flag is false, a container processes that reads from stdin will never receive an EOF.
-   * Default is false
-   *
-   * @default false
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#stdinOnce
    */
   readonly stdinOnce?: boolean;
 
   /**
-   * Optional: Path at which the file to which the container's termination message
-   * will be written is mounted into the container's filesystem.
-   * Message written is intended to be brief final status, such as an assertion failure message.
-   * Will be truncated by the node if greater than 4096 bytes. The total message length across
-   * all containers will be limited to 12kb.
-   * Defaults to /dev/termination-log.
-   * Cannot be updated.
-   *
-   * @default dev/termination-log.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#terminationMessagePath
    */
   readonly terminationMessagePath?: string;
 
   /**
-   * Indicate how the termination message should be populated. File will use the contents of
-   * terminationMessagePath to populate the container status message on both success and failure.
-   * FallbackToLogsOnError will use the last chunk of container log output if the termination
-   * message file is empty and the container exited with an error.
-   * The log output is limited to 2048 bytes or 80 lines, whichever is smaller.
-   * Defaults to File.
-   * Cannot be updated.
-   *
-   * @default File.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#terminationMessagePolicy
    */
   readonly terminationMessagePolicy?: string;
 
   /**
-   * Whether this container should allocate a TTY for itself, also requires 'stdin' to be true.
-   * Default is false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#tty
    */
   readonly tty?: boolean;
 
   /**
-   * volumeDevices is the list of block devices to be used by the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#volumeDevices
    */
   readonly volumeDevices?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeDevices[];
 
   /**
-   * Pod volumes to mount into the container's filesystem.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#volumeMounts
    */
   readonly volumeMounts?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts[];
 
   /**
-   * Container's working directory.
-   * If not specified, the container runtime's default will be used, which
-   * might be configured in the container image.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainers#workingDir
    */
   readonly workingDir?: string;
@@ -3814,37 +2716,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specifies the DNS parameters of a pod.
- * Parameters specified here will be merged to the generated DNS
- * configuration based on DNSPolicy.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfig
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfig {
   /**
-   * A list of DNS name server IP addresses.
-   * This will be appended to the base nameservers generated from DNSPolicy.
-   * Duplicated nameservers will be removed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfig#nameservers
    */
   readonly nameservers?: string[];
 
   /**
-   * A list of DNS resolver options.
-   * This will be merged with the base options generated from DNSPolicy.
-   * Duplicated entries will be removed. Resolution options given in Options
-   * will override those that appear in the base DNSPolicy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfig#options
    */
   readonly options?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfigOptions[];
 
   /**
-   * A list of DNS search domains for host-name lookup.
-   * This will be appended to the base search paths generated from DNSPolicy.
-   * Duplicated search paths will be removed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfig#searches
    */
   readonly searches?: string[];
@@ -3867,264 +2752,135 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * An EphemeralContainer is a temporary container that you may add to an existing Pod for
- * user-initiated activities such as debugging. Ephemeral containers have no resource or
- * scheduling guarantees, and they will not be restarted when they exit or when a Pod is
- * removed or restarted. The kubelet may evict a Pod if an ephemeral container causes the
- * Pod to exceed its resource allocation.
- *
- * To add an ephemeral container, use the ephemeralcontainers subresource of an existing
- * Pod. Ephemeral containers may not be removed or restarted.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers {
   /**
-   * Arguments to the entrypoint.
-   * The image's CMD is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#args
    */
   readonly args?: string[];
 
   /**
-   * Entrypoint array. Not executed within a shell.
-   * The image's ENTRYPOINT is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#command
    */
   readonly command?: string[];
 
   /**
-   * List of environment variables to set in the container.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#env
    */
   readonly env?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnv[];
 
   /**
-   * List of sources to populate environment variables in the container.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * When a key exists in multiple
-   * sources, the value associated with the last source will take precedence.
-   * Values defined by an Env with a duplicate key will take precedence.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#envFrom
    */
   readonly envFrom?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFrom[];
 
   /**
-   * Container image name.
-   * More info: https://kubernetes.io/docs/concepts/containers/images
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#image
    */
   readonly image?: string;
 
   /**
-   * Image pull policy.
-   * One of Always, Never, IfNotPresent.
-   * Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-   *
-   * @default Always if :latest tag is specified, or IfNotPresent otherwise.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#imagePullPolicy
    */
   readonly imagePullPolicy?: string;
 
   /**
-   * Lifecycle is not allowed for ephemeral containers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#lifecycle
    */
   readonly lifecycle?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecycle;
 
   /**
-   * Probes are not allowed for ephemeral containers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#livenessProbe
    */
   readonly livenessProbe?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe;
 
   /**
-   * Name of the ephemeral container specified as a DNS_LABEL.
-   * This name must be unique among all containers, init containers and ephemeral containers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#name
    */
   readonly name: string;
 
   /**
-   * Ports are not allowed for ephemeral containers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#ports
    */
   readonly ports?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts[];
 
   /**
-   * Probes are not allowed for ephemeral containers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#readinessProbe
    */
   readonly readinessProbe?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe;
 
   /**
-   * Resources resize policy for the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#resizePolicy
    */
   readonly resizePolicy?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResizePolicy[];
 
   /**
-   * Resources are not allowed for ephemeral containers. Ephemeral containers use spare resources
-   * already allocated to the pod.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#resources
    */
   readonly resources?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResources;
 
   /**
-   * Restart policy for the container to manage the restart behavior of each
-   * container within a pod.
-   * You cannot set this field on ephemeral containers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#restartPolicy
    */
   readonly restartPolicy?: string;
 
   /**
-   * Represents a list of rules to be checked to determine if the
-   * container should be restarted on exit. You cannot set this field on
-   * ephemeral containers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#restartPolicyRules
    */
   readonly restartPolicyRules?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRules[];
 
   /**
-   * Optional: SecurityContext defines the security options the ephemeral container should be run with.
-   * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#securityContext
    */
   readonly securityContext?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext;
 
   /**
-   * Probes are not allowed for ephemeral containers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#startupProbe
    */
   readonly startupProbe?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe;
 
   /**
-   * Whether this container should allocate a buffer for stdin in the container runtime. If this
-   * is not set, reads from stdin in the container will always result in EOF.
-   * Default is false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#stdin
    */
   readonly stdin?: boolean;
 
   /**
-   * Whether the container runtime should close the stdin channel after it has been opened by
-   * a single attach. When stdin is true the stdin stream will remain open across multiple attach
-   * sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the
-   * first client attaches to stdin, and then remains open and accepts data until the client disconnects,
-   * at which time stdin is closed and remains closed until the container is restarted. If this
-   * flag is false, a container processes that reads from stdin will never receive an EOF.
-   * Default is false
-   *
-   * @default false
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#stdinOnce
    */
   readonly stdinOnce?: boolean;
 
   /**
-   * If set, the name of the container from PodSpec that this ephemeral container targets.
-   * The ephemeral container will be run in the namespaces (IPC, PID, etc) of this container.
-   * If not set then the ephemeral container uses the namespaces configured in the Pod spec.
-   *
-   * The container runtime must implement support for this feature. If the runtime does not
-   * support namespace targeting then the result of setting this field is undefined.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#targetContainerName
    */
   readonly targetContainerName?: string;
 
   /**
-   * Optional: Path at which the file to which the container's termination message
-   * will be written is mounted into the container's filesystem.
-   * Message written is intended to be brief final status, such as an assertion failure message.
-   * Will be truncated by the node if greater than 4096 bytes. The total message length across
-   * all containers will be limited to 12kb.
-   * Defaults to /dev/termination-log.
-   * Cannot be updated.
-   *
-   * @default dev/termination-log.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#terminationMessagePath
    */
   readonly terminationMessagePath?: string;
 
   /**
-   * Indicate how the termination message should be populated. File will use the contents of
-   * terminationMessagePath to populate the container status message on both success and failure.
-   * FallbackToLogsOnError will use the last chunk of container log output if the termination
-   * message file is empty and the container exited with an error.
-   * The log output is limited to 2048 bytes or 80 lines, whichever is smaller.
-   * Defaults to File.
-   * Cannot be updated.
-   *
-   * @default File.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#terminationMessagePolicy
    */
   readonly terminationMessagePolicy?: string;
 
   /**
-   * Whether this container should allocate a TTY for itself, also requires 'stdin' to be true.
-   * Default is false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#tty
    */
   readonly tty?: boolean;
 
   /**
-   * volumeDevices is the list of block devices to be used by the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#volumeDevices
    */
   readonly volumeDevices?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeDevices[];
 
   /**
-   * Pod volumes to mount into the container's filesystem. Subpath mounts are not allowed for ephemeral containers.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#volumeMounts
    */
   readonly volumeMounts?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts[];
 
   /**
-   * Container's working directory.
-   * If not specified, the container runtime's default will be used, which
-   * might be configured in the container image.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainers#workingDir
    */
   readonly workingDir?: string;
@@ -4170,22 +2926,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HostAlias holds the mapping between IP and hostnames that will be injected as an entry in the
- * pod's hosts file.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecHostAliases
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecHostAliases {
   /**
-   * Hostnames for the above IP address.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecHostAliases#hostnames
    */
   readonly hostnames?: string[];
 
   /**
-   * IP address of the host file entry.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecHostAliases#ip
    */
   readonly ip: string;
@@ -4207,19 +2956,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * LocalObjectReference contains enough information to let you locate the
- * referenced object inside the same namespace.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecImagePullSecrets
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecImagePullSecrets {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecImagePullSecrets#name
    */
   readonly name?: string;
@@ -4240,289 +2980,130 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A single application container that you want to run within a pod.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers {
   /**
-   * Arguments to the entrypoint.
-   * The container image's CMD is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#args
    */
   readonly args?: string[];
 
   /**
-   * Entrypoint array. Not executed within a shell.
-   * The container image's ENTRYPOINT is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#command
    */
   readonly command?: string[];
 
   /**
-   * List of environment variables to set in the container.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#env
    */
   readonly env?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnv[];
 
   /**
-   * List of sources to populate environment variables in the container.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * When a key exists in multiple
-   * sources, the value associated with the last source will take precedence.
-   * Values defined by an Env with a duplicate key will take precedence.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#envFrom
    */
   readonly envFrom?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFrom[];
 
   /**
-   * Container image name.
-   * More info: https://kubernetes.io/docs/concepts/containers/images
-   * This field is optional to allow higher level config management to default or override
-   * container images in workload controllers like Deployments and StatefulSets.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#image
    */
   readonly image?: string;
 
   /**
-   * Image pull policy.
-   * One of Always, Never, IfNotPresent.
-   * Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-   *
-   * @default Always if :latest tag is specified, or IfNotPresent otherwise.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#imagePullPolicy
    */
   readonly imagePullPolicy?: string;
 
   /**
-   * Actions that the management system should take in response to container lifecycle events.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#lifecycle
    */
   readonly lifecycle?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecycle;
 
   /**
-   * Periodic probe of container liveness.
-   * Container will be restarted if the probe fails.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#livenessProbe
    */
   readonly livenessProbe?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe;
 
   /**
-   * Name of the container specified as a DNS_LABEL.
-   * Each container in a pod must have a unique name (DNS_LABEL).
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#name
    */
   readonly name: string;
 
   /**
-   * List of ports to expose from the container. Not specifying a port here
-   * DOES NOT prevent that port from being exposed. Any port which is
-   * listening on the default "0.0.0.0" address inside a container will be
-   * accessible from the network.
-   * Modifying this array with strategic merge patch may corrupt the data.
-   * For more information See https://github.com/kubernetes/kubernetes/issues/108255.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#ports
    */
   readonly ports?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts[];
 
   /**
-   * Periodic probe of container service readiness.
-   * Container will be removed from service endpoints if the probe fails.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#readinessProbe
    */
   readonly readinessProbe?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe;
 
   /**
-   * Resources resize policy for the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#resizePolicy
    */
   readonly resizePolicy?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResizePolicy[];
 
   /**
-   * Compute Resources required by this container.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#resources
    */
   readonly resources?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResources;
 
   /**
-   * RestartPolicy defines the restart behavior of individual containers in a pod.
-   * This overrides the pod-level restart policy. When this field is not specified,
-   * the restart behavior is defined by the Pod's restart policy and the container type.
-   * Additionally, setting the RestartPolicy as "Always" for the init container will
-   * have the following effect:
-   * this init container will be continually restarted on
-   * exit until all regular containers have terminated. Once all regular
-   * containers have completed, all init containers with restartPolicy "Always"
-   * will be shut down. This lifecycle differs from normal init containers and
-   * is often referred to as a "sidecar" container. Although this init
-   * container still starts in the init container sequence, it does not wait
-   * for the container to complete before proceeding to the next init
-   * container. Instead, the next init container starts immediately after this
-   * init container is started, or after any startupProbe has successfully
-   * completed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#restartPolicy
    */
   readonly restartPolicy?: string;
 
   /**
-   * Represents a list of rules to be checked to determine if the
-   * container should be restarted on exit. The rules are evaluated in
-   * order. Once a rule matches a container exit condition, the remaining
-   * rules are ignored. If no rule matches the container exit condition,
-   * the Container-level restart policy determines the whether the container
-   * is restarted or not. Constraints on the rules:
-   * - At most 20 rules are allowed.
-   * - Rules can have the same action.
-   * - Identical rules are not forbidden in validations.
-   * When rules are specified, container MUST set RestartPolicy explicitly
-   * even it if matches the Pod's RestartPolicy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#restartPolicyRules
    */
   readonly restartPolicyRules?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRules[];
 
   /**
-   * SecurityContext defines the security options the container should be run with.
-   * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
-   * More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#securityContext
    */
   readonly securityContext?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext;
 
   /**
-   * StartupProbe indicates that the Pod has successfully initialized.
-   * If specified, no other probes are executed until this completes successfully.
-   * If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
-   * This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
-   * when it might take a long time to load data or warm a cache, than during steady-state operation.
-   * This cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#startupProbe
    */
   readonly startupProbe?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe;
 
   /**
-   * Whether this container should allocate a buffer for stdin in the container runtime. If this
-   * is not set, reads from stdin in the container will always result in EOF.
-   * Default is false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#stdin
    */
   readonly stdin?: boolean;
 
   /**
-   * Whether the container runtime should close the stdin channel after it has been opened by
-   * a single attach. When stdin is true the stdin stream will remain open across multiple attach
-   * sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the
-   * first client attaches to stdin, and then remains open and accepts data until the client disconnects,
-   * at which time stdin is closed and remains closed until the container is restarted. If this
-   * flag is false, a container processes that reads from stdin will never receive an EOF.
-   * Default is false
-   *
-   * @default false
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#stdinOnce
    */
   readonly stdinOnce?: boolean;
 
   /**
-   * Optional: Path at which the file to which the container's termination message
-   * will be written is mounted into the container's filesystem.
-   * Message written is intended to be brief final status, such as an assertion failure message.
-   * Will be truncated by the node if greater than 4096 bytes. The total message length across
-   * all containers will be limited to 12kb.
-   * Defaults to /dev/termination-log.
-   * Cannot be updated.
-   *
-   * @default dev/termination-log.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#terminationMessagePath
    */
   readonly terminationMessagePath?: string;
 
   /**
-   * Indicate how the termination message should be populated. File will use the contents of
-   * terminationMessagePath to populate the container status message on both success and failure.
-   * FallbackToLogsOnError will use the last chunk of container log output if the termination
-   * message file is empty and the container exited with an error.
-   * The log output is limited to 2048 bytes or 80 lines, whichever is smaller.
-   * Defaults to File.
-   * Cannot be updated.
-   *
-   * @default File.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#terminationMessagePolicy
    */
   readonly terminationMessagePolicy?: string;
 
   /**
-   * Whether this container should allocate a TTY for itself, also requires 'stdin' to be true.
-   * Default is false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#tty
    */
   readonly tty?: boolean;
 
   /**
-   * volumeDevices is the list of block devices to be used by the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#volumeDevices
    */
   readonly volumeDevices?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeDevices[];
 
   /**
-   * Pod volumes to mount into the container's filesystem.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#volumeMounts
    */
   readonly volumeMounts?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts[];
 
   /**
-   * Container's working directory.
-   * If not specified, the container runtime's default will be used, which
-   * might be configured in the container image.
-   * Cannot be updated.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainers#workingDir
    */
   readonly workingDir?: string;
@@ -4567,48 +3148,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specifies the OS of the containers in the pod.
- * Some pod and container fields are restricted if this is set.
- *
- * If the OS field is set to linux, the following fields must be unset:
- * -securityContext.windowsOptions
- *
- * If the OS field is set to windows, following fields must be unset:
- * - spec.hostPID
- * - spec.hostIPC
- * - spec.hostUsers
- * - spec.resources
- * - spec.securityContext.appArmorProfile
- * - spec.securityContext.seLinuxOptions
- * - spec.securityContext.seccompProfile
- * - spec.securityContext.fsGroup
- * - spec.securityContext.fsGroupChangePolicy
- * - spec.securityContext.sysctls
- * - spec.shareProcessNamespace
- * - spec.securityContext.runAsUser
- * - spec.securityContext.runAsGroup
- * - spec.securityContext.supplementalGroups
- * - spec.securityContext.supplementalGroupsPolicy
- * - spec.containers[*].securityContext.appArmorProfile
- * - spec.containers[*].securityContext.seLinuxOptions
- * - spec.containers[*].securityContext.seccompProfile
- * - spec.containers[*].securityContext.capabilities
- * - spec.containers[*].securityContext.readOnlyRootFilesystem
- * - spec.containers[*].securityContext.privileged
- * - spec.containers[*].securityContext.allowPrivilegeEscalation
- * - spec.containers[*].securityContext.procMount
- * - spec.containers[*].securityContext.runAsUser
- * - spec.containers[*].securityContext.runAsGroup
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecOs
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecOs {
   /**
-   * Name is the name of the operating system. The currently supported values are linux and windows.
-   * Additional value may be defined in future and can be one of:
-   * https://github.com/opencontainers/runtime-spec/blob/master/config.md#platform-specific-configuration
-   * Clients should expect to handle additional values and treat unrecognized values in this field as os: null
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecOs#name
    */
   readonly name: string;
@@ -4643,14 +3186,10 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecOverhe
 }
 
 /**
- * PodReadinessGate contains the reference to a pod condition
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecReadinessGates
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecReadinessGates {
   /**
-   * ConditionType refers to a condition in the pod's condition list with matching type.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecReadinessGates#conditionType
    */
   readonly conditionType: string;
@@ -4671,52 +3210,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PodResourceClaim references exactly one ResourceClaim, either directly
- * or by naming a ResourceClaimTemplate which is then turned into a ResourceClaim
- * for the pod.
- *
- * It adds a name to it that uniquely identifies the ResourceClaim inside the Pod.
- * Containers that need access to the ResourceClaim reference it with this name.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourceClaims
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourceClaims {
   /**
-   * Name uniquely identifies this resource claim inside the pod.
-   * This must be a DNS_LABEL.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourceClaims#name
    */
   readonly name: string;
 
   /**
-   * ResourceClaimName is the name of a ResourceClaim object in the same
-   * namespace as this pod.
-   *
-   * Exactly one of ResourceClaimName and ResourceClaimTemplateName must
-   * be set.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourceClaims#resourceClaimName
    */
   readonly resourceClaimName?: string;
 
   /**
-   * ResourceClaimTemplateName is the name of a ResourceClaimTemplate
-   * object in the same namespace as this pod.
-   *
-   * The template will be used to create a new ResourceClaim, which will
-   * be bound to this pod. When this pod is deleted, the ResourceClaim
-   * will also be deleted. The pod name and resource name, along with a
-   * generated component, will be used to form a unique name for the
-   * ResourceClaim, which will be recorded in pod.status.resourceClaimStatuses.
-   *
-   * This field is immutable and no changes will be made to the
-   * corresponding ResourceClaim by the control plane after creating the
-   * ResourceClaim.
-   *
-   * Exactly one of ResourceClaimName and ResourceClaimTemplateName must
-   * be set.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourceClaims#resourceClaimTemplateName
    */
   readonly resourceClaimTemplateName?: string;
@@ -4739,46 +3246,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Resources is the total amount of CPU and Memory resources required by all
- * containers in the pod. It supports specifying Requests and Limits for
- * "cpu", "memory" and "hugepages-" resource names only. ResourceClaims are not supported.
- *
- * This field enables fine-grained control over resource allocation for the
- * entire pod, allowing resource sharing among containers in a pod.
- *
- * This is an alpha field and requires enabling the PodLevelResources feature
- * gate.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResources
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResources {
   /**
-   * Claims lists the names of resources, defined in spec.resourceClaims,
-   * that are used by this container.
-   *
-   * This field depends on the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable. It can only be set for containers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResources#claims
    */
   readonly claims?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesClaims[];
 
   /**
-   * Limits describes the maximum amount of compute resources allowed.
-   * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResources#limits
    */
   readonly limits?: { [key: string]: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesLimits };
 
   /**
-   * Requests describes the minimum amount of compute resources required.
-   * If Requests is omitted for a container, it defaults to Limits if that is explicitly specified,
-   * otherwise to an implementation-defined value. Requests cannot exceed Limits.
-   * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResources#requests
    */
   readonly requests?: { [key: string]: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesRequests };
@@ -4801,15 +3282,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PodSchedulingGate is associated to a Pod to guard its scheduling.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSchedulingGates
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSchedulingGates {
   /**
-   * Name of the scheduling gate.
-   * Each scheduling gate must have a unique name field.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSchedulingGates#name
    */
   readonly name: string;
@@ -4830,177 +3306,70 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SecurityContext holds pod-level security attributes and common container settings.
- * Optional: Defaults to empty.  See type description for default values of each field.
- *
- * @default empty.  See type description for default values of each field.
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext {
   /**
-   * appArmorProfile is the AppArmor options to use by the containers in this pod.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#appArmorProfile
    */
   readonly appArmorProfile?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextAppArmorProfile;
 
   /**
-   * A special supplemental group that applies to all containers in a pod.
-   * Some volume types allow the Kubelet to change the ownership of that volume
-   * to be owned by the pod:
-   *
-   * 1. The owning GID will be the FSGroup
-   * 2. The setgid bit is set (new files created in the volume will be owned by FSGroup)
-   * 3. The permission bits are OR'd with rw-rw----
-   *
-   * If unset, the Kubelet will not modify the ownership and permissions of any volume.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#fsGroup
    */
   readonly fsGroup?: number;
 
   /**
-   * fsGroupChangePolicy defines behavior of changing ownership and permission of the volume
-   * before being exposed inside Pod. This field will only apply to
-   * volume types which support fsGroup based ownership(and permissions).
-   * It will have no effect on ephemeral volume types such as: secret, configmaps
-   * and emptydir.
-   * Valid values are "OnRootMismatch" and "Always". If not specified, "Always" is used.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#fsGroupChangePolicy
    */
   readonly fsGroupChangePolicy?: string;
 
   /**
-   * The GID to run the entrypoint of the container process.
-   * Uses runtime default if unset.
-   * May also be set in SecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence
-   * for that container.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#runAsGroup
    */
   readonly runAsGroup?: number;
 
   /**
-   * Indicates that the container must run as a non-root user.
-   * If true, the Kubelet will validate the image at runtime to ensure that it
-   * does not run as UID 0 (root) and fail to start the container if it does.
-   * If unset or false, no such validation will be performed.
-   * May also be set in SecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#runAsNonRoot
    */
   readonly runAsNonRoot?: boolean;
 
   /**
-   * The UID to run the entrypoint of the container process.
-   * Defaults to user specified in image metadata if unspecified.
-   * May also be set in SecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence
-   * for that container.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default user specified in image metadata if unspecified.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#runAsUser
    */
   readonly runAsUser?: number;
 
   /**
-   * seLinuxChangePolicy defines how the container's SELinux label is applied to all volumes used by the Pod.
-   * It has no effect on nodes that do not support SELinux or to volumes does not support SELinux.
-   * Valid values are "MountOption" and "Recursive".
-   *
-   * "Recursive" means relabeling of all files on all Pod volumes by the container runtime.
-   * This may be slow for large volumes, but allows mixing privileged and unprivileged Pods sharing the same volume on the same node.
-   *
-   * "MountOption" mounts all eligible Pod volumes with `-o context` mount option.
-   * This requires all Pods that share the same volume to use the same SELinux label.
-   * It is not possible to share the same volume among privileged and unprivileged Pods.
-   * Eligible volumes are in-tree FibreChannel and iSCSI volumes, and all CSI volumes
-   * whose CSI driver announces SELinux support by setting spec.seLinuxMount: true in their
-   * CSIDriver instance. Other volumes are always re-labelled recursively.
-   * "MountOption" value is allowed only when SELinuxMount feature gate is enabled.
-   *
-   * If not specified and SELinuxMount feature gate is enabled, "MountOption" is used.
-   * If not specified and SELinuxMount feature gate is disabled, "MountOption" is used for ReadWriteOncePod volumes
-   * and "Recursive" for all other volumes.
-   *
-   * This field affects only Pods that have SELinux label set, either in PodSecurityContext or in SecurityContext of all containers.
-   *
-   * All Pods that use the same volume should use the same seLinuxChangePolicy, otherwise some pods can get stuck in ContainerCreating state.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#seLinuxChangePolicy
    */
   readonly seLinuxChangePolicy?: string;
 
   /**
-   * The SELinux context to be applied to all containers.
-   * If unspecified, the container runtime will allocate a random SELinux context for each
-   * container.  May also be set in SecurityContext.  If set in
-   * both SecurityContext and PodSecurityContext, the value specified in SecurityContext
-   * takes precedence for that container.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions;
 
   /**
-   * The seccomp options to use by the containers in this pod.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#seccompProfile
    */
   readonly seccompProfile?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeccompProfile;
 
   /**
-   * A list of groups applied to the first process run in each container, in
-   * addition to the container's primary GID and fsGroup (if specified).  If
-   * the SupplementalGroupsPolicy feature is enabled, the
-   * supplementalGroupsPolicy field determines whether these are in addition
-   * to or instead of any group memberships defined in the container image.
-   * If unspecified, no additional groups are added, though group memberships
-   * defined in the container image may still be used, depending on the
-   * supplementalGroupsPolicy field.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#supplementalGroups
    */
   readonly supplementalGroups?: number[];
 
   /**
-   * Defines how supplemental groups of the first container processes are calculated.
-   * Valid values are "Merge" and "Strict". If not specified, "Merge" is used.
-   * (Alpha) Using the field requires the SupplementalGroupsPolicy feature gate to be enabled
-   * and the container runtime must implement support for this feature.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#supplementalGroupsPolicy
    */
   readonly supplementalGroupsPolicy?: string;
 
   /**
-   * Sysctls hold a list of namespaced sysctls used for the pod. Pods with unsupported
-   * sysctls (by the container runtime) might fail to launch.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#sysctls
    */
   readonly sysctls?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSysctls[];
 
   /**
-   * The Windows specific settings applied to all containers.
-   * If unspecified, the options within a container's SecurityContext will be used.
-   * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is linux.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContext#windowsOptions
    */
   readonly windowsOptions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions;
@@ -5033,53 +3402,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The pod this Toleration is attached to tolerates any taint that matches
- * the triple <key,value,effect> using the matching operator <operator>.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations {
   /**
-   * Effect indicates the taint effect to match. Empty means match all taint effects.
-   * When specified, allowed values are NoSchedule, PreferNoSchedule and NoExecute.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations#effect
    */
   readonly effect?: string;
 
   /**
-   * Key is the taint key that the toleration applies to. Empty means match all taint keys.
-   * If the key is empty, operator must be Exists; this combination means to match all values and all keys.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations#key
    */
   readonly key?: string;
 
   /**
-   * Operator represents a key's relationship to the value.
-   * Valid operators are Exists and Equal. Defaults to Equal.
-   * Exists is equivalent to wildcard for value, so that a pod can
-   * tolerate all taints of a particular category.
-   *
-   * @default Equal.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations#operator
    */
   readonly operator?: string;
 
   /**
-   * TolerationSeconds represents the period of time the toleration (which must be
-   * of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default,
-   * it is not set, which means tolerate the taint forever (do not evict). Zero and
-   * negative values will be treated as 0 (evict immediately) by the system.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations#tolerationSeconds
    */
   readonly tolerationSeconds?: number;
 
   /**
-   * Value is the taint value the toleration matches to.
-   * If the operator is Exists, the value should be empty, otherwise just a regular string.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTolerations#value
    */
   readonly value?: string;
@@ -5104,145 +3450,45 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TopologySpreadConstraint specifies how to spread matching pods among the given topology.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints {
   /**
-   * LabelSelector is used to find matching pods.
-   * Pods that match this label selector are counted to determine the number of pods
-   * in their corresponding topology domain.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#labelSelector
    */
   readonly labelSelector?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select the pods over which
-   * spreading will be calculated. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are ANDed with labelSelector
-   * to select the group of existing pods over which spreading will be calculated
-   * for the incoming pod. The same key is forbidden to exist in both MatchLabelKeys and LabelSelector.
-   * MatchLabelKeys cannot be set when LabelSelector isn't set.
-   * Keys that don't exist in the incoming pod labels will
-   * be ignored. A null or empty list means only match against labelSelector.
-   *
-   * This is a beta field and requires the MatchLabelKeysInPodTopologySpread feature gate to be enabled (enabled by default).
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MaxSkew describes the degree to which pods may be unevenly distributed.
-   * When `whenUnsatisfiable=DoNotSchedule`, it is the maximum permitted difference
-   * between the number of matching pods in the target topology and the global minimum.
-   * The global minimum is the minimum number of matching pods in an eligible domain
-   * or zero if the number of eligible domains is less than MinDomains.
-   * For example, in a 3-zone cluster, MaxSkew is set to 1, and pods with the same
-   * labelSelector spread as 2/2/1:
-   * In this case, the global minimum is 1.
-   * | zone1 | zone2 | zone3 |
-   * |  P P  |  P P  |   P   |
-   * - if MaxSkew is 1, incoming pod can only be scheduled to zone3 to become 2/2/2;
-   * scheduling it onto zone1(zone2) would make the ActualSkew(3-1) on zone1(zone2)
-   * violate MaxSkew(1).
-   * - if MaxSkew is 2, incoming pod can be scheduled onto any zone.
-   * When `whenUnsatisfiable=ScheduleAnyway`, it is used to give higher precedence
-   * to topologies that satisfy it.
-   * It's a required field. Default value is 1 and 0 is not allowed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#maxSkew
    */
   readonly maxSkew: number;
 
   /**
-   * MinDomains indicates a minimum number of eligible domains.
-   * When the number of eligible domains with matching topology keys is less than minDomains,
-   * Pod Topology Spread treats "global minimum" as 0, and then the calculation of Skew is performed.
-   * And when the number of eligible domains with matching topology keys equals or greater than minDomains,
-   * this value has no effect on scheduling.
-   * As a result, when the number of eligible domains is less than minDomains,
-   * scheduler won't schedule more than maxSkew Pods to those domains.
-   * If value is nil, the constraint behaves as if MinDomains is equal to 1.
-   * Valid values are integers greater than 0.
-   * When value is not nil, WhenUnsatisfiable must be DoNotSchedule.
-   *
-   * For example, in a 3-zone cluster, MaxSkew is set to 2, MinDomains is set to 5 and pods with the same
-   * labelSelector spread as 2/2/2:
-   * | zone1 | zone2 | zone3 |
-   * |  P P  |  P P  |  P P  |
-   * The number of domains is less than 5(MinDomains), so "global minimum" is treated as 0.
-   * In this situation, new pod with the same labelSelector cannot be scheduled,
-   * because computed skew will be 3(3 - 0) if new Pod is scheduled to any of the three zones,
-   * it will violate MaxSkew.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#minDomains
    */
   readonly minDomains?: number;
 
   /**
-   * NodeAffinityPolicy indicates how we will treat Pod's nodeAffinity/nodeSelector
-   * when calculating pod topology spread skew. Options are:
-   * - Honor: only nodes matching nodeAffinity/nodeSelector are included in the calculations.
-   * - Ignore: nodeAffinity/nodeSelector are ignored. All nodes are included in the calculations.
-   *
-   * If this value is nil, the behavior is equivalent to the Honor policy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#nodeAffinityPolicy
    */
   readonly nodeAffinityPolicy?: string;
 
   /**
-   * NodeTaintsPolicy indicates how we will treat node taints when calculating
-   * pod topology spread skew. Options are:
-   * - Honor: nodes without taints, along with tainted nodes for which the incoming pod
-   * has a toleration, are included.
-   * - Ignore: node taints are ignored. All nodes are included.
-   *
-   * If this value is nil, the behavior is equivalent to the Ignore policy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#nodeTaintsPolicy
    */
   readonly nodeTaintsPolicy?: string;
 
   /**
-   * TopologyKey is the key of node labels. Nodes that have a label with this key
-   * and identical values are considered to be in the same topology.
-   * We consider each <key, value> as a "bucket", and try to put balanced number
-   * of pods into each bucket.
-   * We define a domain as a particular instance of a topology.
-   * Also, we define an eligible domain as a domain whose nodes meet the requirements of
-   * nodeAffinityPolicy and nodeTaintsPolicy.
-   * e.g. If TopologyKey is "kubernetes.io/hostname", each Node is a domain of that topology.
-   * And, if TopologyKey is "topology.kubernetes.io/zone", each zone is a domain of that topology.
-   * It's a required field.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#topologyKey
    */
   readonly topologyKey: string;
 
   /**
-   * WhenUnsatisfiable indicates how to deal with a pod if it doesn't satisfy
-   * the spread constraint.
-   * - DoNotSchedule (default) tells the scheduler not to schedule it.
-   * - ScheduleAnyway tells the scheduler to schedule the pod in any location,
-   * but giving higher precedence to topologies that would help reduce the
-   * skew.
-   * A constraint is considered "Unsatisfiable" for an incoming pod
-   * if and only if every possible node assignment for that pod would violate
-   * "MaxSkew" on some topology.
-   * For example, in a 3-zone cluster, MaxSkew is set to 1, and pods with the same
-   * labelSelector spread as 3/1/1:
-   * | zone1 | zone2 | zone3 |
-   * | P P P |   P   |   P   |
-   * If WhenUnsatisfiable is set to DoNotSchedule, incoming pod can only be scheduled
-   * to zone2(zone3) to become 3/2/1(3/1/2) as ActualSkew(2-1) on zone2(zone3) satisfies
-   * MaxSkew(1). In other words, the cluster can still be imbalanced, but scheduler
-   * won't make it *more* imbalanced.
-   * It's a required field.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraints#whenUnsatisfiable
    */
   readonly whenUnsatisfiable: string;
@@ -5270,33 +3516,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Describes node affinity scheduling rules for the pod.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinity
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinity {
   /**
-   * The scheduler will prefer to schedule pods to nodes that satisfy
-   * the affinity expressions specified by this field, but it may choose
-   * a node that violates one or more of the expressions. The node that is
-   * most preferred is the one with the greatest sum of weights, i.e.
-   * for each node that meets all of the scheduling requirements (resource
-   * request, requiredDuringScheduling affinity expressions, etc.),
-   * compute a sum by iterating through the elements of this field and adding
-   * "weight" to the sum if the node matches the corresponding matchExpressions; the
-   * node(s) with the highest sum are the most preferred.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinity#preferredDuringSchedulingIgnoredDuringExecution
    */
   readonly preferredDuringSchedulingIgnoredDuringExecution?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
 
   /**
-   * If the affinity requirements specified by this field are not met at
-   * scheduling time, the pod will not be scheduled onto the node.
-   * If the affinity requirements specified by this field cease to be met
-   * at some point during pod execution (e.g. due to an update), the system
-   * may or may not try to eventually evict the pod from its node.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinity#requiredDuringSchedulingIgnoredDuringExecution
    */
   readonly requiredDuringSchedulingIgnoredDuringExecution?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution;
@@ -5318,35 +3546,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Describes pod affinity scheduling rules (e.g. co-locate this pod in the same node, zone, etc. as some other pod(s)).
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinity
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinity {
   /**
-   * The scheduler will prefer to schedule pods to nodes that satisfy
-   * the affinity expressions specified by this field, but it may choose
-   * a node that violates one or more of the expressions. The node that is
-   * most preferred is the one with the greatest sum of weights, i.e.
-   * for each node that meets all of the scheduling requirements (resource
-   * request, requiredDuringScheduling affinity expressions, etc.),
-   * compute a sum by iterating through the elements of this field and adding
-   * "weight" to the sum if the node has pods which matches the corresponding podAffinityTerm; the
-   * node(s) with the highest sum are the most preferred.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinity#preferredDuringSchedulingIgnoredDuringExecution
    */
   readonly preferredDuringSchedulingIgnoredDuringExecution?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
 
   /**
-   * If the affinity requirements specified by this field are not met at
-   * scheduling time, the pod will not be scheduled onto the node.
-   * If the affinity requirements specified by this field cease to be met
-   * at some point during pod execution (e.g. due to a pod label update), the
-   * system may or may not try to eventually evict the pod from its node.
-   * When there are multiple elements, the lists of nodes corresponding to each
-   * podAffinityTerm are intersected, i.e. all terms must be satisfied.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinity#requiredDuringSchedulingIgnoredDuringExecution
    */
   readonly requiredDuringSchedulingIgnoredDuringExecution?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution[];
@@ -5368,35 +3576,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Describes pod anti-affinity scheduling rules (e.g. avoid putting this pod in the same node, zone, etc. as some other pod(s)).
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinity
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinity {
   /**
-   * The scheduler will prefer to schedule pods to nodes that satisfy
-   * the anti-affinity expressions specified by this field, but it may choose
-   * a node that violates one or more of the expressions. The node that is
-   * most preferred is the one with the greatest sum of weights, i.e.
-   * for each node that meets all of the scheduling requirements (resource
-   * request, requiredDuringScheduling anti-affinity expressions, etc.),
-   * compute a sum by iterating through the elements of this field and subtracting
-   * "weight" from the sum if the node has pods which matches the corresponding podAffinityTerm; the
-   * node(s) with the highest sum are the most preferred.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinity#preferredDuringSchedulingIgnoredDuringExecution
    */
   readonly preferredDuringSchedulingIgnoredDuringExecution?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
 
   /**
-   * If the anti-affinity requirements specified by this field are not met at
-   * scheduling time, the pod will not be scheduled onto the node.
-   * If the anti-affinity requirements specified by this field cease to be met
-   * at some point during pod execution (e.g. due to a pod label update), the
-   * system may or may not try to eventually evict the pod from its node.
-   * When there are multiple elements, the lists of nodes corresponding to each
-   * podAffinityTerm are intersected, i.e. all terms must be satisfied.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinity#requiredDuringSchedulingIgnoredDuringExecution
    */
   readonly requiredDuringSchedulingIgnoredDuringExecution?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution[];
@@ -5418,38 +3606,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvVar represents an environment variable present in a Container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnv
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnv {
   /**
-   * Name of the environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnv#name
    */
   readonly name: string;
 
   /**
-   * Variable references $(VAR_NAME) are expanded
-   * using the previously defined environment variables in the container and
-   * any service environment variables. If a variable cannot be resolved,
-   * the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
-   * "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)".
-   * Escaped references will never be expanded, regardless of whether the variable
-   * exists or not.
-   * Defaults to "".
-   *
-   * @default .
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnv#value
    */
   readonly value?: string;
 
   /**
-   * Source for the environment variable's value. Cannot be used if value is not empty.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnv#valueFrom
    */
   readonly valueFrom?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom;
@@ -5472,29 +3642,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvFromSource represents the source of a set of ConfigMaps or Secrets
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFrom
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFrom {
   /**
-   * The ConfigMap to select from
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFrom#configMapRef
    */
   readonly configMapRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromConfigMapRef;
 
   /**
-   * Optional text to prepend to the name of each environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFrom#prefix
    */
   readonly prefix?: string;
 
   /**
-   * The Secret to select from
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFrom#secretRef
    */
   readonly secretRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromSecretRef;
@@ -5517,42 +3678,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Actions that the management system should take in response to container lifecycle events.
- * Cannot be updated.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecycle
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecycle {
   /**
-   * PostStart is called immediately after a container is created. If the handler fails,
-   * the container is terminated and restarted according to its restart policy.
-   * Other management of the container blocks until the hook completes.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecycle#postStart
    */
   readonly postStart?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart;
 
   /**
-   * PreStop is called immediately before a container is terminated due to an
-   * API request or management event such as liveness/startup probe failure,
-   * preemption, resource contention, etc. The handler is not called if the
-   * container crashes or exits. The Pod's termination grace period countdown begins before the
-   * PreStop hook is executed. Regardless of the outcome of the handler, the
-   * container will eventually terminate within the Pod's termination grace
-   * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
-   * or until the termination grace period is reached.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecycle#preStop
    */
   readonly preStop?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop;
 
   /**
-   * StopSignal defines which signal will be sent to a container when it is being stopped.
-   * If not specified, the default is defined by the container runtime in use.
-   * StopSignal can only be set for Pods with a non-empty .spec.os.name
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecycle#stopSignal
    */
   readonly stopSignal?: string;
@@ -5575,99 +3714,55 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Periodic probe of container liveness.
- * Container will be restarted if the probe fails.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#grpc
    */
   readonly grpc?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -5697,50 +3792,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerPort represents a network port in a single container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts {
   /**
-   * Number of port to expose on the pod's IP address.
-   * This must be a valid port number, 0 < x < 65536.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts#containerPort
    */
   readonly containerPort: number;
 
   /**
-   * What host IP to bind the external port to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts#hostIP
    */
   readonly hostIp?: string;
 
   /**
-   * Number of port to expose on the host.
-   * If specified, this must be a valid port number, 0 < x < 65536.
-   * If HostNetwork is specified, this must match ContainerPort.
-   * Most containers do not need this.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts#hostPort
    */
   readonly hostPort?: number;
 
   /**
-   * If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
-   * named port in a pod must have a unique name. Name for the port that can be
-   * referred to by services.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts#name
    */
   readonly name?: string;
 
   /**
-   * Protocol for port. Must be UDP, TCP, or SCTP.
-   * Defaults to "TCP".
-   *
-   * @default TCP".
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersPorts#protocol
    */
   readonly protocol?: string;
@@ -5765,99 +3840,55 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Periodic probe of container service readiness.
- * Container will be removed from service endpoints if the probe fails.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#grpc
    */
   readonly grpc?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -5887,23 +3918,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerResizePolicy represents resource resize policy for the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResizePolicy
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResizePolicy {
   /**
-   * Name of the resource to which this resource resize policy applies.
-   * Supported values: cpu, memory.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResizePolicy#resourceName
    */
   readonly resourceName: string;
 
   /**
-   * Restart policy to apply when specified resource is resized.
-   * If not specified, it defaults to NotRequired.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResizePolicy#restartPolicy
    */
   readonly restartPolicy: string;
@@ -5925,22 +3948,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Compute Resources required by this container.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResources
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResources {
   /**
-   * Claims lists the names of resources, defined in spec.resourceClaims,
-   * that are used by this container.
-   *
-   * This field depends on the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable. It can only be set for containers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResources#claims
    */
   readonly claims?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResourcesClaims[];
@@ -5973,23 +3984,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerRestartRule describes how a container exit is handled.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRules
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRules {
   /**
-   * Specifies the action taken on a container exit if the requirements
-   * are satisfied. The only possible value is "Restart" to restart the
-   * container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRules#action
    */
   readonly action: string;
 
   /**
-   * Represents the exit codes to check on container exits.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRules#exitCodes
    */
   readonly exitCodes?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRulesExitCodes;
@@ -6011,139 +4014,65 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SecurityContext defines the security options the container should be run with.
- * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
- * More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext {
   /**
-   * AllowPrivilegeEscalation controls whether a process can gain more
-   * privileges than its parent process. This bool directly controls if
-   * the no_new_privs flag will be set on the container process.
-   * AllowPrivilegeEscalation is true always when the container is:
-   * 1) run as Privileged
-   * 2) has CAP_SYS_ADMIN
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#allowPrivilegeEscalation
    */
   readonly allowPrivilegeEscalation?: boolean;
 
   /**
-   * appArmorProfile is the AppArmor options to use by this container. If set, this profile
-   * overrides the pod's appArmorProfile.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#appArmorProfile
    */
   readonly appArmorProfile?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextAppArmorProfile;
 
   /**
-   * The capabilities to add/drop when running containers.
-   * Defaults to the default set of capabilities granted by the container runtime.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default the default set of capabilities granted by the container runtime.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#capabilities
    */
   readonly capabilities?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextCapabilities;
 
   /**
-   * Run container in privileged mode.
-   * Processes in privileged containers are essentially equivalent to root on the host.
-   * Defaults to false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#privileged
    */
   readonly privileged?: boolean;
 
   /**
-   * procMount denotes the type of proc mount to use for the containers.
-   * The default value is Default which uses the container runtime defaults for
-   * readonly paths and masked paths.
-   * This requires the ProcMountType feature flag to be enabled.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#procMount
    */
   readonly procMount?: string;
 
   /**
-   * Whether this container has a read-only root filesystem.
-   * Default is false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#readOnlyRootFilesystem
    */
   readonly readOnlyRootFilesystem?: boolean;
 
   /**
-   * The GID to run the entrypoint of the container process.
-   * Uses runtime default if unset.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#runAsGroup
    */
   readonly runAsGroup?: number;
 
   /**
-   * Indicates that the container must run as a non-root user.
-   * If true, the Kubelet will validate the image at runtime to ensure that it
-   * does not run as UID 0 (root) and fail to start the container if it does.
-   * If unset or false, no such validation will be performed.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#runAsNonRoot
    */
   readonly runAsNonRoot?: boolean;
 
   /**
-   * The UID to run the entrypoint of the container process.
-   * Defaults to user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default user specified in image metadata if unspecified.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#runAsUser
    */
   readonly runAsUser?: number;
 
   /**
-   * The SELinux context to be applied to the container.
-   * If unspecified, the container runtime will allocate a random SELinux context for each
-   * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions;
 
   /**
-   * The seccomp options to use by this container. If seccomp options are
-   * provided at both the pod & container level, the container options
-   * override the pod options.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#seccompProfile
    */
   readonly seccompProfile?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeccompProfile;
 
   /**
-   * The Windows specific settings applied to all containers.
-   * If unspecified, the options from the PodSecurityContext will be used.
-   * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is linux.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContext#windowsOptions
    */
   readonly windowsOptions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions;
@@ -6175,102 +4104,55 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * StartupProbe indicates that the Pod has successfully initialized.
- * If specified, no other probes are executed until this completes successfully.
- * If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
- * This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
- * when it might take a long time to load data or warm a cache, than during steady-state operation.
- * This cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#grpc
    */
   readonly grpc?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -6300,21 +4182,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * volumeDevice describes a mapping of a raw block device within a container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeDevices
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeDevices {
   /**
-   * devicePath is the path inside of the container that the device will be mapped to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeDevices#devicePath
    */
   readonly devicePath: string;
 
   /**
-   * name must match the name of a persistentVolumeClaim in the pod
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeDevices#name
    */
   readonly name: string;
@@ -6336,85 +4212,40 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * VolumeMount describes a mounting of a Volume within a container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts {
   /**
-   * Path within the container at which the volume should be mounted.  Must
-   * not contain ':'.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#mountPath
    */
   readonly mountPath: string;
 
   /**
-   * mountPropagation determines how mounts are propagated from the host
-   * to container and the other way around.
-   * When not set, MountPropagationNone is used.
-   * This field is beta in 1.10.
-   * When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified
-   * (which defaults to None).
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#mountPropagation
    */
   readonly mountPropagation?: string;
 
   /**
-   * This must match the Name of a Volume.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#name
    */
   readonly name: string;
 
   /**
-   * Mounted read-only if true, read-write otherwise (false or unspecified).
-   * Defaults to false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#readOnly
    */
   readonly readOnly?: boolean;
 
   /**
-   * RecursiveReadOnly specifies whether read-only mounts should be handled
-   * recursively.
-   *
-   * If ReadOnly is false, this field has no meaning and must be unspecified.
-   *
-   * If ReadOnly is true, and this field is set to Disabled, the mount is not made
-   * recursively read-only.  If this field is set to IfPossible, the mount is made
-   * recursively read-only, if it is supported by the container runtime.  If this
-   * field is set to Enabled, the mount is made recursively read-only if it is
-   * supported by the container runtime, otherwise the pod will not be started and
-   * an error will be generated to indicate the reason.
-   *
-   * If this field is set to IfPossible or Enabled, MountPropagation must be set to
-   * None (or be unspecified, which defaults to None).
-   *
-   * If this field is not specified, it is treated as an equivalent of Disabled.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#recursiveReadOnly
    */
   readonly recursiveReadOnly?: string;
 
   /**
-   * Path within the volume from which the container's volume should be mounted.
-   * Defaults to "" (volume's root).
-   *
-   * @default volume's root).
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#subPath
    */
   readonly subPath?: string;
 
   /**
-   * Expanded path within the volume from which the container's volume should be mounted.
-   * Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment.
-   * Defaults to "" (volume's root).
-   * SubPathExpr and SubPath are mutually exclusive.
-   *
-   * @default volume's root).
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersVolumeMounts#subPathExpr
    */
   readonly subPathExpr?: string;
@@ -6441,22 +4272,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PodDNSConfigOption defines DNS resolver options of a pod.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfigOptions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfigOptions {
   /**
-   * Name is this DNS resolver option's name.
-   * Required.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfigOptions#name
    */
   readonly name?: string;
 
   /**
-   * Value is this DNS resolver option's value.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecDnsConfigOptions#value
    */
   readonly value?: string;
@@ -6478,38 +4302,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvVar represents an environment variable present in a Container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnv
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnv {
   /**
-   * Name of the environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnv#name
    */
   readonly name: string;
 
   /**
-   * Variable references $(VAR_NAME) are expanded
-   * using the previously defined environment variables in the container and
-   * any service environment variables. If a variable cannot be resolved,
-   * the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
-   * "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)".
-   * Escaped references will never be expanded, regardless of whether the variable
-   * exists or not.
-   * Defaults to "".
-   *
-   * @default .
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnv#value
    */
   readonly value?: string;
 
   /**
-   * Source for the environment variable's value. Cannot be used if value is not empty.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnv#valueFrom
    */
   readonly valueFrom?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom;
@@ -6532,29 +4338,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvFromSource represents the source of a set of ConfigMaps or Secrets
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFrom
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFrom {
   /**
-   * The ConfigMap to select from
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFrom#configMapRef
    */
   readonly configMapRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef;
 
   /**
-   * Optional text to prepend to the name of each environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFrom#prefix
    */
   readonly prefix?: string;
 
   /**
-   * The Secret to select from
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFrom#secretRef
    */
   readonly secretRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromSecretRef;
@@ -6577,41 +4374,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Lifecycle is not allowed for ephemeral containers.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecycle
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecycle {
   /**
-   * PostStart is called immediately after a container is created. If the handler fails,
-   * the container is terminated and restarted according to its restart policy.
-   * Other management of the container blocks until the hook completes.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecycle#postStart
    */
   readonly postStart?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart;
 
   /**
-   * PreStop is called immediately before a container is terminated due to an
-   * API request or management event such as liveness/startup probe failure,
-   * preemption, resource contention, etc. The handler is not called if the
-   * container crashes or exits. The Pod's termination grace period countdown begins before the
-   * PreStop hook is executed. Regardless of the outcome of the handler, the
-   * container will eventually terminate within the Pod's termination grace
-   * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
-   * or until the termination grace period is reached.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecycle#preStop
    */
   readonly preStop?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop;
 
   /**
-   * StopSignal defines which signal will be sent to a container when it is being stopped.
-   * If not specified, the default is defined by the container runtime in use.
-   * StopSignal can only be set for Pods with a non-empty .spec.os.name
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecycle#stopSignal
    */
   readonly stopSignal?: string;
@@ -6634,96 +4410,55 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Probes are not allowed for ephemeral containers.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#grpc
    */
   readonly grpc?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -6753,50 +4488,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerPort represents a network port in a single container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts {
   /**
-   * Number of port to expose on the pod's IP address.
-   * This must be a valid port number, 0 < x < 65536.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts#containerPort
    */
   readonly containerPort: number;
 
   /**
-   * What host IP to bind the external port to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts#hostIP
    */
   readonly hostIp?: string;
 
   /**
-   * Number of port to expose on the host.
-   * If specified, this must be a valid port number, 0 < x < 65536.
-   * If HostNetwork is specified, this must match ContainerPort.
-   * Most containers do not need this.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts#hostPort
    */
   readonly hostPort?: number;
 
   /**
-   * If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
-   * named port in a pod must have a unique name. Name for the port that can be
-   * referred to by services.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts#name
    */
   readonly name?: string;
 
   /**
-   * Protocol for port. Must be UDP, TCP, or SCTP.
-   * Defaults to "TCP".
-   *
-   * @default TCP".
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersPorts#protocol
    */
   readonly protocol?: string;
@@ -6821,96 +4536,55 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Probes are not allowed for ephemeral containers.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#grpc
    */
   readonly grpc?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -6940,23 +4614,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerResizePolicy represents resource resize policy for the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResizePolicy
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResizePolicy {
   /**
-   * Name of the resource to which this resource resize policy applies.
-   * Supported values: cpu, memory.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResizePolicy#resourceName
    */
   readonly resourceName: string;
 
   /**
-   * Restart policy to apply when specified resource is resized.
-   * If not specified, it defaults to NotRequired.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResizePolicy#restartPolicy
    */
   readonly restartPolicy: string;
@@ -6978,21 +4644,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Resources are not allowed for ephemeral containers. Ephemeral containers use spare resources
- * already allocated to the pod.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResources
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResources {
   /**
-   * Claims lists the names of resources, defined in spec.resourceClaims,
-   * that are used by this container.
-   *
-   * This field depends on the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable. It can only be set for containers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResources#claims
    */
   readonly claims?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResourcesClaims[];
@@ -7025,23 +4680,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerRestartRule describes how a container exit is handled.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRules
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRules {
   /**
-   * Specifies the action taken on a container exit if the requirements
-   * are satisfied. The only possible value is "Restart" to restart the
-   * container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRules#action
    */
   readonly action: string;
 
   /**
-   * Represents the exit codes to check on container exits.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRules#exitCodes
    */
   readonly exitCodes?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes;
@@ -7063,138 +4710,65 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Optional: SecurityContext defines the security options the ephemeral container should be run with.
- * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext {
   /**
-   * AllowPrivilegeEscalation controls whether a process can gain more
-   * privileges than its parent process. This bool directly controls if
-   * the no_new_privs flag will be set on the container process.
-   * AllowPrivilegeEscalation is true always when the container is:
-   * 1) run as Privileged
-   * 2) has CAP_SYS_ADMIN
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#allowPrivilegeEscalation
    */
   readonly allowPrivilegeEscalation?: boolean;
 
   /**
-   * appArmorProfile is the AppArmor options to use by this container. If set, this profile
-   * overrides the pod's appArmorProfile.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#appArmorProfile
    */
   readonly appArmorProfile?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile;
 
   /**
-   * The capabilities to add/drop when running containers.
-   * Defaults to the default set of capabilities granted by the container runtime.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default the default set of capabilities granted by the container runtime.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#capabilities
    */
   readonly capabilities?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextCapabilities;
 
   /**
-   * Run container in privileged mode.
-   * Processes in privileged containers are essentially equivalent to root on the host.
-   * Defaults to false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#privileged
    */
   readonly privileged?: boolean;
 
   /**
-   * procMount denotes the type of proc mount to use for the containers.
-   * The default value is Default which uses the container runtime defaults for
-   * readonly paths and masked paths.
-   * This requires the ProcMountType feature flag to be enabled.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#procMount
    */
   readonly procMount?: string;
 
   /**
-   * Whether this container has a read-only root filesystem.
-   * Default is false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#readOnlyRootFilesystem
    */
   readonly readOnlyRootFilesystem?: boolean;
 
   /**
-   * The GID to run the entrypoint of the container process.
-   * Uses runtime default if unset.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#runAsGroup
    */
   readonly runAsGroup?: number;
 
   /**
-   * Indicates that the container must run as a non-root user.
-   * If true, the Kubelet will validate the image at runtime to ensure that it
-   * does not run as UID 0 (root) and fail to start the container if it does.
-   * If unset or false, no such validation will be performed.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#runAsNonRoot
    */
   readonly runAsNonRoot?: boolean;
 
   /**
-   * The UID to run the entrypoint of the container process.
-   * Defaults to user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default user specified in image metadata if unspecified.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#runAsUser
    */
   readonly runAsUser?: number;
 
   /**
-   * The SELinux context to be applied to the container.
-   * If unspecified, the container runtime will allocate a random SELinux context for each
-   * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions;
 
   /**
-   * The seccomp options to use by this container. If seccomp options are
-   * provided at both the pod & container level, the container options
-   * override the pod options.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#seccompProfile
    */
   readonly seccompProfile?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile;
 
   /**
-   * The Windows specific settings applied to all containers.
-   * If unspecified, the options from the PodSecurityContext will be used.
-   * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is linux.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContext#windowsOptions
    */
   readonly windowsOptions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions;
@@ -7226,96 +4800,55 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Probes are not allowed for ephemeral containers.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#grpc
    */
   readonly grpc?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -7345,21 +4878,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * volumeDevice describes a mapping of a raw block device within a container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeDevices
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeDevices {
   /**
-   * devicePath is the path inside of the container that the device will be mapped to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeDevices#devicePath
    */
   readonly devicePath: string;
 
   /**
-   * name must match the name of a persistentVolumeClaim in the pod
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeDevices#name
    */
   readonly name: string;
@@ -7381,85 +4908,40 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * VolumeMount describes a mounting of a Volume within a container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts {
   /**
-   * Path within the container at which the volume should be mounted.  Must
-   * not contain ':'.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#mountPath
    */
   readonly mountPath: string;
 
   /**
-   * mountPropagation determines how mounts are propagated from the host
-   * to container and the other way around.
-   * When not set, MountPropagationNone is used.
-   * This field is beta in 1.10.
-   * When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified
-   * (which defaults to None).
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#mountPropagation
    */
   readonly mountPropagation?: string;
 
   /**
-   * This must match the Name of a Volume.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#name
    */
   readonly name: string;
 
   /**
-   * Mounted read-only if true, read-write otherwise (false or unspecified).
-   * Defaults to false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#readOnly
    */
   readonly readOnly?: boolean;
 
   /**
-   * RecursiveReadOnly specifies whether read-only mounts should be handled
-   * recursively.
-   *
-   * If ReadOnly is false, this field has no meaning and must be unspecified.
-   *
-   * If ReadOnly is true, and this field is set to Disabled, the mount is not made
-   * recursively read-only.  If this field is set to IfPossible, the mount is made
-   * recursively read-only, if it is supported by the container runtime.  If this
-   * field is set to Enabled, the mount is made recursively read-only if it is
-   * supported by the container runtime, otherwise the pod will not be started and
-   * an error will be generated to indicate the reason.
-   *
-   * If this field is set to IfPossible or Enabled, MountPropagation must be set to
-   * None (or be unspecified, which defaults to None).
-   *
-   * If this field is not specified, it is treated as an equivalent of Disabled.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#recursiveReadOnly
    */
   readonly recursiveReadOnly?: string;
 
   /**
-   * Path within the volume from which the container's volume should be mounted.
-   * Defaults to "" (volume's root).
-   *
-   * @default volume's root).
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#subPath
    */
   readonly subPath?: string;
 
   /**
-   * Expanded path within the volume from which the container's volume should be mounted.
-   * Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment.
-   * Defaults to "" (volume's root).
-   * SubPathExpr and SubPath are mutually exclusive.
-   *
-   * @default volume's root).
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersVolumeMounts#subPathExpr
    */
   readonly subPathExpr?: string;
@@ -7486,38 +4968,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvVar represents an environment variable present in a Container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnv
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnv {
   /**
-   * Name of the environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnv#name
    */
   readonly name: string;
 
   /**
-   * Variable references $(VAR_NAME) are expanded
-   * using the previously defined environment variables in the container and
-   * any service environment variables. If a variable cannot be resolved,
-   * the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
-   * "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)".
-   * Escaped references will never be expanded, regardless of whether the variable
-   * exists or not.
-   * Defaults to "".
-   *
-   * @default .
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnv#value
    */
   readonly value?: string;
 
   /**
-   * Source for the environment variable's value. Cannot be used if value is not empty.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnv#valueFrom
    */
   readonly valueFrom?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom;
@@ -7540,29 +5004,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvFromSource represents the source of a set of ConfigMaps or Secrets
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFrom
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFrom {
   /**
-   * The ConfigMap to select from
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFrom#configMapRef
    */
   readonly configMapRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromConfigMapRef;
 
   /**
-   * Optional text to prepend to the name of each environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFrom#prefix
    */
   readonly prefix?: string;
 
   /**
-   * The Secret to select from
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFrom#secretRef
    */
   readonly secretRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromSecretRef;
@@ -7585,42 +5040,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Actions that the management system should take in response to container lifecycle events.
- * Cannot be updated.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecycle
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecycle {
   /**
-   * PostStart is called immediately after a container is created. If the handler fails,
-   * the container is terminated and restarted according to its restart policy.
-   * Other management of the container blocks until the hook completes.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecycle#postStart
    */
   readonly postStart?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart;
 
   /**
-   * PreStop is called immediately before a container is terminated due to an
-   * API request or management event such as liveness/startup probe failure,
-   * preemption, resource contention, etc. The handler is not called if the
-   * container crashes or exits. The Pod's termination grace period countdown begins before the
-   * PreStop hook is executed. Regardless of the outcome of the handler, the
-   * container will eventually terminate within the Pod's termination grace
-   * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
-   * or until the termination grace period is reached.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecycle#preStop
    */
   readonly preStop?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop;
 
   /**
-   * StopSignal defines which signal will be sent to a container when it is being stopped.
-   * If not specified, the default is defined by the container runtime in use.
-   * StopSignal can only be set for Pods with a non-empty .spec.os.name
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecycle#stopSignal
    */
   readonly stopSignal?: string;
@@ -7643,99 +5076,55 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Periodic probe of container liveness.
- * Container will be restarted if the probe fails.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#grpc
    */
   readonly grpc?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -7765,50 +5154,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerPort represents a network port in a single container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts {
   /**
-   * Number of port to expose on the pod's IP address.
-   * This must be a valid port number, 0 < x < 65536.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts#containerPort
    */
   readonly containerPort: number;
 
   /**
-   * What host IP to bind the external port to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts#hostIP
    */
   readonly hostIp?: string;
 
   /**
-   * Number of port to expose on the host.
-   * If specified, this must be a valid port number, 0 < x < 65536.
-   * If HostNetwork is specified, this must match ContainerPort.
-   * Most containers do not need this.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts#hostPort
    */
   readonly hostPort?: number;
 
   /**
-   * If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
-   * named port in a pod must have a unique name. Name for the port that can be
-   * referred to by services.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts#name
    */
   readonly name?: string;
 
   /**
-   * Protocol for port. Must be UDP, TCP, or SCTP.
-   * Defaults to "TCP".
-   *
-   * @default TCP".
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersPorts#protocol
    */
   readonly protocol?: string;
@@ -7833,99 +5202,55 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Periodic probe of container service readiness.
- * Container will be removed from service endpoints if the probe fails.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#grpc
    */
   readonly grpc?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -7955,23 +5280,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerResizePolicy represents resource resize policy for the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResizePolicy
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResizePolicy {
   /**
-   * Name of the resource to which this resource resize policy applies.
-   * Supported values: cpu, memory.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResizePolicy#resourceName
    */
   readonly resourceName: string;
 
   /**
-   * Restart policy to apply when specified resource is resized.
-   * If not specified, it defaults to NotRequired.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResizePolicy#restartPolicy
    */
   readonly restartPolicy: string;
@@ -7993,22 +5310,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Compute Resources required by this container.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResources
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResources {
   /**
-   * Claims lists the names of resources, defined in spec.resourceClaims,
-   * that are used by this container.
-   *
-   * This field depends on the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable. It can only be set for containers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResources#claims
    */
   readonly claims?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResourcesClaims[];
@@ -8041,23 +5346,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerRestartRule describes how a container exit is handled.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRules
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRules {
   /**
-   * Specifies the action taken on a container exit if the requirements
-   * are satisfied. The only possible value is "Restart" to restart the
-   * container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRules#action
    */
   readonly action: string;
 
   /**
-   * Represents the exit codes to check on container exits.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRules#exitCodes
    */
   readonly exitCodes?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes;
@@ -8079,139 +5376,65 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SecurityContext defines the security options the container should be run with.
- * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
- * More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext {
   /**
-   * AllowPrivilegeEscalation controls whether a process can gain more
-   * privileges than its parent process. This bool directly controls if
-   * the no_new_privs flag will be set on the container process.
-   * AllowPrivilegeEscalation is true always when the container is:
-   * 1) run as Privileged
-   * 2) has CAP_SYS_ADMIN
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#allowPrivilegeEscalation
    */
   readonly allowPrivilegeEscalation?: boolean;
 
   /**
-   * appArmorProfile is the AppArmor options to use by this container. If set, this profile
-   * overrides the pod's appArmorProfile.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#appArmorProfile
    */
   readonly appArmorProfile?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextAppArmorProfile;
 
   /**
-   * The capabilities to add/drop when running containers.
-   * Defaults to the default set of capabilities granted by the container runtime.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default the default set of capabilities granted by the container runtime.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#capabilities
    */
   readonly capabilities?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextCapabilities;
 
   /**
-   * Run container in privileged mode.
-   * Processes in privileged containers are essentially equivalent to root on the host.
-   * Defaults to false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#privileged
    */
   readonly privileged?: boolean;
 
   /**
-   * procMount denotes the type of proc mount to use for the containers.
-   * The default value is Default which uses the container runtime defaults for
-   * readonly paths and masked paths.
-   * This requires the ProcMountType feature flag to be enabled.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#procMount
    */
   readonly procMount?: string;
 
   /**
-   * Whether this container has a read-only root filesystem.
-   * Default is false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#readOnlyRootFilesystem
    */
   readonly readOnlyRootFilesystem?: boolean;
 
   /**
-   * The GID to run the entrypoint of the container process.
-   * Uses runtime default if unset.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#runAsGroup
    */
   readonly runAsGroup?: number;
 
   /**
-   * Indicates that the container must run as a non-root user.
-   * If true, the Kubelet will validate the image at runtime to ensure that it
-   * does not run as UID 0 (root) and fail to start the container if it does.
-   * If unset or false, no such validation will be performed.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#runAsNonRoot
    */
   readonly runAsNonRoot?: boolean;
 
   /**
-   * The UID to run the entrypoint of the container process.
-   * Defaults to user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default user specified in image metadata if unspecified.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#runAsUser
    */
   readonly runAsUser?: number;
 
   /**
-   * The SELinux context to be applied to the container.
-   * If unspecified, the container runtime will allocate a random SELinux context for each
-   * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions;
 
   /**
-   * The seccomp options to use by this container. If seccomp options are
-   * provided at both the pod & container level, the container options
-   * override the pod options.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#seccompProfile
    */
   readonly seccompProfile?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeccompProfile;
 
   /**
-   * The Windows specific settings applied to all containers.
-   * If unspecified, the options from the PodSecurityContext will be used.
-   * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is linux.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContext#windowsOptions
    */
   readonly windowsOptions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions;
@@ -8243,102 +5466,55 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * StartupProbe indicates that the Pod has successfully initialized.
- * If specified, no other probes are executed until this completes successfully.
- * If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
- * This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
- * when it might take a long time to load data or warm a cache, than during steady-state operation.
- * This cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#grpc
    */
   readonly grpc?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -8368,21 +5544,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * volumeDevice describes a mapping of a raw block device within a container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeDevices
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeDevices {
   /**
-   * devicePath is the path inside of the container that the device will be mapped to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeDevices#devicePath
    */
   readonly devicePath: string;
 
   /**
-   * name must match the name of a persistentVolumeClaim in the pod
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeDevices#name
    */
   readonly name: string;
@@ -8404,85 +5574,40 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * VolumeMount describes a mounting of a Volume within a container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts {
   /**
-   * Path within the container at which the volume should be mounted.  Must
-   * not contain ':'.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#mountPath
    */
   readonly mountPath: string;
 
   /**
-   * mountPropagation determines how mounts are propagated from the host
-   * to container and the other way around.
-   * When not set, MountPropagationNone is used.
-   * This field is beta in 1.10.
-   * When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified
-   * (which defaults to None).
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#mountPropagation
    */
   readonly mountPropagation?: string;
 
   /**
-   * This must match the Name of a Volume.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#name
    */
   readonly name: string;
 
   /**
-   * Mounted read-only if true, read-write otherwise (false or unspecified).
-   * Defaults to false.
-   *
-   * @default false.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#readOnly
    */
   readonly readOnly?: boolean;
 
   /**
-   * RecursiveReadOnly specifies whether read-only mounts should be handled
-   * recursively.
-   *
-   * If ReadOnly is false, this field has no meaning and must be unspecified.
-   *
-   * If ReadOnly is true, and this field is set to Disabled, the mount is not made
-   * recursively read-only.  If this field is set to IfPossible, the mount is made
-   * recursively read-only, if it is supported by the container runtime.  If this
-   * field is set to Enabled, the mount is made recursively read-only if it is
-   * supported by the container runtime, otherwise the pod will not be started and
-   * an error will be generated to indicate the reason.
-   *
-   * If this field is set to IfPossible or Enabled, MountPropagation must be set to
-   * None (or be unspecified, which defaults to None).
-   *
-   * If this field is not specified, it is treated as an equivalent of Disabled.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#recursiveReadOnly
    */
   readonly recursiveReadOnly?: string;
 
   /**
-   * Path within the volume from which the container's volume should be mounted.
-   * Defaults to "" (volume's root).
-   *
-   * @default volume's root).
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#subPath
    */
   readonly subPath?: string;
 
   /**
-   * Expanded path within the volume from which the container's volume should be mounted.
-   * Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment.
-   * Defaults to "" (volume's root).
-   * SubPathExpr and SubPath are mutually exclusive.
-   *
-   * @default volume's root).
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersVolumeMounts#subPathExpr
    */
   readonly subPathExpr?: string;
@@ -8509,25 +5634,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ResourceClaim references one entry in PodSpec.ResourceClaims.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesClaims
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesClaims {
   /**
-   * Name must match the name of one entry in pod.spec.resourceClaims of
-   * the Pod where this field is used. It makes that resource available
-   * inside a container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesClaims#name
    */
   readonly name: string;
 
   /**
-   * Request is the name chosen for a request in the referenced claim.
-   * If empty, everything from the claim is made available, otherwise
-   * only the result of this request.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResourcesClaims#request
    */
   readonly request?: string;
@@ -8577,29 +5692,15 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecResour
 }
 
 /**
- * appArmorProfile is the AppArmor options to use by the containers in this pod.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextAppArmorProfile
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextAppArmorProfile {
   /**
-   * localhostProfile indicates a profile loaded on the node that should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must match the loaded name of the profile.
-   * Must be set if and only if type is "Localhost".
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextAppArmorProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of AppArmor profile will be applied.
-   * Valid options are:
-   * Localhost - a profile pre-loaded on the node.
-   * RuntimeDefault - the container runtime's default profile.
-   * Unconfined - no AppArmor enforcement.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextAppArmorProfile#type
    */
   readonly type: string;
@@ -8621,40 +5722,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The SELinux context to be applied to all containers.
- * If unspecified, the container runtime will allocate a random SELinux context for each
- * container.  May also be set in SecurityContext.  If set in
- * both SecurityContext and PodSecurityContext, the value specified in SecurityContext
- * takes precedence for that container.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions {
   /**
-   * Level is SELinux level label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions#level
    */
   readonly level?: string;
 
   /**
-   * Role is a SELinux role label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions#role
    */
   readonly role?: string;
 
   /**
-   * Type is a SELinux type label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions#type
    */
   readonly type?: string;
 
   /**
-   * User is a SELinux user label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeLinuxOptions#user
    */
   readonly user?: string;
@@ -8678,30 +5764,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The seccomp options to use by the containers in this pod.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeccompProfile
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeccompProfile {
   /**
-   * localhostProfile indicates a profile defined in a file on the node should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must be a descending path, relative to the kubelet's configured seccomp profile location.
-   * Must be set if type is "Localhost". Must NOT be set for any other type.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeccompProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of seccomp profile will be applied.
-   * Valid options are:
-   *
-   * Localhost - a profile defined in a file on the node should be used.
-   * RuntimeDefault - the container runtime default profile should be used.
-   * Unconfined - no profile should be applied.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSeccompProfile#type
    */
   readonly type: string;
@@ -8723,21 +5794,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sysctl defines a kernel parameter to be set
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSysctls
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSysctls {
   /**
-   * Name of a property to set
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSysctls#name
    */
   readonly name: string;
 
   /**
-   * Value of a property to set
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextSysctls#value
    */
   readonly value: string;
@@ -8759,47 +5824,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Windows specific settings applied to all containers.
- * If unspecified, the options within a container's SecurityContext will be used.
- * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is linux.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions {
   /**
-   * GMSACredentialSpec is where the GMSA admission webhook
-   * (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
-   * GMSA credential spec named by the GMSACredentialSpecName field.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions#gmsaCredentialSpec
    */
   readonly gmsaCredentialSpec?: string;
 
   /**
-   * GMSACredentialSpecName is the name of the GMSA credential spec to use.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions#gmsaCredentialSpecName
    */
   readonly gmsaCredentialSpecName?: string;
 
   /**
-   * HostProcess determines if a container should be run as a 'Host Process' container.
-   * All of a Pod's containers must have the same effective HostProcess value
-   * (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
-   * In addition, if HostProcess is true then HostNetwork must also be set to true.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions#hostProcess
    */
   readonly hostProcess?: boolean;
 
   /**
-   * The UserName in Windows to run the entrypoint of the container process.
-   * Defaults to the user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext. If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
-   * @default the user specified in image metadata if unspecified.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecSecurityContextWindowsOptions#runAsUserName
    */
   readonly runAsUserName?: string;
@@ -8823,25 +5866,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * LabelSelector is used to find matching pods.
- * Pods that match this label selector are counted to determine the number of pods
- * in their corresponding topology domain.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelector
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelector#matchExpressions
    */
   readonly matchExpressions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -8863,22 +5896,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * An empty preferred scheduling term matches all objects with implicit weight 0
- * (i.e. it's a no-op). A null preferred scheduling term matches no objects (i.e. is also a no-op).
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution {
   /**
-   * A node selector term, associated with the corresponding weight.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution#preference
    */
   readonly preference: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference;
 
   /**
-   * Weight associated with matching the corresponding nodeSelectorTerm, in the range 1-100.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution#weight
    */
   readonly weight: number;
@@ -8900,18 +5926,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * If the affinity requirements specified by this field are not met at
- * scheduling time, the pod will not be scheduled onto the node.
- * If the affinity requirements specified by this field cease to be met
- * at some point during pod execution (e.g. due to an update), the system
- * may or may not try to eventually evict the pod from its node.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution {
   /**
-   * Required. A list of node selector terms. The terms are ORed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution#nodeSelectorTerms
    */
   readonly nodeSelectorTerms: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms[];
@@ -8932,22 +5950,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s)
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution {
   /**
-   * Required. A pod affinity term, associated with the corresponding weight.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution#podAffinityTerm
    */
   readonly podAffinityTerm: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm;
 
   /**
-   * weight associated with matching the corresponding podAffinityTerm,
-   * in the range 1-100.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution#weight
    */
   readonly weight: number;
@@ -8969,80 +5980,35 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Defines a set of pods (namely those matching the labelSelector
- * relative to the given namespace(s)) that this pod should be
- * co-located (affinity) or not co-located (anti-affinity) with,
- * where co-located is defined as running on a node whose value of
- * the label with key <topologyKey> matches that of any node on which
- * a pod of the set of pods is running
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution {
   /**
-   * A label query over a set of resources, in this case pods.
-   * If it's null, this PodAffinityTerm matches with no Pods.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#labelSelector
    */
   readonly labelSelector?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key in (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both matchLabelKeys and labelSelector.
-   * Also, matchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MismatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both mismatchLabelKeys and labelSelector.
-   * Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#mismatchLabelKeys
    */
   readonly mismatchLabelKeys?: string[];
 
   /**
-   * A label query over the set of namespaces that the term applies to.
-   * The term is applied to the union of the namespaces selected by this field
-   * and the ones listed in the namespaces field.
-   * null selector and null or empty namespaces list means "this pod's namespace".
-   * An empty selector ({}) matches all namespaces.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaceSelector
    */
   readonly namespaceSelector?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector;
 
   /**
-   * namespaces specifies a static list of namespace names that the term applies to.
-   * The term is applied to the union of the namespaces listed in this field
-   * and the ones selected by namespaceSelector.
-   * null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaces
    */
   readonly namespaces?: string[];
 
   /**
-   * This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching
-   * the labelSelector in the specified namespaces, where co-located is defined as running on a node
-   * whose value of the label with key topologyKey matches that of any node on which any of the
-   * selected pods is running.
-   * Empty topologyKey is not allowed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#topologyKey
    */
   readonly topologyKey: string;
@@ -9068,22 +6034,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s)
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution {
   /**
-   * Required. A pod affinity term, associated with the corresponding weight.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution#podAffinityTerm
    */
   readonly podAffinityTerm: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm;
 
   /**
-   * weight associated with matching the corresponding podAffinityTerm,
-   * in the range 1-100.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution#weight
    */
   readonly weight: number;
@@ -9105,80 +6064,35 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Defines a set of pods (namely those matching the labelSelector
- * relative to the given namespace(s)) that this pod should be
- * co-located (affinity) or not co-located (anti-affinity) with,
- * where co-located is defined as running on a node whose value of
- * the label with key <topologyKey> matches that of any node on which
- * a pod of the set of pods is running
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution {
   /**
-   * A label query over a set of resources, in this case pods.
-   * If it's null, this PodAffinityTerm matches with no Pods.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#labelSelector
    */
   readonly labelSelector?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key in (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both matchLabelKeys and labelSelector.
-   * Also, matchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MismatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both mismatchLabelKeys and labelSelector.
-   * Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#mismatchLabelKeys
    */
   readonly mismatchLabelKeys?: string[];
 
   /**
-   * A label query over the set of namespaces that the term applies to.
-   * The term is applied to the union of the namespaces selected by this field
-   * and the ones listed in the namespaces field.
-   * null selector and null or empty namespaces list means "this pod's namespace".
-   * An empty selector ({}) matches all namespaces.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaceSelector
    */
   readonly namespaceSelector?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector;
 
   /**
-   * namespaces specifies a static list of namespace names that the term applies to.
-   * The term is applied to the union of the namespaces listed in this field
-   * and the ones selected by namespaceSelector.
-   * null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaces
    */
   readonly namespaces?: string[];
 
   /**
-   * This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching
-   * the labelSelector in the specified namespaces, where co-located is defined as running on a node
-   * whose value of the label with key topologyKey matches that of any node on which any of the
-   * selected pods is running.
-   * Empty topologyKey is not allowed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#topologyKey
    */
   readonly topologyKey: string;
@@ -9204,45 +6118,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Source for the environment variable's value. Cannot be used if value is not empty.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom {
   /**
-   * Selects a key of a ConfigMap.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom#configMapKeyRef
    */
   readonly configMapKeyRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef;
 
   /**
-   * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
-   * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom#fieldRef
    */
   readonly fieldRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFieldRef;
 
   /**
-   * FileKeyRef selects a key of the env file.
-   * Requires the EnvFiles feature gate to be enabled.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom#fileKeyRef
    */
   readonly fileKeyRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef;
 
   /**
-   * Selects a resource of the container: only resources limits and requests
-   * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRef;
 
   /**
-   * Selects a key of a secret in the pod's namespace
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFrom#secretKeyRef
    */
   readonly secretKeyRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromSecretKeyRef;
@@ -9267,25 +6166,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The ConfigMap to select from
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromConfigMapRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromConfigMapRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromConfigMapRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap must be defined
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromConfigMapRef#optional
    */
   readonly optional?: boolean;
@@ -9307,25 +6196,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Secret to select from
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromSecretRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromSecretRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromSecretRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret must be defined
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvFromSecretRef#optional
    */
   readonly optional?: boolean;
@@ -9347,40 +6226,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PostStart is called immediately after a container is created. If the handler fails,
- * the container is terminated and restarted according to its restart policy.
- * Other management of the container blocks until the hook completes.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart#sleep
    */
   readonly sleep?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStart#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocket;
@@ -9404,45 +6268,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PreStop is called immediately before a container is terminated due to an
- * API request or management event such as liveness/startup probe failure,
- * preemption, resource contention, etc. The handler is not called if the
- * container crashes or exits. The Pod's termination grace period countdown begins before the
- * PreStop hook is executed. Regardless of the outcome of the handler, the
- * container will eventually terminate within the Pod's termination grace
- * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
- * or until the termination grace period is reached.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop#sleep
    */
   readonly sleep?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStop#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocket;
@@ -9466,18 +6310,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeExec#command
    */
   readonly command?: string[];
@@ -9498,24 +6334,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeGrpc
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeGrpc#service
    */
   readonly service?: string;
@@ -9537,47 +6364,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -9602,23 +6412,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocketPort;
@@ -9640,18 +6442,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeExec#command
    */
   readonly command?: string[];
@@ -9672,24 +6466,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeGrpc
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeGrpc#service
    */
   readonly service?: string;
@@ -9711,47 +6496,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -9776,23 +6544,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocketPort;
@@ -9814,25 +6574,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ResourceClaim references one entry in PodSpec.ResourceClaims.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResourcesClaims
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResourcesClaims {
   /**
-   * Name must match the name of one entry in pod.spec.resourceClaims of
-   * the Pod where this field is used. It makes that resource available
-   * inside a container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResourcesClaims#name
    */
   readonly name: string;
 
   /**
-   * Request is the name chosen for a request in the referenced claim.
-   * If empty, everything from the claim is made available, otherwise
-   * only the result of this request.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersResourcesClaims#request
    */
   readonly request?: string;
@@ -9854,27 +6604,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Represents the exit codes to check on container exits.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRulesExitCodes
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRulesExitCodes {
   /**
-   * Represents the relationship between the container exit code(s) and the
-   * specified values. Possible values are:
-   * - In: the requirement is satisfied if the container exit code is in the
-   * set of specified values.
-   * - NotIn: the requirement is satisfied if the container exit code is
-   * not in the set of specified values.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRulesExitCodes#operator
    */
   readonly operator: string;
 
   /**
-   * Specifies the set of values to check for container exit codes.
-   * At most 255 elements are allowed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersRestartPolicyRulesExitCodes#values
    */
   readonly values?: number[];
@@ -9896,30 +6634,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * appArmorProfile is the AppArmor options to use by this container. If set, this profile
- * overrides the pod's appArmorProfile.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextAppArmorProfile
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextAppArmorProfile {
   /**
-   * localhostProfile indicates a profile loaded on the node that should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must match the loaded name of the profile.
-   * Must be set if and only if type is "Localhost".
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextAppArmorProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of AppArmor profile will be applied.
-   * Valid options are:
-   * Localhost - a profile pre-loaded on the node.
-   * RuntimeDefault - the container runtime's default profile.
-   * Unconfined - no AppArmor enforcement.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextAppArmorProfile#type
    */
   readonly type: string;
@@ -9941,24 +6664,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The capabilities to add/drop when running containers.
- * Defaults to the default set of capabilities granted by the container runtime.
- * Note that this field cannot be set when spec.os.name is windows.
- *
- * @default the default set of capabilities granted by the container runtime.
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextCapabilities
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextCapabilities {
   /**
-   * Added capabilities
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextCapabilities#add
    */
   readonly add?: string[];
 
   /**
-   * Removed capabilities
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextCapabilities#drop
    */
   readonly drop?: string[];
@@ -9980,39 +6694,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The SELinux context to be applied to the container.
- * If unspecified, the container runtime will allocate a random SELinux context for each
- * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
- * PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions {
   /**
-   * Level is SELinux level label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions#level
    */
   readonly level?: string;
 
   /**
-   * Role is a SELinux role label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions#role
    */
   readonly role?: string;
 
   /**
-   * Type is a SELinux type label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions#type
    */
   readonly type?: string;
 
   /**
-   * User is a SELinux user label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeLinuxOptions#user
    */
   readonly user?: string;
@@ -10036,32 +6736,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The seccomp options to use by this container. If seccomp options are
- * provided at both the pod & container level, the container options
- * override the pod options.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeccompProfile
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeccompProfile {
   /**
-   * localhostProfile indicates a profile defined in a file on the node should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must be a descending path, relative to the kubelet's configured seccomp profile location.
-   * Must be set if type is "Localhost". Must NOT be set for any other type.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeccompProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of seccomp profile will be applied.
-   * Valid options are:
-   *
-   * Localhost - a profile defined in a file on the node should be used.
-   * RuntimeDefault - the container runtime default profile should be used.
-   * Unconfined - no profile should be applied.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextSeccompProfile#type
    */
   readonly type: string;
@@ -10083,47 +6766,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Windows specific settings applied to all containers.
- * If unspecified, the options from the PodSecurityContext will be used.
- * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is linux.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions {
   /**
-   * GMSACredentialSpec is where the GMSA admission webhook
-   * (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
-   * GMSA credential spec named by the GMSACredentialSpecName field.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions#gmsaCredentialSpec
    */
   readonly gmsaCredentialSpec?: string;
 
   /**
-   * GMSACredentialSpecName is the name of the GMSA credential spec to use.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions#gmsaCredentialSpecName
    */
   readonly gmsaCredentialSpecName?: string;
 
   /**
-   * HostProcess determines if a container should be run as a 'Host Process' container.
-   * All of a Pod's containers must have the same effective HostProcess value
-   * (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
-   * In addition, if HostProcess is true then HostNetwork must also be set to true.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions#hostProcess
    */
   readonly hostProcess?: boolean;
 
   /**
-   * The UserName in Windows to run the entrypoint of the container process.
-   * Defaults to the user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext. If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
-   * @default the user specified in image metadata if unspecified.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersSecurityContextWindowsOptions#runAsUserName
    */
   readonly runAsUserName?: string;
@@ -10147,18 +6808,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeExec#command
    */
   readonly command?: string[];
@@ -10179,24 +6832,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeGrpc
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeGrpc#service
    */
   readonly service?: string;
@@ -10218,47 +6862,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -10283,23 +6910,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocketPort;
@@ -10321,45 +6940,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Source for the environment variable's value. Cannot be used if value is not empty.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom {
   /**
-   * Selects a key of a ConfigMap.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom#configMapKeyRef
    */
   readonly configMapKeyRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef;
 
   /**
-   * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
-   * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom#fieldRef
    */
   readonly fieldRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef;
 
   /**
-   * FileKeyRef selects a key of the env file.
-   * Requires the EnvFiles feature gate to be enabled.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom#fileKeyRef
    */
   readonly fileKeyRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef;
 
   /**
-   * Selects a resource of the container: only resources limits and requests
-   * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef;
 
   /**
-   * Selects a key of a secret in the pod's namespace
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFrom#secretKeyRef
    */
   readonly secretKeyRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef;
@@ -10384,25 +6988,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The ConfigMap to select from
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap must be defined
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromConfigMapRef#optional
    */
   readonly optional?: boolean;
@@ -10424,25 +7018,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Secret to select from
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromSecretRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromSecretRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromSecretRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret must be defined
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvFromSecretRef#optional
    */
   readonly optional?: boolean;
@@ -10464,40 +7048,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PostStart is called immediately after a container is created. If the handler fails,
- * the container is terminated and restarted according to its restart policy.
- * Other management of the container blocks until the hook completes.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart#sleep
    */
   readonly sleep?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStart#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket;
@@ -10521,45 +7090,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PreStop is called immediately before a container is terminated due to an
- * API request or management event such as liveness/startup probe failure,
- * preemption, resource contention, etc. The handler is not called if the
- * container crashes or exits. The Pod's termination grace period countdown begins before the
- * PreStop hook is executed. Regardless of the outcome of the handler, the
- * container will eventually terminate within the Pod's termination grace
- * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
- * or until the termination grace period is reached.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop#sleep
    */
   readonly sleep?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStop#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket;
@@ -10583,18 +7132,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeExec#command
    */
   readonly command?: string[];
@@ -10615,24 +7156,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeGrpc
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeGrpc#service
    */
   readonly service?: string;
@@ -10654,47 +7186,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -10719,23 +7234,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort;
@@ -10757,18 +7264,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeExec#command
    */
   readonly command?: string[];
@@ -10789,24 +7288,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeGrpc
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeGrpc#service
    */
   readonly service?: string;
@@ -10828,47 +7318,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -10893,23 +7366,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort;
@@ -10931,25 +7396,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ResourceClaim references one entry in PodSpec.ResourceClaims.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResourcesClaims
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResourcesClaims {
   /**
-   * Name must match the name of one entry in pod.spec.resourceClaims of
-   * the Pod where this field is used. It makes that resource available
-   * inside a container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResourcesClaims#name
    */
   readonly name: string;
 
   /**
-   * Request is the name chosen for a request in the referenced claim.
-   * If empty, everything from the claim is made available, otherwise
-   * only the result of this request.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersResourcesClaims#request
    */
   readonly request?: string;
@@ -10971,27 +7426,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Represents the exit codes to check on container exits.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes {
   /**
-   * Represents the relationship between the container exit code(s) and the
-   * specified values. Possible values are:
-   * - In: the requirement is satisfied if the container exit code is in the
-   * set of specified values.
-   * - NotIn: the requirement is satisfied if the container exit code is
-   * not in the set of specified values.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes#operator
    */
   readonly operator: string;
 
   /**
-   * Specifies the set of values to check for container exit codes.
-   * At most 255 elements are allowed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes#values
    */
   readonly values?: number[];
@@ -11013,30 +7456,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * appArmorProfile is the AppArmor options to use by this container. If set, this profile
- * overrides the pod's appArmorProfile.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile {
   /**
-   * localhostProfile indicates a profile loaded on the node that should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must match the loaded name of the profile.
-   * Must be set if and only if type is "Localhost".
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of AppArmor profile will be applied.
-   * Valid options are:
-   * Localhost - a profile pre-loaded on the node.
-   * RuntimeDefault - the container runtime's default profile.
-   * Unconfined - no AppArmor enforcement.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextAppArmorProfile#type
    */
   readonly type: string;
@@ -11058,24 +7486,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The capabilities to add/drop when running containers.
- * Defaults to the default set of capabilities granted by the container runtime.
- * Note that this field cannot be set when spec.os.name is windows.
- *
- * @default the default set of capabilities granted by the container runtime.
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextCapabilities
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextCapabilities {
   /**
-   * Added capabilities
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextCapabilities#add
    */
   readonly add?: string[];
 
   /**
-   * Removed capabilities
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextCapabilities#drop
    */
   readonly drop?: string[];
@@ -11097,39 +7516,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The SELinux context to be applied to the container.
- * If unspecified, the container runtime will allocate a random SELinux context for each
- * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
- * PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions {
   /**
-   * Level is SELinux level label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#level
    */
   readonly level?: string;
 
   /**
-   * Role is a SELinux role label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#role
    */
   readonly role?: string;
 
   /**
-   * Type is a SELinux type label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#type
    */
   readonly type?: string;
 
   /**
-   * User is a SELinux user label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#user
    */
   readonly user?: string;
@@ -11153,32 +7558,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The seccomp options to use by this container. If seccomp options are
- * provided at both the pod & container level, the container options
- * override the pod options.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile {
   /**
-   * localhostProfile indicates a profile defined in a file on the node should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must be a descending path, relative to the kubelet's configured seccomp profile location.
-   * Must be set if type is "Localhost". Must NOT be set for any other type.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of seccomp profile will be applied.
-   * Valid options are:
-   *
-   * Localhost - a profile defined in a file on the node should be used.
-   * RuntimeDefault - the container runtime default profile should be used.
-   * Unconfined - no profile should be applied.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextSeccompProfile#type
    */
   readonly type: string;
@@ -11200,47 +7588,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Windows specific settings applied to all containers.
- * If unspecified, the options from the PodSecurityContext will be used.
- * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is linux.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions {
   /**
-   * GMSACredentialSpec is where the GMSA admission webhook
-   * (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
-   * GMSA credential spec named by the GMSACredentialSpecName field.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions#gmsaCredentialSpec
    */
   readonly gmsaCredentialSpec?: string;
 
   /**
-   * GMSACredentialSpecName is the name of the GMSA credential spec to use.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions#gmsaCredentialSpecName
    */
   readonly gmsaCredentialSpecName?: string;
 
   /**
-   * HostProcess determines if a container should be run as a 'Host Process' container.
-   * All of a Pod's containers must have the same effective HostProcess value
-   * (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
-   * In addition, if HostProcess is true then HostNetwork must also be set to true.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions#hostProcess
    */
   readonly hostProcess?: boolean;
 
   /**
-   * The UserName in Windows to run the entrypoint of the container process.
-   * Defaults to the user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext. If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
-   * @default the user specified in image metadata if unspecified.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersSecurityContextWindowsOptions#runAsUserName
    */
   readonly runAsUserName?: string;
@@ -11264,18 +7630,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeExec#command
    */
   readonly command?: string[];
@@ -11296,24 +7654,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeGrpc
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeGrpc#service
    */
   readonly service?: string;
@@ -11335,47 +7684,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -11400,23 +7732,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocketPort;
@@ -11438,45 +7762,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Source for the environment variable's value. Cannot be used if value is not empty.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom {
   /**
-   * Selects a key of a ConfigMap.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom#configMapKeyRef
    */
   readonly configMapKeyRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef;
 
   /**
-   * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
-   * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom#fieldRef
    */
   readonly fieldRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFieldRef;
 
   /**
-   * FileKeyRef selects a key of the env file.
-   * Requires the EnvFiles feature gate to be enabled.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom#fileKeyRef
    */
   readonly fileKeyRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef;
 
   /**
-   * Selects a resource of the container: only resources limits and requests
-   * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef;
 
   /**
-   * Selects a key of a secret in the pod's namespace
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFrom#secretKeyRef
    */
   readonly secretKeyRef?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef;
@@ -11501,25 +7810,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The ConfigMap to select from
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromConfigMapRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromConfigMapRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromConfigMapRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap must be defined
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromConfigMapRef#optional
    */
   readonly optional?: boolean;
@@ -11541,25 +7840,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Secret to select from
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromSecretRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromSecretRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromSecretRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret must be defined
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvFromSecretRef#optional
    */
   readonly optional?: boolean;
@@ -11581,40 +7870,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PostStart is called immediately after a container is created. If the handler fails,
- * the container is terminated and restarted according to its restart policy.
- * Other management of the container blocks until the hook completes.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart#sleep
    */
   readonly sleep?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStart#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket;
@@ -11638,45 +7912,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PreStop is called immediately before a container is terminated due to an
- * API request or management event such as liveness/startup probe failure,
- * preemption, resource contention, etc. The handler is not called if the
- * container crashes or exits. The Pod's termination grace period countdown begins before the
- * PreStop hook is executed. Regardless of the outcome of the handler, the
- * container will eventually terminate within the Pod's termination grace
- * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
- * or until the termination grace period is reached.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop#exec
    */
   readonly exec?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop#httpGet
    */
   readonly httpGet?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop#sleep
    */
   readonly sleep?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStop#tcpSocket
    */
   readonly tcpSocket?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket;
@@ -11700,18 +7954,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeExec#command
    */
   readonly command?: string[];
@@ -11732,24 +7978,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeGrpc
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeGrpc#service
    */
   readonly service?: string;
@@ -11771,47 +8008,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -11836,23 +8056,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocketPort;
@@ -11874,18 +8086,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeExec#command
    */
   readonly command?: string[];
@@ -11906,24 +8110,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeGrpc
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeGrpc#service
    */
   readonly service?: string;
@@ -11945,47 +8140,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -12010,23 +8188,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocketPort;
@@ -12048,25 +8218,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ResourceClaim references one entry in PodSpec.ResourceClaims.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResourcesClaims
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResourcesClaims {
   /**
-   * Name must match the name of one entry in pod.spec.resourceClaims of
-   * the Pod where this field is used. It makes that resource available
-   * inside a container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResourcesClaims#name
    */
   readonly name: string;
 
   /**
-   * Request is the name chosen for a request in the referenced claim.
-   * If empty, everything from the claim is made available, otherwise
-   * only the result of this request.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersResourcesClaims#request
    */
   readonly request?: string;
@@ -12088,27 +8248,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Represents the exit codes to check on container exits.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes {
   /**
-   * Represents the relationship between the container exit code(s) and the
-   * specified values. Possible values are:
-   * - In: the requirement is satisfied if the container exit code is in the
-   * set of specified values.
-   * - NotIn: the requirement is satisfied if the container exit code is
-   * not in the set of specified values.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes#operator
    */
   readonly operator: string;
 
   /**
-   * Specifies the set of values to check for container exit codes.
-   * At most 255 elements are allowed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersRestartPolicyRulesExitCodes#values
    */
   readonly values?: number[];
@@ -12130,30 +8278,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * appArmorProfile is the AppArmor options to use by this container. If set, this profile
- * overrides the pod's appArmorProfile.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextAppArmorProfile
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextAppArmorProfile {
   /**
-   * localhostProfile indicates a profile loaded on the node that should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must match the loaded name of the profile.
-   * Must be set if and only if type is "Localhost".
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextAppArmorProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of AppArmor profile will be applied.
-   * Valid options are:
-   * Localhost - a profile pre-loaded on the node.
-   * RuntimeDefault - the container runtime's default profile.
-   * Unconfined - no AppArmor enforcement.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextAppArmorProfile#type
    */
   readonly type: string;
@@ -12175,24 +8308,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The capabilities to add/drop when running containers.
- * Defaults to the default set of capabilities granted by the container runtime.
- * Note that this field cannot be set when spec.os.name is windows.
- *
- * @default the default set of capabilities granted by the container runtime.
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextCapabilities
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextCapabilities {
   /**
-   * Added capabilities
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextCapabilities#add
    */
   readonly add?: string[];
 
   /**
-   * Removed capabilities
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextCapabilities#drop
    */
   readonly drop?: string[];
@@ -12214,39 +8338,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The SELinux context to be applied to the container.
- * If unspecified, the container runtime will allocate a random SELinux context for each
- * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
- * PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions {
   /**
-   * Level is SELinux level label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions#level
    */
   readonly level?: string;
 
   /**
-   * Role is a SELinux role label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions#role
    */
   readonly role?: string;
 
   /**
-   * Type is a SELinux type label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions#type
    */
   readonly type?: string;
 
   /**
-   * User is a SELinux user label that applies to the container.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeLinuxOptions#user
    */
   readonly user?: string;
@@ -12270,32 +8380,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The seccomp options to use by this container. If seccomp options are
- * provided at both the pod & container level, the container options
- * override the pod options.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeccompProfile
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeccompProfile {
   /**
-   * localhostProfile indicates a profile defined in a file on the node should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must be a descending path, relative to the kubelet's configured seccomp profile location.
-   * Must be set if type is "Localhost". Must NOT be set for any other type.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeccompProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of seccomp profile will be applied.
-   * Valid options are:
-   *
-   * Localhost - a profile defined in a file on the node should be used.
-   * RuntimeDefault - the container runtime default profile should be used.
-   * Unconfined - no profile should be applied.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextSeccompProfile#type
    */
   readonly type: string;
@@ -12317,47 +8410,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Windows specific settings applied to all containers.
- * If unspecified, the options from the PodSecurityContext will be used.
- * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is linux.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions {
   /**
-   * GMSACredentialSpec is where the GMSA admission webhook
-   * (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
-   * GMSA credential spec named by the GMSACredentialSpecName field.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions#gmsaCredentialSpec
    */
   readonly gmsaCredentialSpec?: string;
 
   /**
-   * GMSACredentialSpecName is the name of the GMSA credential spec to use.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions#gmsaCredentialSpecName
    */
   readonly gmsaCredentialSpecName?: string;
 
   /**
-   * HostProcess determines if a container should be run as a 'Host Process' container.
-   * All of a Pod's containers must have the same effective HostProcess value
-   * (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
-   * In addition, if HostProcess is true then HostNetwork must also be set to true.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions#hostProcess
    */
   readonly hostProcess?: boolean;
 
   /**
-   * The UserName in Windows to run the entrypoint of the container process.
-   * Defaults to the user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext. If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
-   * @default the user specified in image metadata if unspecified.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersSecurityContextWindowsOptions#runAsUserName
    */
   readonly runAsUserName?: string;
@@ -12381,18 +8452,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeExec#command
    */
   readonly command?: string[];
@@ -12413,24 +8476,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeGrpc
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeGrpc#service
    */
   readonly service?: string;
@@ -12452,47 +8506,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -12517,23 +8554,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocketPort;
@@ -12555,33 +8584,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -12604,21 +8620,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector term, associated with the corresponding weight.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference {
   /**
-   * A list of node selector requirements by node's labels.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference#matchExpressions
    */
   readonly matchExpressions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[];
 
   /**
-   * A list of node selector requirements by node's fields.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference#matchFields
    */
   readonly matchFields?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields[];
@@ -12640,23 +8650,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A null or empty node selector term matches no objects. The requirements of
- * them are ANDed.
- * The TopologySelectorTerm type implements a subset of the NodeSelectorTerm.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms {
   /**
-   * A list of node selector requirements by node's labels.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms#matchExpressions
    */
   readonly matchExpressions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions[];
 
   /**
-   * A list of node selector requirements by node's fields.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms#matchFields
    */
   readonly matchFields?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields[];
@@ -12678,75 +8680,35 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Required. A pod affinity term, associated with the corresponding weight.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
   /**
-   * A label query over a set of resources, in this case pods.
-   * If it's null, this PodAffinityTerm matches with no Pods.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#labelSelector
    */
   readonly labelSelector?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key in (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both matchLabelKeys and labelSelector.
-   * Also, matchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MismatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both mismatchLabelKeys and labelSelector.
-   * Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#mismatchLabelKeys
    */
   readonly mismatchLabelKeys?: string[];
 
   /**
-   * A label query over the set of namespaces that the term applies to.
-   * The term is applied to the union of the namespaces selected by this field
-   * and the ones listed in the namespaces field.
-   * null selector and null or empty namespaces list means "this pod's namespace".
-   * An empty selector ({}) matches all namespaces.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaceSelector
    */
   readonly namespaceSelector?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector;
 
   /**
-   * namespaces specifies a static list of namespace names that the term applies to.
-   * The term is applied to the union of the namespaces listed in this field
-   * and the ones selected by namespaceSelector.
-   * null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaces
    */
   readonly namespaces?: string[];
 
   /**
-   * This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching
-   * the labelSelector in the specified namespaces, where co-located is defined as running on a node
-   * whose value of the label with key topologyKey matches that of any node on which any of the
-   * selected pods is running.
-   * Empty topologyKey is not allowed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#topologyKey
    */
   readonly topologyKey: string;
@@ -12772,24 +8734,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over a set of resources, in this case pods.
- * If it's null, this PodAffinityTerm matches with no Pods.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchExpressions
    */
   readonly matchExpressions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -12811,27 +8764,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over the set of namespaces that the term applies to.
- * The term is applied to the union of the namespaces selected by this field
- * and the ones listed in the namespaces field.
- * null selector and null or empty namespaces list means "this pod's namespace".
- * An empty selector ({}) matches all namespaces.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchExpressions
    */
   readonly matchExpressions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -12853,75 +8794,35 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Required. A pod affinity term, associated with the corresponding weight.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
   /**
-   * A label query over a set of resources, in this case pods.
-   * If it's null, this PodAffinityTerm matches with no Pods.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#labelSelector
    */
   readonly labelSelector?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key in (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both matchLabelKeys and labelSelector.
-   * Also, matchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MismatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both mismatchLabelKeys and labelSelector.
-   * Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#mismatchLabelKeys
    */
   readonly mismatchLabelKeys?: string[];
 
   /**
-   * A label query over the set of namespaces that the term applies to.
-   * The term is applied to the union of the namespaces selected by this field
-   * and the ones listed in the namespaces field.
-   * null selector and null or empty namespaces list means "this pod's namespace".
-   * An empty selector ({}) matches all namespaces.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaceSelector
    */
   readonly namespaceSelector?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector;
 
   /**
-   * namespaces specifies a static list of namespace names that the term applies to.
-   * The term is applied to the union of the namespaces listed in this field
-   * and the ones selected by namespaceSelector.
-   * null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaces
    */
   readonly namespaces?: string[];
 
   /**
-   * This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching
-   * the labelSelector in the specified namespaces, where co-located is defined as running on a node
-   * whose value of the label with key topologyKey matches that of any node on which any of the
-   * selected pods is running.
-   * Empty topologyKey is not allowed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#topologyKey
    */
   readonly topologyKey: string;
@@ -12947,24 +8848,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over a set of resources, in this case pods.
- * If it's null, this PodAffinityTerm matches with no Pods.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchExpressions
    */
   readonly matchExpressions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -12986,27 +8878,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over the set of namespaces that the term applies to.
- * The term is applied to the union of the namespaces selected by this field
- * and the ones listed in the namespaces field.
- * null selector and null or empty namespaces list means "this pod's namespace".
- * An empty selector ({}) matches all namespaces.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchExpressions
    */
   readonly matchExpressions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -13028,32 +8908,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a key of a ConfigMap.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef {
   /**
-   * The key to select.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromConfigMapKeyRef#optional
    */
   readonly optional?: boolean;
@@ -13076,22 +8944,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
- * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFieldRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFieldRef {
   /**
-   * Version of the schema the FieldPath is written in terms of, defaults to "v1".
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFieldRef#apiVersion
    */
   readonly apiVersion?: string;
 
   /**
-   * Path of the field to select in the specified API version.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFieldRef#fieldPath
    */
   readonly fieldPath: string;
@@ -13113,45 +8974,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * FileKeyRef selects a key of the env file.
- * Requires the EnvFiles feature gate to be enabled.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef {
   /**
-   * The key within the env file. An invalid key will prevent the pod from starting.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Specify whether the file or its key must be defined. If the file or key
-   * does not exist, then the env var is not published.
-   * If optional is set to true and the specified key does not exist,
-   * the environment variable will not be set in the Pod's containers.
-   *
-   * If optional is set to false and the specified key does not exist,
-   * an error will be returned during Pod creation.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef#optional
    */
   readonly optional?: boolean;
 
   /**
-   * The path within the volume from which to select the file.
-   * Must be relative and may not contain the '..' path or start with '..'.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef#path
    */
   readonly path: string;
 
   /**
-   * The name of the volume mount containing the env file.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromFileKeyRef#volumeName
    */
   readonly volumeName: string;
@@ -13175,29 +9016,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a resource of the container: only resources limits and requests
- * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRef {
   /**
-   * Container name: required for volumes, optional for env vars
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRef#containerName
    */
   readonly containerName?: string;
 
   /**
-   * Specifies the output format of the exposed resources, defaults to "1"
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRef#divisor
    */
   readonly divisor?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRefDivisor;
 
   /**
-   * Required: resource to select
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRef#resource
    */
   readonly resource: string;
@@ -13220,32 +9052,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a key of a secret in the pod's namespace
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromSecretKeyRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromSecretKeyRef {
   /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromSecretKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromSecretKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret or its key must be defined
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromSecretKeyRef#optional
    */
   readonly optional?: boolean;
@@ -13268,18 +9088,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartExec#command
    */
   readonly command?: string[];
@@ -13300,47 +9112,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGet#scheme
    */
   readonly scheme?: string;
@@ -13365,14 +9160,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartSleep
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartSleep#seconds
    */
   readonly seconds: number;
@@ -13393,25 +9184,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocketPort;
@@ -13433,18 +9214,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopExec#command
    */
   readonly command?: string[];
@@ -13465,47 +9238,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGet#scheme
    */
   readonly scheme?: string;
@@ -13530,14 +9286,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopSleep
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopSleep#seconds
    */
   readonly seconds: number;
@@ -13558,25 +9310,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocketPort;
@@ -13598,22 +9340,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -13635,10 +9370,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeHttpGetPort {
@@ -13653,10 +9384,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContai
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLivenessProbeTcpSocketPort {
@@ -13671,22 +9398,15 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContai
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -13708,10 +9428,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeHttpGetPort {
@@ -13726,10 +9442,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContai
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersReadinessProbeTcpSocketPort {
@@ -13744,22 +9456,15 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContai
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -13781,10 +9486,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeHttpGetPort {
@@ -13799,10 +9500,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContai
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersStartupProbeTcpSocketPort {
@@ -13817,32 +9514,20 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContai
 }
 
 /**
- * Selects a key of a ConfigMap.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef {
   /**
-   * The key to select.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef#optional
    */
   readonly optional?: boolean;
@@ -13865,22 +9550,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
- * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef {
   /**
-   * Version of the schema the FieldPath is written in terms of, defaults to "v1".
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef#apiVersion
    */
   readonly apiVersion?: string;
 
   /**
-   * Path of the field to select in the specified API version.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFieldRef#fieldPath
    */
   readonly fieldPath: string;
@@ -13902,45 +9580,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * FileKeyRef selects a key of the env file.
- * Requires the EnvFiles feature gate to be enabled.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef {
   /**
-   * The key within the env file. An invalid key will prevent the pod from starting.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Specify whether the file or its key must be defined. If the file or key
-   * does not exist, then the env var is not published.
-   * If optional is set to true and the specified key does not exist,
-   * the environment variable will not be set in the Pod's containers.
-   *
-   * If optional is set to false and the specified key does not exist,
-   * an error will be returned during Pod creation.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#optional
    */
   readonly optional?: boolean;
 
   /**
-   * The path within the volume from which to select the file.
-   * Must be relative and may not contain the '..' path or start with '..'.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#path
    */
   readonly path: string;
 
   /**
-   * The name of the volume mount containing the env file.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#volumeName
    */
   readonly volumeName: string;
@@ -13964,29 +9622,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a resource of the container: only resources limits and requests
- * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef {
   /**
-   * Container name: required for volumes, optional for env vars
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef#containerName
    */
   readonly containerName?: string;
 
   /**
-   * Specifies the output format of the exposed resources, defaults to "1"
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef#divisor
    */
   readonly divisor?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor;
 
   /**
-   * Required: resource to select
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef#resource
    */
   readonly resource: string;
@@ -14009,32 +9658,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a key of a secret in the pod's namespace
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef {
   /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret or its key must be defined
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef#optional
    */
   readonly optional?: boolean;
@@ -14057,18 +9694,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartExec#command
    */
   readonly command?: string[];
@@ -14089,47 +9718,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#scheme
    */
   readonly scheme?: string;
@@ -14154,14 +9766,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartSleep
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartSleep#seconds
    */
   readonly seconds: number;
@@ -14182,25 +9790,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort;
@@ -14222,18 +9820,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopExec#command
    */
   readonly command?: string[];
@@ -14254,47 +9844,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#scheme
    */
   readonly scheme?: string;
@@ -14319,14 +9892,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopSleep
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopSleep#seconds
    */
   readonly seconds: number;
@@ -14347,25 +9916,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort;
@@ -14387,22 +9946,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -14424,10 +9976,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeHttpGetPort {
@@ -14442,10 +9990,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEpheme
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort {
@@ -14460,22 +10004,15 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEpheme
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -14497,10 +10034,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeHttpGetPort {
@@ -14515,10 +10048,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEpheme
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort {
@@ -14533,22 +10062,15 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEpheme
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -14570,10 +10092,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeHttpGetPort {
@@ -14588,10 +10106,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEpheme
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersStartupProbeTcpSocketPort {
@@ -14606,32 +10120,20 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEpheme
 }
 
 /**
- * Selects a key of a ConfigMap.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef {
   /**
-   * The key to select.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromConfigMapKeyRef#optional
    */
   readonly optional?: boolean;
@@ -14654,22 +10156,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
- * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFieldRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFieldRef {
   /**
-   * Version of the schema the FieldPath is written in terms of, defaults to "v1".
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFieldRef#apiVersion
    */
   readonly apiVersion?: string;
 
   /**
-   * Path of the field to select in the specified API version.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFieldRef#fieldPath
    */
   readonly fieldPath: string;
@@ -14691,45 +10186,25 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * FileKeyRef selects a key of the env file.
- * Requires the EnvFiles feature gate to be enabled.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef {
   /**
-   * The key within the env file. An invalid key will prevent the pod from starting.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Specify whether the file or its key must be defined. If the file or key
-   * does not exist, then the env var is not published.
-   * If optional is set to true and the specified key does not exist,
-   * the environment variable will not be set in the Pod's containers.
-   *
-   * If optional is set to false and the specified key does not exist,
-   * an error will be returned during Pod creation.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef#optional
    */
   readonly optional?: boolean;
 
   /**
-   * The path within the volume from which to select the file.
-   * Must be relative and may not contain the '..' path or start with '..'.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef#path
    */
   readonly path: string;
 
   /**
-   * The name of the volume mount containing the env file.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromFileKeyRef#volumeName
    */
   readonly volumeName: string;
@@ -14753,29 +10228,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a resource of the container: only resources limits and requests
- * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef {
   /**
-   * Container name: required for volumes, optional for env vars
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef#containerName
    */
   readonly containerName?: string;
 
   /**
-   * Specifies the output format of the exposed resources, defaults to "1"
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef#divisor
    */
   readonly divisor?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor;
 
   /**
-   * Required: resource to select
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRef#resource
    */
   readonly resource: string;
@@ -14798,32 +10264,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a key of a secret in the pod's namespace
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef {
   /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret or its key must be defined
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromSecretKeyRef#optional
    */
   readonly optional?: boolean;
@@ -14846,18 +10300,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartExec#command
    */
   readonly command?: string[];
@@ -14878,47 +10324,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGet#scheme
    */
   readonly scheme?: string;
@@ -14943,14 +10372,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartSleep
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartSleep#seconds
    */
   readonly seconds: number;
@@ -14971,25 +10396,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocketPort;
@@ -15011,18 +10426,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopExec
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopExec#command
    */
   readonly command?: string[];
@@ -15043,47 +10450,30 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet#httpHeaders
    */
   readonly httpHeaders?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGet#scheme
    */
   readonly scheme?: string;
@@ -15108,14 +10498,10 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopSleep
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopSleep#seconds
    */
   readonly seconds: number;
@@ -15136,25 +10522,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocket#port
    */
   readonly port: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocketPort;
@@ -15176,22 +10552,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -15213,10 +10582,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeHttpGetPort {
@@ -15231,10 +10596,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitCo
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLivenessProbeTcpSocketPort {
@@ -15249,22 +10610,15 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitCo
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -15286,10 +10640,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeHttpGetPort {
@@ -15304,10 +10654,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitCo
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersReadinessProbeTcpSocketPort {
@@ -15322,22 +10668,15 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitCo
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -15359,10 +10698,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeHttpGetPort {
@@ -15377,10 +10712,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitCo
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersStartupProbeTcpSocketPort {
@@ -15395,34 +10726,20 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitCo
 }
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions {
   /**
-   * The label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions#values
    */
   readonly values?: string[];
@@ -15445,34 +10762,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields {
   /**
-   * The label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields#key
    */
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields#values
    */
   readonly values?: string[];
@@ -15495,34 +10798,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions {
   /**
-   * The label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions#values
    */
   readonly values?: string[];
@@ -15545,34 +10834,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields {
   /**
-   * The label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields#key
    */
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields#values
    */
   readonly values?: string[];
@@ -15595,24 +10870,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over a set of resources, in this case pods.
- * If it's null, this PodAffinityTerm matches with no Pods.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchExpressions
    */
   readonly matchExpressions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -15634,27 +10900,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over the set of namespaces that the term applies to.
- * The term is applied to the union of the namespaces selected by this field
- * and the ones listed in the namespaces field.
- * null selector and null or empty namespaces list means "this pod's namespace".
- * An empty selector ({}) matches all namespaces.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchExpressions
    */
   readonly matchExpressions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -15676,33 +10930,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -15725,33 +10966,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -15774,24 +11002,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over a set of resources, in this case pods.
- * If it's null, this PodAffinityTerm matches with no Pods.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchExpressions
    */
   readonly matchExpressions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -15813,27 +11032,15 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over the set of namespaces that the term applies to.
- * The term is applied to the union of the namespaces selected by this field
- * and the ones listed in the namespaces field.
- * null selector and null or empty namespaces list means "this pod's namespace".
- * An empty selector ({}) matches all namespaces.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchExpressions
    */
   readonly matchExpressions?: ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -15855,33 +11062,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -15904,33 +11098,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -15953,8 +11134,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specifies the output format of the exposed resources, defaults to "1"
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRefDivisor
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersEnvValueFromResourceFieldRefDivisor {
@@ -15969,22 +11148,15 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContai
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -16006,10 +11178,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartHttpGetPort {
@@ -16024,10 +11192,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContai
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePostStartTcpSocketPort {
@@ -16042,22 +11206,15 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContai
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -16079,10 +11236,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopHttpGetPort {
@@ -16097,10 +11250,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContai
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContainersLifecyclePreStopTcpSocketPort {
@@ -16115,8 +11264,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecContai
 }
 
 /**
- * Specifies the output format of the exposed resources, defaults to "1"
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor {
@@ -16131,22 +11278,15 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEpheme
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -16168,10 +11308,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort {
@@ -16186,10 +11322,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEpheme
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort {
@@ -16204,22 +11336,15 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEpheme
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -16241,10 +11366,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort {
@@ -16259,10 +11380,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEpheme
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort {
@@ -16277,8 +11394,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecEpheme
 }
 
 /**
- * Specifies the output format of the exposed resources, defaults to "1"
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor {
@@ -16293,22 +11408,15 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitCo
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -16330,10 +11438,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartHttpGetPort {
@@ -16348,10 +11452,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitCo
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePostStartTcpSocketPort {
@@ -16366,22 +11466,15 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitCo
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -16403,10 +11496,6 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopHttpGetPort {
@@ -16421,10 +11510,6 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitCo
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocketPort
  */
 export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitContainersLifecyclePreStopTcpSocketPort {
@@ -16439,33 +11524,20 @@ export class ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecInitCo
 }
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -16488,33 +11560,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -16537,33 +11596,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -16586,33 +11632,20 @@ export function toJson_ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions
  */
 export interface ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ClusterAnalysisTemplateSpecMetricsProviderJobSpecTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#values
    */
   readonly values?: string[];

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 
 
 /**
- * Experiment is a specification for an Experiment resource
+ *
  *
  * @schema Experiment
  */
@@ -58,8 +58,6 @@ export class Experiment extends ApiObject {
 }
 
 /**
- * Experiment is a specification for an Experiment resource
- *
  * @schema Experiment
  */
 export interface ExperimentProps {
@@ -69,8 +67,6 @@ export interface ExperimentProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * ExperimentSpec is the spec for a Experiment resource
-   *
    * @schema Experiment#spec
    */
   readonly spec: ExperimentSpec;
@@ -92,80 +88,50 @@ export function toJson_ExperimentProps(obj: ExperimentProps | undefined): Record
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ExperimentSpec is the spec for a Experiment resource
- *
  * @schema ExperimentSpec
  */
 export interface ExperimentSpec {
   /**
-   * Analyses references AnalysisTemplates to run during the experiment
-   *
    * @schema ExperimentSpec#analyses
    */
   readonly analyses?: ExperimentSpecAnalyses[];
 
   /**
-   * AnalysisRunMetadata labels and annotations that will be added to the AnalysisRuns
-   *
    * @schema ExperimentSpec#analysisRunMetadata
    */
   readonly analysisRunMetadata?: ExperimentSpecAnalysisRunMetadata;
 
   /**
-   * DryRun object contains the settings for running the analysis in Dry-Run mode
-   *
    * @schema ExperimentSpec#dryRun
    */
   readonly dryRun?: ExperimentSpecDryRun[];
 
   /**
-   * Duration the amount of time for the experiment to run as a duration string (e.g. 30s, 5m, 1h).
-   * If omitted, the experiment will run indefinitely, stopped either via termination, or a failed analysis run.
-   *
    * @schema ExperimentSpec#duration
    */
   readonly duration?: string;
 
   /**
-   * MeasurementRetention object contains the settings for retaining the number of measurements during the analysis
-   *
    * @schema ExperimentSpec#measurementRetention
    */
   readonly measurementRetention?: ExperimentSpecMeasurementRetention[];
 
   /**
-   * ProgressDeadlineSeconds The maximum time in seconds for a experiment to
-   * make progress before it is considered to be failed. Argo Rollouts will
-   * continue to process failed experiments and a condition with a
-   * ProgressDeadlineExceeded reason will be surfaced in the experiment status.
-   * Defaults to 600s.
-   *
-   * @default 600s.
    * @schema ExperimentSpec#progressDeadlineSeconds
    */
   readonly progressDeadlineSeconds?: number;
 
   /**
-   * ScaleDownDelaySeconds adds a delay before scaling down the Experiment.
-   * If omitted, the Experiment waits 30 seconds before scaling down.
-   * A minimum of 30 seconds is recommended to ensure IP table propagation across the nodes in
-   * a cluster. See https://github.com/argoproj/argo-rollouts/issues/19#issuecomment-476329960 for
-   * more information
-   *
    * @schema ExperimentSpec#scaleDownDelaySeconds
    */
   readonly scaleDownDelaySeconds?: number;
 
   /**
-   * Templates are a list of PodSpecs that define the ReplicaSets that should be run during an experiment.
-   *
    * @schema ExperimentSpec#templates
    */
   readonly templates: ExperimentSpecTemplates[];
 
   /**
-   * Terminate is used to prematurely stop the experiment
-   *
    * @schema ExperimentSpec#terminate
    */
   readonly terminate?: boolean;
@@ -198,36 +164,26 @@ export function toJson_ExperimentSpec(obj: ExperimentSpec | undefined): Record<s
  */
 export interface ExperimentSpecAnalyses {
   /**
-   * Args are the arguments that will be added to the AnalysisRuns
-   *
    * @schema ExperimentSpecAnalyses#args
    */
   readonly args?: ExperimentSpecAnalysesArgs[];
 
   /**
-   * Whether to look for the templateName at cluster scope or namespace scope
-   *
    * @schema ExperimentSpecAnalyses#clusterScope
    */
   readonly clusterScope?: boolean;
 
   /**
-   * Name is the name of the analysis
-   *
    * @schema ExperimentSpecAnalyses#name
    */
   readonly name: string;
 
   /**
-   * RequiredForCompletion blocks the Experiment from completing until the analysis has completed
-   *
    * @schema ExperimentSpecAnalyses#requiredForCompletion
    */
   readonly requiredForCompletion?: boolean;
 
   /**
-   * TemplateName reference of the AnalysisTemplate name used by the Experiment to create the run
-   *
    * @schema ExperimentSpecAnalyses#templateName
    */
   readonly templateName: string;
@@ -252,21 +208,15 @@ export function toJson_ExperimentSpecAnalyses(obj: ExperimentSpecAnalyses | unde
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * AnalysisRunMetadata labels and annotations that will be added to the AnalysisRuns
- *
  * @schema ExperimentSpecAnalysisRunMetadata
  */
 export interface ExperimentSpecAnalysisRunMetadata {
   /**
-   * Annotations additional annotations to add to the AnalysisRun
-   *
    * @schema ExperimentSpecAnalysisRunMetadata#annotations
    */
   readonly annotations?: { [key: string]: string };
 
   /**
-   * Labels Additional labels to add to the AnalysisRun
-   *
    * @schema ExperimentSpecAnalysisRunMetadata#labels
    */
   readonly labels?: { [key: string]: string };
@@ -288,15 +238,10 @@ export function toJson_ExperimentSpecAnalysisRunMetadata(obj: ExperimentSpecAnal
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * DryRun defines the settings for running the analysis in Dry-Run mode.
- *
  * @schema ExperimentSpecDryRun
  */
 export interface ExperimentSpecDryRun {
   /**
-   * Name of the metric which needs to be evaluated in the Dry-Run mode. Wildcard '*' is supported and denotes all
-   * the available metrics.
-   *
    * @schema ExperimentSpecDryRun#metricName
    */
   readonly metricName: string;
@@ -317,21 +262,15 @@ export function toJson_ExperimentSpecDryRun(obj: ExperimentSpecDryRun | undefine
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * MeasurementRetention defines the settings for retaining the number of measurements during the analysis.
- *
  * @schema ExperimentSpecMeasurementRetention
  */
 export interface ExperimentSpecMeasurementRetention {
   /**
-   * Limit is the maximum number of measurements to be retained for this given metric.
-   *
    * @schema ExperimentSpecMeasurementRetention#limit
    */
   readonly limit: number;
 
   /**
-   * MetricName is the name of the metric on which this retention policy should be applied.
-   *
    * @schema ExperimentSpecMeasurementRetention#metricName
    */
   readonly metricName: string;
@@ -357,50 +296,31 @@ export function toJson_ExperimentSpecMeasurementRetention(obj: ExperimentSpecMea
  */
 export interface ExperimentSpecTemplates {
   /**
-   * Minimum number of seconds for which a newly created pod should be ready
-   * without any of its container crashing, for it to be considered available.
-   * Defaults to 0 (pod will be considered available as soon as it is ready)
-   *
-   * @default 0 (pod will be considered available as soon as it is ready)
    * @schema ExperimentSpecTemplates#minReadySeconds
    */
   readonly minReadySeconds?: number;
 
   /**
-   * Name of the template used to identity replicaset running for this experiment
-   *
    * @schema ExperimentSpecTemplates#name
    */
   readonly name: string;
 
   /**
-   * Number of desired pods. This is a pointer to distinguish between explicit
-   * zero and not specified. Defaults to 1.
-   *
-   * @default 1.
    * @schema ExperimentSpecTemplates#replicas
    */
   readonly replicas?: number;
 
   /**
-   * Label selector for pods. Existing ReplicaSets whose pods are
-   * selected by this will be the ones affected by this experiment.
-   * It must match the pod template's labels. Each selector must be unique to the other selectors in the other templates
-   *
    * @schema ExperimentSpecTemplates#selector
    */
   readonly selector: ExperimentSpecTemplatesSelector;
 
   /**
-   * TemplateService describes how a service should be generated for template
-   *
    * @schema ExperimentSpecTemplates#service
    */
   readonly service?: ExperimentSpecTemplatesService;
 
   /**
-   * Template describes the pods that will be created.
-   *
    * @schema ExperimentSpecTemplates#template
    */
   readonly template: ExperimentSpecTemplatesTemplate;
@@ -426,28 +346,20 @@ export function toJson_ExperimentSpecTemplates(obj: ExperimentSpecTemplates | un
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Argument is an argument to an AnalysisRun
- *
  * @schema ExperimentSpecAnalysesArgs
  */
 export interface ExperimentSpecAnalysesArgs {
   /**
-   * Name is the name of the argument
-   *
    * @schema ExperimentSpecAnalysesArgs#name
    */
   readonly name: string;
 
   /**
-   * Value is the value of the argument
-   *
    * @schema ExperimentSpecAnalysesArgs#value
    */
   readonly value?: string;
 
   /**
-   * ValueFrom is a reference to where a secret is stored. This field is one of the fields with valueFrom
-   *
    * @schema ExperimentSpecAnalysesArgs#valueFrom
    */
   readonly valueFrom?: ExperimentSpecAnalysesArgsValueFrom;
@@ -470,25 +382,15 @@ export function toJson_ExperimentSpecAnalysesArgs(obj: ExperimentSpecAnalysesArg
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Label selector for pods. Existing ReplicaSets whose pods are
- * selected by this will be the ones affected by this experiment.
- * It must match the pod template's labels. Each selector must be unique to the other selectors in the other templates
- *
  * @schema ExperimentSpecTemplatesSelector
  */
 export interface ExperimentSpecTemplatesSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesSelector#matchExpressions
    */
   readonly matchExpressions?: ExperimentSpecTemplatesSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -510,14 +412,10 @@ export function toJson_ExperimentSpecTemplatesSelector(obj: ExperimentSpecTempla
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TemplateService describes how a service should be generated for template
- *
  * @schema ExperimentSpecTemplatesService
  */
 export interface ExperimentSpecTemplatesService {
   /**
-   * Name of the service generated by the experiment
-   *
    * @schema ExperimentSpecTemplatesService#name
    */
   readonly name?: string;
@@ -538,8 +436,6 @@ export function toJson_ExperimentSpecTemplatesService(obj: ExperimentSpecTemplat
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Template describes the pods that will be created.
- *
  * @schema ExperimentSpecTemplatesTemplate
  */
 export interface ExperimentSpecTemplatesTemplate {
@@ -549,9 +445,6 @@ export interface ExperimentSpecTemplatesTemplate {
   readonly metadata?: ExperimentSpecTemplatesTemplateMetadata;
 
   /**
-   * Specification of the desired behavior of the pod.
-   * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-   *
    * @schema ExperimentSpecTemplatesTemplate#spec
    */
   readonly spec?: ExperimentSpecTemplatesTemplateSpec;
@@ -573,22 +466,15 @@ export function toJson_ExperimentSpecTemplatesTemplate(obj: ExperimentSpecTempla
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ValueFrom is a reference to where a secret is stored. This field is one of the fields with valueFrom
- *
  * @schema ExperimentSpecAnalysesArgsValueFrom
  */
 export interface ExperimentSpecAnalysesArgsValueFrom {
   /**
-   * FieldRef is a reference to the fields in metadata which we are referencing. This field is one of the fields with
-   * valueFrom
-   *
    * @schema ExperimentSpecAnalysesArgsValueFrom#fieldRef
    */
   readonly fieldRef?: ExperimentSpecAnalysesArgsValueFromFieldRef;
 
   /**
-   * Secret is a reference to where a secret is stored. This field is one of the fields with valueFrom
-   *
    * @schema ExperimentSpecAnalysesArgsValueFrom#secretKeyRef
    */
   readonly secretKeyRef?: ExperimentSpecAnalysesArgsValueFromSecretKeyRef;
@@ -610,33 +496,20 @@ export function toJson_ExperimentSpecAnalysesArgsValueFrom(obj: ExperimentSpecAn
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ExperimentSpecTemplatesSelectorMatchExpressions
  */
 export interface ExperimentSpecTemplatesSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ExperimentSpecTemplatesSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ExperimentSpecTemplatesSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -689,462 +562,205 @@ export function toJson_ExperimentSpecTemplatesTemplateMetadata(obj: ExperimentSp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specification of the desired behavior of the pod.
- * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
- *
  * @schema ExperimentSpecTemplatesTemplateSpec
  */
 export interface ExperimentSpecTemplatesTemplateSpec {
   /**
-   * Optional duration in seconds the pod may be active on the node relative to
-   * StartTime before the system will actively try to mark it failed and kill associated containers.
-   * Value must be a positive integer.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#activeDeadlineSeconds
    */
   readonly activeDeadlineSeconds?: number;
 
   /**
-   * If specified, the pod's scheduling constraints
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#affinity
    */
   readonly affinity?: ExperimentSpecTemplatesTemplateSpecAffinity;
 
   /**
-   * AutomountServiceAccountToken indicates whether a service account token should be automatically mounted.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#automountServiceAccountToken
    */
   readonly automountServiceAccountToken?: boolean;
 
   /**
-   * List of containers belonging to the pod.
-   * Containers cannot currently be added or removed.
-   * There must be at least one container in a Pod.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#containers
    */
   readonly containers: ExperimentSpecTemplatesTemplateSpecContainers[];
 
   /**
-   * Specifies the DNS parameters of a pod.
-   * Parameters specified here will be merged to the generated DNS
-   * configuration based on DNSPolicy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#dnsConfig
    */
   readonly dnsConfig?: ExperimentSpecTemplatesTemplateSpecDnsConfig;
 
   /**
-   * Set DNS policy for the pod.
-   * Defaults to "ClusterFirst".
-   * Valid values are 'ClusterFirstWithHostNet', 'ClusterFirst', 'Default' or 'None'.
-   * DNS parameters given in DNSConfig will be merged with the policy selected with DNSPolicy.
-   * To have DNS options set along with hostNetwork, you have to specify DNS policy
-   * explicitly to 'ClusterFirstWithHostNet'.
-   *
-   * @default ClusterFirst".
    * @schema ExperimentSpecTemplatesTemplateSpec#dnsPolicy
    */
   readonly dnsPolicy?: string;
 
   /**
-   * EnableServiceLinks indicates whether information about services should be injected into pod's
-   * environment variables, matching the syntax of Docker links.
-   * Optional: Defaults to true.
-   *
-   * @default true.
    * @schema ExperimentSpecTemplatesTemplateSpec#enableServiceLinks
    */
   readonly enableServiceLinks?: boolean;
 
   /**
-   * List of ephemeral containers run in this pod. Ephemeral containers may be run in an existing
-   * pod to perform user-initiated actions such as debugging. This list cannot be specified when
-   * creating a pod, and it cannot be modified by updating the pod spec. In order to add an
-   * ephemeral container to an existing pod, use the pod's ephemeralcontainers subresource.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#ephemeralContainers
    */
   readonly ephemeralContainers?: ExperimentSpecTemplatesTemplateSpecEphemeralContainers[];
 
   /**
-   * HostAliases is an optional list of hosts and IPs that will be injected into the pod's hosts
-   * file if specified.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#hostAliases
    */
   readonly hostAliases?: ExperimentSpecTemplatesTemplateSpecHostAliases[];
 
   /**
-   * Use the host's ipc namespace.
-   * Optional: Default to false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpec#hostIPC
    */
   readonly hostIpc?: boolean;
 
   /**
-   * Host networking requested for this pod. Use the host's network namespace.
-   * When using HostNetwork you should specify ports so the scheduler is aware.
-   * When `hostNetwork` is true, specified `hostPort` fields in port definitions must match `containerPort`,
-   * and unspecified `hostPort` fields in port definitions are defaulted to match `containerPort`.
-   * Default to false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpec#hostNetwork
    */
   readonly hostNetwork?: boolean;
 
   /**
-   * Use the host's pid namespace.
-   * Optional: Default to false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpec#hostPID
    */
   readonly hostPid?: boolean;
 
   /**
-   * Use the host's user namespace.
-   * Optional: Default to true.
-   * If set to true or not present, the pod will be run in the host user namespace, useful
-   * for when the pod needs a feature only available to the host user namespace, such as
-   * loading a kernel module with CAP_SYS_MODULE.
-   * When set to false, a new userns is created for the pod. Setting false is useful for
-   * mitigating container breakout vulnerabilities even allowing users to run their
-   * containers as root without actually having root privileges on the host.
-   * This field is alpha-level and is only honored by servers that enable the UserNamespacesSupport feature.
-   *
-   * @default true.
    * @schema ExperimentSpecTemplatesTemplateSpec#hostUsers
    */
   readonly hostUsers?: boolean;
 
   /**
-   * Specifies the hostname of the Pod
-   * If not specified, the pod's hostname will be set to a system-defined value.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#hostname
    */
   readonly hostname?: string;
 
   /**
-   * HostnameOverride specifies an explicit override for the pod's hostname as perceived by the pod.
-   * This field only specifies the pod's hostname and does not affect its DNS records.
-   * When this field is set to a non-empty string:
-   * - It takes precedence over the values set in `hostname` and `subdomain`.
-   * - The Pod's hostname will be set to this value.
-   * - `setHostnameAsFQDN` must be nil or set to false.
-   * - `hostNetwork` must be set to false.
-   *
-   * This field must be a valid DNS subdomain as defined in RFC 1123 and contain at most 64 characters.
-   * Requires the HostnameOverride feature gate to be enabled.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#hostnameOverride
    */
   readonly hostnameOverride?: string;
 
   /**
-   * ImagePullSecrets is an optional list of references to secrets in the same namespace to use for pulling any of the images used by this PodSpec.
-   * If specified, these secrets will be passed to individual puller implementations for them to use.
-   * More info: https://kubernetes.io/docs/concepts/containers/images#specifying-imagepullsecrets-on-a-pod
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#imagePullSecrets
    */
   readonly imagePullSecrets?: ExperimentSpecTemplatesTemplateSpecImagePullSecrets[];
 
   /**
-   * List of initialization containers belonging to the pod.
-   * Init containers are executed in order prior to containers being started. If any
-   * init container fails, the pod is considered to have failed and is handled according
-   * to its restartPolicy. The name for an init container or normal container must be
-   * unique among all containers.
-   * Init containers may not have Lifecycle actions, Readiness probes, Liveness probes, or Startup probes.
-   * The resourceRequirements of an init container are taken into account during scheduling
-   * by finding the highest request/limit for each resource type, and then using the max of
-   * that value or the sum of the normal containers. Limits are applied to init containers
-   * in a similar fashion.
-   * Init containers cannot currently be added or removed.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#initContainers
    */
   readonly initContainers?: ExperimentSpecTemplatesTemplateSpecInitContainers[];
 
   /**
-   * NodeName indicates in which node this pod is scheduled.
-   * If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName.
-   * Once this field is set, the kubelet for this node becomes responsible for the lifecycle of this pod.
-   * This field should not be used to express a desire for the pod to be scheduled on a specific node.
-   * https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#nodeName
    */
   readonly nodeName?: string;
 
   /**
-   * NodeSelector is a selector which must be true for the pod to fit on a node.
-   * Selector which must match a node's labels for the pod to be scheduled on that node.
-   * More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#nodeSelector
    */
   readonly nodeSelector?: { [key: string]: string };
 
   /**
-   * Specifies the OS of the containers in the pod.
-   * Some pod and container fields are restricted if this is set.
-   *
-   * If the OS field is set to linux, the following fields must be unset:
-   * -securityContext.windowsOptions
-   *
-   * If the OS field is set to windows, following fields must be unset:
-   * - spec.hostPID
-   * - spec.hostIPC
-   * - spec.hostUsers
-   * - spec.resources
-   * - spec.securityContext.appArmorProfile
-   * - spec.securityContext.seLinuxOptions
-   * - spec.securityContext.seccompProfile
-   * - spec.securityContext.fsGroup
-   * - spec.securityContext.fsGroupChangePolicy
-   * - spec.securityContext.sysctls
-   * - spec.shareProcessNamespace
-   * - spec.securityContext.runAsUser
-   * - spec.securityContext.runAsGroup
-   * - spec.securityContext.supplementalGroups
-   * - spec.securityContext.supplementalGroupsPolicy
-   * - spec.containers[*].securityContext.appArmorProfile
-   * - spec.containers[*].securityContext.seLinuxOptions
-   * - spec.containers[*].securityContext.seccompProfile
-   * - spec.containers[*].securityContext.capabilities
-   * - spec.containers[*].securityContext.readOnlyRootFilesystem
-   * - spec.containers[*].securityContext.privileged
-   * - spec.containers[*].securityContext.allowPrivilegeEscalation
-   * - spec.containers[*].securityContext.procMount
-   * - spec.containers[*].securityContext.runAsUser
-   * - spec.containers[*].securityContext.runAsGroup
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#os
    */
   readonly os?: ExperimentSpecTemplatesTemplateSpecOs;
 
   /**
-   * Overhead represents the resource overhead associated with running a pod for a given RuntimeClass.
-   * This field will be autopopulated at admission time by the RuntimeClass admission controller. If
-   * the RuntimeClass admission controller is enabled, overhead must not be set in Pod create requests.
-   * The RuntimeClass admission controller will reject Pod create requests which have the overhead already
-   * set. If RuntimeClass is configured and selected in the PodSpec, Overhead will be set to the value
-   * defined in the corresponding RuntimeClass, otherwise it will remain unset and treated as zero.
-   * More info: https://git.k8s.io/enhancements/keps/sig-node/688-pod-overhead/README.md
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#overhead
    */
   readonly overhead?: { [key: string]: ExperimentSpecTemplatesTemplateSpecOverhead };
 
   /**
-   * PreemptionPolicy is the Policy for preempting pods with lower priority.
-   * One of Never, PreemptLowerPriority.
-   * Defaults to PreemptLowerPriority if unset.
-   *
-   * @default PreemptLowerPriority if unset.
    * @schema ExperimentSpecTemplatesTemplateSpec#preemptionPolicy
    */
   readonly preemptionPolicy?: string;
 
   /**
-   * The priority value. Various system components use this field to find the
-   * priority of the pod. When Priority Admission Controller is enabled, it
-   * prevents users from setting this field. The admission controller populates
-   * this field from PriorityClassName.
-   * The higher the value, the higher the priority.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#priority
    */
   readonly priority?: number;
 
   /**
-   * If specified, indicates the pod's priority. "system-node-critical" and
-   * "system-cluster-critical" are two special keywords which indicate the
-   * highest priorities with the former being the highest priority. Any other
-   * name must be defined by creating a PriorityClass object with that name.
-   * If not specified, the pod priority will be default or zero if there is no
-   * default.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#priorityClassName
    */
   readonly priorityClassName?: string;
 
   /**
-   * If specified, all readiness gates will be evaluated for pod readiness.
-   * A pod is ready when all its containers are ready AND
-   * all conditions specified in the readiness gates have status equal to "True"
-   * More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#readinessGates
    */
   readonly readinessGates?: ExperimentSpecTemplatesTemplateSpecReadinessGates[];
 
   /**
-   * ResourceClaims defines which ResourceClaims must be allocated
-   * and reserved before the Pod is allowed to start. The resources
-   * will be made available to those containers which consume them
-   * by name.
-   *
-   * This is an alpha field and requires enabling the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#resourceClaims
    */
   readonly resourceClaims?: ExperimentSpecTemplatesTemplateSpecResourceClaims[];
 
   /**
-   * Resources is the total amount of CPU and Memory resources required by all
-   * containers in the pod. It supports specifying Requests and Limits for
-   * "cpu", "memory" and "hugepages-" resource names only. ResourceClaims are not supported.
-   *
-   * This field enables fine-grained control over resource allocation for the
-   * entire pod, allowing resource sharing among containers in a pod.
-   *
-   * This is an alpha field and requires enabling the PodLevelResources feature
-   * gate.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#resources
    */
   readonly resources?: ExperimentSpecTemplatesTemplateSpecResources;
 
   /**
-   * Restart policy for all containers within the pod.
-   * One of Always, OnFailure, Never. In some contexts, only a subset of those values may be permitted.
-   * Default to Always.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
-   *
-   * @default Always.
    * @schema ExperimentSpecTemplatesTemplateSpec#restartPolicy
    */
   readonly restartPolicy?: string;
 
   /**
-   * RuntimeClassName refers to a RuntimeClass object in the node.k8s.io group, which should be used
-   * to run this pod.  If no RuntimeClass resource matches the named class, the pod will not be run.
-   * If unset or empty, the "legacy" RuntimeClass will be used, which is an implicit class with an
-   * empty definition that uses the default runtime handler.
-   * More info: https://git.k8s.io/enhancements/keps/sig-node/585-runtime-class
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#runtimeClassName
    */
   readonly runtimeClassName?: string;
 
   /**
-   * If specified, the pod will be dispatched by specified scheduler.
-   * If not specified, the pod will be dispatched by default scheduler.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#schedulerName
    */
   readonly schedulerName?: string;
 
   /**
-   * SchedulingGates is an opaque list of values that if specified will block scheduling the pod.
-   * If schedulingGates is not empty, the pod will stay in the SchedulingGated state and the
-   * scheduler will not attempt to schedule the pod.
-   *
-   * SchedulingGates can only be set at pod creation time, and be removed only afterwards.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#schedulingGates
    */
   readonly schedulingGates?: ExperimentSpecTemplatesTemplateSpecSchedulingGates[];
 
   /**
-   * SecurityContext holds pod-level security attributes and common container settings.
-   * Optional: Defaults to empty.  See type description for default values of each field.
-   *
-   * @default empty.  See type description for default values of each field.
    * @schema ExperimentSpecTemplatesTemplateSpec#securityContext
    */
   readonly securityContext?: ExperimentSpecTemplatesTemplateSpecSecurityContext;
 
   /**
-   * DeprecatedServiceAccount is a deprecated alias for ServiceAccountName.
-   * Deprecated: Use serviceAccountName instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#serviceAccount
    */
   readonly serviceAccount?: string;
 
   /**
-   * ServiceAccountName is the name of the ServiceAccount to use to run this pod.
-   * More info: https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#serviceAccountName
    */
   readonly serviceAccountName?: string;
 
   /**
-   * If true the pod's hostname will be configured as the pod's FQDN, rather than the leaf name (the default).
-   * In Linux containers, this means setting the FQDN in the hostname field of the kernel (the nodename field of struct utsname).
-   * In Windows containers, this means setting the registry value of hostname for the registry key HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters to FQDN.
-   * If a pod does not have FQDN, this has no effect.
-   * Default to false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpec#setHostnameAsFQDN
    */
   readonly setHostnameAsFqdn?: boolean;
 
   /**
-   * Share a single process namespace between all of the containers in a pod.
-   * When this is set containers will be able to view and signal processes from other containers
-   * in the same pod, and the first process in each container will not be assigned PID 1.
-   * HostPID and ShareProcessNamespace cannot both be set.
-   * Optional: Default to false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpec#shareProcessNamespace
    */
   readonly shareProcessNamespace?: boolean;
 
   /**
-   * If specified, the fully qualified Pod hostname will be "<hostname>.<subdomain>.<pod namespace>.svc.<cluster domain>".
-   * If not specified, the pod will not have a domainname at all.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#subdomain
    */
   readonly subdomain?: string;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully. May be decreased in delete request.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * If this value is nil, the default grace period will be used instead.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * Defaults to 30 seconds.
-   *
-   * @default 30 seconds.
    * @schema ExperimentSpecTemplatesTemplateSpec#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * If specified, the pod's tolerations.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#tolerations
    */
   readonly tolerations?: ExperimentSpecTemplatesTemplateSpecTolerations[];
 
   /**
-   * TopologySpreadConstraints describes how a group of pods ought to spread across topology
-   * domains. Scheduler will schedule pods in a way which abides by the constraints.
-   * All topologySpreadConstraints are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpec#topologySpreadConstraints
    */
   readonly topologySpreadConstraints?: ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraints[];
@@ -1210,15 +826,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpec(obj: ExperimentSpecTe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * FieldRef is a reference to the fields in metadata which we are referencing. This field is one of the fields with
- * valueFrom
- *
  * @schema ExperimentSpecAnalysesArgsValueFromFieldRef
  */
 export interface ExperimentSpecAnalysesArgsValueFromFieldRef {
   /**
-   * Required: Path of the field to select in the specified API version
-   *
    * @schema ExperimentSpecAnalysesArgsValueFromFieldRef#fieldPath
    */
   readonly fieldPath: string;
@@ -1239,21 +850,15 @@ export function toJson_ExperimentSpecAnalysesArgsValueFromFieldRef(obj: Experime
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Secret is a reference to where a secret is stored. This field is one of the fields with valueFrom
- *
  * @schema ExperimentSpecAnalysesArgsValueFromSecretKeyRef
  */
 export interface ExperimentSpecAnalysesArgsValueFromSecretKeyRef {
   /**
-   * Key is the key of the secret to select from.
-   *
    * @schema ExperimentSpecAnalysesArgsValueFromSecretKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name is the name of the secret
-   *
    * @schema ExperimentSpecAnalysesArgsValueFromSecretKeyRef#name
    */
   readonly name: string;
@@ -1275,28 +880,20 @@ export function toJson_ExperimentSpecAnalysesArgsValueFromSecretKeyRef(obj: Expe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * If specified, the pod's scheduling constraints
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinity
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinity {
   /**
-   * Describes node affinity scheduling rules for the pod.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinity#nodeAffinity
    */
   readonly nodeAffinity?: ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinity;
 
   /**
-   * Describes pod affinity scheduling rules (e.g. co-locate this pod in the same node, zone, etc. as some other pod(s)).
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinity#podAffinity
    */
   readonly podAffinity?: ExperimentSpecTemplatesTemplateSpecAffinityPodAffinity;
 
   /**
-   * Describes pod anti-affinity scheduling rules (e.g. avoid putting this pod in the same node, zone, etc. as some other pod(s)).
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinity#podAntiAffinity
    */
   readonly podAntiAffinity?: ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinity;
@@ -1319,289 +916,130 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinity(obj: Experime
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A single application container that you want to run within a pod.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainers
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainers {
   /**
-   * Arguments to the entrypoint.
-   * The container image's CMD is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#args
    */
   readonly args?: string[];
 
   /**
-   * Entrypoint array. Not executed within a shell.
-   * The container image's ENTRYPOINT is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#command
    */
   readonly command?: string[];
 
   /**
-   * List of environment variables to set in the container.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#env
    */
   readonly env?: ExperimentSpecTemplatesTemplateSpecContainersEnv[];
 
   /**
-   * List of sources to populate environment variables in the container.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * When a key exists in multiple
-   * sources, the value associated with the last source will take precedence.
-   * Values defined by an Env with a duplicate key will take precedence.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#envFrom
    */
   readonly envFrom?: ExperimentSpecTemplatesTemplateSpecContainersEnvFrom[];
 
   /**
-   * Container image name.
-   * More info: https://kubernetes.io/docs/concepts/containers/images
-   * This field is optional to allow higher level config management to default or override
-   * container images in workload controllers like Deployments and StatefulSets.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#image
    */
   readonly image?: string;
 
   /**
-   * Image pull policy.
-   * One of Always, Never, IfNotPresent.
-   * Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-   *
-   * @default Always if :latest tag is specified, or IfNotPresent otherwise.
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#imagePullPolicy
    */
   readonly imagePullPolicy?: string;
 
   /**
-   * Actions that the management system should take in response to container lifecycle events.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#lifecycle
    */
   readonly lifecycle?: ExperimentSpecTemplatesTemplateSpecContainersLifecycle;
 
   /**
-   * Periodic probe of container liveness.
-   * Container will be restarted if the probe fails.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#livenessProbe
    */
   readonly livenessProbe?: ExperimentSpecTemplatesTemplateSpecContainersLivenessProbe;
 
   /**
-   * Name of the container specified as a DNS_LABEL.
-   * Each container in a pod must have a unique name (DNS_LABEL).
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#name
    */
   readonly name: string;
 
   /**
-   * List of ports to expose from the container. Not specifying a port here
-   * DOES NOT prevent that port from being exposed. Any port which is
-   * listening on the default "0.0.0.0" address inside a container will be
-   * accessible from the network.
-   * Modifying this array with strategic merge patch may corrupt the data.
-   * For more information See https://github.com/kubernetes/kubernetes/issues/108255.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#ports
    */
   readonly ports?: ExperimentSpecTemplatesTemplateSpecContainersPorts[];
 
   /**
-   * Periodic probe of container service readiness.
-   * Container will be removed from service endpoints if the probe fails.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#readinessProbe
    */
   readonly readinessProbe?: ExperimentSpecTemplatesTemplateSpecContainersReadinessProbe;
 
   /**
-   * Resources resize policy for the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#resizePolicy
    */
   readonly resizePolicy?: ExperimentSpecTemplatesTemplateSpecContainersResizePolicy[];
 
   /**
-   * Compute Resources required by this container.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#resources
    */
   readonly resources?: ExperimentSpecTemplatesTemplateSpecContainersResources;
 
   /**
-   * RestartPolicy defines the restart behavior of individual containers in a pod.
-   * This overrides the pod-level restart policy. When this field is not specified,
-   * the restart behavior is defined by the Pod's restart policy and the container type.
-   * Additionally, setting the RestartPolicy as "Always" for the init container will
-   * have the following effect:
-   * this init container will be continually restarted on
-   * exit until all regular containers have terminated. Once all regular
-   * containers have completed, all init containers with restartPolicy "Always"
-   * will be shut down. This lifecycle differs from normal init containers and
-   * is often referred to as a "sidecar" container. Although this init
-   * container still starts in the init container sequence, it does not wait
-   * for the container to complete before proceeding to the next init
-   * container. Instead, the next init container starts immediately after this
-   * init container is started, or after any startupProbe has successfully
-   * completed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#restartPolicy
    */
   readonly restartPolicy?: string;
 
   /**
-   * Represents a list of rules to be checked to determine if the
-   * container should be restarted on exit. The rules are evaluated in
-   * order. Once a rule matches a container exit condition, the remaining
-   * rules are ignored. If no rule matches the container exit condition,
-   * the Container-level restart policy determines the whether the container
-   * is restarted or not. Constraints on the rules:
-   * - At most 20 rules are allowed.
-   * - Rules can have the same action.
-   * - Identical rules are not forbidden in validations.
-   * When rules are specified, container MUST set RestartPolicy explicitly
-   * even it if matches the Pod's RestartPolicy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#restartPolicyRules
    */
   readonly restartPolicyRules?: ExperimentSpecTemplatesTemplateSpecContainersRestartPolicyRules[];
 
   /**
-   * SecurityContext defines the security options the container should be run with.
-   * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
-   * More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#securityContext
    */
   readonly securityContext?: ExperimentSpecTemplatesTemplateSpecContainersSecurityContext;
 
   /**
-   * StartupProbe indicates that the Pod has successfully initialized.
-   * If specified, no other probes are executed until this completes successfully.
-   * If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
-   * This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
-   * when it might take a long time to load data or warm a cache, than during steady-state operation.
-   * This cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#startupProbe
    */
   readonly startupProbe?: ExperimentSpecTemplatesTemplateSpecContainersStartupProbe;
 
   /**
-   * Whether this container should allocate a buffer for stdin in the container runtime. If this
-   * is not set, reads from stdin in the container will always result in EOF.
-   * Default is false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#stdin
    */
   readonly stdin?: boolean;
 
   /**
-   * Whether the container runtime should close the stdin channel after it has been opened by
-   * a single attach. When stdin is true the stdin stream will remain open across multiple attach
-   * sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the
-   * first client attaches to stdin, and then remains open and accepts data until the client disconnects,
-   * at which time stdin is closed and remains closed until the container is restarted. If this
-   * flag is false, a container processes that reads from stdin will never receive an EOF.
-   * Default is false
-   *
-   * @default false
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#stdinOnce
    */
   readonly stdinOnce?: boolean;
 
   /**
-   * Optional: Path at which the file to which the container's termination message
-   * will be written is mounted into the container's filesystem.
-   * Message written is intended to be brief final status, such as an assertion failure message.
-   * Will be truncated by the node if greater than 4096 bytes. The total message length across
-   * all containers will be limited to 12kb.
-   * Defaults to /dev/termination-log.
-   * Cannot be updated.
-   *
-   * @default dev/termination-log.
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#terminationMessagePath
    */
   readonly terminationMessagePath?: string;
 
   /**
-   * Indicate how the termination message should be populated. File will use the contents of
-   * terminationMessagePath to populate the container status message on both success and failure.
-   * FallbackToLogsOnError will use the last chunk of container log output if the termination
-   * message file is empty and the container exited with an error.
-   * The log output is limited to 2048 bytes or 80 lines, whichever is smaller.
-   * Defaults to File.
-   * Cannot be updated.
-   *
-   * @default File.
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#terminationMessagePolicy
    */
   readonly terminationMessagePolicy?: string;
 
   /**
-   * Whether this container should allocate a TTY for itself, also requires 'stdin' to be true.
-   * Default is false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#tty
    */
   readonly tty?: boolean;
 
   /**
-   * volumeDevices is the list of block devices to be used by the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#volumeDevices
    */
   readonly volumeDevices?: ExperimentSpecTemplatesTemplateSpecContainersVolumeDevices[];
 
   /**
-   * Pod volumes to mount into the container's filesystem.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#volumeMounts
    */
   readonly volumeMounts?: ExperimentSpecTemplatesTemplateSpecContainersVolumeMounts[];
 
   /**
-   * Container's working directory.
-   * If not specified, the container runtime's default will be used, which
-   * might be configured in the container image.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainers#workingDir
    */
   readonly workingDir?: string;
@@ -1646,37 +1084,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainers(obj: Experi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specifies the DNS parameters of a pod.
- * Parameters specified here will be merged to the generated DNS
- * configuration based on DNSPolicy.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecDnsConfig
  */
 export interface ExperimentSpecTemplatesTemplateSpecDnsConfig {
   /**
-   * A list of DNS name server IP addresses.
-   * This will be appended to the base nameservers generated from DNSPolicy.
-   * Duplicated nameservers will be removed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecDnsConfig#nameservers
    */
   readonly nameservers?: string[];
 
   /**
-   * A list of DNS resolver options.
-   * This will be merged with the base options generated from DNSPolicy.
-   * Duplicated entries will be removed. Resolution options given in Options
-   * will override those that appear in the base DNSPolicy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecDnsConfig#options
    */
   readonly options?: ExperimentSpecTemplatesTemplateSpecDnsConfigOptions[];
 
   /**
-   * A list of DNS search domains for host-name lookup.
-   * This will be appended to the base search paths generated from DNSPolicy.
-   * Duplicated search paths will be removed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecDnsConfig#searches
    */
   readonly searches?: string[];
@@ -1699,264 +1120,135 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecDnsConfig(obj: Experim
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * An EphemeralContainer is a temporary container that you may add to an existing Pod for
- * user-initiated activities such as debugging. Ephemeral containers have no resource or
- * scheduling guarantees, and they will not be restarted when they exit or when a Pod is
- * removed or restarted. The kubelet may evict a Pod if an ephemeral container causes the
- * Pod to exceed its resource allocation.
- *
- * To add an ephemeral container, use the ephemeralcontainers subresource of an existing
- * Pod. Ephemeral containers may not be removed or restarted.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainers {
   /**
-   * Arguments to the entrypoint.
-   * The image's CMD is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#args
    */
   readonly args?: string[];
 
   /**
-   * Entrypoint array. Not executed within a shell.
-   * The image's ENTRYPOINT is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#command
    */
   readonly command?: string[];
 
   /**
-   * List of environment variables to set in the container.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#env
    */
   readonly env?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv[];
 
   /**
-   * List of sources to populate environment variables in the container.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * When a key exists in multiple
-   * sources, the value associated with the last source will take precedence.
-   * Values defined by an Env with a duplicate key will take precedence.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#envFrom
    */
   readonly envFrom?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFrom[];
 
   /**
-   * Container image name.
-   * More info: https://kubernetes.io/docs/concepts/containers/images
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#image
    */
   readonly image?: string;
 
   /**
-   * Image pull policy.
-   * One of Always, Never, IfNotPresent.
-   * Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-   *
-   * @default Always if :latest tag is specified, or IfNotPresent otherwise.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#imagePullPolicy
    */
   readonly imagePullPolicy?: string;
 
   /**
-   * Lifecycle is not allowed for ephemeral containers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#lifecycle
    */
   readonly lifecycle?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecycle;
 
   /**
-   * Probes are not allowed for ephemeral containers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#livenessProbe
    */
   readonly livenessProbe?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe;
 
   /**
-   * Name of the ephemeral container specified as a DNS_LABEL.
-   * This name must be unique among all containers, init containers and ephemeral containers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#name
    */
   readonly name: string;
 
   /**
-   * Ports are not allowed for ephemeral containers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#ports
    */
   readonly ports?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersPorts[];
 
   /**
-   * Probes are not allowed for ephemeral containers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#readinessProbe
    */
   readonly readinessProbe?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbe;
 
   /**
-   * Resources resize policy for the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#resizePolicy
    */
   readonly resizePolicy?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersResizePolicy[];
 
   /**
-   * Resources are not allowed for ephemeral containers. Ephemeral containers use spare resources
-   * already allocated to the pod.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#resources
    */
   readonly resources?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersResources;
 
   /**
-   * Restart policy for the container to manage the restart behavior of each
-   * container within a pod.
-   * You cannot set this field on ephemeral containers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#restartPolicy
    */
   readonly restartPolicy?: string;
 
   /**
-   * Represents a list of rules to be checked to determine if the
-   * container should be restarted on exit. You cannot set this field on
-   * ephemeral containers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#restartPolicyRules
    */
   readonly restartPolicyRules?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersRestartPolicyRules[];
 
   /**
-   * Optional: SecurityContext defines the security options the ephemeral container should be run with.
-   * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#securityContext
    */
   readonly securityContext?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext;
 
   /**
-   * Probes are not allowed for ephemeral containers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#startupProbe
    */
   readonly startupProbe?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbe;
 
   /**
-   * Whether this container should allocate a buffer for stdin in the container runtime. If this
-   * is not set, reads from stdin in the container will always result in EOF.
-   * Default is false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#stdin
    */
   readonly stdin?: boolean;
 
   /**
-   * Whether the container runtime should close the stdin channel after it has been opened by
-   * a single attach. When stdin is true the stdin stream will remain open across multiple attach
-   * sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the
-   * first client attaches to stdin, and then remains open and accepts data until the client disconnects,
-   * at which time stdin is closed and remains closed until the container is restarted. If this
-   * flag is false, a container processes that reads from stdin will never receive an EOF.
-   * Default is false
-   *
-   * @default false
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#stdinOnce
    */
   readonly stdinOnce?: boolean;
 
   /**
-   * If set, the name of the container from PodSpec that this ephemeral container targets.
-   * The ephemeral container will be run in the namespaces (IPC, PID, etc) of this container.
-   * If not set then the ephemeral container uses the namespaces configured in the Pod spec.
-   *
-   * The container runtime must implement support for this feature. If the runtime does not
-   * support namespace targeting then the result of setting this field is undefined.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#targetContainerName
    */
   readonly targetContainerName?: string;
 
   /**
-   * Optional: Path at which the file to which the container's termination message
-   * will be written is mounted into the container's filesystem.
-   * Message written is intended to be brief final status, such as an assertion failure message.
-   * Will be truncated by the node if greater than 4096 bytes. The total message length across
-   * all containers will be limited to 12kb.
-   * Defaults to /dev/termination-log.
-   * Cannot be updated.
-   *
-   * @default dev/termination-log.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#terminationMessagePath
    */
   readonly terminationMessagePath?: string;
 
   /**
-   * Indicate how the termination message should be populated. File will use the contents of
-   * terminationMessagePath to populate the container status message on both success and failure.
-   * FallbackToLogsOnError will use the last chunk of container log output if the termination
-   * message file is empty and the container exited with an error.
-   * The log output is limited to 2048 bytes or 80 lines, whichever is smaller.
-   * Defaults to File.
-   * Cannot be updated.
-   *
-   * @default File.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#terminationMessagePolicy
    */
   readonly terminationMessagePolicy?: string;
 
   /**
-   * Whether this container should allocate a TTY for itself, also requires 'stdin' to be true.
-   * Default is false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#tty
    */
   readonly tty?: boolean;
 
   /**
-   * volumeDevices is the list of block devices to be used by the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#volumeDevices
    */
   readonly volumeDevices?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeDevices[];
 
   /**
-   * Pod volumes to mount into the container's filesystem. Subpath mounts are not allowed for ephemeral containers.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#volumeMounts
    */
   readonly volumeMounts?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeMounts[];
 
   /**
-   * Container's working directory.
-   * If not specified, the container runtime's default will be used, which
-   * might be configured in the container image.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainers#workingDir
    */
   readonly workingDir?: string;
@@ -2002,22 +1294,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainers(ob
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HostAlias holds the mapping between IP and hostnames that will be injected as an entry in the
- * pod's hosts file.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecHostAliases
  */
 export interface ExperimentSpecTemplatesTemplateSpecHostAliases {
   /**
-   * Hostnames for the above IP address.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecHostAliases#hostnames
    */
   readonly hostnames?: string[];
 
   /**
-   * IP address of the host file entry.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecHostAliases#ip
    */
   readonly ip: string;
@@ -2039,19 +1324,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecHostAliases(obj: Exper
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * LocalObjectReference contains enough information to let you locate the
- * referenced object inside the same namespace.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecImagePullSecrets
  */
 export interface ExperimentSpecTemplatesTemplateSpecImagePullSecrets {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecImagePullSecrets#name
    */
   readonly name?: string;
@@ -2072,289 +1348,130 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecImagePullSecrets(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A single application container that you want to run within a pod.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainers
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainers {
   /**
-   * Arguments to the entrypoint.
-   * The container image's CMD is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#args
    */
   readonly args?: string[];
 
   /**
-   * Entrypoint array. Not executed within a shell.
-   * The container image's ENTRYPOINT is used if this is not provided.
-   * Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-   * cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-   * produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-   * of whether the variable exists or not. Cannot be updated.
-   * More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#command
    */
   readonly command?: string[];
 
   /**
-   * List of environment variables to set in the container.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#env
    */
   readonly env?: ExperimentSpecTemplatesTemplateSpecInitContainersEnv[];
 
   /**
-   * List of sources to populate environment variables in the container.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * When a key exists in multiple
-   * sources, the value associated with the last source will take precedence.
-   * Values defined by an Env with a duplicate key will take precedence.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#envFrom
    */
   readonly envFrom?: ExperimentSpecTemplatesTemplateSpecInitContainersEnvFrom[];
 
   /**
-   * Container image name.
-   * More info: https://kubernetes.io/docs/concepts/containers/images
-   * This field is optional to allow higher level config management to default or override
-   * container images in workload controllers like Deployments and StatefulSets.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#image
    */
   readonly image?: string;
 
   /**
-   * Image pull policy.
-   * One of Always, Never, IfNotPresent.
-   * Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-   *
-   * @default Always if :latest tag is specified, or IfNotPresent otherwise.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#imagePullPolicy
    */
   readonly imagePullPolicy?: string;
 
   /**
-   * Actions that the management system should take in response to container lifecycle events.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#lifecycle
    */
   readonly lifecycle?: ExperimentSpecTemplatesTemplateSpecInitContainersLifecycle;
 
   /**
-   * Periodic probe of container liveness.
-   * Container will be restarted if the probe fails.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#livenessProbe
    */
   readonly livenessProbe?: ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbe;
 
   /**
-   * Name of the container specified as a DNS_LABEL.
-   * Each container in a pod must have a unique name (DNS_LABEL).
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#name
    */
   readonly name: string;
 
   /**
-   * List of ports to expose from the container. Not specifying a port here
-   * DOES NOT prevent that port from being exposed. Any port which is
-   * listening on the default "0.0.0.0" address inside a container will be
-   * accessible from the network.
-   * Modifying this array with strategic merge patch may corrupt the data.
-   * For more information See https://github.com/kubernetes/kubernetes/issues/108255.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#ports
    */
   readonly ports?: ExperimentSpecTemplatesTemplateSpecInitContainersPorts[];
 
   /**
-   * Periodic probe of container service readiness.
-   * Container will be removed from service endpoints if the probe fails.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#readinessProbe
    */
   readonly readinessProbe?: ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbe;
 
   /**
-   * Resources resize policy for the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#resizePolicy
    */
   readonly resizePolicy?: ExperimentSpecTemplatesTemplateSpecInitContainersResizePolicy[];
 
   /**
-   * Compute Resources required by this container.
-   * Cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#resources
    */
   readonly resources?: ExperimentSpecTemplatesTemplateSpecInitContainersResources;
 
   /**
-   * RestartPolicy defines the restart behavior of individual containers in a pod.
-   * This overrides the pod-level restart policy. When this field is not specified,
-   * the restart behavior is defined by the Pod's restart policy and the container type.
-   * Additionally, setting the RestartPolicy as "Always" for the init container will
-   * have the following effect:
-   * this init container will be continually restarted on
-   * exit until all regular containers have terminated. Once all regular
-   * containers have completed, all init containers with restartPolicy "Always"
-   * will be shut down. This lifecycle differs from normal init containers and
-   * is often referred to as a "sidecar" container. Although this init
-   * container still starts in the init container sequence, it does not wait
-   * for the container to complete before proceeding to the next init
-   * container. Instead, the next init container starts immediately after this
-   * init container is started, or after any startupProbe has successfully
-   * completed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#restartPolicy
    */
   readonly restartPolicy?: string;
 
   /**
-   * Represents a list of rules to be checked to determine if the
-   * container should be restarted on exit. The rules are evaluated in
-   * order. Once a rule matches a container exit condition, the remaining
-   * rules are ignored. If no rule matches the container exit condition,
-   * the Container-level restart policy determines the whether the container
-   * is restarted or not. Constraints on the rules:
-   * - At most 20 rules are allowed.
-   * - Rules can have the same action.
-   * - Identical rules are not forbidden in validations.
-   * When rules are specified, container MUST set RestartPolicy explicitly
-   * even it if matches the Pod's RestartPolicy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#restartPolicyRules
    */
   readonly restartPolicyRules?: ExperimentSpecTemplatesTemplateSpecInitContainersRestartPolicyRules[];
 
   /**
-   * SecurityContext defines the security options the container should be run with.
-   * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
-   * More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#securityContext
    */
   readonly securityContext?: ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext;
 
   /**
-   * StartupProbe indicates that the Pod has successfully initialized.
-   * If specified, no other probes are executed until this completes successfully.
-   * If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
-   * This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
-   * when it might take a long time to load data or warm a cache, than during steady-state operation.
-   * This cannot be updated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#startupProbe
    */
   readonly startupProbe?: ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbe;
 
   /**
-   * Whether this container should allocate a buffer for stdin in the container runtime. If this
-   * is not set, reads from stdin in the container will always result in EOF.
-   * Default is false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#stdin
    */
   readonly stdin?: boolean;
 
   /**
-   * Whether the container runtime should close the stdin channel after it has been opened by
-   * a single attach. When stdin is true the stdin stream will remain open across multiple attach
-   * sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the
-   * first client attaches to stdin, and then remains open and accepts data until the client disconnects,
-   * at which time stdin is closed and remains closed until the container is restarted. If this
-   * flag is false, a container processes that reads from stdin will never receive an EOF.
-   * Default is false
-   *
-   * @default false
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#stdinOnce
    */
   readonly stdinOnce?: boolean;
 
   /**
-   * Optional: Path at which the file to which the container's termination message
-   * will be written is mounted into the container's filesystem.
-   * Message written is intended to be brief final status, such as an assertion failure message.
-   * Will be truncated by the node if greater than 4096 bytes. The total message length across
-   * all containers will be limited to 12kb.
-   * Defaults to /dev/termination-log.
-   * Cannot be updated.
-   *
-   * @default dev/termination-log.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#terminationMessagePath
    */
   readonly terminationMessagePath?: string;
 
   /**
-   * Indicate how the termination message should be populated. File will use the contents of
-   * terminationMessagePath to populate the container status message on both success and failure.
-   * FallbackToLogsOnError will use the last chunk of container log output if the termination
-   * message file is empty and the container exited with an error.
-   * The log output is limited to 2048 bytes or 80 lines, whichever is smaller.
-   * Defaults to File.
-   * Cannot be updated.
-   *
-   * @default File.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#terminationMessagePolicy
    */
   readonly terminationMessagePolicy?: string;
 
   /**
-   * Whether this container should allocate a TTY for itself, also requires 'stdin' to be true.
-   * Default is false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#tty
    */
   readonly tty?: boolean;
 
   /**
-   * volumeDevices is the list of block devices to be used by the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#volumeDevices
    */
   readonly volumeDevices?: ExperimentSpecTemplatesTemplateSpecInitContainersVolumeDevices[];
 
   /**
-   * Pod volumes to mount into the container's filesystem.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#volumeMounts
    */
   readonly volumeMounts?: ExperimentSpecTemplatesTemplateSpecInitContainersVolumeMounts[];
 
   /**
-   * Container's working directory.
-   * If not specified, the container runtime's default will be used, which
-   * might be configured in the container image.
-   * Cannot be updated.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainers#workingDir
    */
   readonly workingDir?: string;
@@ -2399,48 +1516,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainers(obj: Ex
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specifies the OS of the containers in the pod.
- * Some pod and container fields are restricted if this is set.
- *
- * If the OS field is set to linux, the following fields must be unset:
- * -securityContext.windowsOptions
- *
- * If the OS field is set to windows, following fields must be unset:
- * - spec.hostPID
- * - spec.hostIPC
- * - spec.hostUsers
- * - spec.resources
- * - spec.securityContext.appArmorProfile
- * - spec.securityContext.seLinuxOptions
- * - spec.securityContext.seccompProfile
- * - spec.securityContext.fsGroup
- * - spec.securityContext.fsGroupChangePolicy
- * - spec.securityContext.sysctls
- * - spec.shareProcessNamespace
- * - spec.securityContext.runAsUser
- * - spec.securityContext.runAsGroup
- * - spec.securityContext.supplementalGroups
- * - spec.securityContext.supplementalGroupsPolicy
- * - spec.containers[*].securityContext.appArmorProfile
- * - spec.containers[*].securityContext.seLinuxOptions
- * - spec.containers[*].securityContext.seccompProfile
- * - spec.containers[*].securityContext.capabilities
- * - spec.containers[*].securityContext.readOnlyRootFilesystem
- * - spec.containers[*].securityContext.privileged
- * - spec.containers[*].securityContext.allowPrivilegeEscalation
- * - spec.containers[*].securityContext.procMount
- * - spec.containers[*].securityContext.runAsUser
- * - spec.containers[*].securityContext.runAsGroup
- *
  * @schema ExperimentSpecTemplatesTemplateSpecOs
  */
 export interface ExperimentSpecTemplatesTemplateSpecOs {
   /**
-   * Name is the name of the operating system. The currently supported values are linux and windows.
-   * Additional value may be defined in future and can be one of:
-   * https://github.com/opencontainers/runtime-spec/blob/master/config.md#platform-specific-configuration
-   * Clients should expect to handle additional values and treat unrecognized values in this field as os: null
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecOs#name
    */
   readonly name: string;
@@ -2475,14 +1554,10 @@ export class ExperimentSpecTemplatesTemplateSpecOverhead {
 }
 
 /**
- * PodReadinessGate contains the reference to a pod condition
- *
  * @schema ExperimentSpecTemplatesTemplateSpecReadinessGates
  */
 export interface ExperimentSpecTemplatesTemplateSpecReadinessGates {
   /**
-   * ConditionType refers to a condition in the pod's condition list with matching type.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecReadinessGates#conditionType
    */
   readonly conditionType: string;
@@ -2503,52 +1578,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecReadinessGates(obj: Ex
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PodResourceClaim references exactly one ResourceClaim, either directly
- * or by naming a ResourceClaimTemplate which is then turned into a ResourceClaim
- * for the pod.
- *
- * It adds a name to it that uniquely identifies the ResourceClaim inside the Pod.
- * Containers that need access to the ResourceClaim reference it with this name.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecResourceClaims
  */
 export interface ExperimentSpecTemplatesTemplateSpecResourceClaims {
   /**
-   * Name uniquely identifies this resource claim inside the pod.
-   * This must be a DNS_LABEL.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecResourceClaims#name
    */
   readonly name: string;
 
   /**
-   * ResourceClaimName is the name of a ResourceClaim object in the same
-   * namespace as this pod.
-   *
-   * Exactly one of ResourceClaimName and ResourceClaimTemplateName must
-   * be set.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecResourceClaims#resourceClaimName
    */
   readonly resourceClaimName?: string;
 
   /**
-   * ResourceClaimTemplateName is the name of a ResourceClaimTemplate
-   * object in the same namespace as this pod.
-   *
-   * The template will be used to create a new ResourceClaim, which will
-   * be bound to this pod. When this pod is deleted, the ResourceClaim
-   * will also be deleted. The pod name and resource name, along with a
-   * generated component, will be used to form a unique name for the
-   * ResourceClaim, which will be recorded in pod.status.resourceClaimStatuses.
-   *
-   * This field is immutable and no changes will be made to the
-   * corresponding ResourceClaim by the control plane after creating the
-   * ResourceClaim.
-   *
-   * Exactly one of ResourceClaimName and ResourceClaimTemplateName must
-   * be set.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecResourceClaims#resourceClaimTemplateName
    */
   readonly resourceClaimTemplateName?: string;
@@ -2571,46 +1614,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecResourceClaims(obj: Ex
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Resources is the total amount of CPU and Memory resources required by all
- * containers in the pod. It supports specifying Requests and Limits for
- * "cpu", "memory" and "hugepages-" resource names only. ResourceClaims are not supported.
- *
- * This field enables fine-grained control over resource allocation for the
- * entire pod, allowing resource sharing among containers in a pod.
- *
- * This is an alpha field and requires enabling the PodLevelResources feature
- * gate.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecResources
  */
 export interface ExperimentSpecTemplatesTemplateSpecResources {
   /**
-   * Claims lists the names of resources, defined in spec.resourceClaims,
-   * that are used by this container.
-   *
-   * This field depends on the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable. It can only be set for containers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecResources#claims
    */
   readonly claims?: ExperimentSpecTemplatesTemplateSpecResourcesClaims[];
 
   /**
-   * Limits describes the maximum amount of compute resources allowed.
-   * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecResources#limits
    */
   readonly limits?: { [key: string]: ExperimentSpecTemplatesTemplateSpecResourcesLimits };
 
   /**
-   * Requests describes the minimum amount of compute resources required.
-   * If Requests is omitted for a container, it defaults to Limits if that is explicitly specified,
-   * otherwise to an implementation-defined value. Requests cannot exceed Limits.
-   * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecResources#requests
    */
   readonly requests?: { [key: string]: ExperimentSpecTemplatesTemplateSpecResourcesRequests };
@@ -2633,15 +1650,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecResources(obj: Experim
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PodSchedulingGate is associated to a Pod to guard its scheduling.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecSchedulingGates
  */
 export interface ExperimentSpecTemplatesTemplateSpecSchedulingGates {
   /**
-   * Name of the scheduling gate.
-   * Each scheduling gate must have a unique name field.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSchedulingGates#name
    */
   readonly name: string;
@@ -2662,177 +1674,70 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecSchedulingGates(obj: E
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SecurityContext holds pod-level security attributes and common container settings.
- * Optional: Defaults to empty.  See type description for default values of each field.
- *
- * @default empty.  See type description for default values of each field.
  * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext
  */
 export interface ExperimentSpecTemplatesTemplateSpecSecurityContext {
   /**
-   * appArmorProfile is the AppArmor options to use by the containers in this pod.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext#appArmorProfile
    */
   readonly appArmorProfile?: ExperimentSpecTemplatesTemplateSpecSecurityContextAppArmorProfile;
 
   /**
-   * A special supplemental group that applies to all containers in a pod.
-   * Some volume types allow the Kubelet to change the ownership of that volume
-   * to be owned by the pod:
-   *
-   * 1. The owning GID will be the FSGroup
-   * 2. The setgid bit is set (new files created in the volume will be owned by FSGroup)
-   * 3. The permission bits are OR'd with rw-rw----
-   *
-   * If unset, the Kubelet will not modify the ownership and permissions of any volume.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext#fsGroup
    */
   readonly fsGroup?: number;
 
   /**
-   * fsGroupChangePolicy defines behavior of changing ownership and permission of the volume
-   * before being exposed inside Pod. This field will only apply to
-   * volume types which support fsGroup based ownership(and permissions).
-   * It will have no effect on ephemeral volume types such as: secret, configmaps
-   * and emptydir.
-   * Valid values are "OnRootMismatch" and "Always". If not specified, "Always" is used.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext#fsGroupChangePolicy
    */
   readonly fsGroupChangePolicy?: string;
 
   /**
-   * The GID to run the entrypoint of the container process.
-   * Uses runtime default if unset.
-   * May also be set in SecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence
-   * for that container.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext#runAsGroup
    */
   readonly runAsGroup?: number;
 
   /**
-   * Indicates that the container must run as a non-root user.
-   * If true, the Kubelet will validate the image at runtime to ensure that it
-   * does not run as UID 0 (root) and fail to start the container if it does.
-   * If unset or false, no such validation will be performed.
-   * May also be set in SecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext#runAsNonRoot
    */
   readonly runAsNonRoot?: boolean;
 
   /**
-   * The UID to run the entrypoint of the container process.
-   * Defaults to user specified in image metadata if unspecified.
-   * May also be set in SecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence
-   * for that container.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default user specified in image metadata if unspecified.
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext#runAsUser
    */
   readonly runAsUser?: number;
 
   /**
-   * seLinuxChangePolicy defines how the container's SELinux label is applied to all volumes used by the Pod.
-   * It has no effect on nodes that do not support SELinux or to volumes does not support SELinux.
-   * Valid values are "MountOption" and "Recursive".
-   *
-   * "Recursive" means relabeling of all files on all Pod volumes by the container runtime.
-   * This may be slow for large volumes, but allows mixing privileged and unprivileged Pods sharing the same volume on the same node.
-   *
-   * "MountOption" mounts all eligible Pod volumes with `-o context` mount option.
-   * This requires all Pods that share the same volume to use the same SELinux label.
-   * It is not possible to share the same volume among privileged and unprivileged Pods.
-   * Eligible volumes are in-tree FibreChannel and iSCSI volumes, and all CSI volumes
-   * whose CSI driver announces SELinux support by setting spec.seLinuxMount: true in their
-   * CSIDriver instance. Other volumes are always re-labelled recursively.
-   * "MountOption" value is allowed only when SELinuxMount feature gate is enabled.
-   *
-   * If not specified and SELinuxMount feature gate is enabled, "MountOption" is used.
-   * If not specified and SELinuxMount feature gate is disabled, "MountOption" is used for ReadWriteOncePod volumes
-   * and "Recursive" for all other volumes.
-   *
-   * This field affects only Pods that have SELinux label set, either in PodSecurityContext or in SecurityContext of all containers.
-   *
-   * All Pods that use the same volume should use the same seLinuxChangePolicy, otherwise some pods can get stuck in ContainerCreating state.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext#seLinuxChangePolicy
    */
   readonly seLinuxChangePolicy?: string;
 
   /**
-   * The SELinux context to be applied to all containers.
-   * If unspecified, the container runtime will allocate a random SELinux context for each
-   * container.  May also be set in SecurityContext.  If set in
-   * both SecurityContext and PodSecurityContext, the value specified in SecurityContext
-   * takes precedence for that container.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: ExperimentSpecTemplatesTemplateSpecSecurityContextSeLinuxOptions;
 
   /**
-   * The seccomp options to use by the containers in this pod.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext#seccompProfile
    */
   readonly seccompProfile?: ExperimentSpecTemplatesTemplateSpecSecurityContextSeccompProfile;
 
   /**
-   * A list of groups applied to the first process run in each container, in
-   * addition to the container's primary GID and fsGroup (if specified).  If
-   * the SupplementalGroupsPolicy feature is enabled, the
-   * supplementalGroupsPolicy field determines whether these are in addition
-   * to or instead of any group memberships defined in the container image.
-   * If unspecified, no additional groups are added, though group memberships
-   * defined in the container image may still be used, depending on the
-   * supplementalGroupsPolicy field.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext#supplementalGroups
    */
   readonly supplementalGroups?: number[];
 
   /**
-   * Defines how supplemental groups of the first container processes are calculated.
-   * Valid values are "Merge" and "Strict". If not specified, "Merge" is used.
-   * (Alpha) Using the field requires the SupplementalGroupsPolicy feature gate to be enabled
-   * and the container runtime must implement support for this feature.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext#supplementalGroupsPolicy
    */
   readonly supplementalGroupsPolicy?: string;
 
   /**
-   * Sysctls hold a list of namespaced sysctls used for the pod. Pods with unsupported
-   * sysctls (by the container runtime) might fail to launch.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext#sysctls
    */
   readonly sysctls?: ExperimentSpecTemplatesTemplateSpecSecurityContextSysctls[];
 
   /**
-   * The Windows specific settings applied to all containers.
-   * If unspecified, the options within a container's SecurityContext will be used.
-   * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is linux.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContext#windowsOptions
    */
   readonly windowsOptions?: ExperimentSpecTemplatesTemplateSpecSecurityContextWindowsOptions;
@@ -2865,53 +1770,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecSecurityContext(obj: E
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The pod this Toleration is attached to tolerates any taint that matches
- * the triple <key,value,effect> using the matching operator <operator>.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecTolerations
  */
 export interface ExperimentSpecTemplatesTemplateSpecTolerations {
   /**
-   * Effect indicates the taint effect to match. Empty means match all taint effects.
-   * When specified, allowed values are NoSchedule, PreferNoSchedule and NoExecute.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTolerations#effect
    */
   readonly effect?: string;
 
   /**
-   * Key is the taint key that the toleration applies to. Empty means match all taint keys.
-   * If the key is empty, operator must be Exists; this combination means to match all values and all keys.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTolerations#key
    */
   readonly key?: string;
 
   /**
-   * Operator represents a key's relationship to the value.
-   * Valid operators are Exists and Equal. Defaults to Equal.
-   * Exists is equivalent to wildcard for value, so that a pod can
-   * tolerate all taints of a particular category.
-   *
-   * @default Equal.
    * @schema ExperimentSpecTemplatesTemplateSpecTolerations#operator
    */
   readonly operator?: string;
 
   /**
-   * TolerationSeconds represents the period of time the toleration (which must be
-   * of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default,
-   * it is not set, which means tolerate the taint forever (do not evict). Zero and
-   * negative values will be treated as 0 (evict immediately) by the system.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTolerations#tolerationSeconds
    */
   readonly tolerationSeconds?: number;
 
   /**
-   * Value is the taint value the toleration matches to.
-   * If the operator is Exists, the value should be empty, otherwise just a regular string.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTolerations#value
    */
   readonly value?: string;
@@ -2936,145 +1818,45 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecTolerations(obj: Exper
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TopologySpreadConstraint specifies how to spread matching pods among the given topology.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraints
  */
 export interface ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraints {
   /**
-   * LabelSelector is used to find matching pods.
-   * Pods that match this label selector are counted to determine the number of pods
-   * in their corresponding topology domain.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraints#labelSelector
    */
   readonly labelSelector?: ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraintsLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select the pods over which
-   * spreading will be calculated. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are ANDed with labelSelector
-   * to select the group of existing pods over which spreading will be calculated
-   * for the incoming pod. The same key is forbidden to exist in both MatchLabelKeys and LabelSelector.
-   * MatchLabelKeys cannot be set when LabelSelector isn't set.
-   * Keys that don't exist in the incoming pod labels will
-   * be ignored. A null or empty list means only match against labelSelector.
-   *
-   * This is a beta field and requires the MatchLabelKeysInPodTopologySpread feature gate to be enabled (enabled by default).
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraints#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MaxSkew describes the degree to which pods may be unevenly distributed.
-   * When `whenUnsatisfiable=DoNotSchedule`, it is the maximum permitted difference
-   * between the number of matching pods in the target topology and the global minimum.
-   * The global minimum is the minimum number of matching pods in an eligible domain
-   * or zero if the number of eligible domains is less than MinDomains.
-   * For example, in a 3-zone cluster, MaxSkew is set to 1, and pods with the same
-   * labelSelector spread as 2/2/1:
-   * In this case, the global minimum is 1.
-   * | zone1 | zone2 | zone3 |
-   * |  P P  |  P P  |   P   |
-   * - if MaxSkew is 1, incoming pod can only be scheduled to zone3 to become 2/2/2;
-   * scheduling it onto zone1(zone2) would make the ActualSkew(3-1) on zone1(zone2)
-   * violate MaxSkew(1).
-   * - if MaxSkew is 2, incoming pod can be scheduled onto any zone.
-   * When `whenUnsatisfiable=ScheduleAnyway`, it is used to give higher precedence
-   * to topologies that satisfy it.
-   * It's a required field. Default value is 1 and 0 is not allowed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraints#maxSkew
    */
   readonly maxSkew: number;
 
   /**
-   * MinDomains indicates a minimum number of eligible domains.
-   * When the number of eligible domains with matching topology keys is less than minDomains,
-   * Pod Topology Spread treats "global minimum" as 0, and then the calculation of Skew is performed.
-   * And when the number of eligible domains with matching topology keys equals or greater than minDomains,
-   * this value has no effect on scheduling.
-   * As a result, when the number of eligible domains is less than minDomains,
-   * scheduler won't schedule more than maxSkew Pods to those domains.
-   * If value is nil, the constraint behaves as if MinDomains is equal to 1.
-   * Valid values are integers greater than 0.
-   * When value is not nil, WhenUnsatisfiable must be DoNotSchedule.
-   *
-   * For example, in a 3-zone cluster, MaxSkew is set to 2, MinDomains is set to 5 and pods with the same
-   * labelSelector spread as 2/2/2:
-   * | zone1 | zone2 | zone3 |
-   * |  P P  |  P P  |  P P  |
-   * The number of domains is less than 5(MinDomains), so "global minimum" is treated as 0.
-   * In this situation, new pod with the same labelSelector cannot be scheduled,
-   * because computed skew will be 3(3 - 0) if new Pod is scheduled to any of the three zones,
-   * it will violate MaxSkew.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraints#minDomains
    */
   readonly minDomains?: number;
 
   /**
-   * NodeAffinityPolicy indicates how we will treat Pod's nodeAffinity/nodeSelector
-   * when calculating pod topology spread skew. Options are:
-   * - Honor: only nodes matching nodeAffinity/nodeSelector are included in the calculations.
-   * - Ignore: nodeAffinity/nodeSelector are ignored. All nodes are included in the calculations.
-   *
-   * If this value is nil, the behavior is equivalent to the Honor policy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraints#nodeAffinityPolicy
    */
   readonly nodeAffinityPolicy?: string;
 
   /**
-   * NodeTaintsPolicy indicates how we will treat node taints when calculating
-   * pod topology spread skew. Options are:
-   * - Honor: nodes without taints, along with tainted nodes for which the incoming pod
-   * has a toleration, are included.
-   * - Ignore: node taints are ignored. All nodes are included.
-   *
-   * If this value is nil, the behavior is equivalent to the Ignore policy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraints#nodeTaintsPolicy
    */
   readonly nodeTaintsPolicy?: string;
 
   /**
-   * TopologyKey is the key of node labels. Nodes that have a label with this key
-   * and identical values are considered to be in the same topology.
-   * We consider each <key, value> as a "bucket", and try to put balanced number
-   * of pods into each bucket.
-   * We define a domain as a particular instance of a topology.
-   * Also, we define an eligible domain as a domain whose nodes meet the requirements of
-   * nodeAffinityPolicy and nodeTaintsPolicy.
-   * e.g. If TopologyKey is "kubernetes.io/hostname", each Node is a domain of that topology.
-   * And, if TopologyKey is "topology.kubernetes.io/zone", each zone is a domain of that topology.
-   * It's a required field.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraints#topologyKey
    */
   readonly topologyKey: string;
 
   /**
-   * WhenUnsatisfiable indicates how to deal with a pod if it doesn't satisfy
-   * the spread constraint.
-   * - DoNotSchedule (default) tells the scheduler not to schedule it.
-   * - ScheduleAnyway tells the scheduler to schedule the pod in any location,
-   * but giving higher precedence to topologies that would help reduce the
-   * skew.
-   * A constraint is considered "Unsatisfiable" for an incoming pod
-   * if and only if every possible node assignment for that pod would violate
-   * "MaxSkew" on some topology.
-   * For example, in a 3-zone cluster, MaxSkew is set to 1, and pods with the same
-   * labelSelector spread as 3/1/1:
-   * | zone1 | zone2 | zone3 |
-   * | P P P |   P   |   P   |
-   * If WhenUnsatisfiable is set to DoNotSchedule, incoming pod can only be scheduled
-   * to zone2(zone3) to become 3/2/1(3/1/2) as ActualSkew(2-1) on zone2(zone3) satisfies
-   * MaxSkew(1). In other words, the cluster can still be imbalanced, but scheduler
-   * won't make it *more* imbalanced.
-   * It's a required field.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraints#whenUnsatisfiable
    */
   readonly whenUnsatisfiable: string;
@@ -3102,33 +1884,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecTopologySpreadConstrai
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Describes node affinity scheduling rules for the pod.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinity
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinity {
   /**
-   * The scheduler will prefer to schedule pods to nodes that satisfy
-   * the affinity expressions specified by this field, but it may choose
-   * a node that violates one or more of the expressions. The node that is
-   * most preferred is the one with the greatest sum of weights, i.e.
-   * for each node that meets all of the scheduling requirements (resource
-   * request, requiredDuringScheduling affinity expressions, etc.),
-   * compute a sum by iterating through the elements of this field and adding
-   * "weight" to the sum if the node matches the corresponding matchExpressions; the
-   * node(s) with the highest sum are the most preferred.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinity#preferredDuringSchedulingIgnoredDuringExecution
    */
   readonly preferredDuringSchedulingIgnoredDuringExecution?: ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
 
   /**
-   * If the affinity requirements specified by this field are not met at
-   * scheduling time, the pod will not be scheduled onto the node.
-   * If the affinity requirements specified by this field cease to be met
-   * at some point during pod execution (e.g. due to an update), the system
-   * may or may not try to eventually evict the pod from its node.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinity#requiredDuringSchedulingIgnoredDuringExecution
    */
   readonly requiredDuringSchedulingIgnoredDuringExecution?: ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution;
@@ -3150,35 +1914,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinity(o
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Describes pod affinity scheduling rules (e.g. co-locate this pod in the same node, zone, etc. as some other pod(s)).
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinity
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAffinity {
   /**
-   * The scheduler will prefer to schedule pods to nodes that satisfy
-   * the affinity expressions specified by this field, but it may choose
-   * a node that violates one or more of the expressions. The node that is
-   * most preferred is the one with the greatest sum of weights, i.e.
-   * for each node that meets all of the scheduling requirements (resource
-   * request, requiredDuringScheduling affinity expressions, etc.),
-   * compute a sum by iterating through the elements of this field and adding
-   * "weight" to the sum if the node has pods which matches the corresponding podAffinityTerm; the
-   * node(s) with the highest sum are the most preferred.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinity#preferredDuringSchedulingIgnoredDuringExecution
    */
   readonly preferredDuringSchedulingIgnoredDuringExecution?: ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
 
   /**
-   * If the affinity requirements specified by this field are not met at
-   * scheduling time, the pod will not be scheduled onto the node.
-   * If the affinity requirements specified by this field cease to be met
-   * at some point during pod execution (e.g. due to a pod label update), the
-   * system may or may not try to eventually evict the pod from its node.
-   * When there are multiple elements, the lists of nodes corresponding to each
-   * podAffinityTerm are intersected, i.e. all terms must be satisfied.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinity#requiredDuringSchedulingIgnoredDuringExecution
    */
   readonly requiredDuringSchedulingIgnoredDuringExecution?: ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution[];
@@ -3200,35 +1944,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAffinity(ob
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Describes pod anti-affinity scheduling rules (e.g. avoid putting this pod in the same node, zone, etc. as some other pod(s)).
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinity
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinity {
   /**
-   * The scheduler will prefer to schedule pods to nodes that satisfy
-   * the anti-affinity expressions specified by this field, but it may choose
-   * a node that violates one or more of the expressions. The node that is
-   * most preferred is the one with the greatest sum of weights, i.e.
-   * for each node that meets all of the scheduling requirements (resource
-   * request, requiredDuringScheduling anti-affinity expressions, etc.),
-   * compute a sum by iterating through the elements of this field and subtracting
-   * "weight" from the sum if the node has pods which matches the corresponding podAffinityTerm; the
-   * node(s) with the highest sum are the most preferred.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinity#preferredDuringSchedulingIgnoredDuringExecution
    */
   readonly preferredDuringSchedulingIgnoredDuringExecution?: ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
 
   /**
-   * If the anti-affinity requirements specified by this field are not met at
-   * scheduling time, the pod will not be scheduled onto the node.
-   * If the anti-affinity requirements specified by this field cease to be met
-   * at some point during pod execution (e.g. due to a pod label update), the
-   * system may or may not try to eventually evict the pod from its node.
-   * When there are multiple elements, the lists of nodes corresponding to each
-   * podAffinityTerm are intersected, i.e. all terms must be satisfied.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinity#requiredDuringSchedulingIgnoredDuringExecution
    */
   readonly requiredDuringSchedulingIgnoredDuringExecution?: ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution[];
@@ -3250,38 +1974,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinit
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvVar represents an environment variable present in a Container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersEnv
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersEnv {
   /**
-   * Name of the environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnv#name
    */
   readonly name: string;
 
   /**
-   * Variable references $(VAR_NAME) are expanded
-   * using the previously defined environment variables in the container and
-   * any service environment variables. If a variable cannot be resolved,
-   * the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
-   * "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)".
-   * Escaped references will never be expanded, regardless of whether the variable
-   * exists or not.
-   * Defaults to "".
-   *
-   * @default .
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnv#value
    */
   readonly value?: string;
 
   /**
-   * Source for the environment variable's value. Cannot be used if value is not empty.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnv#valueFrom
    */
   readonly valueFrom?: ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom;
@@ -3304,29 +2010,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersEnv(obj: Exp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvFromSource represents the source of a set of ConfigMaps or Secrets
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvFrom
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersEnvFrom {
   /**
-   * The ConfigMap to select from
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvFrom#configMapRef
    */
   readonly configMapRef?: ExperimentSpecTemplatesTemplateSpecContainersEnvFromConfigMapRef;
 
   /**
-   * Optional text to prepend to the name of each environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvFrom#prefix
    */
   readonly prefix?: string;
 
   /**
-   * The Secret to select from
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvFrom#secretRef
    */
   readonly secretRef?: ExperimentSpecTemplatesTemplateSpecContainersEnvFromSecretRef;
@@ -3349,42 +2046,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersEnvFrom(obj:
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Actions that the management system should take in response to container lifecycle events.
- * Cannot be updated.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecycle
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLifecycle {
   /**
-   * PostStart is called immediately after a container is created. If the handler fails,
-   * the container is terminated and restarted according to its restart policy.
-   * Other management of the container blocks until the hook completes.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecycle#postStart
    */
   readonly postStart?: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStart;
 
   /**
-   * PreStop is called immediately before a container is terminated due to an
-   * API request or management event such as liveness/startup probe failure,
-   * preemption, resource contention, etc. The handler is not called if the
-   * container crashes or exits. The Pod's termination grace period countdown begins before the
-   * PreStop hook is executed. Regardless of the outcome of the handler, the
-   * container will eventually terminate within the Pod's termination grace
-   * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
-   * or until the termination grace period is reached.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecycle#preStop
    */
   readonly preStop?: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStop;
 
   /**
-   * StopSignal defines which signal will be sent to a container when it is being stopped.
-   * If not specified, the default is defined by the container runtime in use.
-   * StopSignal can only be set for Pods with a non-empty .spec.os.name
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecycle#stopSignal
    */
   readonly stopSignal?: string;
@@ -3407,99 +2082,55 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLifecycle(ob
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Periodic probe of container liveness.
- * Container will be restarted if the probe fails.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbe
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLivenessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbe#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbe#grpc
    */
   readonly grpc?: ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbe#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbe#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -3529,50 +2160,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLivenessProb
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerPort represents a network port in a single container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersPorts
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersPorts {
   /**
-   * Number of port to expose on the pod's IP address.
-   * This must be a valid port number, 0 < x < 65536.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersPorts#containerPort
    */
   readonly containerPort: number;
 
   /**
-   * What host IP to bind the external port to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersPorts#hostIP
    */
   readonly hostIp?: string;
 
   /**
-   * Number of port to expose on the host.
-   * If specified, this must be a valid port number, 0 < x < 65536.
-   * If HostNetwork is specified, this must match ContainerPort.
-   * Most containers do not need this.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersPorts#hostPort
    */
   readonly hostPort?: number;
 
   /**
-   * If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
-   * named port in a pod must have a unique name. Name for the port that can be
-   * referred to by services.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersPorts#name
    */
   readonly name?: string;
 
   /**
-   * Protocol for port. Must be UDP, TCP, or SCTP.
-   * Defaults to "TCP".
-   *
-   * @default TCP".
    * @schema ExperimentSpecTemplatesTemplateSpecContainersPorts#protocol
    */
   readonly protocol?: string;
@@ -3597,99 +2208,55 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersPorts(obj: E
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Periodic probe of container service readiness.
- * Container will be removed from service endpoints if the probe fails.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbe
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersReadinessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbe#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbe#grpc
    */
   readonly grpc?: ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbe#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbe#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -3719,23 +2286,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersReadinessPro
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerResizePolicy represents resource resize policy for the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersResizePolicy
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersResizePolicy {
   /**
-   * Name of the resource to which this resource resize policy applies.
-   * Supported values: cpu, memory.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersResizePolicy#resourceName
    */
   readonly resourceName: string;
 
   /**
-   * Restart policy to apply when specified resource is resized.
-   * If not specified, it defaults to NotRequired.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersResizePolicy#restartPolicy
    */
   readonly restartPolicy: string;
@@ -3757,22 +2316,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersResizePolicy
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Compute Resources required by this container.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersResources
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersResources {
   /**
-   * Claims lists the names of resources, defined in spec.resourceClaims,
-   * that are used by this container.
-   *
-   * This field depends on the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable. It can only be set for containers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersResources#claims
    */
   readonly claims?: ExperimentSpecTemplatesTemplateSpecContainersResourcesClaims[];
@@ -3805,23 +2352,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersResources(ob
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerRestartRule describes how a container exit is handled.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersRestartPolicyRules
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersRestartPolicyRules {
   /**
-   * Specifies the action taken on a container exit if the requirements
-   * are satisfied. The only possible value is "Restart" to restart the
-   * container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersRestartPolicyRules#action
    */
   readonly action: string;
 
   /**
-   * Represents the exit codes to check on container exits.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersRestartPolicyRules#exitCodes
    */
   readonly exitCodes?: ExperimentSpecTemplatesTemplateSpecContainersRestartPolicyRulesExitCodes;
@@ -3843,139 +2382,65 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersRestartPolic
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SecurityContext defines the security options the container should be run with.
- * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
- * More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContext
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersSecurityContext {
   /**
-   * AllowPrivilegeEscalation controls whether a process can gain more
-   * privileges than its parent process. This bool directly controls if
-   * the no_new_privs flag will be set on the container process.
-   * AllowPrivilegeEscalation is true always when the container is:
-   * 1) run as Privileged
-   * 2) has CAP_SYS_ADMIN
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContext#allowPrivilegeEscalation
    */
   readonly allowPrivilegeEscalation?: boolean;
 
   /**
-   * appArmorProfile is the AppArmor options to use by this container. If set, this profile
-   * overrides the pod's appArmorProfile.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContext#appArmorProfile
    */
   readonly appArmorProfile?: ExperimentSpecTemplatesTemplateSpecContainersSecurityContextAppArmorProfile;
 
   /**
-   * The capabilities to add/drop when running containers.
-   * Defaults to the default set of capabilities granted by the container runtime.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default the default set of capabilities granted by the container runtime.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContext#capabilities
    */
   readonly capabilities?: ExperimentSpecTemplatesTemplateSpecContainersSecurityContextCapabilities;
 
   /**
-   * Run container in privileged mode.
-   * Processes in privileged containers are essentially equivalent to root on the host.
-   * Defaults to false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContext#privileged
    */
   readonly privileged?: boolean;
 
   /**
-   * procMount denotes the type of proc mount to use for the containers.
-   * The default value is Default which uses the container runtime defaults for
-   * readonly paths and masked paths.
-   * This requires the ProcMountType feature flag to be enabled.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContext#procMount
    */
   readonly procMount?: string;
 
   /**
-   * Whether this container has a read-only root filesystem.
-   * Default is false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContext#readOnlyRootFilesystem
    */
   readonly readOnlyRootFilesystem?: boolean;
 
   /**
-   * The GID to run the entrypoint of the container process.
-   * Uses runtime default if unset.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContext#runAsGroup
    */
   readonly runAsGroup?: number;
 
   /**
-   * Indicates that the container must run as a non-root user.
-   * If true, the Kubelet will validate the image at runtime to ensure that it
-   * does not run as UID 0 (root) and fail to start the container if it does.
-   * If unset or false, no such validation will be performed.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContext#runAsNonRoot
    */
   readonly runAsNonRoot?: boolean;
 
   /**
-   * The UID to run the entrypoint of the container process.
-   * Defaults to user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default user specified in image metadata if unspecified.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContext#runAsUser
    */
   readonly runAsUser?: number;
 
   /**
-   * The SELinux context to be applied to the container.
-   * If unspecified, the container runtime will allocate a random SELinux context for each
-   * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: ExperimentSpecTemplatesTemplateSpecContainersSecurityContextSeLinuxOptions;
 
   /**
-   * The seccomp options to use by this container. If seccomp options are
-   * provided at both the pod & container level, the container options
-   * override the pod options.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContext#seccompProfile
    */
   readonly seccompProfile?: ExperimentSpecTemplatesTemplateSpecContainersSecurityContextSeccompProfile;
 
   /**
-   * The Windows specific settings applied to all containers.
-   * If unspecified, the options from the PodSecurityContext will be used.
-   * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is linux.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContext#windowsOptions
    */
   readonly windowsOptions?: ExperimentSpecTemplatesTemplateSpecContainersSecurityContextWindowsOptions;
@@ -4007,102 +2472,55 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersSecurityCont
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * StartupProbe indicates that the Pod has successfully initialized.
- * If specified, no other probes are executed until this completes successfully.
- * If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
- * This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
- * when it might take a long time to load data or warm a cache, than during steady-state operation.
- * This cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbe
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersStartupProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbe#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecContainersStartupProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbe#grpc
    */
   readonly grpc?: ExperimentSpecTemplatesTemplateSpecContainersStartupProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbe#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbe#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecContainersStartupProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -4132,21 +2550,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersStartupProbe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * volumeDevice describes a mapping of a raw block device within a container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersVolumeDevices
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersVolumeDevices {
   /**
-   * devicePath is the path inside of the container that the device will be mapped to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersVolumeDevices#devicePath
    */
   readonly devicePath: string;
 
   /**
-   * name must match the name of a persistentVolumeClaim in the pod
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersVolumeDevices#name
    */
   readonly name: string;
@@ -4168,85 +2580,40 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersVolumeDevice
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * VolumeMount describes a mounting of a Volume within a container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersVolumeMounts
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersVolumeMounts {
   /**
-   * Path within the container at which the volume should be mounted.  Must
-   * not contain ':'.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersVolumeMounts#mountPath
    */
   readonly mountPath: string;
 
   /**
-   * mountPropagation determines how mounts are propagated from the host
-   * to container and the other way around.
-   * When not set, MountPropagationNone is used.
-   * This field is beta in 1.10.
-   * When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified
-   * (which defaults to None).
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersVolumeMounts#mountPropagation
    */
   readonly mountPropagation?: string;
 
   /**
-   * This must match the Name of a Volume.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersVolumeMounts#name
    */
   readonly name: string;
 
   /**
-   * Mounted read-only if true, read-write otherwise (false or unspecified).
-   * Defaults to false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersVolumeMounts#readOnly
    */
   readonly readOnly?: boolean;
 
   /**
-   * RecursiveReadOnly specifies whether read-only mounts should be handled
-   * recursively.
-   *
-   * If ReadOnly is false, this field has no meaning and must be unspecified.
-   *
-   * If ReadOnly is true, and this field is set to Disabled, the mount is not made
-   * recursively read-only.  If this field is set to IfPossible, the mount is made
-   * recursively read-only, if it is supported by the container runtime.  If this
-   * field is set to Enabled, the mount is made recursively read-only if it is
-   * supported by the container runtime, otherwise the pod will not be started and
-   * an error will be generated to indicate the reason.
-   *
-   * If this field is set to IfPossible or Enabled, MountPropagation must be set to
-   * None (or be unspecified, which defaults to None).
-   *
-   * If this field is not specified, it is treated as an equivalent of Disabled.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersVolumeMounts#recursiveReadOnly
    */
   readonly recursiveReadOnly?: string;
 
   /**
-   * Path within the volume from which the container's volume should be mounted.
-   * Defaults to "" (volume's root).
-   *
-   * @default volume's root).
    * @schema ExperimentSpecTemplatesTemplateSpecContainersVolumeMounts#subPath
    */
   readonly subPath?: string;
 
   /**
-   * Expanded path within the volume from which the container's volume should be mounted.
-   * Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment.
-   * Defaults to "" (volume's root).
-   * SubPathExpr and SubPath are mutually exclusive.
-   *
-   * @default volume's root).
    * @schema ExperimentSpecTemplatesTemplateSpecContainersVolumeMounts#subPathExpr
    */
   readonly subPathExpr?: string;
@@ -4273,22 +2640,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersVolumeMounts
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PodDNSConfigOption defines DNS resolver options of a pod.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecDnsConfigOptions
  */
 export interface ExperimentSpecTemplatesTemplateSpecDnsConfigOptions {
   /**
-   * Name is this DNS resolver option's name.
-   * Required.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecDnsConfigOptions#name
    */
   readonly name?: string;
 
   /**
-   * Value is this DNS resolver option's value.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecDnsConfigOptions#value
    */
   readonly value?: string;
@@ -4310,38 +2670,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecDnsConfigOptions(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvVar represents an environment variable present in a Container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv {
   /**
-   * Name of the environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv#name
    */
   readonly name: string;
 
   /**
-   * Variable references $(VAR_NAME) are expanded
-   * using the previously defined environment variables in the container and
-   * any service environment variables. If a variable cannot be resolved,
-   * the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
-   * "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)".
-   * Escaped references will never be expanded, regardless of whether the variable
-   * exists or not.
-   * Defaults to "".
-   *
-   * @default .
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv#value
    */
   readonly value?: string;
 
   /**
-   * Source for the environment variable's value. Cannot be used if value is not empty.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv#valueFrom
    */
   readonly valueFrom?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFrom;
@@ -4364,29 +2706,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvFromSource represents the source of a set of ConfigMaps or Secrets
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFrom
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFrom {
   /**
-   * The ConfigMap to select from
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFrom#configMapRef
    */
   readonly configMapRef?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFromConfigMapRef;
 
   /**
-   * Optional text to prepend to the name of each environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFrom#prefix
    */
   readonly prefix?: string;
 
   /**
-   * The Secret to select from
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFrom#secretRef
    */
   readonly secretRef?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFromSecretRef;
@@ -4409,41 +2742,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Lifecycle is not allowed for ephemeral containers.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecycle
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecycle {
   /**
-   * PostStart is called immediately after a container is created. If the handler fails,
-   * the container is terminated and restarted according to its restart policy.
-   * Other management of the container blocks until the hook completes.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecycle#postStart
    */
   readonly postStart?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStart;
 
   /**
-   * PreStop is called immediately before a container is terminated due to an
-   * API request or management event such as liveness/startup probe failure,
-   * preemption, resource contention, etc. The handler is not called if the
-   * container crashes or exits. The Pod's termination grace period countdown begins before the
-   * PreStop hook is executed. Regardless of the outcome of the handler, the
-   * container will eventually terminate within the Pod's termination grace
-   * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
-   * or until the termination grace period is reached.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecycle#preStop
    */
   readonly preStop?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStop;
 
   /**
-   * StopSignal defines which signal will be sent to a container when it is being stopped.
-   * If not specified, the default is defined by the container runtime in use.
-   * StopSignal can only be set for Pods with a non-empty .spec.os.name
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecycle#stopSignal
    */
   readonly stopSignal?: string;
@@ -4466,96 +2778,55 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLif
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Probes are not allowed for ephemeral containers.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe#grpc
    */
   readonly grpc?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -4585,50 +2856,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLiv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerPort represents a network port in a single container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersPorts
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersPorts {
   /**
-   * Number of port to expose on the pod's IP address.
-   * This must be a valid port number, 0 < x < 65536.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersPorts#containerPort
    */
   readonly containerPort: number;
 
   /**
-   * What host IP to bind the external port to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersPorts#hostIP
    */
   readonly hostIp?: string;
 
   /**
-   * Number of port to expose on the host.
-   * If specified, this must be a valid port number, 0 < x < 65536.
-   * If HostNetwork is specified, this must match ContainerPort.
-   * Most containers do not need this.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersPorts#hostPort
    */
   readonly hostPort?: number;
 
   /**
-   * If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
-   * named port in a pod must have a unique name. Name for the port that can be
-   * referred to by services.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersPorts#name
    */
   readonly name?: string;
 
   /**
-   * Protocol for port. Must be UDP, TCP, or SCTP.
-   * Defaults to "TCP".
-   *
-   * @default TCP".
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersPorts#protocol
    */
   readonly protocol?: string;
@@ -4653,96 +2904,55 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersPor
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Probes are not allowed for ephemeral containers.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbe
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbe#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbe#grpc
    */
   readonly grpc?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbe#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbe#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -4772,23 +2982,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersRea
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerResizePolicy represents resource resize policy for the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersResizePolicy
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersResizePolicy {
   /**
-   * Name of the resource to which this resource resize policy applies.
-   * Supported values: cpu, memory.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersResizePolicy#resourceName
    */
   readonly resourceName: string;
 
   /**
-   * Restart policy to apply when specified resource is resized.
-   * If not specified, it defaults to NotRequired.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersResizePolicy#restartPolicy
    */
   readonly restartPolicy: string;
@@ -4810,21 +3012,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersRes
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Resources are not allowed for ephemeral containers. Ephemeral containers use spare resources
- * already allocated to the pod.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersResources
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersResources {
   /**
-   * Claims lists the names of resources, defined in spec.resourceClaims,
-   * that are used by this container.
-   *
-   * This field depends on the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable. It can only be set for containers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersResources#claims
    */
   readonly claims?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersResourcesClaims[];
@@ -4857,23 +3048,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersRes
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerRestartRule describes how a container exit is handled.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersRestartPolicyRules
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersRestartPolicyRules {
   /**
-   * Specifies the action taken on a container exit if the requirements
-   * are satisfied. The only possible value is "Restart" to restart the
-   * container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersRestartPolicyRules#action
    */
   readonly action: string;
 
   /**
-   * Represents the exit codes to check on container exits.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersRestartPolicyRules#exitCodes
    */
   readonly exitCodes?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes;
@@ -4895,138 +3078,65 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersRes
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Optional: SecurityContext defines the security options the ephemeral container should be run with.
- * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext {
   /**
-   * AllowPrivilegeEscalation controls whether a process can gain more
-   * privileges than its parent process. This bool directly controls if
-   * the no_new_privs flag will be set on the container process.
-   * AllowPrivilegeEscalation is true always when the container is:
-   * 1) run as Privileged
-   * 2) has CAP_SYS_ADMIN
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext#allowPrivilegeEscalation
    */
   readonly allowPrivilegeEscalation?: boolean;
 
   /**
-   * appArmorProfile is the AppArmor options to use by this container. If set, this profile
-   * overrides the pod's appArmorProfile.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext#appArmorProfile
    */
   readonly appArmorProfile?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextAppArmorProfile;
 
   /**
-   * The capabilities to add/drop when running containers.
-   * Defaults to the default set of capabilities granted by the container runtime.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default the default set of capabilities granted by the container runtime.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext#capabilities
    */
   readonly capabilities?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextCapabilities;
 
   /**
-   * Run container in privileged mode.
-   * Processes in privileged containers are essentially equivalent to root on the host.
-   * Defaults to false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext#privileged
    */
   readonly privileged?: boolean;
 
   /**
-   * procMount denotes the type of proc mount to use for the containers.
-   * The default value is Default which uses the container runtime defaults for
-   * readonly paths and masked paths.
-   * This requires the ProcMountType feature flag to be enabled.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext#procMount
    */
   readonly procMount?: string;
 
   /**
-   * Whether this container has a read-only root filesystem.
-   * Default is false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext#readOnlyRootFilesystem
    */
   readonly readOnlyRootFilesystem?: boolean;
 
   /**
-   * The GID to run the entrypoint of the container process.
-   * Uses runtime default if unset.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext#runAsGroup
    */
   readonly runAsGroup?: number;
 
   /**
-   * Indicates that the container must run as a non-root user.
-   * If true, the Kubelet will validate the image at runtime to ensure that it
-   * does not run as UID 0 (root) and fail to start the container if it does.
-   * If unset or false, no such validation will be performed.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext#runAsNonRoot
    */
   readonly runAsNonRoot?: boolean;
 
   /**
-   * The UID to run the entrypoint of the container process.
-   * Defaults to user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default user specified in image metadata if unspecified.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext#runAsUser
    */
   readonly runAsUser?: number;
 
   /**
-   * The SELinux context to be applied to the container.
-   * If unspecified, the container runtime will allocate a random SELinux context for each
-   * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions;
 
   /**
-   * The seccomp options to use by this container. If seccomp options are
-   * provided at both the pod & container level, the container options
-   * override the pod options.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext#seccompProfile
    */
   readonly seccompProfile?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextSeccompProfile;
 
   /**
-   * The Windows specific settings applied to all containers.
-   * If unspecified, the options from the PodSecurityContext will be used.
-   * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is linux.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContext#windowsOptions
    */
   readonly windowsOptions?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextWindowsOptions;
@@ -5058,96 +3168,55 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersSec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Probes are not allowed for ephemeral containers.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbe
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbe#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbe#grpc
    */
   readonly grpc?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbe#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbe#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -5177,21 +3246,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersSta
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * volumeDevice describes a mapping of a raw block device within a container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeDevices
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeDevices {
   /**
-   * devicePath is the path inside of the container that the device will be mapped to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeDevices#devicePath
    */
   readonly devicePath: string;
 
   /**
-   * name must match the name of a persistentVolumeClaim in the pod
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeDevices#name
    */
   readonly name: string;
@@ -5213,85 +3276,40 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersVol
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * VolumeMount describes a mounting of a Volume within a container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeMounts
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeMounts {
   /**
-   * Path within the container at which the volume should be mounted.  Must
-   * not contain ':'.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeMounts#mountPath
    */
   readonly mountPath: string;
 
   /**
-   * mountPropagation determines how mounts are propagated from the host
-   * to container and the other way around.
-   * When not set, MountPropagationNone is used.
-   * This field is beta in 1.10.
-   * When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified
-   * (which defaults to None).
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeMounts#mountPropagation
    */
   readonly mountPropagation?: string;
 
   /**
-   * This must match the Name of a Volume.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeMounts#name
    */
   readonly name: string;
 
   /**
-   * Mounted read-only if true, read-write otherwise (false or unspecified).
-   * Defaults to false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeMounts#readOnly
    */
   readonly readOnly?: boolean;
 
   /**
-   * RecursiveReadOnly specifies whether read-only mounts should be handled
-   * recursively.
-   *
-   * If ReadOnly is false, this field has no meaning and must be unspecified.
-   *
-   * If ReadOnly is true, and this field is set to Disabled, the mount is not made
-   * recursively read-only.  If this field is set to IfPossible, the mount is made
-   * recursively read-only, if it is supported by the container runtime.  If this
-   * field is set to Enabled, the mount is made recursively read-only if it is
-   * supported by the container runtime, otherwise the pod will not be started and
-   * an error will be generated to indicate the reason.
-   *
-   * If this field is set to IfPossible or Enabled, MountPropagation must be set to
-   * None (or be unspecified, which defaults to None).
-   *
-   * If this field is not specified, it is treated as an equivalent of Disabled.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeMounts#recursiveReadOnly
    */
   readonly recursiveReadOnly?: string;
 
   /**
-   * Path within the volume from which the container's volume should be mounted.
-   * Defaults to "" (volume's root).
-   *
-   * @default volume's root).
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeMounts#subPath
    */
   readonly subPath?: string;
 
   /**
-   * Expanded path within the volume from which the container's volume should be mounted.
-   * Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment.
-   * Defaults to "" (volume's root).
-   * SubPathExpr and SubPath are mutually exclusive.
-   *
-   * @default volume's root).
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersVolumeMounts#subPathExpr
    */
   readonly subPathExpr?: string;
@@ -5318,38 +3336,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersVol
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvVar represents an environment variable present in a Container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnv
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersEnv {
   /**
-   * Name of the environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnv#name
    */
   readonly name: string;
 
   /**
-   * Variable references $(VAR_NAME) are expanded
-   * using the previously defined environment variables in the container and
-   * any service environment variables. If a variable cannot be resolved,
-   * the reference in the input string will be unchanged. Double $$ are reduced
-   * to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
-   * "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)".
-   * Escaped references will never be expanded, regardless of whether the variable
-   * exists or not.
-   * Defaults to "".
-   *
-   * @default .
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnv#value
    */
   readonly value?: string;
 
   /**
-   * Source for the environment variable's value. Cannot be used if value is not empty.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnv#valueFrom
    */
   readonly valueFrom?: ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFrom;
@@ -5372,29 +3372,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersEnv(obj:
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * EnvFromSource represents the source of a set of ConfigMaps or Secrets
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvFrom
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersEnvFrom {
   /**
-   * The ConfigMap to select from
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvFrom#configMapRef
    */
   readonly configMapRef?: ExperimentSpecTemplatesTemplateSpecInitContainersEnvFromConfigMapRef;
 
   /**
-   * Optional text to prepend to the name of each environment variable.
-   * May consist of any printable ASCII characters except '='.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvFrom#prefix
    */
   readonly prefix?: string;
 
   /**
-   * The Secret to select from
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvFrom#secretRef
    */
   readonly secretRef?: ExperimentSpecTemplatesTemplateSpecInitContainersEnvFromSecretRef;
@@ -5417,42 +3408,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersEnvFrom(
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Actions that the management system should take in response to container lifecycle events.
- * Cannot be updated.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecycle
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLifecycle {
   /**
-   * PostStart is called immediately after a container is created. If the handler fails,
-   * the container is terminated and restarted according to its restart policy.
-   * Other management of the container blocks until the hook completes.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecycle#postStart
    */
   readonly postStart?: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStart;
 
   /**
-   * PreStop is called immediately before a container is terminated due to an
-   * API request or management event such as liveness/startup probe failure,
-   * preemption, resource contention, etc. The handler is not called if the
-   * container crashes or exits. The Pod's termination grace period countdown begins before the
-   * PreStop hook is executed. Regardless of the outcome of the handler, the
-   * container will eventually terminate within the Pod's termination grace
-   * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
-   * or until the termination grace period is reached.
-   * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecycle#preStop
    */
   readonly preStop?: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStop;
 
   /**
-   * StopSignal defines which signal will be sent to a container when it is being stopped.
-   * If not specified, the default is defined by the container runtime in use.
-   * StopSignal can only be set for Pods with a non-empty .spec.os.name
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecycle#stopSignal
    */
   readonly stopSignal?: string;
@@ -5475,99 +3444,55 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLifecycl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Periodic probe of container liveness.
- * Container will be restarted if the probe fails.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbe
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbe#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbe#grpc
    */
   readonly grpc?: ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbe#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbe#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -5597,50 +3522,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLiveness
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerPort represents a network port in a single container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersPorts
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersPorts {
   /**
-   * Number of port to expose on the pod's IP address.
-   * This must be a valid port number, 0 < x < 65536.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersPorts#containerPort
    */
   readonly containerPort: number;
 
   /**
-   * What host IP to bind the external port to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersPorts#hostIP
    */
   readonly hostIp?: string;
 
   /**
-   * Number of port to expose on the host.
-   * If specified, this must be a valid port number, 0 < x < 65536.
-   * If HostNetwork is specified, this must match ContainerPort.
-   * Most containers do not need this.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersPorts#hostPort
    */
   readonly hostPort?: number;
 
   /**
-   * If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
-   * named port in a pod must have a unique name. Name for the port that can be
-   * referred to by services.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersPorts#name
    */
   readonly name?: string;
 
   /**
-   * Protocol for port. Must be UDP, TCP, or SCTP.
-   * Defaults to "TCP".
-   *
-   * @default TCP".
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersPorts#protocol
    */
   readonly protocol?: string;
@@ -5665,99 +3570,55 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersPorts(ob
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Periodic probe of container service readiness.
- * Container will be removed from service endpoints if the probe fails.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbe
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbe#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbe#grpc
    */
   readonly grpc?: ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbe#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbe#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -5787,23 +3648,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersReadines
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerResizePolicy represents resource resize policy for the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersResizePolicy
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersResizePolicy {
   /**
-   * Name of the resource to which this resource resize policy applies.
-   * Supported values: cpu, memory.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersResizePolicy#resourceName
    */
   readonly resourceName: string;
 
   /**
-   * Restart policy to apply when specified resource is resized.
-   * If not specified, it defaults to NotRequired.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersResizePolicy#restartPolicy
    */
   readonly restartPolicy: string;
@@ -5825,22 +3678,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersResizePo
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Compute Resources required by this container.
- * Cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersResources
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersResources {
   /**
-   * Claims lists the names of resources, defined in spec.resourceClaims,
-   * that are used by this container.
-   *
-   * This field depends on the
-   * DynamicResourceAllocation feature gate.
-   *
-   * This field is immutable. It can only be set for containers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersResources#claims
    */
   readonly claims?: ExperimentSpecTemplatesTemplateSpecInitContainersResourcesClaims[];
@@ -5873,23 +3714,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersResource
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ContainerRestartRule describes how a container exit is handled.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersRestartPolicyRules
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersRestartPolicyRules {
   /**
-   * Specifies the action taken on a container exit if the requirements
-   * are satisfied. The only possible value is "Restart" to restart the
-   * container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersRestartPolicyRules#action
    */
   readonly action: string;
 
   /**
-   * Represents the exit codes to check on container exits.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersRestartPolicyRules#exitCodes
    */
   readonly exitCodes?: ExperimentSpecTemplatesTemplateSpecInitContainersRestartPolicyRulesExitCodes;
@@ -5911,139 +3744,65 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersRestartP
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * SecurityContext defines the security options the container should be run with.
- * If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
- * More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext {
   /**
-   * AllowPrivilegeEscalation controls whether a process can gain more
-   * privileges than its parent process. This bool directly controls if
-   * the no_new_privs flag will be set on the container process.
-   * AllowPrivilegeEscalation is true always when the container is:
-   * 1) run as Privileged
-   * 2) has CAP_SYS_ADMIN
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext#allowPrivilegeEscalation
    */
   readonly allowPrivilegeEscalation?: boolean;
 
   /**
-   * appArmorProfile is the AppArmor options to use by this container. If set, this profile
-   * overrides the pod's appArmorProfile.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext#appArmorProfile
    */
   readonly appArmorProfile?: ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextAppArmorProfile;
 
   /**
-   * The capabilities to add/drop when running containers.
-   * Defaults to the default set of capabilities granted by the container runtime.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default the default set of capabilities granted by the container runtime.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext#capabilities
    */
   readonly capabilities?: ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextCapabilities;
 
   /**
-   * Run container in privileged mode.
-   * Processes in privileged containers are essentially equivalent to root on the host.
-   * Defaults to false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext#privileged
    */
   readonly privileged?: boolean;
 
   /**
-   * procMount denotes the type of proc mount to use for the containers.
-   * The default value is Default which uses the container runtime defaults for
-   * readonly paths and masked paths.
-   * This requires the ProcMountType feature flag to be enabled.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext#procMount
    */
   readonly procMount?: string;
 
   /**
-   * Whether this container has a read-only root filesystem.
-   * Default is false.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext#readOnlyRootFilesystem
    */
   readonly readOnlyRootFilesystem?: boolean;
 
   /**
-   * The GID to run the entrypoint of the container process.
-   * Uses runtime default if unset.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext#runAsGroup
    */
   readonly runAsGroup?: number;
 
   /**
-   * Indicates that the container must run as a non-root user.
-   * If true, the Kubelet will validate the image at runtime to ensure that it
-   * does not run as UID 0 (root) and fail to start the container if it does.
-   * If unset or false, no such validation will be performed.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext#runAsNonRoot
    */
   readonly runAsNonRoot?: boolean;
 
   /**
-   * The UID to run the entrypoint of the container process.
-   * Defaults to user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
-   * @default user specified in image metadata if unspecified.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext#runAsUser
    */
   readonly runAsUser?: number;
 
   /**
-   * The SELinux context to be applied to the container.
-   * If unspecified, the container runtime will allocate a random SELinux context for each
-   * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextSeLinuxOptions;
 
   /**
-   * The seccomp options to use by this container. If seccomp options are
-   * provided at both the pod & container level, the container options
-   * override the pod options.
-   * Note that this field cannot be set when spec.os.name is windows.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext#seccompProfile
    */
   readonly seccompProfile?: ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextSeccompProfile;
 
   /**
-   * The Windows specific settings applied to all containers.
-   * If unspecified, the options from the PodSecurityContext will be used.
-   * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-   * Note that this field cannot be set when spec.os.name is linux.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContext#windowsOptions
    */
   readonly windowsOptions?: ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextWindowsOptions;
@@ -6075,102 +3834,55 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersSecurity
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * StartupProbe indicates that the Pod has successfully initialized.
- * If specified, no other probes are executed until this completes successfully.
- * If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
- * This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
- * when it might take a long time to load data or warm a cache, than during steady-state operation.
- * This cannot be updated.
- * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbe
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbe {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbe#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeExec;
 
   /**
-   * Minimum consecutive failures for the probe to be considered failed after having succeeded.
-   * Defaults to 3. Minimum value is 1.
-   *
-   * @default 3. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbe#failureThreshold
    */
   readonly failureThreshold?: number;
 
   /**
-   * GRPC specifies a GRPC HealthCheckRequest.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbe#grpc
    */
   readonly grpc?: ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeGrpc;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbe#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGet;
 
   /**
-   * Number of seconds after the container has started before liveness probes are initiated.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbe#initialDelaySeconds
    */
   readonly initialDelaySeconds?: number;
 
   /**
-   * How often (in seconds) to perform the probe.
-   * Default to 10 seconds. Minimum value is 1.
-   *
-   * @default 10 seconds. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbe#periodSeconds
    */
   readonly periodSeconds?: number;
 
   /**
-   * Minimum consecutive successes for the probe to be considered successful after having failed.
-   * Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-   *
-   * @default 1. Must be 1 for liveness and startup. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbe#successThreshold
    */
   readonly successThreshold?: number;
 
   /**
-   * TCPSocket specifies a connection to a TCP port.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbe#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeTcpSocket;
 
   /**
-   * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-   * The grace period is the duration in seconds after the processes running in the pod are sent
-   * a termination signal and the time when the processes are forcibly halted with a kill signal.
-   * Set this value longer than the expected cleanup time for your process.
-   * If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-   * value overrides the value provided by the pod spec.
-   * Value must be non-negative integer. The value zero indicates stop immediately via
-   * the kill signal (no opportunity to shut down).
-   * This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-   * Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbe#terminationGracePeriodSeconds
    */
   readonly terminationGracePeriodSeconds?: number;
 
   /**
-   * Number of seconds after which the probe times out.
-   * Defaults to 1 second. Minimum value is 1.
-   * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-   *
-   * @default 1 second. Minimum value is 1.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbe#timeoutSeconds
    */
   readonly timeoutSeconds?: number;
@@ -6200,21 +3912,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersStartupP
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * volumeDevice describes a mapping of a raw block device within a container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersVolumeDevices
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersVolumeDevices {
   /**
-   * devicePath is the path inside of the container that the device will be mapped to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersVolumeDevices#devicePath
    */
   readonly devicePath: string;
 
   /**
-   * name must match the name of a persistentVolumeClaim in the pod
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersVolumeDevices#name
    */
   readonly name: string;
@@ -6236,85 +3942,40 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersVolumeDe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * VolumeMount describes a mounting of a Volume within a container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersVolumeMounts
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersVolumeMounts {
   /**
-   * Path within the container at which the volume should be mounted.  Must
-   * not contain ':'.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersVolumeMounts#mountPath
    */
   readonly mountPath: string;
 
   /**
-   * mountPropagation determines how mounts are propagated from the host
-   * to container and the other way around.
-   * When not set, MountPropagationNone is used.
-   * This field is beta in 1.10.
-   * When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified
-   * (which defaults to None).
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersVolumeMounts#mountPropagation
    */
   readonly mountPropagation?: string;
 
   /**
-   * This must match the Name of a Volume.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersVolumeMounts#name
    */
   readonly name: string;
 
   /**
-   * Mounted read-only if true, read-write otherwise (false or unspecified).
-   * Defaults to false.
-   *
-   * @default false.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersVolumeMounts#readOnly
    */
   readonly readOnly?: boolean;
 
   /**
-   * RecursiveReadOnly specifies whether read-only mounts should be handled
-   * recursively.
-   *
-   * If ReadOnly is false, this field has no meaning and must be unspecified.
-   *
-   * If ReadOnly is true, and this field is set to Disabled, the mount is not made
-   * recursively read-only.  If this field is set to IfPossible, the mount is made
-   * recursively read-only, if it is supported by the container runtime.  If this
-   * field is set to Enabled, the mount is made recursively read-only if it is
-   * supported by the container runtime, otherwise the pod will not be started and
-   * an error will be generated to indicate the reason.
-   *
-   * If this field is set to IfPossible or Enabled, MountPropagation must be set to
-   * None (or be unspecified, which defaults to None).
-   *
-   * If this field is not specified, it is treated as an equivalent of Disabled.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersVolumeMounts#recursiveReadOnly
    */
   readonly recursiveReadOnly?: string;
 
   /**
-   * Path within the volume from which the container's volume should be mounted.
-   * Defaults to "" (volume's root).
-   *
-   * @default volume's root).
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersVolumeMounts#subPath
    */
   readonly subPath?: string;
 
   /**
-   * Expanded path within the volume from which the container's volume should be mounted.
-   * Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment.
-   * Defaults to "" (volume's root).
-   * SubPathExpr and SubPath are mutually exclusive.
-   *
-   * @default volume's root).
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersVolumeMounts#subPathExpr
    */
   readonly subPathExpr?: string;
@@ -6341,25 +4002,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersVolumeMo
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ResourceClaim references one entry in PodSpec.ResourceClaims.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecResourcesClaims
  */
 export interface ExperimentSpecTemplatesTemplateSpecResourcesClaims {
   /**
-   * Name must match the name of one entry in pod.spec.resourceClaims of
-   * the Pod where this field is used. It makes that resource available
-   * inside a container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecResourcesClaims#name
    */
   readonly name: string;
 
   /**
-   * Request is the name chosen for a request in the referenced claim.
-   * If empty, everything from the claim is made available, otherwise
-   * only the result of this request.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecResourcesClaims#request
    */
   readonly request?: string;
@@ -6409,29 +4060,15 @@ export class ExperimentSpecTemplatesTemplateSpecResourcesRequests {
 }
 
 /**
- * appArmorProfile is the AppArmor options to use by the containers in this pod.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextAppArmorProfile
  */
 export interface ExperimentSpecTemplatesTemplateSpecSecurityContextAppArmorProfile {
   /**
-   * localhostProfile indicates a profile loaded on the node that should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must match the loaded name of the profile.
-   * Must be set if and only if type is "Localhost".
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextAppArmorProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of AppArmor profile will be applied.
-   * Valid options are:
-   * Localhost - a profile pre-loaded on the node.
-   * RuntimeDefault - the container runtime's default profile.
-   * Unconfined - no AppArmor enforcement.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextAppArmorProfile#type
    */
   readonly type: string;
@@ -6453,40 +4090,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecSecurityContextAppArmo
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The SELinux context to be applied to all containers.
- * If unspecified, the container runtime will allocate a random SELinux context for each
- * container.  May also be set in SecurityContext.  If set in
- * both SecurityContext and PodSecurityContext, the value specified in SecurityContext
- * takes precedence for that container.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextSeLinuxOptions
  */
 export interface ExperimentSpecTemplatesTemplateSpecSecurityContextSeLinuxOptions {
   /**
-   * Level is SELinux level label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextSeLinuxOptions#level
    */
   readonly level?: string;
 
   /**
-   * Role is a SELinux role label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextSeLinuxOptions#role
    */
   readonly role?: string;
 
   /**
-   * Type is a SELinux type label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextSeLinuxOptions#type
    */
   readonly type?: string;
 
   /**
-   * User is a SELinux user label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextSeLinuxOptions#user
    */
   readonly user?: string;
@@ -6510,30 +4132,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecSecurityContextSeLinux
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The seccomp options to use by the containers in this pod.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextSeccompProfile
  */
 export interface ExperimentSpecTemplatesTemplateSpecSecurityContextSeccompProfile {
   /**
-   * localhostProfile indicates a profile defined in a file on the node should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must be a descending path, relative to the kubelet's configured seccomp profile location.
-   * Must be set if type is "Localhost". Must NOT be set for any other type.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextSeccompProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of seccomp profile will be applied.
-   * Valid options are:
-   *
-   * Localhost - a profile defined in a file on the node should be used.
-   * RuntimeDefault - the container runtime default profile should be used.
-   * Unconfined - no profile should be applied.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextSeccompProfile#type
    */
   readonly type: string;
@@ -6555,21 +4162,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecSecurityContextSeccomp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sysctl defines a kernel parameter to be set
- *
  * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextSysctls
  */
 export interface ExperimentSpecTemplatesTemplateSpecSecurityContextSysctls {
   /**
-   * Name of a property to set
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextSysctls#name
    */
   readonly name: string;
 
   /**
-   * Value of a property to set
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextSysctls#value
    */
   readonly value: string;
@@ -6591,47 +4192,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecSecurityContextSysctls
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Windows specific settings applied to all containers.
- * If unspecified, the options within a container's SecurityContext will be used.
- * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is linux.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextWindowsOptions
  */
 export interface ExperimentSpecTemplatesTemplateSpecSecurityContextWindowsOptions {
   /**
-   * GMSACredentialSpec is where the GMSA admission webhook
-   * (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
-   * GMSA credential spec named by the GMSACredentialSpecName field.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextWindowsOptions#gmsaCredentialSpec
    */
   readonly gmsaCredentialSpec?: string;
 
   /**
-   * GMSACredentialSpecName is the name of the GMSA credential spec to use.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextWindowsOptions#gmsaCredentialSpecName
    */
   readonly gmsaCredentialSpecName?: string;
 
   /**
-   * HostProcess determines if a container should be run as a 'Host Process' container.
-   * All of a Pod's containers must have the same effective HostProcess value
-   * (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
-   * In addition, if HostProcess is true then HostNetwork must also be set to true.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextWindowsOptions#hostProcess
    */
   readonly hostProcess?: boolean;
 
   /**
-   * The UserName in Windows to run the entrypoint of the container process.
-   * Defaults to the user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext. If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
-   * @default the user specified in image metadata if unspecified.
    * @schema ExperimentSpecTemplatesTemplateSpecSecurityContextWindowsOptions#runAsUserName
    */
   readonly runAsUserName?: string;
@@ -6655,25 +4234,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecSecurityContextWindows
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * LabelSelector is used to find matching pods.
- * Pods that match this label selector are counted to determine the number of pods
- * in their corresponding topology domain.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraintsLabelSelector
  */
 export interface ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraintsLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraintsLabelSelector#matchExpressions
    */
   readonly matchExpressions?: ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraintsLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -6695,22 +4264,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecTopologySpreadConstrai
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * An empty preferred scheduling term matches all objects with implicit weight 0
- * (i.e. it's a no-op). A null preferred scheduling term matches no objects (i.e. is also a no-op).
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution {
   /**
-   * A node selector term, associated with the corresponding weight.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution#preference
    */
   readonly preference: ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference;
 
   /**
-   * Weight associated with matching the corresponding nodeSelectorTerm, in the range 1-100.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecution#weight
    */
   readonly weight: number;
@@ -6732,18 +4294,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPr
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * If the affinity requirements specified by this field are not met at
- * scheduling time, the pod will not be scheduled onto the node.
- * If the affinity requirements specified by this field cease to be met
- * at some point during pod execution (e.g. due to an update), the system
- * may or may not try to eventually evict the pod from its node.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution {
   /**
-   * Required. A list of node selector terms. The terms are ORed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution#nodeSelectorTerms
    */
   readonly nodeSelectorTerms: ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms[];
@@ -6764,22 +4318,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s)
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution {
   /**
-   * Required. A pod affinity term, associated with the corresponding weight.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution#podAffinityTerm
    */
   readonly podAffinityTerm: ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm;
 
   /**
-   * weight associated with matching the corresponding podAffinityTerm,
-   * in the range 1-100.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution#weight
    */
   readonly weight: number;
@@ -6801,80 +4348,35 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPre
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Defines a set of pods (namely those matching the labelSelector
- * relative to the given namespace(s)) that this pod should be
- * co-located (affinity) or not co-located (anti-affinity) with,
- * where co-located is defined as running on a node whose value of
- * the label with key <topologyKey> matches that of any node on which
- * a pod of the set of pods is running
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution {
   /**
-   * A label query over a set of resources, in this case pods.
-   * If it's null, this PodAffinityTerm matches with no Pods.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#labelSelector
    */
   readonly labelSelector?: ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key in (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both matchLabelKeys and labelSelector.
-   * Also, matchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MismatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both mismatchLabelKeys and labelSelector.
-   * Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#mismatchLabelKeys
    */
   readonly mismatchLabelKeys?: string[];
 
   /**
-   * A label query over the set of namespaces that the term applies to.
-   * The term is applied to the union of the namespaces selected by this field
-   * and the ones listed in the namespaces field.
-   * null selector and null or empty namespaces list means "this pod's namespace".
-   * An empty selector ({}) matches all namespaces.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaceSelector
    */
   readonly namespaceSelector?: ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector;
 
   /**
-   * namespaces specifies a static list of namespace names that the term applies to.
-   * The term is applied to the union of the namespaces listed in this field
-   * and the ones selected by namespaceSelector.
-   * null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaces
    */
   readonly namespaces?: string[];
 
   /**
-   * This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching
-   * the labelSelector in the specified namespaces, where co-located is defined as running on a node
-   * whose value of the label with key topologyKey matches that of any node on which any of the
-   * selected pods is running.
-   * Empty topologyKey is not allowed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution#topologyKey
    */
   readonly topologyKey: string;
@@ -6900,22 +4402,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityReq
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s)
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution {
   /**
-   * Required. A pod affinity term, associated with the corresponding weight.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution#podAffinityTerm
    */
   readonly podAffinityTerm: ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm;
 
   /**
-   * weight associated with matching the corresponding podAffinityTerm,
-   * in the range 1-100.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution#weight
    */
   readonly weight: number;
@@ -6937,80 +4432,35 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinit
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Defines a set of pods (namely those matching the labelSelector
- * relative to the given namespace(s)) that this pod should be
- * co-located (affinity) or not co-located (anti-affinity) with,
- * where co-located is defined as running on a node whose value of
- * the label with key <topologyKey> matches that of any node on which
- * a pod of the set of pods is running
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution {
   /**
-   * A label query over a set of resources, in this case pods.
-   * If it's null, this PodAffinityTerm matches with no Pods.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#labelSelector
    */
   readonly labelSelector?: ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key in (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both matchLabelKeys and labelSelector.
-   * Also, matchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MismatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both mismatchLabelKeys and labelSelector.
-   * Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#mismatchLabelKeys
    */
   readonly mismatchLabelKeys?: string[];
 
   /**
-   * A label query over the set of namespaces that the term applies to.
-   * The term is applied to the union of the namespaces selected by this field
-   * and the ones listed in the namespaces field.
-   * null selector and null or empty namespaces list means "this pod's namespace".
-   * An empty selector ({}) matches all namespaces.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaceSelector
    */
   readonly namespaceSelector?: ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector;
 
   /**
-   * namespaces specifies a static list of namespace names that the term applies to.
-   * The term is applied to the union of the namespaces listed in this field
-   * and the ones selected by namespaceSelector.
-   * null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#namespaces
    */
   readonly namespaces?: string[];
 
   /**
-   * This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching
-   * the labelSelector in the specified namespaces, where co-located is defined as running on a node
-   * whose value of the label with key topologyKey matches that of any node on which any of the
-   * selected pods is running.
-   * Empty topologyKey is not allowed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution#topologyKey
    */
   readonly topologyKey: string;
@@ -7036,45 +4486,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinit
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Source for the environment variable's value. Cannot be used if value is not empty.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom {
   /**
-   * Selects a key of a ConfigMap.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom#configMapKeyRef
    */
   readonly configMapKeyRef?: ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromConfigMapKeyRef;
 
   /**
-   * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
-   * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom#fieldRef
    */
   readonly fieldRef?: ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromFieldRef;
 
   /**
-   * FileKeyRef selects a key of the env file.
-   * Requires the EnvFiles feature gate to be enabled.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom#fileKeyRef
    */
   readonly fileKeyRef?: ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromFileKeyRef;
 
   /**
-   * Selects a resource of the container: only resources limits and requests
-   * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromResourceFieldRef;
 
   /**
-   * Selects a key of a secret in the pod's namespace
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom#secretKeyRef
    */
   readonly secretKeyRef?: ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromSecretKeyRef;
@@ -7099,25 +4534,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The ConfigMap to select from
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvFromConfigMapRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersEnvFromConfigMapRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvFromConfigMapRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap must be defined
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvFromConfigMapRef#optional
    */
   readonly optional?: boolean;
@@ -7139,25 +4564,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersEnvFromConfi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Secret to select from
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvFromSecretRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersEnvFromSecretRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvFromSecretRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret must be defined
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvFromSecretRef#optional
    */
   readonly optional?: boolean;
@@ -7179,40 +4594,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersEnvFromSecre
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PostStart is called immediately after a container is created. If the handler fails,
- * the container is terminated and restarted according to its restart policy.
- * Other management of the container blocks until the hook completes.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStart
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStart {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStart#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStart#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStart#sleep
    */
   readonly sleep?: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStart#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartTcpSocket;
@@ -7236,45 +4636,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLifecyclePos
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PreStop is called immediately before a container is terminated due to an
- * API request or management event such as liveness/startup probe failure,
- * preemption, resource contention, etc. The handler is not called if the
- * container crashes or exits. The Pod's termination grace period countdown begins before the
- * PreStop hook is executed. Regardless of the outcome of the handler, the
- * container will eventually terminate within the Pod's termination grace
- * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
- * or until the termination grace period is reached.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStop
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStop {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStop#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStop#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStop#sleep
    */
   readonly sleep?: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStop#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopTcpSocket;
@@ -7298,18 +4678,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLifecyclePre
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeExec#command
    */
   readonly command?: string[];
@@ -7330,24 +4702,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLivenessProb
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeGrpc
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeGrpc#service
    */
   readonly service?: string;
@@ -7369,47 +4732,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLivenessProb
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -7434,23 +4780,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLivenessProb
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeTcpSocketPort;
@@ -7472,18 +4810,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLivenessProb
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeExec#command
    */
   readonly command?: string[];
@@ -7504,24 +4834,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersReadinessPro
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeGrpc
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeGrpc#service
    */
   readonly service?: string;
@@ -7543,47 +4864,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersReadinessPro
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -7608,23 +4912,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersReadinessPro
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeTcpSocketPort;
@@ -7646,25 +4942,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersReadinessPro
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ResourceClaim references one entry in PodSpec.ResourceClaims.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersResourcesClaims
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersResourcesClaims {
   /**
-   * Name must match the name of one entry in pod.spec.resourceClaims of
-   * the Pod where this field is used. It makes that resource available
-   * inside a container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersResourcesClaims#name
    */
   readonly name: string;
 
   /**
-   * Request is the name chosen for a request in the referenced claim.
-   * If empty, everything from the claim is made available, otherwise
-   * only the result of this request.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersResourcesClaims#request
    */
   readonly request?: string;
@@ -7686,27 +4972,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersResourcesCla
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Represents the exit codes to check on container exits.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersRestartPolicyRulesExitCodes
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersRestartPolicyRulesExitCodes {
   /**
-   * Represents the relationship between the container exit code(s) and the
-   * specified values. Possible values are:
-   * - In: the requirement is satisfied if the container exit code is in the
-   * set of specified values.
-   * - NotIn: the requirement is satisfied if the container exit code is
-   * not in the set of specified values.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersRestartPolicyRulesExitCodes#operator
    */
   readonly operator: string;
 
   /**
-   * Specifies the set of values to check for container exit codes.
-   * At most 255 elements are allowed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersRestartPolicyRulesExitCodes#values
    */
   readonly values?: number[];
@@ -7728,30 +5002,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersRestartPolic
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * appArmorProfile is the AppArmor options to use by this container. If set, this profile
- * overrides the pod's appArmorProfile.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextAppArmorProfile
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersSecurityContextAppArmorProfile {
   /**
-   * localhostProfile indicates a profile loaded on the node that should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must match the loaded name of the profile.
-   * Must be set if and only if type is "Localhost".
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextAppArmorProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of AppArmor profile will be applied.
-   * Valid options are:
-   * Localhost - a profile pre-loaded on the node.
-   * RuntimeDefault - the container runtime's default profile.
-   * Unconfined - no AppArmor enforcement.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextAppArmorProfile#type
    */
   readonly type: string;
@@ -7773,24 +5032,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersSecurityCont
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The capabilities to add/drop when running containers.
- * Defaults to the default set of capabilities granted by the container runtime.
- * Note that this field cannot be set when spec.os.name is windows.
- *
- * @default the default set of capabilities granted by the container runtime.
  * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextCapabilities
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersSecurityContextCapabilities {
   /**
-   * Added capabilities
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextCapabilities#add
    */
   readonly add?: string[];
 
   /**
-   * Removed capabilities
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextCapabilities#drop
    */
   readonly drop?: string[];
@@ -7812,39 +5062,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersSecurityCont
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The SELinux context to be applied to the container.
- * If unspecified, the container runtime will allocate a random SELinux context for each
- * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
- * PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextSeLinuxOptions
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersSecurityContextSeLinuxOptions {
   /**
-   * Level is SELinux level label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextSeLinuxOptions#level
    */
   readonly level?: string;
 
   /**
-   * Role is a SELinux role label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextSeLinuxOptions#role
    */
   readonly role?: string;
 
   /**
-   * Type is a SELinux type label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextSeLinuxOptions#type
    */
   readonly type?: string;
 
   /**
-   * User is a SELinux user label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextSeLinuxOptions#user
    */
   readonly user?: string;
@@ -7868,32 +5104,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersSecurityCont
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The seccomp options to use by this container. If seccomp options are
- * provided at both the pod & container level, the container options
- * override the pod options.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextSeccompProfile
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersSecurityContextSeccompProfile {
   /**
-   * localhostProfile indicates a profile defined in a file on the node should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must be a descending path, relative to the kubelet's configured seccomp profile location.
-   * Must be set if type is "Localhost". Must NOT be set for any other type.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextSeccompProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of seccomp profile will be applied.
-   * Valid options are:
-   *
-   * Localhost - a profile defined in a file on the node should be used.
-   * RuntimeDefault - the container runtime default profile should be used.
-   * Unconfined - no profile should be applied.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextSeccompProfile#type
    */
   readonly type: string;
@@ -7915,47 +5134,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersSecurityCont
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Windows specific settings applied to all containers.
- * If unspecified, the options from the PodSecurityContext will be used.
- * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is linux.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextWindowsOptions
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersSecurityContextWindowsOptions {
   /**
-   * GMSACredentialSpec is where the GMSA admission webhook
-   * (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
-   * GMSA credential spec named by the GMSACredentialSpecName field.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextWindowsOptions#gmsaCredentialSpec
    */
   readonly gmsaCredentialSpec?: string;
 
   /**
-   * GMSACredentialSpecName is the name of the GMSA credential spec to use.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextWindowsOptions#gmsaCredentialSpecName
    */
   readonly gmsaCredentialSpecName?: string;
 
   /**
-   * HostProcess determines if a container should be run as a 'Host Process' container.
-   * All of a Pod's containers must have the same effective HostProcess value
-   * (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
-   * In addition, if HostProcess is true then HostNetwork must also be set to true.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextWindowsOptions#hostProcess
    */
   readonly hostProcess?: boolean;
 
   /**
-   * The UserName in Windows to run the entrypoint of the container process.
-   * Defaults to the user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext. If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
-   * @default the user specified in image metadata if unspecified.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersSecurityContextWindowsOptions#runAsUserName
    */
   readonly runAsUserName?: string;
@@ -7979,18 +5176,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersSecurityCont
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersStartupProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeExec#command
    */
   readonly command?: string[];
@@ -8011,24 +5200,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersStartupProbe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeGrpc
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersStartupProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeGrpc#service
    */
   readonly service?: string;
@@ -8050,47 +5230,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersStartupProbe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -8115,23 +5278,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersStartupProbe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersStartupProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecContainersStartupProbeTcpSocketPort;
@@ -8153,45 +5308,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersStartupProbe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Source for the environment variable's value. Cannot be used if value is not empty.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFrom
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFrom {
   /**
-   * Selects a key of a ConfigMap.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFrom#configMapKeyRef
    */
   readonly configMapKeyRef?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef;
 
   /**
-   * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
-   * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFrom#fieldRef
    */
   readonly fieldRef?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromFieldRef;
 
   /**
-   * FileKeyRef selects a key of the env file.
-   * Requires the EnvFiles feature gate to be enabled.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFrom#fileKeyRef
    */
   readonly fileKeyRef?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromFileKeyRef;
 
   /**
-   * Selects a resource of the container: only resources limits and requests
-   * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef;
 
   /**
-   * Selects a key of a secret in the pod's namespace
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFrom#secretKeyRef
    */
   readonly secretKeyRef?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef;
@@ -8216,25 +5356,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The ConfigMap to select from
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFromConfigMapRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFromConfigMapRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFromConfigMapRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap must be defined
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFromConfigMapRef#optional
    */
   readonly optional?: boolean;
@@ -8256,25 +5386,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Secret to select from
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFromSecretRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFromSecretRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFromSecretRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret must be defined
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvFromSecretRef#optional
    */
   readonly optional?: boolean;
@@ -8296,40 +5416,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PostStart is called immediately after a container is created. If the handler fails,
- * the container is terminated and restarted according to its restart policy.
- * Other management of the container blocks until the hook completes.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStart
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStart {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStart#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStart#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStart#sleep
    */
   readonly sleep?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStart#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket;
@@ -8353,45 +5458,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLif
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PreStop is called immediately before a container is terminated due to an
- * API request or management event such as liveness/startup probe failure,
- * preemption, resource contention, etc. The handler is not called if the
- * container crashes or exits. The Pod's termination grace period countdown begins before the
- * PreStop hook is executed. Regardless of the outcome of the handler, the
- * container will eventually terminate within the Pod's termination grace
- * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
- * or until the termination grace period is reached.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStop
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStop {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStop#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStop#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStop#sleep
    */
   readonly sleep?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStop#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket;
@@ -8415,18 +5500,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLif
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeExec#command
    */
   readonly command?: string[];
@@ -8447,24 +5524,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLiv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeGrpc
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeGrpc#service
    */
   readonly service?: string;
@@ -8486,47 +5554,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLiv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -8551,23 +5602,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLiv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort;
@@ -8589,18 +5632,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLiv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeExec#command
    */
   readonly command?: string[];
@@ -8621,24 +5656,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersRea
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeGrpc
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeGrpc#service
    */
   readonly service?: string;
@@ -8660,47 +5686,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersRea
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -8725,23 +5734,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersRea
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort;
@@ -8763,25 +5764,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersRea
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ResourceClaim references one entry in PodSpec.ResourceClaims.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersResourcesClaims
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersResourcesClaims {
   /**
-   * Name must match the name of one entry in pod.spec.resourceClaims of
-   * the Pod where this field is used. It makes that resource available
-   * inside a container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersResourcesClaims#name
    */
   readonly name: string;
 
   /**
-   * Request is the name chosen for a request in the referenced claim.
-   * If empty, everything from the claim is made available, otherwise
-   * only the result of this request.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersResourcesClaims#request
    */
   readonly request?: string;
@@ -8803,27 +5794,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersRes
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Represents the exit codes to check on container exits.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes {
   /**
-   * Represents the relationship between the container exit code(s) and the
-   * specified values. Possible values are:
-   * - In: the requirement is satisfied if the container exit code is in the
-   * set of specified values.
-   * - NotIn: the requirement is satisfied if the container exit code is
-   * not in the set of specified values.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes#operator
    */
   readonly operator: string;
 
   /**
-   * Specifies the set of values to check for container exit codes.
-   * At most 255 elements are allowed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersRestartPolicyRulesExitCodes#values
    */
   readonly values?: number[];
@@ -8845,30 +5824,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersRes
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * appArmorProfile is the AppArmor options to use by this container. If set, this profile
- * overrides the pod's appArmorProfile.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextAppArmorProfile
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextAppArmorProfile {
   /**
-   * localhostProfile indicates a profile loaded on the node that should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must match the loaded name of the profile.
-   * Must be set if and only if type is "Localhost".
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextAppArmorProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of AppArmor profile will be applied.
-   * Valid options are:
-   * Localhost - a profile pre-loaded on the node.
-   * RuntimeDefault - the container runtime's default profile.
-   * Unconfined - no AppArmor enforcement.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextAppArmorProfile#type
    */
   readonly type: string;
@@ -8890,24 +5854,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersSec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The capabilities to add/drop when running containers.
- * Defaults to the default set of capabilities granted by the container runtime.
- * Note that this field cannot be set when spec.os.name is windows.
- *
- * @default the default set of capabilities granted by the container runtime.
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextCapabilities
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextCapabilities {
   /**
-   * Added capabilities
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextCapabilities#add
    */
   readonly add?: string[];
 
   /**
-   * Removed capabilities
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextCapabilities#drop
    */
   readonly drop?: string[];
@@ -8929,39 +5884,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersSec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The SELinux context to be applied to the container.
- * If unspecified, the container runtime will allocate a random SELinux context for each
- * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
- * PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions {
   /**
-   * Level is SELinux level label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#level
    */
   readonly level?: string;
 
   /**
-   * Role is a SELinux role label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#role
    */
   readonly role?: string;
 
   /**
-   * Type is a SELinux type label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#type
    */
   readonly type?: string;
 
   /**
-   * User is a SELinux user label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextSeLinuxOptions#user
    */
   readonly user?: string;
@@ -8985,32 +5926,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersSec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The seccomp options to use by this container. If seccomp options are
- * provided at both the pod & container level, the container options
- * override the pod options.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextSeccompProfile
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextSeccompProfile {
   /**
-   * localhostProfile indicates a profile defined in a file on the node should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must be a descending path, relative to the kubelet's configured seccomp profile location.
-   * Must be set if type is "Localhost". Must NOT be set for any other type.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextSeccompProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of seccomp profile will be applied.
-   * Valid options are:
-   *
-   * Localhost - a profile defined in a file on the node should be used.
-   * RuntimeDefault - the container runtime default profile should be used.
-   * Unconfined - no profile should be applied.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextSeccompProfile#type
    */
   readonly type: string;
@@ -9032,47 +5956,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersSec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Windows specific settings applied to all containers.
- * If unspecified, the options from the PodSecurityContext will be used.
- * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is linux.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextWindowsOptions
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextWindowsOptions {
   /**
-   * GMSACredentialSpec is where the GMSA admission webhook
-   * (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
-   * GMSA credential spec named by the GMSACredentialSpecName field.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextWindowsOptions#gmsaCredentialSpec
    */
   readonly gmsaCredentialSpec?: string;
 
   /**
-   * GMSACredentialSpecName is the name of the GMSA credential spec to use.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextWindowsOptions#gmsaCredentialSpecName
    */
   readonly gmsaCredentialSpecName?: string;
 
   /**
-   * HostProcess determines if a container should be run as a 'Host Process' container.
-   * All of a Pod's containers must have the same effective HostProcess value
-   * (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
-   * In addition, if HostProcess is true then HostNetwork must also be set to true.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextWindowsOptions#hostProcess
    */
   readonly hostProcess?: boolean;
 
   /**
-   * The UserName in Windows to run the entrypoint of the container process.
-   * Defaults to the user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext. If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
-   * @default the user specified in image metadata if unspecified.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersSecurityContextWindowsOptions#runAsUserName
    */
   readonly runAsUserName?: string;
@@ -9096,18 +5998,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersSec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeExec#command
    */
   readonly command?: string[];
@@ -9128,24 +6022,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersSta
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeGrpc
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeGrpc#service
    */
   readonly service?: string;
@@ -9167,47 +6052,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersSta
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -9232,23 +6100,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersSta
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeTcpSocketPort;
@@ -9270,45 +6130,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersSta
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Source for the environment variable's value. Cannot be used if value is not empty.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFrom
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFrom {
   /**
-   * Selects a key of a ConfigMap.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFrom#configMapKeyRef
    */
   readonly configMapKeyRef?: ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromConfigMapKeyRef;
 
   /**
-   * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
-   * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFrom#fieldRef
    */
   readonly fieldRef?: ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromFieldRef;
 
   /**
-   * FileKeyRef selects a key of the env file.
-   * Requires the EnvFiles feature gate to be enabled.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFrom#fileKeyRef
    */
   readonly fileKeyRef?: ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromFileKeyRef;
 
   /**
-   * Selects a resource of the container: only resources limits and requests
-   * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromResourceFieldRef;
 
   /**
-   * Selects a key of a secret in the pod's namespace
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFrom#secretKeyRef
    */
   readonly secretKeyRef?: ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromSecretKeyRef;
@@ -9333,25 +6178,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersEnvValue
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The ConfigMap to select from
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvFromConfigMapRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersEnvFromConfigMapRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvFromConfigMapRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap must be defined
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvFromConfigMapRef#optional
    */
   readonly optional?: boolean;
@@ -9373,25 +6208,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersEnvFromC
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Secret to select from
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvFromSecretRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersEnvFromSecretRef {
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvFromSecretRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret must be defined
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvFromSecretRef#optional
    */
   readonly optional?: boolean;
@@ -9413,40 +6238,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersEnvFromS
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PostStart is called immediately after a container is created. If the handler fails,
- * the container is terminated and restarted according to its restart policy.
- * Other management of the container blocks until the hook completes.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStart
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStart {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStart#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStart#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStart#sleep
    */
   readonly sleep?: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStart#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartTcpSocket;
@@ -9470,45 +6280,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLifecycl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PreStop is called immediately before a container is terminated due to an
- * API request or management event such as liveness/startup probe failure,
- * preemption, resource contention, etc. The handler is not called if the
- * container crashes or exits. The Pod's termination grace period countdown begins before the
- * PreStop hook is executed. Regardless of the outcome of the handler, the
- * container will eventually terminate within the Pod's termination grace
- * period (unless delayed by finalizers). Other management of the container blocks until the hook completes
- * or until the termination grace period is reached.
- * More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStop
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStop {
   /**
-   * Exec specifies a command to execute in the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStop#exec
    */
   readonly exec?: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopExec;
 
   /**
-   * HTTPGet specifies an HTTP GET request to perform.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStop#httpGet
    */
   readonly httpGet?: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGet;
 
   /**
-   * Sleep represents a duration that the container should sleep.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStop#sleep
    */
   readonly sleep?: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopSleep;
 
   /**
-   * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-   * for backward compatibility. There is no validation of this field and
-   * lifecycle hooks will fail at runtime when it is specified.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStop#tcpSocket
    */
   readonly tcpSocket?: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopTcpSocket;
@@ -9532,18 +6322,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLifecycl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeExec#command
    */
   readonly command?: string[];
@@ -9564,24 +6346,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLiveness
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeGrpc
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeGrpc#service
    */
   readonly service?: string;
@@ -9603,47 +6376,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLiveness
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -9668,23 +6424,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLiveness
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeTcpSocketPort;
@@ -9706,18 +6454,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLiveness
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeExec#command
    */
   readonly command?: string[];
@@ -9738,24 +6478,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersReadines
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeGrpc
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeGrpc#service
    */
   readonly service?: string;
@@ -9777,47 +6508,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersReadines
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -9842,23 +6556,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersReadines
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeTcpSocketPort;
@@ -9880,25 +6586,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersReadines
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ResourceClaim references one entry in PodSpec.ResourceClaims.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersResourcesClaims
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersResourcesClaims {
   /**
-   * Name must match the name of one entry in pod.spec.resourceClaims of
-   * the Pod where this field is used. It makes that resource available
-   * inside a container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersResourcesClaims#name
    */
   readonly name: string;
 
   /**
-   * Request is the name chosen for a request in the referenced claim.
-   * If empty, everything from the claim is made available, otherwise
-   * only the result of this request.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersResourcesClaims#request
    */
   readonly request?: string;
@@ -9920,27 +6616,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersResource
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Represents the exit codes to check on container exits.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersRestartPolicyRulesExitCodes
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersRestartPolicyRulesExitCodes {
   /**
-   * Represents the relationship between the container exit code(s) and the
-   * specified values. Possible values are:
-   * - In: the requirement is satisfied if the container exit code is in the
-   * set of specified values.
-   * - NotIn: the requirement is satisfied if the container exit code is
-   * not in the set of specified values.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersRestartPolicyRulesExitCodes#operator
    */
   readonly operator: string;
 
   /**
-   * Specifies the set of values to check for container exit codes.
-   * At most 255 elements are allowed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersRestartPolicyRulesExitCodes#values
    */
   readonly values?: number[];
@@ -9962,30 +6646,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersRestartP
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * appArmorProfile is the AppArmor options to use by this container. If set, this profile
- * overrides the pod's appArmorProfile.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextAppArmorProfile
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextAppArmorProfile {
   /**
-   * localhostProfile indicates a profile loaded on the node that should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must match the loaded name of the profile.
-   * Must be set if and only if type is "Localhost".
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextAppArmorProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of AppArmor profile will be applied.
-   * Valid options are:
-   * Localhost - a profile pre-loaded on the node.
-   * RuntimeDefault - the container runtime's default profile.
-   * Unconfined - no AppArmor enforcement.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextAppArmorProfile#type
    */
   readonly type: string;
@@ -10007,24 +6676,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersSecurity
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The capabilities to add/drop when running containers.
- * Defaults to the default set of capabilities granted by the container runtime.
- * Note that this field cannot be set when spec.os.name is windows.
- *
- * @default the default set of capabilities granted by the container runtime.
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextCapabilities
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextCapabilities {
   /**
-   * Added capabilities
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextCapabilities#add
    */
   readonly add?: string[];
 
   /**
-   * Removed capabilities
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextCapabilities#drop
    */
   readonly drop?: string[];
@@ -10046,39 +6706,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersSecurity
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The SELinux context to be applied to the container.
- * If unspecified, the container runtime will allocate a random SELinux context for each
- * container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
- * PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextSeLinuxOptions
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextSeLinuxOptions {
   /**
-   * Level is SELinux level label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextSeLinuxOptions#level
    */
   readonly level?: string;
 
   /**
-   * Role is a SELinux role label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextSeLinuxOptions#role
    */
   readonly role?: string;
 
   /**
-   * Type is a SELinux type label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextSeLinuxOptions#type
    */
   readonly type?: string;
 
   /**
-   * User is a SELinux user label that applies to the container.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextSeLinuxOptions#user
    */
   readonly user?: string;
@@ -10102,32 +6748,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersSecurity
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The seccomp options to use by this container. If seccomp options are
- * provided at both the pod & container level, the container options
- * override the pod options.
- * Note that this field cannot be set when spec.os.name is windows.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextSeccompProfile
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextSeccompProfile {
   /**
-   * localhostProfile indicates a profile defined in a file on the node should be used.
-   * The profile must be preconfigured on the node to work.
-   * Must be a descending path, relative to the kubelet's configured seccomp profile location.
-   * Must be set if type is "Localhost". Must NOT be set for any other type.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextSeccompProfile#localhostProfile
    */
   readonly localhostProfile?: string;
 
   /**
-   * type indicates which kind of seccomp profile will be applied.
-   * Valid options are:
-   *
-   * Localhost - a profile defined in a file on the node should be used.
-   * RuntimeDefault - the container runtime default profile should be used.
-   * Unconfined - no profile should be applied.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextSeccompProfile#type
    */
   readonly type: string;
@@ -10149,47 +6778,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersSecurity
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The Windows specific settings applied to all containers.
- * If unspecified, the options from the PodSecurityContext will be used.
- * If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
- * Note that this field cannot be set when spec.os.name is linux.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextWindowsOptions
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextWindowsOptions {
   /**
-   * GMSACredentialSpec is where the GMSA admission webhook
-   * (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
-   * GMSA credential spec named by the GMSACredentialSpecName field.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextWindowsOptions#gmsaCredentialSpec
    */
   readonly gmsaCredentialSpec?: string;
 
   /**
-   * GMSACredentialSpecName is the name of the GMSA credential spec to use.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextWindowsOptions#gmsaCredentialSpecName
    */
   readonly gmsaCredentialSpecName?: string;
 
   /**
-   * HostProcess determines if a container should be run as a 'Host Process' container.
-   * All of a Pod's containers must have the same effective HostProcess value
-   * (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
-   * In addition, if HostProcess is true then HostNetwork must also be set to true.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextWindowsOptions#hostProcess
    */
   readonly hostProcess?: boolean;
 
   /**
-   * The UserName in Windows to run the entrypoint of the container process.
-   * Defaults to the user specified in image metadata if unspecified.
-   * May also be set in PodSecurityContext. If set in both SecurityContext and
-   * PodSecurityContext, the value specified in SecurityContext takes precedence.
-   *
-   * @default the user specified in image metadata if unspecified.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersSecurityContextWindowsOptions#runAsUserName
    */
   readonly runAsUserName?: string;
@@ -10213,18 +6820,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersSecurity
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeExec#command
    */
   readonly command?: string[];
@@ -10245,24 +6844,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersStartupP
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GRPC specifies a GRPC HealthCheckRequest.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeGrpc
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeGrpc {
   /**
-   * Port number of the gRPC service. Number must be in the range 1 to 65535.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeGrpc#port
    */
   readonly port: number;
 
   /**
-   * Service is the name of the service to place in the gRPC HealthCheckRequest
-   * (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-   *
-   * If this is not specified, the default behavior is defined by gRPC.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeGrpc#service
    */
   readonly service?: string;
@@ -10284,47 +6874,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersStartupP
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGet#scheme
    */
   readonly scheme?: string;
@@ -10349,23 +6922,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersStartupP
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TCPSocket specifies a connection to a TCP port.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeTcpSocketPort;
@@ -10387,33 +6952,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersStartupP
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions
  */
 export interface ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecTopologySpreadConstraintsLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -10436,21 +6988,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecTopologySpreadConstrai
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector term, associated with the corresponding weight.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference {
   /**
-   * A list of node selector requirements by node's labels.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference#matchExpressions
    */
   readonly matchExpressions?: ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[];
 
   /**
-   * A list of node selector requirements by node's fields.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference#matchFields
    */
   readonly matchFields?: ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields[];
@@ -10472,23 +7018,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPr
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A null or empty node selector term matches no objects. The requirements of
- * them are ANDed.
- * The TopologySelectorTerm type implements a subset of the NodeSelectorTerm.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms {
   /**
-   * A list of node selector requirements by node's labels.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms#matchExpressions
    */
   readonly matchExpressions?: ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions[];
 
   /**
-   * A list of node selector requirements by node's fields.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms#matchFields
    */
   readonly matchFields?: ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields[];
@@ -10510,75 +7048,35 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Required. A pod affinity term, associated with the corresponding weight.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
   /**
-   * A label query over a set of resources, in this case pods.
-   * If it's null, this PodAffinityTerm matches with no Pods.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#labelSelector
    */
   readonly labelSelector?: ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key in (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both matchLabelKeys and labelSelector.
-   * Also, matchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MismatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both mismatchLabelKeys and labelSelector.
-   * Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#mismatchLabelKeys
    */
   readonly mismatchLabelKeys?: string[];
 
   /**
-   * A label query over the set of namespaces that the term applies to.
-   * The term is applied to the union of the namespaces selected by this field
-   * and the ones listed in the namespaces field.
-   * null selector and null or empty namespaces list means "this pod's namespace".
-   * An empty selector ({}) matches all namespaces.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaceSelector
    */
   readonly namespaceSelector?: ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector;
 
   /**
-   * namespaces specifies a static list of namespace names that the term applies to.
-   * The term is applied to the union of the namespaces listed in this field
-   * and the ones selected by namespaceSelector.
-   * null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaces
    */
   readonly namespaces?: string[];
 
   /**
-   * This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching
-   * the labelSelector in the specified namespaces, where co-located is defined as running on a node
-   * whose value of the label with key topologyKey matches that of any node on which any of the
-   * selected pods is running.
-   * Empty topologyKey is not allowed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#topologyKey
    */
   readonly topologyKey: string;
@@ -10604,24 +7102,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPre
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over a set of resources, in this case pods.
- * If it's null, this PodAffinityTerm matches with no Pods.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchExpressions
    */
   readonly matchExpressions?: ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -10643,27 +7132,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityReq
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over the set of namespaces that the term applies to.
- * The term is applied to the union of the namespaces selected by this field
- * and the ones listed in the namespaces field.
- * null selector and null or empty namespaces list means "this pod's namespace".
- * An empty selector ({}) matches all namespaces.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchExpressions
    */
   readonly matchExpressions?: ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -10685,75 +7162,35 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityReq
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Required. A pod affinity term, associated with the corresponding weight.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm {
   /**
-   * A label query over a set of resources, in this case pods.
-   * If it's null, this PodAffinityTerm matches with no Pods.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#labelSelector
    */
   readonly labelSelector?: ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector;
 
   /**
-   * MatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key in (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both matchLabelKeys and labelSelector.
-   * Also, matchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#matchLabelKeys
    */
   readonly matchLabelKeys?: string[];
 
   /**
-   * MismatchLabelKeys is a set of pod label keys to select which pods will
-   * be taken into consideration. The keys are used to lookup values from the
-   * incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)`
-   * to select the group of existing pods which pods will be taken into consideration
-   * for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming
-   * pod labels will be ignored. The default value is empty.
-   * The same key is forbidden to exist in both mismatchLabelKeys and labelSelector.
-   * Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#mismatchLabelKeys
    */
   readonly mismatchLabelKeys?: string[];
 
   /**
-   * A label query over the set of namespaces that the term applies to.
-   * The term is applied to the union of the namespaces selected by this field
-   * and the ones listed in the namespaces field.
-   * null selector and null or empty namespaces list means "this pod's namespace".
-   * An empty selector ({}) matches all namespaces.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaceSelector
    */
   readonly namespaceSelector?: ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector;
 
   /**
-   * namespaces specifies a static list of namespace names that the term applies to.
-   * The term is applied to the union of the namespaces listed in this field
-   * and the ones selected by namespaceSelector.
-   * null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaces
    */
   readonly namespaces?: string[];
 
   /**
-   * This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching
-   * the labelSelector in the specified namespaces, where co-located is defined as running on a node
-   * whose value of the label with key topologyKey matches that of any node on which any of the
-   * selected pods is running.
-   * Empty topologyKey is not allowed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#topologyKey
    */
   readonly topologyKey: string;
@@ -10779,24 +7216,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinit
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over a set of resources, in this case pods.
- * If it's null, this PodAffinityTerm matches with no Pods.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchExpressions
    */
   readonly matchExpressions?: ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -10818,27 +7246,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinit
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over the set of namespaces that the term applies to.
- * The term is applied to the union of the namespaces selected by this field
- * and the ones listed in the namespaces field.
- * null selector and null or empty namespaces list means "this pod's namespace".
- * An empty selector ({}) matches all namespaces.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchExpressions
    */
   readonly matchExpressions?: ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -10860,32 +7276,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinit
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a key of a ConfigMap.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromConfigMapKeyRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromConfigMapKeyRef {
   /**
-   * The key to select.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromConfigMapKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromConfigMapKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromConfigMapKeyRef#optional
    */
   readonly optional?: boolean;
@@ -10908,22 +7312,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
- * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromFieldRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromFieldRef {
   /**
-   * Version of the schema the FieldPath is written in terms of, defaults to "v1".
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromFieldRef#apiVersion
    */
   readonly apiVersion?: string;
 
   /**
-   * Path of the field to select in the specified API version.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromFieldRef#fieldPath
    */
   readonly fieldPath: string;
@@ -10945,45 +7342,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * FileKeyRef selects a key of the env file.
- * Requires the EnvFiles feature gate to be enabled.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromFileKeyRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromFileKeyRef {
   /**
-   * The key within the env file. An invalid key will prevent the pod from starting.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromFileKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Specify whether the file or its key must be defined. If the file or key
-   * does not exist, then the env var is not published.
-   * If optional is set to true and the specified key does not exist,
-   * the environment variable will not be set in the Pod's containers.
-   *
-   * If optional is set to false and the specified key does not exist,
-   * an error will be returned during Pod creation.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromFileKeyRef#optional
    */
   readonly optional?: boolean;
 
   /**
-   * The path within the volume from which to select the file.
-   * Must be relative and may not contain the '..' path or start with '..'.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromFileKeyRef#path
    */
   readonly path: string;
 
   /**
-   * The name of the volume mount containing the env file.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromFileKeyRef#volumeName
    */
   readonly volumeName: string;
@@ -11007,29 +7384,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a resource of the container: only resources limits and requests
- * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromResourceFieldRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromResourceFieldRef {
   /**
-   * Container name: required for volumes, optional for env vars
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromResourceFieldRef#containerName
    */
   readonly containerName?: string;
 
   /**
-   * Specifies the output format of the exposed resources, defaults to "1"
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromResourceFieldRef#divisor
    */
   readonly divisor?: ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromResourceFieldRefDivisor;
 
   /**
-   * Required: resource to select
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromResourceFieldRef#resource
    */
   readonly resource: string;
@@ -11052,32 +7420,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a key of a secret in the pod's namespace
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromSecretKeyRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromSecretKeyRef {
   /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromSecretKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromSecretKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret or its key must be defined
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromSecretKeyRef#optional
    */
   readonly optional?: boolean;
@@ -11100,18 +7456,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersEnvValueFrom
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartExec#command
    */
   readonly command?: string[];
@@ -11132,47 +7480,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLifecyclePos
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGet#scheme
    */
   readonly scheme?: string;
@@ -11197,14 +7528,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLifecyclePos
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartSleep
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartSleep#seconds
    */
   readonly seconds: number;
@@ -11225,25 +7552,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLifecyclePos
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartTcpSocketPort;
@@ -11265,18 +7582,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLifecyclePos
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopExec#command
    */
   readonly command?: string[];
@@ -11297,47 +7606,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLifecyclePre
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGet#scheme
    */
   readonly scheme?: string;
@@ -11362,14 +7654,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLifecyclePre
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopSleep
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopSleep#seconds
    */
   readonly seconds: number;
@@ -11390,25 +7678,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLifecyclePre
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopTcpSocketPort;
@@ -11430,22 +7708,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLifecyclePre
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -11467,10 +7738,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLivenessProb
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGetPort {
@@ -11485,10 +7752,6 @@ export class ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeHttpGetPo
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeTcpSocketPort {
@@ -11503,22 +7766,15 @@ export class ExperimentSpecTemplatesTemplateSpecContainersLivenessProbeTcpSocket
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -11540,10 +7796,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersReadinessPro
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGetPort {
@@ -11558,10 +7810,6 @@ export class ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeHttpGetP
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeTcpSocketPort {
@@ -11576,22 +7824,15 @@ export class ExperimentSpecTemplatesTemplateSpecContainersReadinessProbeTcpSocke
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -11613,10 +7854,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersStartupProbe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGetPort {
@@ -11631,10 +7868,6 @@ export class ExperimentSpecTemplatesTemplateSpecContainersStartupProbeHttpGetPor
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersStartupProbeTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecContainersStartupProbeTcpSocketPort {
@@ -11649,32 +7882,20 @@ export class ExperimentSpecTemplatesTemplateSpecContainersStartupProbeTcpSocketP
 }
 
 /**
- * Selects a key of a ConfigMap.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef {
   /**
-   * The key to select.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromConfigMapKeyRef#optional
    */
   readonly optional?: boolean;
@@ -11697,22 +7918,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
- * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromFieldRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromFieldRef {
   /**
-   * Version of the schema the FieldPath is written in terms of, defaults to "v1".
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromFieldRef#apiVersion
    */
   readonly apiVersion?: string;
 
   /**
-   * Path of the field to select in the specified API version.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromFieldRef#fieldPath
    */
   readonly fieldPath: string;
@@ -11734,45 +7948,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * FileKeyRef selects a key of the env file.
- * Requires the EnvFiles feature gate to be enabled.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromFileKeyRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromFileKeyRef {
   /**
-   * The key within the env file. An invalid key will prevent the pod from starting.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Specify whether the file or its key must be defined. If the file or key
-   * does not exist, then the env var is not published.
-   * If optional is set to true and the specified key does not exist,
-   * the environment variable will not be set in the Pod's containers.
-   *
-   * If optional is set to false and the specified key does not exist,
-   * an error will be returned during Pod creation.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#optional
    */
   readonly optional?: boolean;
 
   /**
-   * The path within the volume from which to select the file.
-   * Must be relative and may not contain the '..' path or start with '..'.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#path
    */
   readonly path: string;
 
   /**
-   * The name of the volume mount containing the env file.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromFileKeyRef#volumeName
    */
   readonly volumeName: string;
@@ -11796,29 +7990,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a resource of the container: only resources limits and requests
- * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef {
   /**
-   * Container name: required for volumes, optional for env vars
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef#containerName
    */
   readonly containerName?: string;
 
   /**
-   * Specifies the output format of the exposed resources, defaults to "1"
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef#divisor
    */
   readonly divisor?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor;
 
   /**
-   * Required: resource to select
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromResourceFieldRef#resource
    */
   readonly resource: string;
@@ -11841,32 +8026,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a key of a secret in the pod's namespace
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef {
   /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret or its key must be defined
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromSecretKeyRef#optional
    */
   readonly optional?: boolean;
@@ -11889,18 +8062,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartExec#command
    */
   readonly command?: string[];
@@ -11921,47 +8086,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLif
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGet#scheme
    */
   readonly scheme?: string;
@@ -11986,14 +8134,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLif
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartSleep
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartSleep#seconds
    */
   readonly seconds: number;
@@ -12014,25 +8158,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLif
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort;
@@ -12054,18 +8188,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLif
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopExec#command
    */
   readonly command?: string[];
@@ -12086,47 +8212,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLif
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGet#scheme
    */
   readonly scheme?: string;
@@ -12151,14 +8260,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLif
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopSleep
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopSleep#seconds
    */
   readonly seconds: number;
@@ -12179,25 +8284,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLif
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort;
@@ -12219,22 +8314,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLif
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -12256,10 +8344,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLiv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeHttpGetPort {
@@ -12274,10 +8358,6 @@ export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbeTcpSocketPort {
@@ -12292,22 +8372,15 @@ export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersLivenessProbe
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -12329,10 +8402,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersRea
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeHttpGetPort {
@@ -12347,10 +8416,6 @@ export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProb
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProbeTcpSocketPort {
@@ -12365,22 +8430,15 @@ export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersReadinessProb
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -12402,10 +8460,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersSta
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeHttpGetPort {
@@ -12420,10 +8474,6 @@ export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeH
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeTcpSocketPort {
@@ -12438,32 +8488,20 @@ export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersStartupProbeT
 }
 
 /**
- * Selects a key of a ConfigMap.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromConfigMapKeyRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromConfigMapKeyRef {
   /**
-   * The key to select.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromConfigMapKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromConfigMapKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromConfigMapKeyRef#optional
    */
   readonly optional?: boolean;
@@ -12486,22 +8524,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersEnvValue
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
- * spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromFieldRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromFieldRef {
   /**
-   * Version of the schema the FieldPath is written in terms of, defaults to "v1".
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromFieldRef#apiVersion
    */
   readonly apiVersion?: string;
 
   /**
-   * Path of the field to select in the specified API version.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromFieldRef#fieldPath
    */
   readonly fieldPath: string;
@@ -12523,45 +8554,25 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersEnvValue
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * FileKeyRef selects a key of the env file.
- * Requires the EnvFiles feature gate to be enabled.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromFileKeyRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromFileKeyRef {
   /**
-   * The key within the env file. An invalid key will prevent the pod from starting.
-   * The keys defined within a source may consist of any printable ASCII characters except '='.
-   * During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromFileKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Specify whether the file or its key must be defined. If the file or key
-   * does not exist, then the env var is not published.
-   * If optional is set to true and the specified key does not exist,
-   * the environment variable will not be set in the Pod's containers.
-   *
-   * If optional is set to false and the specified key does not exist,
-   * an error will be returned during Pod creation.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromFileKeyRef#optional
    */
   readonly optional?: boolean;
 
   /**
-   * The path within the volume from which to select the file.
-   * Must be relative and may not contain the '..' path or start with '..'.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromFileKeyRef#path
    */
   readonly path: string;
 
   /**
-   * The name of the volume mount containing the env file.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromFileKeyRef#volumeName
    */
   readonly volumeName: string;
@@ -12585,29 +8596,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersEnvValue
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a resource of the container: only resources limits and requests
- * (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromResourceFieldRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromResourceFieldRef {
   /**
-   * Container name: required for volumes, optional for env vars
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromResourceFieldRef#containerName
    */
   readonly containerName?: string;
 
   /**
-   * Specifies the output format of the exposed resources, defaults to "1"
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromResourceFieldRef#divisor
    */
   readonly divisor?: ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor;
 
   /**
-   * Required: resource to select
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromResourceFieldRef#resource
    */
   readonly resource: string;
@@ -12630,32 +8632,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersEnvValue
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a key of a secret in the pod's namespace
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromSecretKeyRef
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromSecretKeyRef {
   /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromSecretKeyRef#key
    */
   readonly key: string;
 
   /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromSecretKeyRef#name
    */
   readonly name?: string;
 
   /**
-   * Specify whether the Secret or its key must be defined
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromSecretKeyRef#optional
    */
   readonly optional?: boolean;
@@ -12678,18 +8668,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersEnvValue
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartExec#command
    */
   readonly command?: string[];
@@ -12710,47 +8692,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLifecycl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGet#scheme
    */
   readonly scheme?: string;
@@ -12775,14 +8740,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLifecycl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartSleep
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartSleep#seconds
    */
   readonly seconds: number;
@@ -12803,25 +8764,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLifecycl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartTcpSocketPort;
@@ -12843,18 +8794,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLifecycl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Exec specifies a command to execute in the container.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopExec
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopExec {
   /**
-   * Command is the command line to execute inside the container, the working directory for the
-   * command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-   * not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-   * a shell, you need to explicitly call out to that shell.
-   * Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopExec#command
    */
   readonly command?: string[];
@@ -12875,47 +8818,30 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLifecycl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPGet specifies an HTTP GET request to perform.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGet
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGet {
   /**
-   * Host name to connect to, defaults to the pod IP. You probably want to set
-   * "Host" in httpHeaders instead.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGet#host
    */
   readonly host?: string;
 
   /**
-   * Custom headers to set in the request. HTTP allows repeated headers.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGet#httpHeaders
    */
   readonly httpHeaders?: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders[];
 
   /**
-   * Path to access on the HTTP server.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGet#path
    */
   readonly path?: string;
 
   /**
-   * Name or number of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGet#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGetPort;
 
   /**
-   * Scheme to use for connecting to the host.
-   * Defaults to HTTP.
-   *
-   * @default HTTP.
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGet#scheme
    */
   readonly scheme?: string;
@@ -12940,14 +8866,10 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLifecycl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Sleep represents a duration that the container should sleep.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopSleep
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopSleep {
   /**
-   * Seconds is the number of seconds to sleep.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopSleep#seconds
    */
   readonly seconds: number;
@@ -12968,25 +8890,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLifecycl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
- * for backward compatibility. There is no validation of this field and
- * lifecycle hooks will fail at runtime when it is specified.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopTcpSocket
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopTcpSocket {
   /**
-   * Optional: Host name to connect to, defaults to the pod IP.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopTcpSocket#host
    */
   readonly host?: string;
 
   /**
-   * Number or name of the port to access on the container.
-   * Number must be in the range 1 to 65535.
-   * Name must be an IANA_SVC_NAME.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopTcpSocket#port
    */
   readonly port: ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopTcpSocketPort;
@@ -13008,22 +8920,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLifecycl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -13045,10 +8950,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLiveness
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpGetPort {
@@ -13063,10 +8964,6 @@ export class ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeHttpG
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeTcpSocketPort {
@@ -13081,22 +8978,15 @@ export class ExperimentSpecTemplatesTemplateSpecInitContainersLivenessProbeTcpSo
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -13118,10 +9008,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersReadines
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttpGetPort {
@@ -13136,10 +9022,6 @@ export class ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeHttp
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeTcpSocketPort {
@@ -13154,22 +9036,15 @@ export class ExperimentSpecTemplatesTemplateSpecInitContainersReadinessProbeTcpS
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -13191,10 +9066,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersStartupP
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGetPort {
@@ -13209,10 +9080,6 @@ export class ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeHttpGe
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeTcpSocketPort {
@@ -13227,34 +9094,20 @@ export class ExperimentSpecTemplatesTemplateSpecInitContainersStartupProbeTcpSoc
 }
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions {
   /**
-   * The label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions#values
    */
   readonly values?: string[];
@@ -13277,34 +9130,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPr
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields {
   /**
-   * The label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields#key
    */
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields#values
    */
   readonly values?: string[];
@@ -13327,34 +9166,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityPr
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions {
   /**
-   * The label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions#values
    */
   readonly values?: string[];
@@ -13377,34 +9202,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A node selector requirement is a selector that contains values, a key, and an operator
- * that relates the key and values.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields {
   /**
-   * The label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields#key
    */
   readonly key: string;
 
   /**
-   * Represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields#operator
    */
   readonly operator: string;
 
   /**
-   * An array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. If the operator is Gt or Lt, the values
-   * array must have a single element, which will be interpreted as an integer.
-   * This array is replaced during a strategic merge patch.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields#values
    */
   readonly values?: string[];
@@ -13427,24 +9238,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityNodeAffinityRe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over a set of resources, in this case pods.
- * If it's null, this PodAffinityTerm matches with no Pods.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchExpressions
    */
   readonly matchExpressions?: ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -13466,27 +9268,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPre
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over the set of namespaces that the term applies to.
- * The term is applied to the union of the namespaces selected by this field
- * and the ones listed in the namespaces field.
- * null selector and null or empty namespaces list means "this pod's namespace".
- * An empty selector ({}) matches all namespaces.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchExpressions
    */
   readonly matchExpressions?: ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -13508,33 +9298,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPre
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -13557,33 +9334,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityReq
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -13606,24 +9370,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityReq
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over a set of resources, in this case pods.
- * If it's null, this PodAffinityTerm matches with no Pods.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchExpressions
    */
   readonly matchExpressions?: ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -13645,27 +9400,15 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinit
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label query over the set of namespaces that the term applies to.
- * The term is applied to the union of the namespaces selected by this field
- * and the ones listed in the namespaces field.
- * null selector and null or empty namespaces list means "this pod's namespace".
- * An empty selector ({}) matches all namespaces.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector {
   /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchExpressions
    */
   readonly matchExpressions?: ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector#matchLabels
    */
   readonly matchLabels?: { [key: string]: string };
@@ -13687,33 +9430,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinit
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -13736,33 +9466,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinit
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -13785,8 +9502,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinit
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specifies the output format of the exposed resources, defaults to "1"
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromResourceFieldRefDivisor
  */
 export class ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromResourceFieldRefDivisor {
@@ -13801,22 +9516,15 @@ export class ExperimentSpecTemplatesTemplateSpecContainersEnvValueFromResourceFi
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -13838,10 +9546,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLifecyclePos
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttpGetPort {
@@ -13856,10 +9560,6 @@ export class ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartHttp
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartTcpSocketPort {
@@ -13874,22 +9574,15 @@ export class ExperimentSpecTemplatesTemplateSpecContainersLifecyclePostStartTcpS
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -13911,10 +9604,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecContainersLifecyclePre
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGetPort {
@@ -13929,10 +9618,6 @@ export class ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopHttpGe
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopTcpSocketPort {
@@ -13947,8 +9632,6 @@ export class ExperimentSpecTemplatesTemplateSpecContainersLifecyclePreStopTcpSoc
 }
 
 /**
- * Specifies the output format of the exposed resources, defaults to "1"
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor
  */
 export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromResourceFieldRefDivisor {
@@ -13963,22 +9646,15 @@ export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersEnvValueFromR
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -14000,10 +9676,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLif
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartHttpGetPort {
@@ -14018,10 +9690,6 @@ export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePost
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePostStartTcpSocketPort {
@@ -14036,22 +9704,15 @@ export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePost
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -14073,10 +9734,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecEphemeralContainersLif
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopHttpGetPort {
@@ -14091,10 +9748,6 @@ export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreS
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreStopTcpSocketPort {
@@ -14109,8 +9762,6 @@ export class ExperimentSpecTemplatesTemplateSpecEphemeralContainersLifecyclePreS
 }
 
 /**
- * Specifies the output format of the exposed resources, defaults to "1"
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor
  */
 export class ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromResourceFieldRefDivisor {
@@ -14125,22 +9776,15 @@ export class ExperimentSpecTemplatesTemplateSpecInitContainersEnvValueFromResour
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -14162,10 +9806,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLifecycl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartHttpGetPort {
@@ -14180,10 +9820,6 @@ export class ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStart
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStartTcpSocketPort {
@@ -14198,22 +9834,15 @@ export class ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePostStart
 }
 
 /**
- * HTTPHeader describes a custom header to be used in HTTP probes
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders
  */
 export interface ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders {
   /**
-   * The header field name.
-   * This will be canonicalized upon output, so case-variant names will be understood as the same header.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders#name
    */
   readonly name: string;
 
   /**
-   * The header field value
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGetHttpHeaders#value
    */
   readonly value: string;
@@ -14235,10 +9864,6 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecInitContainersLifecycl
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Name or number of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGetPort
  */
 export class ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHttpGetPort {
@@ -14253,10 +9878,6 @@ export class ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopHt
 }
 
 /**
- * Number or name of the port to access on the container.
- * Number must be in the range 1 to 65535.
- * Name must be an IANA_SVC_NAME.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopTcpSocketPort
  */
 export class ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopTcpSocketPort {
@@ -14271,33 +9892,20 @@ export class ExperimentSpecTemplatesTemplateSpecInitContainersLifecyclePreStopTc
 }
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -14320,33 +9928,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPre
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -14369,33 +9964,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAffinityPre
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions#values
    */
   readonly values?: string[];
@@ -14418,33 +10000,20 @@ export function toJson_ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinit
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
  * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions
  */
 export interface ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions {
   /**
-   * key is the label key that the selector applies to.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#key
    */
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
    * @schema ExperimentSpecTemplatesTemplateSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions#values
    */
   readonly values?: string[];

@@ -854,13 +854,6 @@ export interface VirtualServiceSpecHttpRedirect {
   readonly port?: number;
 
   /**
-   * On a redirect, replace the matched prefix with this value.
-   *
-   * @schema VirtualServiceSpecHttpRedirect#prefixRewrite
-   */
-  readonly prefixRewrite?: string;
-
-  /**
    * On a redirect, Specifies the HTTP status code to use in the redirect response.
    *
    * @schema VirtualServiceSpecHttpRedirect#redirectCode
@@ -892,7 +885,6 @@ export function toJson_VirtualServiceSpecHttpRedirect(obj: VirtualServiceSpecHtt
     'authority': obj.authority,
     'derivePort': obj.derivePort,
     'port': obj.port,
-    'prefixRewrite': obj.prefixRewrite,
     'redirectCode': obj.redirectCode,
     'scheme': obj.scheme,
     'uri': obj.uri,
@@ -3174,13 +3166,6 @@ export interface VirtualServiceV1Alpha3SpecHttpRedirect {
   readonly port?: number;
 
   /**
-   * On a redirect, replace the matched prefix with this value.
-   *
-   * @schema VirtualServiceV1Alpha3SpecHttpRedirect#prefixRewrite
-   */
-  readonly prefixRewrite?: string;
-
-  /**
    * On a redirect, Specifies the HTTP status code to use in the redirect response.
    *
    * @schema VirtualServiceV1Alpha3SpecHttpRedirect#redirectCode
@@ -3212,7 +3197,6 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpRedirect(obj: VirtualServic
     'authority': obj.authority,
     'derivePort': obj.derivePort,
     'port': obj.port,
-    'prefixRewrite': obj.prefixRewrite,
     'redirectCode': obj.redirectCode,
     'scheme': obj.scheme,
     'uri': obj.uri,
@@ -5494,13 +5478,6 @@ export interface VirtualServiceV1Beta1SpecHttpRedirect {
   readonly port?: number;
 
   /**
-   * On a redirect, replace the matched prefix with this value.
-   *
-   * @schema VirtualServiceV1Beta1SpecHttpRedirect#prefixRewrite
-   */
-  readonly prefixRewrite?: string;
-
-  /**
    * On a redirect, Specifies the HTTP status code to use in the redirect response.
    *
    * @schema VirtualServiceV1Beta1SpecHttpRedirect#redirectCode
@@ -5532,7 +5509,6 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRedirect(obj: VirtualService
     'authority': obj.authority,
     'derivePort': obj.derivePort,
     'port': obj.port,
-    'prefixRewrite': obj.prefixRewrite,
     'redirectCode': obj.redirectCode,
     'scheme': obj.scheme,
     'uri': obj.uri,

@@ -54,7 +54,7 @@ describe('Metric.prometheus', () => {
     });
   });
 
-  test('renders sigv4, oauth2 and basic authentication', () => {
+  test('renders sigv4 and oauth2 authentication', () => {
     const sigv4 = render(Metric.prometheus({
       name: 'amp',
       address: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1',
@@ -74,11 +74,13 @@ describe('Metric.prometheus', () => {
       oauth2: { tokenUrl: 'https://idp/token', clientId: 'c', clientSecret: '{{args.oauth-secret}}', scopes: ['read'] },
     });
 
+  });
+
+  test('fails on Prometheus basic authentication, which the targeted controller release does not have', () => {
     const password = TemplateArgument.fromSecret('password', 'grafana', 'password');
-    const basic = render(Metric.prometheus({
+    expect(build(Metric.prometheus({
       name: 'b', address: ADDRESS, query: 'up', authentication: MetricAuthentication.basic('user', password.placeholder),
-    }), [password]);
-    expect(basic.provider.prometheus.authentication).toEqual({ basicAuth: { username: 'user', password: '{{args.password}}' } });
+    }), [password])).toThrow(/prometheus basic authentication is not in the Argo Rollouts release this library targets \(v1\.9\.0/);
   });
 
   test('renders a range query', () => {
