@@ -23,6 +23,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'jq-wasm@^1.0.1',
     'cdk8s-cli@2.207.60',
     'synckit@^0.11.13',
+    'fast-check@^4',
   ],
 
   // no GitHub and no release machinery on this project's machines
