@@ -73,6 +73,12 @@ project.addTask('synth:examples', {
   exec: `${TS_NODE} scripts/synth-examples.ts`,
 });
 
+project.addTask('conformance', {
+  description: 'The real validators: kube-apiserver dry run, Argo Rollouts and Istio validation of every example, unit-test chart and generated app (needs Go; see README)',
+  exec: `${TS_NODE} scripts/conformance.ts`,
+  receiveArgs: true,
+});
+
 project.addTask('bench', {
   description: 'Benchmark: CanaryApp synthesis against the same objects as hand-written ApiObjects (compiled lib/)',
   steps: [

@@ -854,6 +854,13 @@ export interface VirtualServiceSpecHttpRedirect {
   readonly port?: number;
 
   /**
+   * On a redirect, replace the matched prefix with this value.
+   *
+   * @schema VirtualServiceSpecHttpRedirect#prefixRewrite
+   */
+  readonly prefixRewrite?: string;
+
+  /**
    * On a redirect, Specifies the HTTP status code to use in the redirect response.
    *
    * @schema VirtualServiceSpecHttpRedirect#redirectCode
@@ -885,6 +892,7 @@ export function toJson_VirtualServiceSpecHttpRedirect(obj: VirtualServiceSpecHtt
     'authority': obj.authority,
     'derivePort': obj.derivePort,
     'port': obj.port,
+    'prefixRewrite': obj.prefixRewrite,
     'redirectCode': obj.redirectCode,
     'scheme': obj.scheme,
     'uri': obj.uri,
@@ -3166,6 +3174,13 @@ export interface VirtualServiceV1Alpha3SpecHttpRedirect {
   readonly port?: number;
 
   /**
+   * On a redirect, replace the matched prefix with this value.
+   *
+   * @schema VirtualServiceV1Alpha3SpecHttpRedirect#prefixRewrite
+   */
+  readonly prefixRewrite?: string;
+
+  /**
    * On a redirect, Specifies the HTTP status code to use in the redirect response.
    *
    * @schema VirtualServiceV1Alpha3SpecHttpRedirect#redirectCode
@@ -3197,6 +3212,7 @@ export function toJson_VirtualServiceV1Alpha3SpecHttpRedirect(obj: VirtualServic
     'authority': obj.authority,
     'derivePort': obj.derivePort,
     'port': obj.port,
+    'prefixRewrite': obj.prefixRewrite,
     'redirectCode': obj.redirectCode,
     'scheme': obj.scheme,
     'uri': obj.uri,
@@ -5478,6 +5494,13 @@ export interface VirtualServiceV1Beta1SpecHttpRedirect {
   readonly port?: number;
 
   /**
+   * On a redirect, replace the matched prefix with this value.
+   *
+   * @schema VirtualServiceV1Beta1SpecHttpRedirect#prefixRewrite
+   */
+  readonly prefixRewrite?: string;
+
+  /**
    * On a redirect, Specifies the HTTP status code to use in the redirect response.
    *
    * @schema VirtualServiceV1Beta1SpecHttpRedirect#redirectCode
@@ -5509,6 +5532,7 @@ export function toJson_VirtualServiceV1Beta1SpecHttpRedirect(obj: VirtualService
     'authority': obj.authority,
     'derivePort': obj.derivePort,
     'port': obj.port,
+    'prefixRewrite': obj.prefixRewrite,
     'redirectCode': obj.redirectCode,
     'scheme': obj.scheme,
     'uri': obj.uri,

@@ -112,6 +112,12 @@ export class IstioVirtualService extends Construct {
     const ports = [...(props.tlsRoutes ?? []), ...(props.tcpRoutes ?? [])].map(r => r.port);
     for (const r of props.tlsRoutes ?? []) {
       if (r.sniHosts.length === 0) throw new Error(`${where} the TLS route on port ${r.port} needs at least one SNI host`);
+      for (const sni of r.sniHosts) {
+        if (!props.hosts.some(h => isHostSubsetOf(sni, h))) {
+          throw new Error(`${where} the TLS route on port ${r.port} has SNI host "${sni}", which none of the VirtualService hosts ${JSON.stringify(props.hosts)} covers; `
+            + 'istiod refuses it: add the SNI host (or a wildcard that covers it) to hosts');
+        }
+      }
     }
     if (new Set((props.tlsRoutes ?? []).map(r => r.port)).size !== (props.tlsRoutes ?? []).length
       || new Set((props.tcpRoutes ?? []).map(r => r.port)).size !== (props.tcpRoutes ?? []).length) {
@@ -274,4 +280,14 @@ export class IstioDestinationRule extends Construct {
       ],
     };
   }
+}
+
+/**
+ * Whether host `a` is within host `b` as istiod compares hosts (a wildcard `*.x` covers every
+ * name ending in `.x`, `*` covers everything; a wildcard is only within a wider wildcard).
+ */
+function isHostSubsetOf(a: string, b: string): boolean {
+  if (a.startsWith('*')) return b.startsWith('*') && a.slice(1).endsWith(b.slice(1));
+  if (b.startsWith('*')) return a.endsWith(b.slice(1));
+  return a === b;
 }

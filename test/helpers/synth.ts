@@ -1,5 +1,23 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Testing, Yaml } from 'cdk8s';
 import { validateManifest } from './schema';
+
+/**
+ * With CONFORMANCE_CORPUS_DIR set (`npx projen conformance`, `.ci/run`), every chart a unit test
+ * synthesizes as valid is also written there, so the real API server and upstream validators
+ * see the same apps the fast tests accept.
+ */
+function capture(chart: Chart, manifests: any[]): void {
+  const dir = process.env.CONFORMANCE_CORPUS_DIR;
+  if (!dir || manifests.length === 0) return;
+  const body = JSON.stringify(manifests);
+  const digest = createHash('sha256').update(body).digest('hex').slice(0, 16);
+  const test = (globalThis as any).expect?.getState?.().currentTestName ?? chart.node.path;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${digest}.json`), JSON.stringify({ id: `unit: ${test}`, objects: manifests }));
+}
 
 /**
  * Synthesizes a chart, validates every object against its upstream schema and checks that a
@@ -12,6 +30,7 @@ export function synthValidated(chart: Chart): any[] {
   if (Yaml.stringify(...again) !== Yaml.stringify(...manifests)) {
     throw new Error(`synthesizing ${chart.node.path} twice gave different YAML`);
   }
+  capture(chart, manifests);
   return manifests;
 }
 

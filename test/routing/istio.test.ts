@@ -23,6 +23,12 @@ describe('IstioVirtualService: props', () => {
     expect(() => new IstioVirtualService(chart(), 'vs', { hosts: ['a'], tlsRoutes: [{ port: 443, sniHosts: [] }] })).toThrow(/the TLS route on port 443 needs at least one SNI host/);
   });
 
+  test('fails when an SNI host is outside the VirtualService hosts, which istiod refuses', () => {
+    expect(() => new IstioVirtualService(chart(), 'vs', { hosts: ['checkout'], tlsRoutes: [{ port: 443, sniHosts: ['checkout.example.com'] }] }))
+      .toThrow(/SNI host "checkout.example.com", which none of the VirtualService hosts \["checkout"\] covers/);
+    expect(() => new IstioVirtualService(chart(), 'vs', { hosts: ['*.example.com'], tlsRoutes: [{ port: 443, sniHosts: ['a.example.com', '*.b.example.com'] }] })).not.toThrow();
+  });
+
   test('fails when a TCP port repeats', () => {
     expect(() => new IstioVirtualService(chart(), 'vs', { hosts: ['a'], tcpRoutes: [{ port: 5432 }, { port: 5432 }] }))
       .toThrow(/each port may appear once per kind; got \[5432,5432\]/);
@@ -69,7 +75,7 @@ describe('IstioVirtualService: rendering', () => {
     const c = chart();
     const vs = new IstioVirtualService(c, 'vs', {
       name: 'checkout',
-      hosts: ['checkout'],
+      hosts: ['checkout', 'checkout.example.com'],
       exportTo: ['.'],
       routeName: 'main',
       tlsRoutes: [{ port: 443, sniHosts: ['checkout.example.com'] }],

@@ -1,0 +1,199 @@
+// The conformance suite: what cdk8s-rollouts synthesizes, judged by the real upstream code.
+//
+// 1. Builds, from Go modules pinned in conformance/*/go.mod: etcd, kube-apiserver and the
+//    conformance-kube driver (Kubernetes + Argo Rollouts' own validation), and conformance-istio
+//    (Istio's own validation).
+// 2. Gathers the corpus: every example's committed YAML, every chart the unit tests synthesize as
+//    valid (captured by test/helpers/synth.ts when CONFORMANCE_CORPUS_DIR is set), and the
+//    property-based cases of test/conformance/generator.ts (seeded).
+// 3. Runs the validators on the corpus and writes test-reports/conformance.json with counts of
+//    what really ran. Fails when a real validator refuses anything the library synthesized.
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+
+const ROOT = path.join(__dirname, '..');
+const BIN = path.join(ROOT, 'conformance', '.bin');
+const WORK = path.join(ROOT, 'conformance', '.work');
+const REPORT = path.join(ROOT, 'test-reports', 'conformance.json');
+const SEED = Number(process.env.CONFORMANCE_SEED ?? 20261129);
+const GENERATED = Number(process.env.CONFORMANCE_CASES ?? 300);
+
+interface CorpusCase { readonly id: string; readonly complete: boolean; readonly objects: any[] }
+
+function log(message: string): void {
+  console.log(`conformance: ${message}`);
+}
+
+/** The version a go.mod requires of a module. */
+function goModVersion(goMod: string, module: string): string {
+  const text = fs.readFileSync(path.join(ROOT, 'conformance', goMod, 'go.mod'), 'utf8');
+  const match = text.match(new RegExp(`^\\s*(?:require\\s+)?${module.replace(/[./]/g, '\\$&')}\\s+(v\\S+)`, 'm'));
+  if (!match) throw new Error(`conformance/${goMod}/go.mod requires no ${module}`);
+  return match[1];
+}
+
+function go(moduleDir: string, args: string[]): void {
+  const started = Date.now();
+  execFileSync('go', args, { cwd: path.join(ROOT, 'conformance', moduleDir), stdio: 'inherit' });
+  log(`go ${args.join(' ')} (${moduleDir}): ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+function buildValidators(): void {
+  fs.mkdirSync(BIN, { recursive: true });
+  // -mod=readonly: go.mod and go.sum are the lockfiles; a build never edits them
+  go('kube', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'etcd'), 'go.etcd.io/etcd/server/v3']);
+  go('kube', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'kube-apiserver'), 'k8s.io/kubernetes/cmd/kube-apiserver']);
+  go('kube', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'conformance-kube'), './cmd/conformance-kube']);
+  go('istio', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'conformance-istio'), './cmd/conformance-istio']);
+}
+
+function yamlFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return yamlFiles(full);
+    return entry.name.endsWith('.yaml') ? [full] : [];
+  }).sort();
+}
+
+function exampleCases(): CorpusCase[] {
+  const examples = path.join(ROOT, 'examples');
+  return fs.readdirSync(examples).sort().filter((name) => fs.existsSync(path.join(examples, name, 'dist'))).map((name) => ({
+    id: `example: ${name}`,
+    complete: true,
+    objects: yamlFiles(path.join(examples, name, 'dist')).flatMap((file) =>
+      parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => doc.toJS()).filter((o) => o && o.kind)),
+  }));
+}
+
+/** The charts the unit tests synthesized as valid; runs the tests to capture them when needed. */
+function unitTestCases(): CorpusCase[] {
+  const dir = process.env.CONFORMANCE_CORPUS_DIR ? path.resolve(process.env.CONFORMANCE_CORPUS_DIR) : path.join(WORK, 'unit-corpus');
+  if (!fs.existsSync(dir) || fs.readdirSync(dir).length === 0) {
+    log(`capturing the unit tests' charts into ${path.relative(ROOT, dir)} (jest)`);
+    const result = spawnSync('npx', ['jest', '--ci', '--silent', '--coverage=false'], {
+      cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CONFORMANCE_CORPUS_DIR: dir },
+    });
+    if (result.status !== 0) throw new Error('the unit tests failed while capturing their charts; run `npx projen test` first');
+  }
+  return fs.readdirSync(dir).sort().map((file) => {
+    const captured = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    return { id: captured.id, complete: false, objects: captured.objects };
+  });
+}
+
+interface GeneratedSummary { cases: number; valid: number; broken: number; synthesized: number; rejectedAtSynth: number; validRejectedAtSynth: string[]; brokenAccepted: string[]; unclearMessages: string[] }
+
+function generatedCases(): { cases: CorpusCase[]; summary: GeneratedSummary } {
+  if (GENERATED === 0) {
+    return { cases: [], summary: { cases: 0, valid: 0, broken: 0, synthesized: 0, rejectedAtSynth: 0, validRejectedAtSynth: [], brokenAccepted: [], unclearMessages: [] } };
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the generator lives with the tests (ts-node compiles it)
+  const { generateCases } = require('../test/conformance/generator');
+  const generated: any[] = generateCases(SEED, GENERATED, GENERATED);
+  const summary: GeneratedSummary = {
+    cases: generated.length, valid: 0, broken: 0, synthesized: 0, rejectedAtSynth: 0,
+    validRejectedAtSynth: [], brokenAccepted: [], unclearMessages: [],
+  };
+  const cases: CorpusCase[] = [];
+  for (const g of generated) {
+    if (g.valid) summary.valid++; else summary.broken++;
+    const app = new App({ outdir: path.join(WORK, 'generated-out') });
+    let objects: any[];
+    try {
+      g.build(app);
+      objects = app.charts.flatMap((chart) => chart.toJson());
+    } catch (e: any) {
+      summary.rejectedAtSynth++;
+      const message = String(e?.message ?? e);
+      if (g.valid) summary.validRejectedAtSynth.push(`${g.id}: ${message.split('\n')[0]}`);
+      // a clear message names the construct path in brackets
+      if (!/\[[^\]]+\]/.test(message)) summary.unclearMessages.push(`${g.id}: ${message.split('\n')[0]}`);
+      continue;
+    }
+    summary.synthesized++;
+    if (!g.valid) summary.brokenAccepted.push(`${g.id}: ${g.description}`);
+    cases.push({ id: `generated ${g.valid ? 'valid' : 'broken'} ${g.id}: ${g.description}`, complete: true, objects });
+  }
+  return { cases, summary };
+}
+
+function run(binary: string, args: string[]): void {
+  execFileSync(path.join(BIN, binary), args, { cwd: ROOT, stdio: 'inherit' });
+}
+
+function main(): void {
+  const started = Date.now();
+  const skipBuild = process.argv.includes('--no-build');
+  if (!skipBuild) buildValidators();
+
+  const examples = exampleCases();
+  const unit = unitTestCases();
+  const generated = generatedCases();
+  const cases = [...examples, ...unit, ...generated.cases];
+  log(`corpus: ${examples.length} examples, ${unit.length} unit-test charts, ${generated.cases.length} generated apps that synthesized`);
+
+  fs.rmSync(path.join(WORK, 'apiserver'), { recursive: true, force: true });
+  fs.mkdirSync(WORK, { recursive: true });
+  const corpusFile = path.join(WORK, 'corpus.json');
+  fs.writeFileSync(corpusFile, JSON.stringify({ cases }));
+
+  const versions = {
+    kubernetes: goModVersion('kube', 'k8s.io/kubernetes'),
+    argoRollouts: goModVersion('kube', 'github.com/argoproj/argo-rollouts'),
+    argoCd: fs.readFileSync(path.join(ROOT, 'crds', 'VERSIONS'), 'utf8').match(/^argo-cd (\S+)/m)![1],
+    istio: `istio.io/istio ${goModVersion('istio', 'istio.io/istio')} (VERSION 1.31 main line), istio.io/api ${goModVersion('istio', 'istio.io/api')}`,
+  };
+  const kubeReport = path.join(WORK, 'kube-report.json');
+  const istioReport = path.join(WORK, 'istio-report.json');
+  run('conformance-kube', [
+    '--corpus', corpusFile, '--out', kubeReport, '--bin', BIN, '--crds', path.join(ROOT, 'crds'),
+    '--work', path.join(WORK, 'apiserver'), '--kubernetes-version', versions.kubernetes, '--argo-rollouts-version', versions.argoRollouts,
+  ]);
+  run('conformance-istio', ['--corpus', corpusFile, '--out', istioReport, '--istio-version', versions.istio]);
+  const kube = JSON.parse(fs.readFileSync(kubeReport, 'utf8'));
+  const istio = JSON.parse(fs.readFileSync(istioReport, 'utf8'));
+
+  const report = {
+    upstream: versions,
+    corpus: {
+      cases: cases.length,
+      examples: examples.length,
+      unitTestCharts: unit.length,
+      generated: { seed: SEED, ...generated.summary },
+    },
+    dryRun: { mode: kube.mode, objects: kube.dryRunObjects, rejected: kube.rejected.length, findings: kube.rejected },
+    rolloutsValidation: {
+      rollouts: kube.rollouts, errors: kube.rolloutsValidationErrors.length, unresolvedReferences: kube.unresolvedReferences,
+      findings: kube.rolloutsValidationErrors,
+    },
+    istioValidation: { objects: istio.objects, errors: istio.errors.length, warnings: istio.warnings.length, findings: istio.errors, warningFindings: istio.warnings },
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+  fs.mkdirSync(path.dirname(REPORT), { recursive: true });
+  fs.writeFileSync(REPORT, JSON.stringify(report, null, 2) + '\n');
+
+  const failures: string[] = [];
+  for (const f of kube.rejected) failures.push(`kube-apiserver refused ${f.kind} ${f.name} (${f.case}): ${f.message}`);
+  for (const f of kube.rolloutsValidationErrors) failures.push(`Argo Rollouts validation: ${f.kind} ${f.name} (${f.case}): ${f.message}`);
+  for (const f of istio.errors) failures.push(`Istio validation: ${f.kind} ${f.name} (${f.case}): ${f.message}`);
+  for (const v of generated.summary.validRejectedAtSynth) failures.push(`a generated valid app was rejected at synth: ${v}`);
+  for (const v of generated.summary.unclearMessages) failures.push(`a synth error does not name its construct: ${v}`);
+  const validSynthesized = generated.summary.synthesized - generated.summary.brokenAccepted.length;
+  if (validSynthesized < GENERATED) failures.push(`only ${validSynthesized} generated valid apps reached the validators; want ${GENERATED}`);
+
+  log(`report: ${path.relative(ROOT, REPORT)}`);
+  console.log(JSON.stringify({ upstream: report.upstream, dryRun: { objects: report.dryRun.objects, rejected: report.dryRun.rejected },
+    rolloutsValidation: { rollouts: report.rolloutsValidation.rollouts, errors: report.rolloutsValidation.errors },
+    istioValidation: { objects: report.istioValidation.objects, errors: report.istioValidation.errors },
+    generated: { valid: validSynthesized, rejectedAtSynth: generated.summary.rejectedAtSynth, brokenAcceptedByAll: generated.summary.brokenAccepted.length } }));
+  if (failures.length > 0) {
+    console.error(`\n${failures.length} conformance failure(s):\n` + failures.map((f) => `- ${f}`).join('\n'));
+    process.exit(1);
+  }
+  log(`passed in ${report.seconds} s`);
+}
+
+main();
