@@ -151,8 +151,12 @@ export class CanaryApp extends Construct {
     const suffixes = istio?.subsetLevel ? [] : props.pingPong ? ['ping', 'pong'] : ['stable', 'canary'];
     if (alb) suffixes.push('root');
     const longest = Math.max(0, ...suffixes.map(x => x.length + 1));
-    if (!isDnsLabel(this.name, 63 - longest)) {
-      throw new Error(`${where} name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter; no '.') of at most ${63 - longest} characters${longest > 0 ? `, so that the Service names ${suffixes.map(x => `"<name>-${x}"`).join(', ')} fit 63` : ''}; got "${this.name}" (${this.name.length} characters); pass a shorter lower-case name`);
+    // with ALB, "<name>-root" is also the name part of the annotation key actions.<name>-root (at most 63)
+    const max = alb ? 55 - '-root'.length : 63 - longest;
+    if (!isDnsLabel(this.name, max)) {
+      const why = alb ? `, so that the ALB annotation key actions.<name>-root and the Service names ${suffixes.map(x => `"<name>-${x}"`).join(', ')} fit 63`
+        : longest > 0 ? `, so that the Service names ${suffixes.map(x => `"<name>-${x}"`).join(', ')} fit 63` : '';
+      throw new Error(`${where} name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter; no '.') of at most ${max} characters${why}; got "${this.name}" (${this.name.length} characters); pass a shorter lower-case name`);
     }
     if (typeof props.image !== 'string' || props.image.trim() === '') {
       throw new Error(`${where} image must not be empty; got ${JSON.stringify(props.image)}; give an image reference such as "ghcr.io/acme/checkout:1.4.2"`);

@@ -69,8 +69,10 @@ export function re2Problem(pattern: string): string | undefined {
       }
     }
   }
+  // RE2 syntax JS spells differently: (?P<name>...), flag groups (?i) and (?i:...)
+  const asJs = pattern.replace(/\(\?P</g, '(?<').replace(/\(\?[imsU-]+\)/g, '').replace(/\(\?[imsU-]+:/g, '(?:');
   try {
-    new RegExp(pattern);
+    new RegExp(asJs);
   } catch (e: any) {
     return `does not compile (${e.message})`;
   }

@@ -460,12 +460,14 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
               const values = [m.method, m.path, ...Object.values(m.headers ?? {})].filter(v => v !== undefined);
               if (values.length === 0) errors.push(`${at}: match ${j} has no condition, so it would mirror every request; give a method, path or header`);
               for (const v of values) if (v!.value === '') errors.push(`${at}: match ${j} has an empty ${v!.type} value`);
-              for (const header of Object.keys(m.headers ?? {})) {
-                if (header.trim() === '') errors.push(`${at}: match ${j} has an empty header name; got ""; name the header, e.g. "x-canary"`);
-                else if (!isHttpToken(header)) errors.push(`${at}: match ${j} header name must be an HTTP token (RFC 7230: letters, digits and !#$%&'*+-.^_\`|~); got "${header}"; remove spaces, ':' and other separators`);
+              for (const headerName of Object.keys(m.headers ?? {})) {
+                if (headerName.trim() === '') errors.push(`${at}: match ${j} has an empty header name; got ""; name the header, e.g. "x-canary"`);
+                else if (!isHttpToken(headerName)) errors.push(`${at}: match ${j} header name must be an HTTP token (RFC 7230: letters, digits and !#$%&'*+-.^_\`|~); got "${headerName}"; remove spaces, ':' and other separators`);
               }
-              for (const [field, v] of [['method', m.method], ['path', m.path], ...Object.entries(m.headers ?? {}).map(([h, v]) => [`header "${h}"`, v] as const)] as const) {
-                if (v) errors.push(...regexProblems(`${at}: match ${j} ${field}`, v));
+              const matchValues: [string, StringMatch | undefined][] = [['method', m.method], ['path', m.path],
+                ...Object.entries(m.headers ?? {}).map(([h, value]): [string, StringMatch] => [`header "${h}"`, value])];
+              for (const [field, value] of matchValues) {
+                if (value) errors.push(...regexProblems(`${at}: match ${j} ${field}`, value));
               }
             });
           }
