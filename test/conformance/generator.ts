@@ -159,7 +159,11 @@ function specArb(index: number, seed: number): fc.Arbitrary<Spec> {
 function routingOf(spec: Spec): TrafficRouting | undefined {
   if (isAlb(spec.router)) {
     return TrafficRouting.alb({
-      host: spec.host, path: spec.path, ingressClassName: spec.ingressClassName, annotationPrefix: spec.annotationPrefix, annotations: spec.annotations,
+      host: spec.host,
+      path: spec.path,
+      ingressClassName: spec.ingressClassName,
+      annotationPrefix: spec.annotationPrefix,
+      annotations: spec.annotations,
     });
   }
   if (isIstio(spec.router)) {
@@ -173,7 +177,9 @@ function analysisFor(chart: Chart, spec: Spec, id: string, step: boolean): { tem
   const measurement = step ? { count: 3, interval: Duration.seconds(10) } : { interval: Duration.seconds(30) };
   let template: AnalysisTemplate;
   if (isIstio(spec.router)) {
-    template = BuiltinAnalysis.istioSuccessRate(chart, id, { prometheusAddress: PROM, workload: spec.name, namespace: spec.namespace, ...measurement });
+    template = BuiltinAnalysis.istioSuccessRate(chart, id, {
+      prometheusAddress: PROM, workload: spec.name, namespace: spec.namespace, ...measurement,
+    });
   } else if (isAlb(spec.router)) {
     template = BuiltinAnalysis.albErrorRate(chart, id, { ...measurement });
   } else {
