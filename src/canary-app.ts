@@ -1,8 +1,9 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackgroundAnalysisOptions } from './analysis/analysis-run';
-import { readableName } from './private/names';
+import { isDnsLabel, readableName } from './private/names';
+import { registerObject } from './private/object-registry';
 import { Rollout } from './rollout/rollout';
 import { Step } from './rollout/step';
 import { CanaryStrategyOptions, CanaryTrafficRouting, RolloutStrategy } from './rollout/strategy';
@@ -146,6 +147,20 @@ export class CanaryApp extends Construct {
     }
     const alb = props.routing?.albOptions;
     const istio = props.routing?.istioOptions;
+    // Services are named <name>-<suffix> and must be DNS-1035 labels (start with a letter, at most 63 characters)
+    const suffixes = istio?.subsetLevel ? [] : props.pingPong ? ['ping', 'pong'] : ['stable', 'canary'];
+    if (alb) suffixes.push('root');
+    const longest = Math.max(0, ...suffixes.map(x => x.length + 1));
+    // with ALB, "<name>-root" is also the name part of the annotation key actions.<name>-root (at most 63)
+    const max = alb ? 55 - '-root'.length : 63 - longest;
+    if (!isDnsLabel(this.name, max)) {
+      const why = alb ? `, so that the ALB annotation key actions.<name>-root and the Service names ${suffixes.map(x => `"<name>-${x}"`).join(', ')} fit 63`
+        : longest > 0 ? `, so that the Service names ${suffixes.map(x => `"<name>-${x}"`).join(', ')} fit 63` : '';
+      throw new Error(`${where} name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter; no '.') of at most ${max} characters${why}; got "${this.name}" (${this.name.length} characters); pass a shorter lower-case name`);
+    }
+    if (typeof props.image !== 'string' || props.image.trim() === '') {
+      throw new Error(`${where} image must not be empty; got ${JSON.stringify(props.image)}; give an image reference such as "ghcr.io/acme/checkout:1.4.2"`);
+    }
     if (istio?.subsetLevel && props.pingPong) {
       throw new Error(`${where} pingPong cannot be combined with Istio subset-level routing, which splits subsets of one Service; use host-level routing (subsetLevel: false) for ping-pong`);
     }
@@ -156,10 +171,14 @@ export class CanaryApp extends Construct {
       throw new Error(`${where} pingPong needs routing (TrafficRouting.alb or TrafficRouting.istio); without it the ping and pong Services are never switched`);
     }
 
-    const service = (suffix: string | undefined) => new kplus.Service(this, suffix ?? 'service', {
-      metadata: { name: suffix ? `${this.name}-${suffix}` : this.name },
-      ports: [{ name: 'http', port: servicePort, targetPort: props.containerPort }],
-    });
+    const service = (suffix: string | undefined) => {
+      const created = new kplus.Service(this, suffix ?? 'service', {
+        metadata: { name: suffix ? `${this.name}-${suffix}` : this.name },
+        ports: [{ name: 'http', port: servicePort, targetPort: props.containerPort }],
+      });
+      registerObject(created, ApiObject.of(created));
+      return created;
+    };
 
     let trafficRouting: CanaryTrafficRouting | undefined;
     const strategy: { -readonly [K in keyof CanaryStrategyOptions]: CanaryStrategyOptions[K] } = { ...props.strategy, steps: props.steps };

@@ -2,6 +2,8 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AnalysisRunOptions, AnalysisUsage, BackgroundAnalysisOptions } from './analysis-run';
+import { duplicates, TemplateBody } from './template-body';
+import { int32Problem } from '../private/checks';
 
 const USAGE_TEXT: Record<AnalysisUsage, string> = {
   [AnalysisUsage.STEP]: 'an analysis step',
@@ -47,6 +49,49 @@ export function fieldPathProblem(path: string): string | undefined {
 }
 
 /** Renders the Rollout fields shared by every kind of analysis. */
+/**
+ * The controller merges the run's templates into one AnalysisRun and fails it when two metrics,
+ * dry-run rules or measurement-retention rules share a name, or when one argument gets two
+ * different values (utils/analysis/helpers.go flattenTemplates).
+ */
+function mergeProblems(where: string, what: string, options: AnalysisRunOptions): string[] {
+  const errors: string[] = [];
+  const names = (template: { templateName: string }) => `"${template.templateName}"`;
+  const metricOwners = new Map<string, string[]>();
+  const values = new Map<string, [string, string]>();
+  const dryRun: string[] = [...(options.dryRunMetrics ?? [])];
+  const retention: string[] = (options.measurementRetention ?? []).map(r => r.metricName);
+  const templateDryRun: string[] = [];
+  const templateRetention: string[] = [];
+  for (const template of options.templates) {
+    const body = TemplateBody.of(template);
+    if (!body) continue;
+    for (const metric of body.metricNames) metricOwners.set(metric, [...(metricOwners.get(metric) ?? []), names(template)]);
+    for (const [arg, value] of body.argumentValues) {
+      const previous = values.get(arg);
+      if (previous && previous[1] !== value) {
+        errors.push(`${where}: templates ${previous[0]} and ${names(template)} give argument "${arg}" different values, and the controller fails the merged AnalysisRun; got "${previous[1]}" and "${value}"; give the argument one value (or supply it in the args of ${what})`);
+      } else if (!previous) {
+        values.set(arg, [names(template), value]);
+      }
+    }
+    templateDryRun.push(...body.dryRunNames);
+    templateRetention.push(...body.retentionNames);
+  }
+  for (const [metric, owners] of metricOwners) {
+    if (owners.length > 1) {
+      errors.push(`${where}: metric "${metric}" is defined by ${owners.length > new Set(owners).size ? 'one template twice' : `templates ${owners.join(' and ')}`}, and the controller fails the merged AnalysisRun (two metrics have the same name); got metric "${metric}" ${owners.length} times; rename the metric in one template`);
+    }
+  }
+  for (const name of [...duplicates(dryRun), ...duplicates(templateDryRun)]) {
+    errors.push(`${where}: dry-run rule for metric "${name}" is given twice across the run and its templates (the controller fails the AnalysisRun); got "${name}" twice; give it once`);
+  }
+  for (const name of [...duplicates(retention), ...duplicates(templateRetention)]) {
+    errors.push(`${where}: measurement retention for metric "${name}" is given twice across the run and its templates (the controller fails the AnalysisRun); got "${name}" twice; give it once`);
+  }
+  return errors;
+}
+
 export function renderAnalysisRun(options: AnalysisRunOptions | BackgroundAnalysisOptions): any {
   const background = options as BackgroundAnalysisOptions;
   const metadata = (options.analysisRunLabels || options.analysisRunAnnotations)
@@ -85,6 +130,10 @@ export function validateAnalysisRun(owner: IConstruct, where: string, usage: Ana
       errors.push(`${where}: argument "${arg.name}" reads fieldRef "${path}", which the controller cannot resolve from the Rollout; ${problem}`);
     }
   }
+  errors.push(...mergeProblems(where, what, options));
+  const startingStep = (options as BackgroundAnalysisOptions).startingStep;
+  const stepProblem = startingStep === undefined ? undefined : int32Problem(startingStep, 0);
+  if (stepProblem) errors.push(`${where}: startingStep ${stepProblem}; got ${startingStep}`);
   const chart = Chart.of(owner);
   for (const template of options.templates) {
     const kind = template.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';

@@ -7,6 +7,7 @@ import { TemplateBody } from './template-body';
 import * as l1 from '../imports/analysistemplate-argoproj.io';
 import * as l1c from '../imports/clusteranalysistemplate-argoproj.io';
 import { isDns1123Subdomain } from '../private/names';
+import { registerObject } from '../private/object-registry';
 
 
 /** Props of an `AnalysisTemplate` or `ClusterAnalysisTemplate`. */
@@ -81,6 +82,7 @@ export class AnalysisTemplate extends Construct implements IAnalysisTemplate {
       metadata: { name: this.templateName, labels: props.labels, annotations: props.annotations },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    registerObject(this, this.apiObject);
   }
 
   /** Template arguments without a value that every analysis must supply. */
@@ -154,6 +156,7 @@ export class ClusterAnalysisTemplate extends Construct implements IAnalysisTempl
       // cdk8s gives every object its chart's namespace; a cluster-scoped object has none.
       this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
+    registerObject(this, this.apiObject);
   }
 
   /** Template arguments without a value that every analysis must supply. */

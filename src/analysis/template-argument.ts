@@ -39,6 +39,16 @@ export class TemplateArgument {
   }
 
   /** @internal */
+  /**
+   * The argument's literal value, if it has one (a default); used to find merged templates
+   * that give one argument different values.
+   * @internal
+   */
+  public get _value(): string | undefined {
+    return this.source.value;
+  }
+
+  /** @internal */
   public _problems(): string[] {
     const problems: string[] = [];
     if (!ARG_NAME.test(this.name)) {

@@ -13,7 +13,14 @@ export interface TemplateBodyProps {
   readonly measurementRetention?: MeasurementRetention[];
 }
 
+const BODIES = new WeakMap<object, TemplateBody>();
+
 export class TemplateBody {
+  /** The body of a template defined in this program (undefined for imported templates). */
+  public static of(template: object): TemplateBody | undefined {
+    return BODIES.get(template);
+  }
+
   private readonly metrics: Metric[] = [];
   private readonly args: TemplateArgument[];
   private readonly dryRunMetrics: string[];
@@ -23,6 +30,7 @@ export class TemplateBody {
     this.args = [...(props.args ?? [])];
     this.dryRunMetrics = [...(props.dryRunMetrics ?? [])];
     this.retention = [...(props.measurementRetention ?? [])];
+    BODIES.set(owner, this);
     const problems: string[] = [];
     const seen = new Set<string>();
     for (const arg of this.args) {
@@ -32,6 +40,12 @@ export class TemplateBody {
     }
     for (const name of this.dryRunMetrics) {
       if (!name) problems.push('dryRunMetrics has an empty metric name; give a metric name or a regular expression such as ".*"');
+    }
+    for (const name of duplicates(this.dryRunMetrics)) {
+      problems.push(`dryRunMetrics names "${name}" twice (the controller fails the AnalysisRun: two Dry-Run metric rules have the same name); got ${JSON.stringify(this.dryRunMetrics)}; give each metric once`);
+    }
+    for (const name of duplicates(this.retention.map(r => r.metricName))) {
+      problems.push(`measurementRetention is given twice for metric "${name}" (the controller fails the AnalysisRun: two Measurement Retention metric rules have the same name); got ${JSON.stringify(this.retention)}; give each metric's retention once`);
     }
     for (const r of this.retention) {
       if (!r.metricName) problems.push('measurementRetention has an empty metricName; give a metric name or ".*"');
@@ -71,6 +85,23 @@ export class TemplateBody {
     return this.metrics.map(m => m.name);
   }
 
+  /** Names of the dry-run metric rules. */
+  public get dryRunNames(): string[] {
+    return [...this.dryRunMetrics];
+  }
+
+  /** Metric names of the measurement-retention rules. */
+  public get retentionNames(): string[] {
+    return this.retention.map(r => r.metricName);
+  }
+
+  /** Literal values (defaults) of the declared arguments. */
+  public get argumentValues(): Map<string, string> {
+    const values = new Map<string, string>();
+    for (const arg of this.args) if (arg._value !== undefined) values.set(arg.name, arg._value);
+    return values;
+  }
+
   public toKube(): l1.AnalysisTemplateSpec {
     return {
       args: this.args.length > 0 ? this.args.map(a => a._toKube()) : undefined,
@@ -108,6 +139,17 @@ export class TemplateBody {
     const path = this.owner.node.path;
     throw new Error(problems.map(p => `[${path}] ${this.kind}: ${p}`).join('\n'));
   }
+}
+
+/** The values that occur more than once, in order of their second occurrence. */
+export function duplicates(values: string[]): string[] {
+  const seen = new Set<string>();
+  const twice: string[] = [];
+  for (const v of values) {
+    if (seen.has(v) && !twice.includes(v)) twice.push(v);
+    seen.add(v);
+  }
+  return twice;
 }
 
 function sortKeys(value: any): any {

@@ -6,6 +6,7 @@ import { RuntimeOwnership } from './runtime-ownership';
 import { AutomatedSync, CascadeDelete, RuntimeFieldsSyncPolicy, SyncOption, SyncRetry } from './sync';
 import * as argo from '../imports/application-argoproj.io';
 import { isDns1123Label } from '../private/names';
+import { registerObject } from '../private/object-registry';
 
 const FINALIZERS: { [policy: string]: string | undefined } = {
   [CascadeDelete.NONE]: undefined,
@@ -189,6 +190,7 @@ export class ArgoCdApplication extends Construct {
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
     this.node.defaultChild = this.resource;
+    registerObject(this, this.resource);
     this.node.addValidation({ validate: () => this.validateIgnores() });
   }
 

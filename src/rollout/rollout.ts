@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Step, StepKind, StringMatchType } from './step';
+import { Step, StepKind, StringMatch, StringMatchType } from './step';
 import { BlueGreenStrategyOptions, CanaryStrategyOptions, ReplicaSetMetadata, RolloutStrategy } from './strategy';
 import { WorkloadRef, WorkloadRefScaleDown } from './workload-ref';
 import { AnalysisUsage } from '../analysis/analysis-run';
@@ -9,7 +9,9 @@ import { renderAnalysisRun, validateAnalysisRun } from '../analysis/analysis-run
 import { JsonPointer } from '../gitops/ignore-differences';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
 import { Rollout as RolloutL1 } from '../imports/rollout-argoproj.io';
-import { isDnsLabel, readableName } from '../private/names';
+import { INT32_MAX, int32Problem, isHttpToken, re2Problem } from '../private/checks';
+import { isDns1123Subdomain, isDnsLabel, readableName } from '../private/names';
+import { registerObject } from '../private/object-registry';
 import { renderDuration } from '../private/render';
 import { AlbIngress, AlbTargetType } from '../routing/alb';
 
@@ -17,6 +19,13 @@ const HASH_LABEL = 'rollouts-pod-template-hash';
 const MAX_STICKINESS_SECONDS = 604800;
 /** The label every Rollout's pods carry and its Services select. */
 const NAME_LABEL = 'app.kubernetes.io/name';
+/** The annotation the controller puts on every Service it switches, naming the Rollout. */
+const MANAGED_BY = 'argo-rollouts.argoproj.io/managed-by-rollouts';
+/** Options of one strategy that make no sense on the other (a JS caller may pass any object). */
+const BLUE_GREEN_ONLY = ['activeService', 'previewService', 'autoPromotionEnabled', 'autoPromotionDelay', 'previewReplicaCount',
+  'scaleDownDelayRevisionLimit', 'prePromotionAnalysis', 'postPromotionAnalysis', 'activeMetadata', 'previewMetadata'];
+const CANARY_ONLY = ['steps', 'stableService', 'canaryService', 'pingPong', 'trafficRouting', 'maxSurge', 'maxUnavailable',
+  'dynamicStableScale', 'minPodsPerReplicaSet', 'canaryMetadata', 'stableMetadata', 'analysis'];
 
 /** Properties of a `Rollout`. */
 export interface RolloutProps extends kplus.WorkloadProps {
@@ -125,10 +134,15 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     this.progressDeadline = props.progressDeadline ?? Duration.seconds(600);
 
     const name = props.metadata?.name ?? readableName(this);
+    // the name is also the value of the pods' app.kubernetes.io/name label: at most 63 characters
+    if (!isDns1123Subdomain(name) || name.length > 63) {
+      throw new Error(`[${this.node.path}] Rollout name must be a lower-case DNS-1123 name of at most 63 characters (it is also the value of the pods' ${NAME_LABEL} label); got "${name}"; use lower-case letters, digits and '-'`);
+    }
     this.apiObject = new RolloutObject(this, 'Resource', {
       metadata: { ...props.metadata, name },
       spec: Lazy.any({ produce: () => this._toKube() }) as any,
     });
+    registerObject(this, this.apiObject);
 
     if (workloadRef) {
       if ((props.containers ?? []).length > 0 || (props.initContainers ?? []).length > 0 || (props.volumes ?? []).length > 0 || props.podMetadata) {
@@ -146,6 +160,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     }
     for (const service of this.switchedServices) {
       if (Object.keys(selectorOf(service)).length === 0) service.select(this);
+      registerObject(service, ApiObject.of(service));
     }
     this.bindRouting();
     this.node.addValidation({ validate: () => this.validateReferences() });
@@ -220,6 +235,25 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     const p = this.props;
     for (const [field, value] of [['replicas', p.replicas], ['revisionHistoryLimit', p.revisionHistoryLimit]] as const) {
       if (value !== undefined && (!Number.isInteger(value) || value < 0)) errors.push(`${field} must be a whole number >= 0; got ${value}`);
+      else if (value !== undefined && value > INT32_MAX) errors.push(`${field} must be at most ${INT32_MAX} (an int32 field); got ${value}; lower it`);
+    }
+    const strategyOptions = [this.strategy.canaryOptions, this.strategy.blueGreenOptions];
+    const foreign = this.canary ? Object.keys(this.canary).filter(k => BLUE_GREEN_ONLY.includes(k) && (this.canary as any)[k] !== undefined)
+      : Object.keys(this.blueGreen ?? {}).filter(k => CANARY_ONLY.includes(k) && (this.blueGreen as any)[k] !== undefined);
+    if ((strategyOptions[0] && strategyOptions[1]) || foreign.length > 0) {
+      errors.push(`the strategy carries both canary and blue-green options, and the controller would silently use one; got ${this.canary ? 'canary' : 'blueGreen'} options with ${foreign.length > 0 ? JSON.stringify(foreign) : 'blueGreen options too'}; use either RolloutStrategy.canary(...) or RolloutStrategy.blueGreen(...)`);
+    }
+    for (const service of this.switchedServices) {
+      if (!isDnsLabel(service.name)) {
+        errors.push(`Service name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, at most 63 characters); got "${service.name}"; rename the Service`);
+      }
+    }
+    if (!this.workloadRef) {
+      for (const container of [...this.initContainers, ...this.containers]) {
+        if (typeof container.image !== 'string' || container.image.trim() === '') {
+          errors.push(`container "${container.name}" has an empty image; got ${JSON.stringify(container.image)}; give an image reference such as "ghcr.io/acme/app:1.0"`);
+        }
+      }
     }
     const wholeDurations = [...wholeSeconds('minReady', this.minReady), ...wholeSeconds('progressDeadline', this.progressDeadline)];
     errors.push(...wholeDurations);
@@ -246,7 +280,11 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     }
     if (bg.previewReplicaCount !== undefined && (!Number.isInteger(bg.previewReplicaCount) || bg.previewReplicaCount < 0)) {
       errors.push(`blueGreen previewReplicaCount must be a whole number >= 0; got ${bg.previewReplicaCount}`);
+    } else if (bg.previewReplicaCount !== undefined && bg.previewReplicaCount > INT32_MAX) {
+      errors.push(`blueGreen previewReplicaCount must be at most ${INT32_MAX} (an int32 field); got ${bg.previewReplicaCount}; lower it`);
     }
+    const revisionLimitProblem = bg.scaleDownDelayRevisionLimit === undefined ? undefined : int32Problem(bg.scaleDownDelayRevisionLimit, 0);
+    if (revisionLimitProblem) errors.push(`blueGreen scaleDownDelayRevisionLimit ${revisionLimitProblem}; got ${bg.scaleDownDelayRevisionLimit}`);
     errors.push(...validateAntiAffinity(bg.antiAffinity?.weight, 'blueGreen'));
     for (const [field, d] of [['scaleDownDelay', bg.scaleDownDelay], ['abortScaleDownDelay', bg.abortScaleDownDelay], ['autoPromotionDelay', bg.autoPromotionDelay]] as const) {
       if (d) errors.push(...wholeSeconds(`blueGreen ${field}`, d));
@@ -291,6 +329,8 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     }
     if (c.minPodsPerReplicaSet !== undefined && (!Number.isInteger(c.minPodsPerReplicaSet) || c.minPodsPerReplicaSet < 1)) {
       errors.push(`canary minPodsPerReplicaSet must be a whole number >= 1; got ${c.minPodsPerReplicaSet}`);
+    } else if (c.minPodsPerReplicaSet !== undefined && c.minPodsPerReplicaSet > INT32_MAX) {
+      errors.push(`canary minPodsPerReplicaSet must be at most ${INT32_MAX} (an int32 field); got ${c.minPodsPerReplicaSet}; lower it`);
     }
     for (const [field, d] of [['scaleDownDelay', c.scaleDownDelay], ['abortScaleDownDelay', c.abortScaleDownDelay]] as const) {
       if (d) errors.push(...wholeSeconds(`canary ${field}`, d));
@@ -349,6 +389,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
           if (step.duration) {
             try {
               renderDuration(step.duration);
+              errors.push(...secondsInRange(`${at}: duration`, step.duration));
             } catch (e: any) {
               errors.push(`${at}: ${e.message}`);
             }
@@ -365,6 +406,8 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
             errors.push(`${at}: weight must be a whole number from 0 to 100; got ${s.weight}`);
           } else if (s.replicas !== undefined && (!Number.isInteger(s.replicas) || s.replicas < 0)) {
             errors.push(`${at}: replicas must be a whole number >= 0; got ${s.replicas}`);
+          } else if (s.replicas !== undefined && s.replicas > INT32_MAX) {
+            errors.push(`${at}: replicas must be at most ${INT32_MAX} (an int32 field); got ${s.replicas}; lower it`);
           }
           if (!tr) errors.push(`${at}: setCanaryScale needs trafficRouting (without it pod counts follow setWeight); add trafficRouting`);
           explicitScale = s.matchTrafficWeight ? undefined
@@ -401,7 +444,9 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
             if (matches.length === 0) errors.push(`${at}: needs at least one HeaderMatch; use Step.removeHeaderRoute("${name}") to remove the route`);
             for (const m of matches) {
               if (m.header.trim() === '') errors.push(`${at}: a header name is empty`);
+              else if (!isHttpToken(m.header)) errors.push(`${at}: header name must be an HTTP token (RFC 7230: letters, digits and !#$%&'*+-.^_\`|~); got "${m.header}"; remove spaces, ':' and other separators`);
               if (m.match.value === '') errors.push(`${at}: header "${m.header}" has an empty ${m.match.type} value`);
+              errors.push(...regexProblems(`${at}: header "${m.header}"`, m.match));
               if (alb && m.match.type !== StringMatchType.EXACT) {
                 errors.push(`${at}: ALB matches headers by exact value only; got ${m.match} for header "${m.header}"; use HeaderMatch.exact (ALB treats * and ? in it as wildcards)`);
               }
@@ -415,6 +460,15 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
               const values = [m.method, m.path, ...Object.values(m.headers ?? {})].filter(v => v !== undefined);
               if (values.length === 0) errors.push(`${at}: match ${j} has no condition, so it would mirror every request; give a method, path or header`);
               for (const v of values) if (v!.value === '') errors.push(`${at}: match ${j} has an empty ${v!.type} value`);
+              for (const headerName of Object.keys(m.headers ?? {})) {
+                if (headerName.trim() === '') errors.push(`${at}: match ${j} has an empty header name; got ""; name the header, e.g. "x-canary"`);
+                else if (!isHttpToken(headerName)) errors.push(`${at}: match ${j} header name must be an HTTP token (RFC 7230: letters, digits and !#$%&'*+-.^_\`|~); got "${headerName}"; remove spaces, ':' and other separators`);
+              }
+              const matchValues: [string, StringMatch | undefined][] = [['method', m.method], ['path', m.path],
+                ...Object.entries(m.headers ?? {}).map(([h, value]): [string, StringMatch] => [`header "${h}"`, value])];
+              for (const [field, value] of matchValues) {
+                if (value) errors.push(...regexProblems(`${at}: match ${j} ${field}`, value));
+              }
             });
           }
           break;
@@ -517,6 +571,26 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       ? this.workloadRef.matchLabels?.[key]
       : (key === kplus.Pod.ADDRESS_LABEL ? undefined : this.podMetadata.getLabel(key));
     const knowsPodLabels = !this.workloadRef || this.workloadRef.matchLabels !== undefined;
+    if (!this.workloadRef) {
+      // the Rollout's own selector (extended with select()) must select its pod template
+      for (const [key, value] of Object.entries(this.matchLabels)) {
+        const actual = podLabel(key);
+        if (actual !== value) {
+          errors.push(`the Rollout's selector ${key}=${value} does not match its pod template, which has ${actual !== undefined ? `${key}=${actual}` : `no label ${key}`}; got selector ${JSON.stringify(this.matchLabels)}; add the label to the pods (podMetadata.addLabel) or select a label they have`);
+        }
+      }
+      for (const e of this.matchExpressions) {
+        const actual = podLabel(e.key);
+        const values = e.values ?? [];
+        const matches = e.operator === 'In' ? actual !== undefined && values.includes(actual)
+          : e.operator === 'NotIn' ? actual === undefined || !values.includes(actual)
+            : e.operator === 'Exists' ? actual !== undefined
+              : e.operator === 'DoesNotExist' ? actual === undefined : true;
+        if (!matches) {
+          errors.push(`the Rollout's selector expression ${e.key} ${e.operator} ${JSON.stringify(values)} does not match its pod template, which has ${actual !== undefined ? `${e.key}=${actual}` : `no label ${e.key}`}; got ${JSON.stringify(e)}; add the label to the pods (podMetadata.addLabel) or change the selector`);
+        }
+      }
+    }
     for (const service of this.switchedServices) {
       const owner = SERVICE_OWNERS.get(service);
       if (owner && owner !== this.node.path) {
@@ -536,6 +610,10 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
         }
       }
       if (Object.keys(selector).length === 0) errors.push(`Service "${service.name}" has no selector; select the Rollout's pods`);
+      const managedBy = service.metadata.toJson().annotations?.[MANAGED_BY];
+      if (managedBy !== undefined && managedBy !== this.name) {
+        errors.push(`Service "${service.name}" is annotated ${MANAGED_BY}: "${managedBy}", so the controller treats it as managed by another Rollout; got "${managedBy}", this Rollout is "${this.name}"; remove the annotation (the controller writes it) or use another Service`);
+      }
       const alb = this.canary?.trafficRouting?.alb;
       const instanceIngress = alb?.ingresses.find(i => i.targetType !== AlbTargetType.IP);
       const serviceType: string = service.type;
@@ -777,7 +855,20 @@ function validateAntiAffinity(weight: number | undefined, strategy: string): str
 
 function wholeSeconds(field: string, duration: Duration): string[] {
   const ms = duration.toMilliseconds();
-  return ms % 1000 === 0 ? [] : [`${field} must be a whole number of seconds; got ${ms}ms`];
+  return ms % 1000 === 0 ? secondsInRange(field, duration) : [`${field} must be a whole number of seconds; got ${ms}ms`];
+}
+
+/** A duration rendered as int32 seconds (or parsed as such by the controller) must fit 0..2147483647. */
+function secondsInRange(field: string, duration: Duration): string[] {
+  const seconds = duration.toMilliseconds() / 1000;
+  return seconds >= 0 && seconds <= INT32_MAX ? [] : [`${field} must be from 0 to ${INT32_MAX} seconds (an int32 field); got ${seconds}s; use a shorter, non-negative duration`];
+}
+
+/** A regex match value must compile in RE2, the engine of Envoy and of the controller. */
+function regexProblems(where: string, match: StringMatch): string[] {
+  if (match.type !== StringMatchType.REGEX) return [];
+  const problem = re2Problem(match.value);
+  return problem ? [`${where} regex ${problem} (the regex engine is RE2, as in Envoy and Go); got "${match.value}"; rewrite it without lookaround, backreferences or possessive/atomic constructs`] : [];
 }
 
 function renderMetadata(metadata?: ReplicaSetMetadata): any {

@@ -1,7 +1,9 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { readableName } from '../private/names';
+import { ingressHostProblem, ingressPathProblem, qualifiedNameProblem } from '../private/checks';
+import { isDns1123Subdomain, readableName } from '../private/names';
+import { registerObject } from '../private/object-registry';
 
 /** Whether the ALB is reachable from the internet. */
 export enum AlbScheme {
@@ -184,9 +186,26 @@ export class AlbIngress extends Construct {
     this.rules = props.rules && props.rules.length > 0 ? props.rules : [{}];
 
     const where = `[${this.node.path}]`;
+    if (!isDns1123Subdomain(this.name)) {
+      throw new Error(`${where} Ingress name must be a lower-case DNS-1123 subdomain of at most 253 characters; got "${this.name}"; use lower-case letters, digits, '-' and '.'`);
+    }
     for (const rule of this.rules) {
       if (rule.host !== undefined && rule.host.trim() === '') throw new Error(`${where} a rule's host is an empty string; omit it to match any host`);
-      if (rule.path !== undefined && !rule.path.startsWith('/')) throw new Error(`${where} rule path "${rule.path}" must start with "/"`);
+      const hostProblem = rule.host === undefined ? undefined : ingressHostProblem(rule.host);
+      if (hostProblem) throw new Error(`${where} rule host ${hostProblem}; got "${rule.host}"; use a host name such as "app.example.com" or "*.example.com" (no scheme, port or upper case)`);
+      const pathProblem = rule.path === undefined ? undefined : ingressPathProblem(rule.path);
+      if (pathProblem) throw new Error(`${where} rule path ${pathProblem}; got "${rule.path}"; give an absolute, normalized path such as "/api"`);
+    }
+    if (!isDns1123Subdomain(this.ingressClassName)) {
+      throw new Error(`${where} ingressClassName must be a lower-case DNS-1123 subdomain (the name of an IngressClass); got "${this.ingressClassName}"; use e.g. "alb"`);
+    }
+    if (!isDns1123Subdomain(this.annotationPrefix)) {
+      throw new Error(`${where} annotationPrefix must be a lower-case DNS-1123 subdomain (it becomes the prefix of annotation keys such as <prefix>/actions.<name>); got "${this.annotationPrefix}"; use e.g. "${AlbIngress.DEFAULT_ANNOTATION_PREFIX}"`);
+    }
+    for (const [key, value] of Object.entries(props.annotations ?? {})) {
+      const keyProblem = qualifiedNameProblem(key);
+      if (keyProblem) throw new Error(`${where} annotation key ${keyProblem}; got "${key}"; use "<dns-prefix>/<name>" or "<name>"`);
+      if (typeof value !== 'string') throw new Error(`${where} annotation "${key}" must have a string value; got ${JSON.stringify(value)} (${typeof value}); quote it, e.g. "${String(value)}"`);
     }
     if (props.groupName !== undefined && !GROUP_NAME.test(props.groupName)) {
       throw new Error(`${where} groupName "${props.groupName}" is invalid: use at most 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`);
@@ -210,6 +229,7 @@ export class AlbIngress extends Construct {
       metadata: { name: this.name, annotations: this.renderAnnotations() },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    registerObject(this, this.apiObject);
     this.node.addValidation({
       validate: () => this.action ? [] : [`Ingress "${this.name}" is not used by any Rollout, so its use-annotation backend has no action; pass it to a Rollout's ALB traffic routing`],
     });

@@ -2,7 +2,9 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DestinationRule } from '../imports/destinationrule-networking.istio.io';
 import { VirtualService } from '../imports/virtualservice-networking.istio.io';
+import { istioExportToProblem, istioGatewayProblem, istioHostProblem } from '../private/checks';
 import { isDns1123Label, isDnsLabel, readableName } from '../private/names';
+import { registerObject } from '../private/object-registry';
 
 /** A TLS route of the VirtualService the Rollout splits (matched by port and SNI hosts). */
 export interface IstioTlsRoute {
@@ -104,11 +106,26 @@ export class IstioVirtualService extends Construct {
     this.name = props.name ?? readableName(this);
     this.routeName = props.routeName ?? 'primary';
     const where = `[${this.node.path}]`;
+    if (!isDns1123Label(this.name)) {
+      // the controller reads "<name>.<namespace>" in a VirtualService reference, so a dot would name another namespace
+      throw new Error(`${where} VirtualService name must be a lower-case DNS-1123 label (no '.': the Rollouts controller reads "a.b" as VirtualService "a" in namespace "b"); got "${this.name}"; use lower-case letters, digits and '-'`);
+    }
     if (props.hosts.length === 0) throw new Error(`${where} a VirtualService needs at least one host; got none`);
     if (!isDnsLabel(this.routeName)) throw new Error(`${where} routeName "${this.routeName}" must be a DNS-1035 label`);
-    for (const gateway of props.gateways ?? []) {
-      if (gateway.trim() === '' || gateway.split('/').length > 2) throw new Error(`${where} gateway "${gateway}" must be "mesh", "<name>" or "<namespace>/<name>"`);
+    for (const host of props.hosts) {
+      const problem = istioHostProblem(host);
+      if (problem) throw new Error(`${where} VirtualService host ${problem}; got "${host}"; use a host such as "checkout", "checkout.shop.svc.cluster.local" or "*.example.com"`);
     }
+    for (const gateway of props.gateways ?? []) {
+      const problem = gateway.trim() === '' ? 'is empty' : istioGatewayProblem(gateway);
+      if (problem) throw new Error(`${where} gateway must be "mesh", "<name>" or "<namespace>/<name>" with lower-case DNS names, but it ${problem}; got "${gateway}"; fix the gateway reference, e.g. "istio-system/public"`);
+    }
+    const gateways = props.gateways && props.gateways.length > 0 ? props.gateways : ['mesh'];
+    if (gateways.includes('mesh') && props.hosts.includes('*')) {
+      throw new Error(`${where} the host "*" cannot be used by a VirtualService bound to the mesh gateway (istiod rejects it); got hosts ${JSON.stringify(props.hosts)} with gateways ${JSON.stringify(gateways)}; name the hosts, or bind only to ingress gateways`);
+    }
+    const exportProblem = props.exportTo ? istioExportToProblem(props.exportTo) : undefined;
+    if (exportProblem) throw new Error(`${where} exportTo ${exportProblem}; got ${JSON.stringify(props.exportTo)}; use namespace names, "." (this namespace) or "*" (all)`);
     const ports = [...(props.tlsRoutes ?? []), ...(props.tcpRoutes ?? [])].map(r => r.port);
     for (const r of props.tlsRoutes ?? []) {
       if (r.sniHosts.length === 0) throw new Error(`${where} the TLS route on port ${r.port} needs at least one SNI host`);
@@ -128,6 +145,7 @@ export class IstioVirtualService extends Construct {
       metadata: { name: this.name },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    registerObject(this, this.apiObject);
     this.node.addValidation({
       validate: () => this.binding ? [] : [`VirtualService "${this.name}" is not used by any Rollout, so its route has no destinations; pass it to a Rollout's Istio traffic routing`],
     });
@@ -246,6 +264,13 @@ export class IstioDestinationRule extends Construct {
     this.stableSubsetName = props.stableSubsetName ?? 'stable';
     this.canarySubsetName = props.canarySubsetName ?? 'canary';
     const where = `[${this.node.path}]`;
+    if (!isDns1123Label(this.name)) {
+      throw new Error(`${where} DestinationRule name must be a lower-case DNS-1123 label (no '.': the Rollouts controller reads "a.b" as "a" in namespace "b"); got "${this.name}"; use lower-case letters, digits and '-'`);
+    }
+    const hostProblem = istioHostProblem(this.host);
+    if (hostProblem || this.host.includes('*')) {
+      throw new Error(`${where} DestinationRule host ${hostProblem ?? 'must not be a wildcard'}; got "${this.host}"; use the Service name, e.g. "checkout" or "checkout.shop.svc.cluster.local"`);
+    }
     for (const subset of [this.stableSubsetName, this.canarySubsetName]) {
       // istiod checks subset names as DNS-1123 labels (they may start with a digit)
       if (!isDns1123Label(subset)) throw new Error(`${where} subset name "${subset}" must be a DNS-1123 label (lower-case letters, digits and '-')`);
@@ -257,6 +282,7 @@ export class IstioDestinationRule extends Construct {
       metadata: { name: this.name },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    registerObject(this, this.apiObject);
     this.node.addValidation({
       validate: () => this.labels ? [] : [`DestinationRule "${this.name}" is not used by any Rollout, so its subsets select no pods; pass it to a Rollout's Istio traffic routing`],
     });

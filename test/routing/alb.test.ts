@@ -12,7 +12,7 @@ describe('AlbIngress: props', () => {
   });
 
   test('fails when a rule path does not start with /', () => {
-    expect(() => new AlbIngress(chart(), 'ingress', { rules: [{ path: 'api' }] })).toThrow(/rule path "api" must start with "\/"/);
+    expect(() => new AlbIngress(chart(), 'ingress', { rules: [{ path: 'api' }] })).toThrow(/rule path must start with "\/"; got "api"/);
   });
 
   test('fails when the groupName is invalid', () => {
