@@ -11,8 +11,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
+import { App, Yaml } from 'cdk8s';
 
 const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'conformance', '.bin');
@@ -63,8 +62,7 @@ function exampleCases(): CorpusCase[] {
   return fs.readdirSync(examples).sort().filter((name) => fs.existsSync(path.join(examples, name, 'dist'))).map((name) => ({
     id: `example: ${name}`,
     complete: true,
-    objects: yamlFiles(path.join(examples, name, 'dist')).flatMap((file) =>
-      parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => doc.toJS()).filter((o) => o && o.kind)),
+    objects: yamlFiles(path.join(examples, name, 'dist')).flatMap((file) => Yaml.load(file).filter((o: any) => o && o.kind)),
   }));
 }
 
@@ -84,18 +82,37 @@ function unitTestCases(): CorpusCase[] {
   });
 }
 
-interface GeneratedSummary { cases: number; valid: number; broken: number; synthesized: number; rejectedAtSynth: number; validRejectedAtSynth: string[]; brokenAccepted: string[]; unclearMessages: string[] }
+interface GeneratedSummary {
+  cases: number;
+  valid: number;
+  broken: number;
+  synthesized: number;
+  rejectedAtSynth: number;
+  validRejectedAtSynth: string[];
+  brokenAccepted: string[];
+  unclearMessages: string[];
+}
+
+const emptySummary = (): GeneratedSummary => ({
+  cases: 0, valid: 0, broken: 0, synthesized: 0, rejectedAtSynth: 0, validRejectedAtSynth: [], brokenAccepted: [], unclearMessages: [],
+});
 
 function generatedCases(): { cases: CorpusCase[]; summary: GeneratedSummary } {
   if (GENERATED === 0) {
-    return { cases: [], summary: { cases: 0, valid: 0, broken: 0, synthesized: 0, rejectedAtSynth: 0, validRejectedAtSynth: [], brokenAccepted: [], unclearMessages: [] } };
+    return { cases: [], summary: emptySummary() };
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the generator lives with the tests (ts-node compiles it)
   const { generateCases } = require('../test/conformance/generator');
   const generated: any[] = generateCases(SEED, GENERATED, GENERATED);
   const summary: GeneratedSummary = {
-    cases: generated.length, valid: 0, broken: 0, synthesized: 0, rejectedAtSynth: 0,
-    validRejectedAtSynth: [], brokenAccepted: [], unclearMessages: [],
+    cases: generated.length,
+    valid: 0,
+    broken: 0,
+    synthesized: 0,
+    rejectedAtSynth: 0,
+    validRejectedAtSynth: [],
+    brokenAccepted: [],
+    unclearMessages: [],
   };
   const cases: CorpusCase[] = [];
   for (const g of generated) {
@@ -166,10 +183,15 @@ function main(): void {
     },
     dryRun: { mode: kube.mode, objects: kube.dryRunObjects, rejected: kube.rejected.length, findings: kube.rejected },
     rolloutsValidation: {
-      rollouts: kube.rollouts, errors: kube.rolloutsValidationErrors.length, unresolvedReferences: kube.unresolvedReferences,
+      rollouts: kube.rollouts,
+      errors: kube.rolloutsValidationErrors.length,
+      unresolvedReferences: kube.unresolvedReferences,
       findings: kube.rolloutsValidationErrors,
     },
-    istioValidation: { objects: istio.objects, errors: istio.errors.length, warnings: istio.warnings.length, findings: istio.errors, warningFindings: istio.warnings },
+    istioValidation: {
+      objects: istio.objects, errors: istio.errors.length, warnings: istio.warnings.length,
+      findings: istio.errors, warningFindings: istio.warnings,
+    },
     seconds: Math.round((Date.now() - started) / 1000),
   };
   fs.mkdirSync(path.dirname(REPORT), { recursive: true });
@@ -177,7 +199,9 @@ function main(): void {
 
   // a broken input that synthesized must at least be refused by a real validator
   const flagged = new Set([...kube.rejected, ...kube.rolloutsValidationErrors, ...istio.errors].map((f: any) => f.case));
-  const brokenAcceptedByAll = generated.cases.filter((c) => c.id.startsWith('generated broken') && !flagged.has(c.id)).map((c) => c.id);
+  const brokenAcceptedByAll = generated.cases
+    .filter((c) => c.id.startsWith('generated broken') && !flagged.has(c.id))
+    .map((c) => c.id);
   (report.corpus.generated as any).brokenAcceptedByAll = brokenAcceptedByAll;
   const failures: string[] = [];
   for (const f of kube.rejected) failures.push(`kube-apiserver refused ${f.kind} ${f.name} (${f.case}): ${f.message}`);
@@ -189,10 +213,13 @@ function main(): void {
   if (validSynthesized < GENERATED) failures.push(`only ${validSynthesized} generated valid apps reached the validators; want ${GENERATED}`);
 
   log(`report: ${path.relative(ROOT, REPORT)}`);
-  console.log(JSON.stringify({ upstream: report.upstream, dryRun: { objects: report.dryRun.objects, rejected: report.dryRun.rejected },
+  console.log(JSON.stringify({
+    upstream: report.upstream,
+    dryRun: { objects: report.dryRun.objects, rejected: report.dryRun.rejected },
     rolloutsValidation: { rollouts: report.rolloutsValidation.rollouts, errors: report.rolloutsValidation.errors },
     istioValidation: { objects: report.istioValidation.objects, errors: report.istioValidation.errors },
-    generated: { valid: validSynthesized, rejectedAtSynth: generated.summary.rejectedAtSynth, brokenAcceptedByAll: brokenAcceptedByAll.length } }));
+    generated: { valid: validSynthesized, rejectedAtSynth: generated.summary.rejectedAtSynth, brokenAcceptedByAll: brokenAcceptedByAll.length },
+  }));
   if (failures.length > 0) {
     console.error(`\n${failures.length} conformance failure(s):\n` + failures.map((f) => `- ${f}`).join('\n'));
     process.exit(1);

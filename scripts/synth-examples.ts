@@ -1,6 +1,7 @@
 // Synthesizes every examples/<name>/main.ts into examples/<name>/dist/, in one process.
 import * as fs from 'fs';
 import * as path from 'path';
+import { exampleReadme } from './example-readmes';
 
 const examplesDir = path.join(__dirname, '..', 'examples');
 const only = process.argv.slice(2);
@@ -13,5 +14,6 @@ for (const name of fs.readdirSync(examplesDir).sort()) {
   process.env.CDK8S_OUTDIR = outdir;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- each example is a real cdk8s app that synthesizes on load
   require(main);
-  console.log(`synthesized examples/${name} -> ${path.relative(process.cwd(), outdir)}`);
+  fs.writeFileSync(path.join(examplesDir, name, 'README.md'), exampleReadme(path.join(examplesDir, name)));
+  console.log(`synthesized examples/${name} -> ${path.relative(process.cwd(), outdir)} (and its README)`);
 }

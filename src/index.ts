@@ -1,6 +1,7 @@
 export * from './analysis/analysis-run';
 export * from './gitops/runtime-ownership';
 export * from './rollout/experiment';
+export * from './rollout/release-plan';
 export * from './rollout/rollout';
 export * from './rollout/step';
 export * from './rollout/strategy';

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
+import { exampleReadme } from '../scripts/example-readmes';
 import { validateManifest } from './helpers/schema';
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
@@ -42,6 +43,11 @@ describe.each(examples)('example %s', (name) => {
       expect({ file, content: fs.readFileSync(path.join(committed, file), 'utf-8') })
         .toEqual({ file, content: fs.readFileSync(path.join(fresh, file), 'utf-8') });
     }
+  });
+
+  test('README.md has the current release plan of every Rollout (run `npx projen synth:examples`)', () => {
+    const readme = path.join(EXAMPLES, name, 'README.md');
+    expect(fs.existsSync(readme) ? fs.readFileSync(readme, 'utf-8') : '(no README.md)').toEqual(exampleReadme(path.join(EXAMPLES, name)));
   });
 
   test('every synthesized Kubernetes object validates against its upstream schema', () => {
