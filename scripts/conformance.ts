@@ -189,8 +189,11 @@ function main(): void {
       findings: kube.rolloutsValidationErrors,
     },
     istioValidation: {
-      objects: istio.objects, errors: istio.errors.length, warnings: istio.warnings.length,
-      findings: istio.errors, warningFindings: istio.warnings,
+      objects: istio.objects,
+      errors: istio.errors.length,
+      warnings: istio.warnings.length,
+      findings: istio.errors,
+      warningFindings: istio.warnings,
     },
     seconds: Math.round((Date.now() - started) / 1000),
   };
