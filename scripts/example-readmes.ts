@@ -17,8 +17,9 @@ function files(dir: string): string[] {
 export function exampleReadme(exampleDir: string): string {
   const name = path.basename(exampleDir);
   const main = fs.readFileSync(path.join(exampleDir, 'main.ts'), 'utf8');
-  const intro = main.split('\n').filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('//')))
-    .map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
+  const lines = main.split('\n');
+  const firstCode = lines.findIndex((line) => !line.startsWith('//'));
+  const intro = lines.slice(0, firstCode).map((line) => line.replace(/^\/\/ ?/, '')).join('\n');
   const rollouts = fs.existsSync(path.join(exampleDir, 'dist')) ? files(path.join(exampleDir, 'dist'))
     .flatMap((f) => Yaml.load(f))
     .filter((m) => m?.kind === 'Rollout') : [];

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { MetricAuthentication } from './metric-authentication';
 import * as l1 from '../imports/analysistemplate-argoproj.io';
 import { goDuration, wholeSeconds } from '../private/duration';
+import { isDns1123Subdomain } from '../private/names';
 
 /**
  * What every metric has, whatever its provider.
@@ -241,9 +242,101 @@ export interface JobMetricProps extends MetricOptions {
    * @default - none
    */
   readonly jobAnnotations?: { [key: string]: string };
+
+  /**
+   * Labels on the Job's pods.
+   * @default - none
+   */
+  readonly podLabels?: { [key: string]: string };
+
+  /**
+   * Annotations on the Job's pods, e.g. `{ 'sidecar.istio.io/inject': 'false' }` in an Istio mesh,
+   * where an injected sidecar keeps running after the check and the Job never completes.
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
 }
 
 /** A CloudWatch metric to read in a `CloudWatchMetricDataQuery`. */
+/** The Datadog API a metric queries. */
+export enum DatadogApiVersion {
+  /** `/api/v1/query`: one `query`, evaluated over `interval`. */
+  V1 = 'v1',
+  /** `/api/v2/query/scalar`: `query`, or several `queries` combined by a `formula`, reduced by an aggregator. */
+  V2 = 'v2',
+}
+
+/** Props of a Datadog metric. The controller reads the API and application keys from a Secret. */
+export interface DatadogMetricProps extends MetricOptions {
+  /**
+   * One query, e.g. `sum:requests.error.count{service:checkout}.as_count()`. Give `query` or
+   * `queries`, not both.
+   * @default - none; `queries` must be given
+   */
+  readonly query?: string;
+
+  /**
+   * Named queries combined by `formula` (v2 only), e.g. `{ errors: '...', total: '...' }`.
+   * @default - none; `query` must be given
+   */
+  readonly queries?: { [name: string]: string };
+
+  /**
+   * How the named queries combine, e.g. `errors / total` (v2 only; needed with more than one query).
+   * @default - none
+   */
+  readonly formula?: string;
+
+  /**
+   * The API version.
+   * @default DatadogApiVersion.V2 when `queries` are given, else DatadogApiVersion.V1 (the controller's default)
+   */
+  readonly apiVersion?: DatadogApiVersion;
+
+  /**
+   * The time window each measurement covers (Datadog's `interval`).
+   * @default Duration.minutes(5) (the controller's default)
+   */
+  readonly window?: Duration;
+
+  /**
+   * How v2 reduces the series to one value: avg, min, max, sum, last, percentile, mean, l2norm or area.
+   * @default - the controller's default (last)
+   */
+  readonly aggregator?: string;
+
+  /**
+   * The Secret with `api-key` and `app-key` (and optionally `address`).
+   * @default - the `datadog` Secret in the controller's namespace, or the controller's environment
+   */
+  readonly secretName?: string;
+
+  /**
+   * Whether `secretName` is in the Rollout's namespace rather than the controller's.
+   * @default false
+   */
+  readonly secretInRolloutNamespace?: boolean;
+}
+
+/** Props of a New Relic metric (NRQL). The controller reads the account from a Secret. */
+export interface NewRelicMetricProps extends MetricOptions {
+  /** The NRQL query, e.g. `FROM Transaction SELECT percentage(count(*), WHERE error IS true) SINCE 5 minutes ago`. */
+  readonly query: string;
+
+  /**
+   * The Secret with `personal-api-key` and `account-id` (and optionally `region`), in the
+   * controller's namespace.
+   * @default - the `newrelic` Secret
+   */
+  readonly profile?: string;
+
+  /**
+   * How long the NRQL query may run.
+   * @default - New Relic's default (5 seconds)
+   */
+  readonly timeout?: Duration;
+}
+
 export interface CloudWatchMetricStat {
   /** Metric namespace, e.g. `AWS/ApplicationELB`. */
   readonly namespace: string;
@@ -444,12 +537,63 @@ export class Metric {
             backoffLimit,
             activeDeadlineSeconds: activeDeadline,
             ttlSecondsAfterFinished: ttl,
-            template: { spec: podSpec as any },
+            template: {
+              metadata: (props.podLabels || props.podAnnotations) ? { labels: props.podLabels, annotations: props.podAnnotations } : undefined,
+              spec: podSpec as any,
+            },
           },
         },
       };
     };
     return new Metric(props, 'job', render, problems);
+  }
+
+  /** A Datadog query (v1) or queries combined by a formula (v2). */
+  public static datadog(props: DatadogMetricProps): Metric {
+    const problems: string[] = [];
+    const queries = props.queries ?? {};
+    const names = Object.keys(queries);
+    const version = props.apiVersion ?? (names.length > 0 ? DatadogApiVersion.V2 : DatadogApiVersion.V1);
+    // the provider's own checks (metricproviders/datadog), at synth instead of at the first measurement
+    if (!props.query && names.length === 0) problems.push('datadog needs a query or queries; got neither');
+    if (props.query && names.length > 0) problems.push('datadog takes a query or queries, not both; got both');
+    if (props.query !== undefined && props.query.trim() === '') problems.push('datadog query must not be empty');
+    if (version === DatadogApiVersion.V1 && names.length > 0) problems.push('datadog queries need apiVersion v2 (v1 takes one query); use DatadogApiVersion.V2');
+    if (props.formula !== undefined && names.length === 0) problems.push(`datadog formula "${props.formula}" needs queries to combine; give queries`);
+    if (props.formula === undefined && names.length > 1) problems.push(`datadog has ${names.length} queries and no formula, so the result column is ambiguous; give a formula, e.g. "${names.join(' / ')}"`);
+    if (version === DatadogApiVersion.V1 && props.aggregator !== undefined) problems.push(`datadog aggregator "${props.aggregator}" needs apiVersion v2; use DatadogApiVersion.V2`);
+    const aggregators = Object.values(l1.AnalysisTemplateSpecMetricsProviderDatadogAggregator) as string[];
+    if (props.aggregator !== undefined && !aggregators.includes(props.aggregator)) {
+      problems.push(`datadog aggregator must be one of ${aggregators.join(', ')}; got "${props.aggregator}"`);
+    }
+    if (props.secretInRolloutNamespace && !props.secretName) problems.push('datadog secretInRolloutNamespace needs secretName; name the Secret in the Rollout\'s namespace');
+    const window = props.window ? seconds(props.window, 'datadog window', 1, problems) : undefined;
+    const provider: l1.AnalysisTemplateSpecMetricsProvider = {
+      datadog: {
+        apiVersion: props.apiVersion === undefined && version === DatadogApiVersion.V1 ? undefined : version as any,
+        query: props.query,
+        queries: names.length > 0 ? { ...queries } : undefined,
+        formula: props.formula,
+        interval: window === undefined ? undefined : goDuration(window),
+        aggregator: props.aggregator as any,
+        secretRef: props.secretName ? { name: props.secretName, namespaced: props.secretInRolloutNamespace } : undefined,
+      },
+    };
+    return new Metric(props, 'datadog', () => provider, problems);
+  }
+
+  /** A New Relic NRQL query. */
+  public static newRelic(props: NewRelicMetricProps): Metric {
+    const problems: string[] = [];
+    if (!props.query || props.query.trim() === '') problems.push('newRelic query must not be empty; give an NRQL query');
+    if (props.profile !== undefined && !isDns1123Subdomain(props.profile)) {
+      problems.push(`newRelic profile must name a Secret (a DNS-1123 subdomain); got "${props.profile}"`);
+    }
+    const timeout = props.timeout ? seconds(props.timeout, 'newRelic timeout', 1, problems) : undefined;
+    const provider: l1.AnalysisTemplateSpecMetricsProvider = {
+      newRelic: { query: props.query, profile: props.profile, timeout },
+    };
+    return new Metric(props, 'newRelic', () => provider, problems);
   }
 
   /** CloudWatch `GetMetricData` queries. */
@@ -511,7 +655,7 @@ export class Metric {
   /** The metric name. */
   public readonly name: string;
 
-  /** The provider: `prometheus`, `web`, `job` or `cloudWatch`. */
+  /** The provider: `prometheus`, `web`, `job`, `cloudWatch`, `datadog` or `newRelic`. */
   public readonly provider: string;
 
   private readonly options: MetricOptions;

@@ -1,7 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AnalysisTemplate } from '../../src/analysis/analysis-template';
-import { Metric, WebMethod } from '../../src/analysis/metric';
+import { DatadogApiVersion, Metric, WebMethod } from '../../src/analysis/metric';
 import { MetricAuthentication } from '../../src/analysis/metric-authentication';
 import { TemplateArgument } from '../../src/analysis/template-argument';
 import { findManifest, synthValidated } from '../helpers/synth';
@@ -301,4 +301,64 @@ describe('Metric.cloudWatch', () => {
     expect(build(Metric.cloudWatch({ name: 'cw', metricDataQueries: [{ id: 'Rate', expression: '1' }] })))
       .toThrow('metric "cw": cloudWatch query id "Rate" is invalid; it must start with a lowercase letter');
   });
+});
+
+describe('Metric.datadog', () => {
+  test('renders a v1 query with the default API version left to the controller', () => {
+    const m = render(Metric.datadog({ name: 'errors', query: 'sum:requests.error{service:checkout}.as_count()', window: Duration.minutes(10), successCondition: 'result < 5' }));
+    expect(m.provider).toEqual({ datadog: { query: 'sum:requests.error{service:checkout}.as_count()', interval: '10m' } });
+  });
+
+  test('renders v2 queries with a formula, an aggregator and a namespaced Secret', () => {
+    const m = render(Metric.datadog({
+      name: 'error-rate',
+      queries: { errors: 'sum:errors{*}', total: 'sum:hits{*}' },
+      formula: 'errors / total',
+      aggregator: 'last',
+      secretName: 'datadog-keys',
+      secretInRolloutNamespace: true,
+    }));
+    expect(m.provider.datadog).toEqual({
+      apiVersion: 'v2',
+      queries: { errors: 'sum:errors{*}', total: 'sum:hits{*}' },
+      formula: 'errors / total',
+      aggregator: 'last',
+      secretRef: { name: 'datadog-keys', namespaced: true },
+    });
+  });
+
+  test.each([
+    [{}, /datadog needs a query or queries; got neither/],
+    [{ query: 'a', queries: { b: 'b' } }, /datadog takes a query or queries, not both/],
+    [{ apiVersion: DatadogApiVersion.V1, queries: { a: 'a' } }, /datadog queries need apiVersion v2/],
+    [{ query: 'a', formula: 'a * 2' }, /datadog formula "a \* 2" needs queries/],
+    [{ queries: { a: 'a', b: 'b' } }, /2 queries and no formula.*give a formula, e.g. "a \/ b"/],
+    [{ query: 'a', aggregator: 'avg' }, /aggregator "avg" needs apiVersion v2/],
+    [{ query: 'a', apiVersion: DatadogApiVersion.V2, aggregator: 'median' }, /aggregator must be one of .*; got "median"/],
+    [{ query: 'a', secretInRolloutNamespace: true }, /secretInRolloutNamespace needs secretName/],
+  ])('fails as the provider would at its first measurement (%j)', (props, message) => {
+    expect(build(Metric.datadog({ name: 'd', ...props }))).toThrow(message);
+  });
+});
+
+describe('Metric.newRelic', () => {
+  test('renders NRQL with a profile and a timeout in seconds', () => {
+    const m = render(Metric.newRelic({ name: 'errors', query: 'FROM Transaction SELECT count(*)', profile: 'newrelic-prod', timeout: Duration.seconds(10) }));
+    expect(m.provider).toEqual({ newRelic: { query: 'FROM Transaction SELECT count(*)', profile: 'newrelic-prod', timeout: 10 } });
+  });
+
+  test('fails on an empty query and a profile that cannot name a Secret', () => {
+    expect(build(Metric.newRelic({ name: 'n', query: ' ' }))).toThrow(/newRelic query must not be empty/);
+    expect(build(Metric.newRelic({ name: 'n', query: 'FROM X SELECT 1', profile: 'New Relic' }))).toThrow(/newRelic profile must name a Secret .*; got "New Relic"/);
+  });
+});
+
+test('a job metric puts pod labels and annotations on the Job\'s pods (an Istio sidecar must not keep a smoke test running)', () => {
+  const m = render(Metric.job({
+    name: 'smoke',
+    containers: [{ image: 'curlimages/curl:8.8.0', args: ['-f', 'http://checkout-canary/healthz'] }],
+    podLabels: { app: 'smoke' },
+    podAnnotations: { 'sidecar.istio.io/inject': 'false' },
+  }));
+  expect(m.provider.job.spec.template.metadata).toEqual({ labels: { app: 'smoke' }, annotations: { 'sidecar.istio.io/inject': 'false' } });
 });
