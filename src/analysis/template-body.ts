@@ -39,12 +39,22 @@ export class TemplateBody {
         problems.push(`measurementRetention for "${r.metricName}" has limit ${r.limit}; give a whole number >= 1`);
       }
     }
+    // every problem of every metric at once: one bad metric must not hide the others
+    for (const metric of props.metrics ?? []) {
+      const metricProblems = this.metricProblems(metric);
+      problems.push(...metricProblems);
+      if (metricProblems.length === 0) this.metrics.push(metric);
+    }
     this.fail(problems);
-    for (const metric of props.metrics ?? []) this.addMetric(metric);
     owner.node.addValidation({ validate: () => this.validate() });
   }
 
   public addMetric(metric: Metric): void {
+    this.fail(this.metricProblems(metric));
+    this.metrics.push(metric);
+  }
+
+  private metricProblems(metric: Metric): string[] {
     const problems = metric._problems().map(p => `metric "${metric.name}": ${p}`);
     if (this.metrics.some(m => m.name === metric.name)) {
       problems.push(`two metrics share the name "${metric.name}"; give each metric of a template a unique name`);
@@ -55,8 +65,7 @@ export class TemplateBody {
         problems.push(`metric "${metric.name}" uses {{args.${ref}}} but the ${this.kind} declares no argument "${ref}"; add TemplateArgument.required('${ref}') (or withDefault/fromSecret) to its args`);
       }
     }
-    this.fail(problems);
-    this.metrics.push(metric);
+    return problems;
   }
 
   public get requiredArgs(): string[] {

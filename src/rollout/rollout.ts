@@ -10,6 +10,7 @@ import { JsonPointer } from '../gitops/ignore-differences';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
 import { Rollout as RolloutL1 } from '../imports/rollout-argoproj.io';
 import { isDnsLabel, readableName } from '../private/names';
+import { describeDuration } from '../private/duration';
 import { renderDuration } from '../private/render';
 import { AlbIngress, AlbTargetType } from '../routing/alb';
 
@@ -248,6 +249,9 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       errors.push(`blueGreen previewReplicaCount must be a whole number >= 0; got ${bg.previewReplicaCount}`);
     }
     errors.push(...validateAntiAffinity(bg.antiAffinity?.weight, 'blueGreen'));
+    if (bg.autoPromotionEnabled === false && bg.autoPromotionDelay !== undefined) {
+      errors.push(`blueGreen autoPromotionDelay ${describeDuration(bg.autoPromotionDelay)} with autoPromotionEnabled false: the controller never promotes on its own when auto-promotion is off and ignores autoPromotionSeconds; remove autoPromotionDelay (manual promotion), or remove autoPromotionEnabled: false (promotion after the delay)`);
+    }
     for (const [field, d] of [['scaleDownDelay', bg.scaleDownDelay], ['abortScaleDownDelay', bg.abortScaleDownDelay], ['autoPromotionDelay', bg.autoPromotionDelay]] as const) {
       if (d) errors.push(...wholeSeconds(`blueGreen ${field}`, d));
     }
@@ -301,7 +305,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       const prefixes = new Set(alb.ingresses.map(i => i.annotationPrefix));
       if (prefixes.size > 1) errors.push(`canary trafficRouting.alb Ingresses use different annotation prefixes ${JSON.stringify([...prefixes])}; the Rollout writes one prefix to all of them`);
       // milliseconds: Duration.toSeconds() throws (without the construct path) on fractions
-      const stickySeconds = alb.stickiness ? alb.stickiness.toMilliseconds() / 1000 : undefined;
+      const stickySeconds = alb.stickiness ? alb.stickiness.toMilliseconds({ integral: false }) / 1000 : undefined;
       if (stickySeconds !== undefined && (stickySeconds < 1 || stickySeconds > MAX_STICKINESS_SECONDS || !Number.isInteger(stickySeconds))) {
         errors.push(`canary ALB stickiness must be 1 to ${MAX_STICKINESS_SECONDS} whole seconds (7 days); got ${stickySeconds}s`);
       }
@@ -336,7 +340,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     const routeKinds = new Map<string, StepKind>();
     const canaryHasPods = () => (explicitScale !== undefined ? explicitScale > 0 : weight > 0);
 
-    this.canarySteps.forEach((step, i) => {
+    const visit = (step: Step, i: number) => {
       const at = `step ${i} ${step}`;
       switch (step.kind) {
         case StepKind.SET_WEIGHT: {
@@ -451,6 +455,14 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
           errors.push(`${at}: leaves the canary with no pods while route "${name}" (set at ${setAt}) is active; the controller removes the route and does not re-apply it. Remove the route first, or keep the canary scaled`);
         }
         activeRoutes.clear();
+      }
+    };
+    this.canarySteps.forEach((step, i) => {
+      try {
+        visit(step, i);
+      } catch (e: any) {
+        // a step that cannot even be read must not hide the errors of the other steps
+        errors.push(`step ${i} ${step.kind}: ${e.message}`);
       }
     });
 
@@ -776,8 +788,8 @@ function validateAntiAffinity(weight: number | undefined, strategy: string): str
 }
 
 function wholeSeconds(field: string, duration: Duration): string[] {
-  const ms = duration.toMilliseconds();
-  return ms % 1000 === 0 ? [] : [`${field} must be a whole number of seconds; got ${ms}ms`];
+  const ms = duration.toMilliseconds({ integral: false });
+  return Number.isFinite(ms) && ms % 1000 === 0 ? [] : [`${field} must be a whole number of seconds; got ${ms}ms`];
 }
 
 function renderMetadata(metadata?: ReplicaSetMetadata): any {

@@ -1,0 +1,67 @@
+// Issue #15: no traps in a user's first hour. One describe block per item of the issue; each test
+// fails on the behaviour before the fix.
+import { Duration } from 'cdk8s';
+import { chart, rollout, service } from './rollout/fixtures';
+import { AnalysisTemplate } from '../src/analysis/analysis-template';
+import { Metric } from '../src/analysis/metric';
+import { Step } from '../src/rollout/step';
+import { RolloutStrategy } from '../src/rollout/strategy';
+
+describe('#15.7 blue-green autoPromotionDelay without auto-promotion', () => {
+  test('rejects autoPromotionDelay with autoPromotionEnabled false, naming the Rollout and the fix', () => {
+    const c = chart();
+    const active = service(c, 'search-active');
+    const preview = service(c, 'search-preview');
+    expect(() => rollout(c, RolloutStrategy.blueGreen({
+      activeService: active, previewService: preview, autoPromotionEnabled: false, autoPromotionDelay: Duration.minutes(10),
+    }))).toThrow(/\[test\/checkout\] invalid Rollout:[\s\S]*blueGreen autoPromotionDelay 10m with autoPromotionEnabled false: .*ignores autoPromotionSeconds; remove autoPromotionDelay/);
+  });
+
+  test('still accepts either setting alone', () => {
+    const c = chart();
+    const active = service(c, 'search-active');
+    expect(() => rollout(c, RolloutStrategy.blueGreen({ activeService: active, autoPromotionDelay: Duration.minutes(10) }))).not.toThrow();
+    const c2 = chart();
+    expect(() => rollout(c2, RolloutStrategy.blueGreen({ activeService: service(c2, 'a'), autoPromotionEnabled: false }))).not.toThrow();
+  });
+});
+
+describe('#15.11 every error names the construct and the step, all at once', () => {
+  test('a sub-millisecond pause is reported with the Rollout path and the step, next to the other errors', () => {
+    let message = '';
+    try {
+      rollout(chart(), RolloutStrategy.canary({
+        steps: [Step.setWeight(20), Step.pause(Duration.millis(0.5)), Step.setWeight(120), Step.pause(Duration.millis(1500))],
+      }));
+    } catch (e: any) {
+      message = e.message;
+    }
+    expect(message).toMatch(/^\[test\/checkout\] invalid Rollout:/);
+    expect(message).toMatch(/step 1 pause 0\.5ms: duration 0\.5ms is not a whole number of seconds/);
+    expect(message).toMatch(/step 2 setWeight 120: weight must be a whole number from 0 to 100; got 120/);
+    expect(message).toMatch(/step 3 pause 1500ms: duration 1500ms is not a whole number of seconds/);
+  });
+
+  test('a sub-millisecond blue-green delay is reported, not thrown by cdk8s without a path', () => {
+    const c = chart();
+    expect(() => rollout(c, RolloutStrategy.blueGreen({ activeService: service(c, 'a'), scaleDownDelay: Duration.millis(0.25) })))
+      .toThrow(/\[test\/checkout\] invalid Rollout:[\s\S]*blueGreen scaleDownDelay must be a whole number of seconds; got 0.25ms/);
+  });
+
+  test('every bad metric of a template is reported together', () => {
+    const c = chart();
+    let message = '';
+    try {
+      new AnalysisTemplate(c, 'checks', {
+        metrics: [
+          Metric.prometheus({ name: 'a', address: 'prom', query: 'up' }),
+          Metric.web({ name: 'b', url: 'http://x', count: 3 }),
+        ],
+      });
+    } catch (e: any) {
+      message = e.message;
+    }
+    expect(message).toMatch(/\[test\/checks\] AnalysisTemplate "checks": metric "a": prometheus address must be an http\(s\) URL; got "prom"/);
+    expect(message).toMatch(/\[test\/checks\] AnalysisTemplate "checks": metric "b": interval must be specified when count > 1/);
+  });
+});
