@@ -4,6 +4,7 @@ import { Duration } from 'cdk8s';
 import { chart, rollout, service } from './rollout/fixtures';
 import { AnalysisTemplate } from '../src/analysis/analysis-template';
 import { Metric } from '../src/analysis/metric';
+import { MetricAuthentication } from '../src/analysis/metric-authentication';
 import { Step } from '../src/rollout/step';
 import { RolloutStrategy } from '../src/rollout/strategy';
 
@@ -63,5 +64,33 @@ describe('#15.11 every error names the construct and the step, all at once', () 
     }
     expect(message).toMatch(/\[test\/checks\] AnalysisTemplate "checks": metric "a": prometheus address must be an http\(s\) URL; got "prom"/);
     expect(message).toMatch(/\[test\/checks\] AnalysisTemplate "checks": metric "b": interval must be specified when count > 1/);
+  });
+});
+
+describe('#15.6 analysis settings the controller ignores', () => {
+  const template = (metric: Metric) => new AnalysisTemplate(chart(), 'checks', { metrics: [metric] });
+
+  test('rejects web sigv4, which the v1.9.0 web provider never reads', () => {
+    expect(() => template(Metric.web({ name: 'w', url: 'https://api.example.com/health', authentication: MetricAuthentication.sigv4({ region: 'eu-west-1' }) })))
+      .toThrow(/\[test\/checks\] AnalysisTemplate "checks": metric "w": web sigv4 authentication is ignored by the controller: the v1.9.0 web provider reads only authentication.oauth2/);
+  });
+
+  test('rejects web basic auth, which v1.9.0 does not have', () => {
+    expect(() => template(Metric.web({ name: 'w', url: 'https://api.example.com/health', authentication: MetricAuthentication.basic('u', '{{args.p}}') })))
+      .toThrow(/metric "w": web basic authentication is ignored by the controller: .*has no basicAuth field/);
+  });
+
+  test('rejects Prometheus sigv4 against an address that is not an AMP workspace', () => {
+    expect(() => template(Metric.prometheus({ name: 'p', address: 'http://prometheus.monitoring:9090', query: 'up', authentication: MetricAuthentication.sigv4() })))
+      .toThrow(/metric "p": prometheus sigv4 authentication with address "http:\/\/prometheus.monitoring:9090", which is not an Amazon Managed Service for Prometheus workspace/);
+  });
+
+  test('accepts Prometheus sigv4 on an AMP workspace and web oauth2', () => {
+    expect(() => template(Metric.prometheus({
+      name: 'p', address: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-123/', query: 'up', authentication: MetricAuthentication.sigv4(),
+    }))).not.toThrow();
+    expect(() => template(Metric.web({
+      name: 'w', url: 'https://api.example.com/health', authentication: MetricAuthentication.oauth2({ tokenUrl: 'https://idp/token', clientId: 'c', clientSecret: '{{args.s}}' }),
+    }))).toThrow(/declares no argument "s"/); // oauth2 itself is accepted; only the undeclared argument fails
   });
 });
