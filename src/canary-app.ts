@@ -156,8 +156,12 @@ export class CanaryApp extends Construct {
       throw new Error(`${where} pingPong needs routing (TrafficRouting.alb or TrafficRouting.istio); without it the ping and pong Services are never switched`);
     }
 
+    // instance targets reach pods through node ports only (the AWS Load Balancer Controller
+    // registers nodes), so with them every Service of the app is a NodePort Service
+    const instanceTargets = alb?.targetType === AlbTargetType.INSTANCE;
     const service = (suffix: string | undefined) => new kplus.Service(this, suffix ?? 'service', {
       metadata: { name: suffix ? `${this.name}-${suffix}` : this.name },
+      type: instanceTargets ? kplus.ServiceType.NODE_PORT : undefined,
       ports: [{ name: 'http', port: servicePort, targetPort: props.containerPort }],
     });
 

@@ -1,12 +1,17 @@
 // Issue #15: no traps in a user's first hour. One describe block per item of the issue; each test
 // fails on the behaviour before the fix.
 import { Duration } from 'cdk8s';
+import { findManifest, synthValidated } from './helpers/synth';
 import { chart, rollout, service } from './rollout/fixtures';
 import { AnalysisTemplate } from '../src/analysis/analysis-template';
 import { Metric } from '../src/analysis/metric';
 import { MetricAuthentication } from '../src/analysis/metric-authentication';
+import { CanaryApp } from '../src/canary-app';
+import { ExperimentSpecRef } from '../src/rollout/experiment';
 import { Step } from '../src/rollout/step';
 import { RolloutStrategy } from '../src/rollout/strategy';
+import { AlbTargetType } from '../src/routing/alb';
+import { TrafficRouting } from '../src/routing/traffic-routing';
 
 describe('#15.7 blue-green autoPromotionDelay without auto-promotion', () => {
   test('rejects autoPromotionDelay with autoPromotionEnabled false, naming the Rollout and the fix', () => {
@@ -92,5 +97,33 @@ describe('#15.6 analysis settings the controller ignores', () => {
     expect(() => template(Metric.web({
       name: 'w', url: 'https://api.example.com/health', authentication: MetricAuthentication.oauth2({ tokenUrl: 'https://idp/token', clientId: 'c', clientSecret: '{{args.s}}' }),
     }))).toThrow(/declares no argument "s"/); // oauth2 itself is accepted; only the undeclared argument fails
+  });
+});
+
+describe('#15.9 inputs upstream accepts', () => {
+  test('an experiment template with a weight and no serviceName is accepted (the controller creates the Service)', () => {
+    const c = chart();
+    const app = new CanaryApp(c, 'checkout', {
+      image: 'ghcr.io/acme/checkout:1.4.2', containerPort: 8080, replicas: 4,
+      routing: TrafficRouting.alb({ host: 'qa-domain.com' }),
+      steps: [Step.experiment({ duration: Duration.minutes(5), templates: [{ name: 'canary', specRef: ExperimentSpecRef.CANARY, weight: 10 }] })],
+    });
+    const r = findManifest(synthValidated(c), 'Rollout', 'checkout');
+    expect(r.spec.strategy.canary.steps[0].experiment.templates).toEqual([{ name: 'canary', specRef: 'canary', weight: 10 }]);
+    expect(app.rollout).toBeDefined();
+  });
+
+  test('CanaryApp with ALB instance targets makes its Services NodePort', () => {
+    const c = chart();
+    new CanaryApp(c, 'checkout', {
+      image: 'ghcr.io/acme/checkout:1.4.2', containerPort: 8080,
+      routing: TrafficRouting.alb({ host: 'qa-domain.com', targetType: AlbTargetType.INSTANCE }),
+      steps: [Step.setWeight(20), Step.pause()],
+    });
+    const manifests = synthValidated(c);
+    for (const name of ['checkout-stable', 'checkout-canary', 'checkout-root']) {
+      expect(findManifest(manifests, 'Service', name).spec.type).toEqual('NodePort');
+    }
+    expect(findManifest(manifests, 'Ingress', 'checkout').metadata.annotations['alb.ingress.kubernetes.io/target-type']).toEqual('instance');
   });
 });

@@ -435,7 +435,6 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
             if (t.weight !== undefined) {
               if (!tr) errors.push(`${at}: template "${t.name}" has a weight, which needs trafficRouting`);
               else if (!alb && !istio && !hasPlugins) errors.push(`${at}: template "${t.name}" has a weight, which needs ALB, Istio or plugin trafficRouting`);
-              if ((alb || istio) && !t.serviceName) errors.push(`${at}: template "${t.name}" has a weight but no serviceName; ALB and Istio route to a Service`);
             }
           }
           if (e.duration) errors.push(...wholeSeconds(`${at} duration`, e.duration));
