@@ -3,9 +3,12 @@
 import { Duration } from 'cdk8s';
 import { findManifest, synthValidated } from './helpers/synth';
 import { chart, rollout, service } from './rollout/fixtures';
+import { AnalysisArgument } from '../src/analysis/analysis-run';
 import { AnalysisTemplate } from '../src/analysis/analysis-template';
+import { BuiltinAnalysis } from '../src/analysis/builtin-analysis';
 import { Metric } from '../src/analysis/metric';
 import { MetricAuthentication } from '../src/analysis/metric-authentication';
+import { SloRecordingRules } from '../src/analysis/slo-recording-rules';
 import { CanaryApp } from '../src/canary-app';
 import { ExperimentSpecRef } from '../src/rollout/experiment';
 import { Step } from '../src/rollout/step';
@@ -125,5 +128,44 @@ describe('#15.9 inputs upstream accepts', () => {
       expect(findManifest(manifests, 'Service', name).spec.type).toEqual('NodePort');
     }
     expect(findManifest(manifests, 'Ingress', 'checkout').metadata.annotations['alb.ingress.kubernetes.io/target-type']).toEqual('instance');
+  });
+});
+
+describe('#15.2 built-in templates keep measuring in background analysis', () => {
+  const build = () => {
+    const c = chart();
+    const budget = BuiltinAnalysis.sloBurnRate(c, 'ErrorBudget', {
+      prometheusAddress: 'http://prometheus.monitoring:9090', rules: SloRecordingRules.sloth('checkout', 'availability'),
+    });
+    return { c, budget };
+  };
+
+  test('background analysis passes measurement-count 0: the metric measures until the update ends', () => {
+    const { c, budget } = build();
+    rollout(c, RolloutStrategy.canary({ steps: [Step.setWeight(20), Step.pause()], analysis: { templates: [budget] } }));
+    const manifests = synthValidated(c);
+    const template = findManifest(manifests, 'AnalysisTemplate', 'error-budget');
+    expect(template.spec.metrics[0].count).toEqual('{{args.measurement-count}}');
+    expect(template.spec.metrics[0].interval).toEqual('1m');
+    expect(template.spec.args).toContainEqual({ name: 'measurement-count', value: '5' });
+    const r = findManifest(manifests, 'Rollout', 'checkout');
+    expect(r.spec.strategy.canary.analysis.args).toEqual([{ name: 'measurement-count', value: '0' }]);
+  });
+
+  test('an analysis step keeps the count (the template default, 5)', () => {
+    const { c, budget } = build();
+    rollout(c, RolloutStrategy.canary({ steps: [Step.setWeight(20), Step.analysis({ templates: [budget] })] }));
+    const r = findManifest(synthValidated(c), 'Rollout', 'checkout');
+    expect(r.spec.strategy.canary.steps[1].analysis.args).toBeUndefined();
+  });
+
+  test('a background analysis that sets the count itself keeps it', () => {
+    const { c, budget } = build();
+    rollout(c, RolloutStrategy.canary({
+      steps: [Step.setWeight(20), Step.pause()],
+      analysis: { templates: [budget], args: [AnalysisArgument.value('measurement-count', '30')] },
+    }));
+    const r = findManifest(synthValidated(c), 'Rollout', 'checkout');
+    expect(r.spec.strategy.canary.analysis.args).toEqual([{ name: 'measurement-count', value: '30' }]);
   });
 });

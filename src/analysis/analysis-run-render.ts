@@ -47,14 +47,23 @@ export function fieldPathProblem(path: string): string | undefined {
 }
 
 /** Renders the Rollout fields shared by every kind of analysis. */
-export function renderAnalysisRun(options: AnalysisRunOptions | BackgroundAnalysisOptions): any {
+export function renderAnalysisRun(options: AnalysisRunOptions | BackgroundAnalysisOptions, usage: AnalysisUsage = AnalysisUsage.STEP): any {
   const background = options as BackgroundAnalysisOptions;
+  const args = [...(options.args ?? [])];
+  if (usage === AnalysisUsage.BACKGROUND) {
+    // templates whose count is an argument measure until the update ends in the background
+    for (const template of options.templates) {
+      for (const arg of template.backgroundArguments ?? []) {
+        if (!args.some(a => a.name === arg.name)) args.push(arg);
+      }
+    }
+  }
   const metadata = (options.analysisRunLabels || options.analysisRunAnnotations)
     ? { labels: options.analysisRunLabels, annotations: options.analysisRunAnnotations }
     : undefined;
   return {
     templates: options.templates.map(t => ({ templateName: t.templateName, clusterScope: t.clusterScope || undefined })),
-    args: options.args && options.args.length > 0 ? options.args.map(a => a._toKube()) : undefined,
+    args: args.length > 0 ? args.map(a => a._toKube()) : undefined,
     dryRun: options.dryRunMetrics?.map(metricName => ({ metricName })),
     measurementRetention: options.measurementRetention?.map(r => ({ metricName: r.metricName, limit: r.limit })),
     analysisRunMetadata: metadata,

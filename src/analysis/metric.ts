@@ -522,6 +522,7 @@ export class Metric {
   public readonly provider: string;
 
   private readonly options: MetricOptions;
+  private countArgument?: string;
   private readonly renderProvider: () => l1.AnalysisTemplateSpecMetricsProvider;
   private readonly providerProblems: string[];
 
@@ -539,6 +540,24 @@ export class Metric {
    */
   public get indefinite(): boolean {
     return this.options.interval !== undefined && this.options.count === undefined;
+  }
+
+  /**
+   * Renders `count` as `{{args.<argument>}}`, so that the analysis that runs the template decides
+   * how many measurements there are: the template declares the argument with `count` as its
+   * default, and a Rollout's background analysis passes `0` (which the controller reads as "no
+   * count": with an interval the metric measures until the update ends). Used by the built-in
+   * templates.
+   * @internal
+   */
+  public _countFromArgument(argument: string): Metric {
+    this.countArgument = argument;
+    return this;
+  }
+
+  /** The argument `count` is read from, if any. @internal */
+  public get _countArgument(): string | undefined {
+    return this.countArgument;
   }
 
   /**
@@ -623,7 +642,8 @@ export class Metric {
       name: o.name,
       interval: typeof intervalSeconds === 'number' ? goDuration(intervalSeconds) : undefined,
       initialDelay: typeof delaySeconds === 'number' ? goDuration(delaySeconds) : undefined,
-      count: o.count === undefined ? undefined : l1.AnalysisTemplateSpecMetricsCount.fromNumber(o.count),
+      count: this.countArgument !== undefined ? l1.AnalysisTemplateSpecMetricsCount.fromString(`{{args.${this.countArgument}}}`)
+        : o.count === undefined ? undefined : l1.AnalysisTemplateSpecMetricsCount.fromNumber(o.count),
       successCondition: o.successCondition,
       failureCondition: o.failureCondition,
       failureLimit: o.failureLimit === undefined ? undefined : l1.AnalysisTemplateSpecMetricsFailureLimit.fromNumber(o.failureLimit),

@@ -1,7 +1,7 @@
 // Internal: the spec shared by AnalysisTemplate and ClusterAnalysisTemplate (metrics, args,
 // dry-run, measurement retention), with its validation. Not part of the public API.
 import { IConstruct } from 'constructs';
-import { MeasurementRetention } from './analysis-run';
+import { AnalysisArgument, MeasurementRetention } from './analysis-run';
 import { Metric } from './metric';
 import { TemplateArgument } from './template-argument';
 import * as l1 from '../imports/analysistemplate-argoproj.io';
@@ -74,6 +74,12 @@ export class TemplateBody {
 
   public get indefiniteMetrics(): string[] {
     return this.metrics.filter(m => m.indefinite).map(m => m.name);
+  }
+
+  /** Argument values a canary's background analysis passes: `0` for every count argument. */
+  public get backgroundArguments(): AnalysisArgument[] {
+    const names = [...new Set(this.metrics.map(m => m._countArgument).filter((a): a is string => a !== undefined))];
+    return names.map(name => AnalysisArgument.value(name, '0'));
   }
 
   public get metricNames(): string[] {

@@ -758,7 +758,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       canaryMetadata: renderMetadata(c.canaryMetadata),
       stableMetadata: renderMetadata(c.stableMetadata),
       antiAffinity: c.antiAffinity?._toKube(),
-      analysis: c.analysis ? renderAnalysisRun(c.analysis) : undefined,
+      analysis: c.analysis ? renderAnalysisRun(c.analysis, AnalysisUsage.BACKGROUND) : undefined,
     };
   }
 
