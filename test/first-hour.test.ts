@@ -1,6 +1,6 @@
 // Issue #15: no traps in a user's first hour. One describe block per item of the issue; each test
 // fails on the behaviour before the fix.
-import { Duration } from 'cdk8s';
+import { App, AppProps, Chart, Duration, Testing, YamlOutputType } from 'cdk8s';
 import { findManifest, synthValidated } from './helpers/synth';
 import { chart, rollout, service } from './rollout/fixtures';
 import { AnalysisArgument } from '../src/analysis/analysis-run';
@@ -10,6 +10,7 @@ import { Metric } from '../src/analysis/metric';
 import { MetricAuthentication } from '../src/analysis/metric-authentication';
 import { SloRecordingRules } from '../src/analysis/slo-recording-rules';
 import { CanaryApp } from '../src/canary-app';
+import { ArgoCdApplication, ArgoCdApplicationProps } from '../src/gitops/argocd-application';
 import { ExperimentSpecRef } from '../src/rollout/experiment';
 import { Step } from '../src/rollout/step';
 import { RolloutStrategy } from '../src/rollout/strategy';
@@ -167,5 +168,55 @@ describe('#15.2 built-in templates keep measuring in background analysis', () =>
     }));
     const r = findManifest(synthValidated(c), 'Rollout', 'checkout');
     expect(r.spec.strategy.canary.analysis.args).toEqual([{ name: 'measurement-count', value: '30' }]);
+  });
+});
+
+describe('#15.1 the documented Application points at the deployed chart', () => {
+  const build = (appProps: AppProps, appOptions: Partial<ArgoCdApplicationProps> = {}) => {
+    const app = new App(appProps);
+    const workload = new Chart(app, 'checkout', { namespace: 'shop' });
+    new CanaryApp(workload, 'checkout', { image: 'ghcr.io/acme/checkout:1.4.2', containerPort: 8080, steps: [Step.setWeight(20), Step.pause()] });
+    const apps = new Chart(app, 'apps', { namespace: 'argocd' });
+    new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://github.com/acme/platform.git', destinationNamespace: 'shop', deploys: [workload], ...appOptions });
+    return apps;
+  };
+  const sourceOf = (apps: Chart) => findManifest(Testing.synth(apps), 'Application', 'checkout').spec.source;
+
+  test('new App() (FILE_PER_CHART into dist): the source is dist with directory.include of the chart file', () => {
+    expect(sourceOf(build({ outdir: 'dist' }))).toEqual({
+      repoURL: 'https://github.com/acme/platform.git', path: 'dist', targetRevision: 'HEAD', directory: { include: 'checkout.k8s.yaml' },
+    });
+  });
+
+  test('FOLDER_PER_CHART_FILE_PER_RESOURCE: the chart folder', () => {
+    expect(sourceOf(build({ outdir: 'dist', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE }))).toEqual({
+      repoURL: 'https://github.com/acme/platform.git', path: 'dist/checkout', targetRevision: 'HEAD',
+    });
+  });
+
+  test('outdirInRepo says where the output folder is committed', () => {
+    expect(sourceOf(build({ outdir: '/tmp/out', outputFileExtension: '.yaml' }, { outdirInRepo: 'deploy/k8s/' }))).toMatchObject({
+      path: 'deploy/k8s', directory: { include: 'checkout.yaml' },
+    });
+  });
+
+  test('an absolute outdir without outdirInRepo fails and names the fix', () => {
+    expect(() => sourceOf(build({ outdir: '/tmp/out' })))
+      .toThrow(/\[apps\/checkout\] path not given and the App's outdir "\/tmp\/out" is absolute.*give outdirInRepo/);
+  });
+
+  test('the old documented pairing, new App() with path dist/checkout, fails at synth with the output type and the paths that work', () => {
+    expect(() => sourceOf(build({ outdir: 'dist' }, { path: 'dist/checkout' })))
+      .toThrow(/\[apps\/checkout\] path "dist\/checkout" cannot select chart "checkout": the App writes FILE_PER_CHART .*omit path to derive path "dist" with directory.include "checkout.k8s.yaml", or use YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE with path "dist\/checkout"/);
+  });
+
+  test('a folder path that is not the chart folder fails', () => {
+    expect(() => sourceOf(build({ outdir: 'dist', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE }, { path: 'dist/shop' })))
+      .toThrow(/path "dist\/shop" does not select chart "checkout": .*use path "dist\/checkout"/);
+  });
+
+  test('FILE_PER_APP cannot be selected per chart', () => {
+    expect(() => sourceOf(build({ outdir: 'dist', yamlOutputType: YamlOutputType.FILE_PER_APP })))
+      .toThrow(/path not given and the App writes FILE_PER_APP \(all charts in one file\).*use YamlOutputType.FILE_PER_CHART/);
   });
 });
