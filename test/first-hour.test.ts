@@ -220,3 +220,33 @@ describe('#15.1 the documented Application points at the deployed chart', () => 
       .toThrow(/path not given and the App writes FILE_PER_APP \(all charts in one file\).*use YamlOutputType.FILE_PER_CHART/);
   });
 });
+
+describe('#15.3 the Istio in-mesh host has a Service', () => {
+  test.each([['reviews.shop.svc.cluster.local'], ['reviews'], ['reviews.shop']])('host %s gets Service reviews selecting every pod of the app', (host) => {
+    const c = chart();
+    const reviews = new CanaryApp(c, 'reviews', {
+      image: 'ghcr.io/acme/reviews:2.0.0', containerPort: 9080,
+      routing: TrafficRouting.istio({ hosts: [host, 'reviews.example.com'], gateways: ['mesh', 'istio-system/public'] }),
+      steps: [Step.setWeight(20), Step.pause()],
+    });
+    const manifests = synthValidated(c);
+    const svc = findManifest(manifests, 'Service', 'reviews');
+    expect(svc.spec.selector).toEqual({ 'app.kubernetes.io/name': 'reviews' });
+    expect(svc.spec.ports).toEqual([expect.objectContaining({ port: 80, targetPort: 9080 })]);
+    expect(reviews.rootService?.name).toEqual('reviews');
+    // the controller switches only the Services the Rollout references
+    const r = findManifest(manifests, 'Rollout', 'reviews');
+    expect([r.spec.strategy.canary.stableService, r.spec.strategy.canary.canaryService]).toEqual(['reviews-stable', 'reviews-canary']);
+    expect(manifests.filter(m => m.kind === 'Service').map(m => m.metadata.name).sort()).toEqual(['reviews', 'reviews-canary', 'reviews-stable']);
+  });
+
+  test('a host in another namespace or outside the cluster gets no Service', () => {
+    const c = chart();
+    new CanaryApp(c, 'reviews', {
+      image: 'ghcr.io/acme/reviews:2.0.0', containerPort: 9080,
+      routing: TrafficRouting.istio({ hosts: ['reviews.other.svc.cluster.local', 'reviews.example.com'] }),
+      steps: [Step.setWeight(20), Step.pause()],
+    });
+    expect(synthValidated(c).filter(m => m.kind === 'Service').map(m => m.metadata.name).sort()).toEqual(['reviews-canary', 'reviews-stable']);
+  });
+});
