@@ -178,7 +178,7 @@ export class CanaryApp extends Construct {
     const strategy: { -readonly [K in keyof CanaryStrategyOptions]: CanaryStrategyOptions[K] } = { ...props.strategy, steps: props.steps };
     if (istio?.subsetLevel) {
       this.rootService = service(undefined);
-      this.destinationRule = new IstioDestinationRule(this, 'destination-rule', { name: this.name, host: this.name });
+      this.destinationRule = new IstioDestinationRule(this, 'destination-rule', { name: this.name, host: this.name, apiVersion: istio.apiVersion });
     } else if (props.pingPong) {
       this.pingService = service('ping');
       this.pongService = service('pong');
@@ -229,6 +229,7 @@ export class CanaryApp extends Construct {
         gateways: istio.gateways,
         exportTo: istio.exportTo,
         routeName: istio.routeName,
+        apiVersion: istio.apiVersion,
       });
       trafficRouting = { istio: { virtualServices: [this.virtualService], destinationRule: this.destinationRule } };
     }

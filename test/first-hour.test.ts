@@ -15,6 +15,7 @@ import { ExperimentSpecRef } from '../src/rollout/experiment';
 import { Step } from '../src/rollout/step';
 import { RolloutStrategy } from '../src/rollout/strategy';
 import { AlbTargetType } from '../src/routing/alb';
+import { IstioApiVersion } from '../src/routing/istio';
 import { TrafficRouting } from '../src/routing/traffic-routing';
 
 describe('#15.7 blue-green autoPromotionDelay without auto-promotion', () => {
@@ -248,5 +249,29 @@ describe('#15.3 the Istio in-mesh host has a Service', () => {
       steps: [Step.setWeight(20), Step.pause()],
     });
     expect(synthValidated(c).filter(m => m.kind === 'Service').map(m => m.metadata.name).sort()).toEqual(['reviews-canary', 'reviews-stable']);
+  });
+});
+
+describe('#15.8 the Istio API version is the widest served one, and selectable', () => {
+  const build = (apiVersion?: IstioApiVersion) => {
+    const c = chart();
+    new CanaryApp(c, 'catalog', {
+      image: 'ghcr.io/acme/catalog:1.0.0', containerPort: 8080,
+      routing: TrafficRouting.istio({ hosts: ['catalog'], subsetLevel: true, apiVersion }),
+      steps: [Step.setWeight(20), Step.pause()],
+    });
+    return synthValidated(c);
+  };
+
+  test('defaults to networking.istio.io/v1beta1, which every supported Istio serves (v1 needs 1.22)', () => {
+    const m = build();
+    expect(findManifest(m, 'VirtualService').apiVersion).toEqual('networking.istio.io/v1beta1');
+    expect(findManifest(m, 'DestinationRule').apiVersion).toEqual('networking.istio.io/v1beta1');
+  });
+
+  test.each([[IstioApiVersion.V1, 'networking.istio.io/v1'], [IstioApiVersion.V1ALPHA3, 'networking.istio.io/v1alpha3']])('renders the chosen version %#', (version, expected) => {
+    const m = build(version);
+    expect(findManifest(m, 'VirtualService').apiVersion).toEqual(expected);
+    expect(findManifest(m, 'DestinationRule').apiVersion).toEqual(expected);
   });
 });
