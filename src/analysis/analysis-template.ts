@@ -102,7 +102,7 @@ export class AnalysisTemplate extends Construct implements IAnalysisTemplate {
    * Argument values a canary's background analysis passes: `0` for every metric whose count is
    * read from an argument (the built-in templates), so it measures until the update ends.
    */
-  public get backgroundArguments(): AnalysisArgument[] {
+  public get backgroundArguments(): AnalysisArgument[] | undefined {
     return this.body.backgroundArguments;
   }
 
@@ -183,7 +183,7 @@ export class ClusterAnalysisTemplate extends Construct implements IAnalysisTempl
    * Argument values a canary's background analysis passes: `0` for every metric whose count is
    * read from an argument (the built-in templates), so it measures until the update ends.
    */
-  public get backgroundArguments(): AnalysisArgument[] {
+  public get backgroundArguments(): AnalysisArgument[] | undefined {
     return this.body.backgroundArguments;
   }
 
