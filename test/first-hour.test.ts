@@ -109,7 +109,9 @@ describe('#15.9 inputs upstream accepts', () => {
   test('an experiment template with a weight and no serviceName is accepted (the controller creates the Service)', () => {
     const c = chart();
     const app = new CanaryApp(c, 'checkout', {
-      image: 'ghcr.io/acme/checkout:1.4.2', containerPort: 8080, replicas: 4,
+      image: 'ghcr.io/acme/checkout:1.4.2',
+      containerPort: 8080,
+      replicas: 4,
       routing: TrafficRouting.alb({ host: 'qa-domain.com' }),
       steps: [Step.experiment({ duration: Duration.minutes(5), templates: [{ name: 'canary', specRef: ExperimentSpecRef.CANARY, weight: 10 }] })],
     });
@@ -121,7 +123,8 @@ describe('#15.9 inputs upstream accepts', () => {
   test('CanaryApp with ALB instance targets makes its Services NodePort', () => {
     const c = chart();
     new CanaryApp(c, 'checkout', {
-      image: 'ghcr.io/acme/checkout:1.4.2', containerPort: 8080,
+      image: 'ghcr.io/acme/checkout:1.4.2',
+      containerPort: 8080,
       routing: TrafficRouting.alb({ host: 'qa-domain.com', targetType: AlbTargetType.INSTANCE }),
       steps: [Step.setWeight(20), Step.pause()],
     });
@@ -226,7 +229,8 @@ describe('#15.3 the Istio in-mesh host has a Service', () => {
   test.each([['reviews.shop.svc.cluster.local'], ['reviews'], ['reviews.shop']])('host %s gets Service reviews selecting every pod of the app', (host) => {
     const c = chart();
     const reviews = new CanaryApp(c, 'reviews', {
-      image: 'ghcr.io/acme/reviews:2.0.0', containerPort: 9080,
+      image: 'ghcr.io/acme/reviews:2.0.0',
+      containerPort: 9080,
       routing: TrafficRouting.istio({ hosts: [host, 'reviews.example.com'], gateways: ['mesh', 'istio-system/public'] }),
       steps: [Step.setWeight(20), Step.pause()],
     });
@@ -244,7 +248,8 @@ describe('#15.3 the Istio in-mesh host has a Service', () => {
   test('a host in another namespace or outside the cluster gets no Service', () => {
     const c = chart();
     new CanaryApp(c, 'reviews', {
-      image: 'ghcr.io/acme/reviews:2.0.0', containerPort: 9080,
+      image: 'ghcr.io/acme/reviews:2.0.0',
+      containerPort: 9080,
       routing: TrafficRouting.istio({ hosts: ['reviews.other.svc.cluster.local', 'reviews.example.com'] }),
       steps: [Step.setWeight(20), Step.pause()],
     });
@@ -256,7 +261,8 @@ describe('#15.8 the Istio API version is the widest served one, and selectable',
   const build = (apiVersion?: IstioApiVersion) => {
     const c = chart();
     new CanaryApp(c, 'catalog', {
-      image: 'ghcr.io/acme/catalog:1.0.0', containerPort: 8080,
+      image: 'ghcr.io/acme/catalog:1.0.0',
+      containerPort: 8080,
       routing: TrafficRouting.istio({ hosts: ['catalog'], subsetLevel: true, apiVersion }),
       steps: [Step.setWeight(20), Step.pause()],
     });

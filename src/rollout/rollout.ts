@@ -9,8 +9,8 @@ import { renderAnalysisRun, validateAnalysisRun } from '../analysis/analysis-run
 import { JsonPointer } from '../gitops/ignore-differences';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
 import { Rollout as RolloutL1 } from '../imports/rollout-argoproj.io';
-import { isDnsLabel, readableName } from '../private/names';
 import { describeDuration } from '../private/duration';
+import { isDnsLabel, readableName } from '../private/names';
 import { renderDuration } from '../private/render';
 import { AlbIngress, AlbTargetType } from '../routing/alb';
 
