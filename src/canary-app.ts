@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackgroundAnalysisOptions } from './analysis/analysis-run';
@@ -121,8 +121,17 @@ export class CanaryApp extends Construct {
   public readonly stableService?: kplus.Service;
   /** The canary Service (stable/canary layouts). */
   public readonly canaryService?: kplus.Service;
-  /** The root Service: the ALB action name, or the one Service of Istio subset-level routing. */
+  /**
+   * The root Service: the ALB action name, the one Service of Istio subset-level routing, or, with
+   * Istio host-level routing, the Service behind the in-mesh host `<name>`.
+   */
   public readonly rootService?: kplus.Service;
+  /**
+   * Services the in-mesh hosts of Istio host-level routing need (e.g. `reviews` for the host
+   * `reviews.shop.svc.cluster.local`), so that in-mesh clients can resolve them. They select every
+   * pod of the app; the controller never switches them.
+   */
+  public readonly meshHostServices: kplus.Service[] = [];
   /** The ping Service (ping-pong layouts). */
   public readonly pingService?: kplus.Service;
   /** The pong Service (ping-pong layouts). */
@@ -171,9 +180,13 @@ export class CanaryApp extends Construct {
       throw new Error(`${where} pingPong needs routing (TrafficRouting.alb or TrafficRouting.istio); without it the ping and pong Services are never switched`);
     }
 
+    // instance targets reach pods through node ports only (the AWS Load Balancer Controller
+    // registers nodes), so with them every Service of the app is a NodePort Service
+    const instanceTargets = alb?.targetType === AlbTargetType.INSTANCE;
     const service = (suffix: string | undefined) => {
       const created = new kplus.Service(this, suffix ?? 'service', {
         metadata: { name: suffix ? `${this.name}-${suffix}` : this.name },
+        type: instanceTargets ? kplus.ServiceType.NODE_PORT : undefined,
         ports: [{ name: 'http', port: servicePort, targetPort: props.containerPort }],
       });
       registerObject(created, ApiObject.of(created));
@@ -184,7 +197,7 @@ export class CanaryApp extends Construct {
     const strategy: { -readonly [K in keyof CanaryStrategyOptions]: CanaryStrategyOptions[K] } = { ...props.strategy, steps: props.steps };
     if (istio?.subsetLevel) {
       this.rootService = service(undefined);
-      this.destinationRule = new IstioDestinationRule(this, 'destination-rule', { name: this.name, host: this.name });
+      this.destinationRule = new IstioDestinationRule(this, 'destination-rule', { name: this.name, host: this.name, apiVersion: istio.apiVersion });
     } else if (props.pingPong) {
       this.pingService = service('ping');
       this.pongService = service('pong');
@@ -208,12 +221,34 @@ export class CanaryApp extends Construct {
         alb: { ingresses: [this.ingress], servicePort, rootServiceName: this.rootService.name, stickiness },
       };
     } else if (istio) {
+      if (!istio.subsetLevel) {
+        // In-mesh clients resolve the host's Service through DNS before the sidecar applies the
+        // VirtualService; host-level routing creates only <name>-stable and <name>-canary (or
+        // ping/pong), so the in-cluster hosts need a Service of their own. It selects every pod
+        // of the app: the controller injects the pod-template hash only into the Services the
+        // Rollout references (stable/canary, ping/pong), so it never touches this one, and the
+        // sidecars route its traffic by the VirtualService weights anyway.
+        const namespace = Chart.of(this).namespace;
+        const taken = new Set([this.stableService, this.canaryService, this.pingService, this.pongService].filter(x => x).map(x => x!.name));
+        for (const host of istio.hosts) {
+          const serviceName = inClusterServiceName(host, namespace);
+          if (serviceName === undefined || taken.has(serviceName)) continue;
+          taken.add(serviceName);
+          const meshService = serviceName === this.name ? service(undefined) : new kplus.Service(this, `mesh-${serviceName}`, {
+            metadata: { name: serviceName },
+            ports: [{ name: 'http', port: servicePort, targetPort: props.containerPort }],
+          });
+          if (serviceName === this.name) this.rootService = meshService;
+          this.meshHostServices.push(meshService);
+        }
+      }
       this.virtualService = new IstioVirtualService(this, 'virtual-service', {
         name: this.name,
         hosts: istio.hosts,
         gateways: istio.gateways,
         exportTo: istio.exportTo,
         routeName: istio.routeName,
+        apiVersion: istio.apiVersion,
       });
       trafficRouting = { istio: { virtualServices: [this.virtualService], destinationRule: this.destinationRule } };
     }
@@ -225,7 +260,21 @@ export class CanaryApp extends Construct {
       containers: [{ name: 'main', ...props.container, image: props.image, portNumber: props.containerPort }],
       strategy: RolloutStrategy.canary(strategy),
     });
-    // the root / subset-level Service selects every pod of the app; the controller never switches it
+    // the root / subset-level / mesh-host Services select every pod of the app; the controller never switches them
     this.rootService?.select(this.rollout);
+    for (const meshService of this.meshHostServices) if (meshService !== this.rootService) meshService.select(this.rollout);
   }
+}
+
+/**
+ * The Service name an Istio host resolves to inside the cluster (`reviews`,
+ * `reviews.<namespace>`, `reviews.<namespace>.svc`, `reviews.<namespace>.svc.cluster.local`), or
+ * undefined for a host outside the app's namespace or outside the cluster (`reviews.example.com`).
+ */
+function inClusterServiceName(host: string, namespace: string | undefined): string | undefined {
+  const labels = host.split('.');
+  if (labels.length === 1) return host.includes('*') ? undefined : host;
+  const rest = labels.slice(1).join('.');
+  const forms = namespace ? [namespace, `${namespace}.svc`, `${namespace}.svc.cluster.local`] : [];
+  return forms.includes(rest) ? labels[0] : undefined;
 }

@@ -104,14 +104,14 @@ describe('CanaryApp: layouts', () => {
       ],
     });
     const m = synthValidated(c);
-    expect(m.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Service/checkout-stable', 'Service/checkout-canary', 'VirtualService/checkout', 'Rollout/checkout']);
+    expect(m.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Service/checkout-stable', 'Service/checkout-canary', 'Service/checkout', 'VirtualService/checkout', 'Rollout/checkout']);
     expect(m).toMatchSnapshot();
   });
 
   test('Istio ping-pong: ping and pong hosts in the VirtualService', () => {
     const { c, a } = app({ pingPong: true, routing: TrafficRouting.istio({ hosts: ['checkout'] }), steps: [Step.setWeight(20), Step.pause()] });
     const m = synthValidated(c);
-    expect(m.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Service/checkout-ping', 'Service/checkout-pong', 'VirtualService/checkout', 'Rollout/checkout']);
+    expect(m.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Service/checkout-ping', 'Service/checkout-pong', 'Service/checkout', 'VirtualService/checkout', 'Rollout/checkout']);
     expect(findManifest(m, 'VirtualService').spec.http[0].route.map((r: any) => r.destination.host)).toEqual(['checkout-ping', 'checkout-pong']);
     expect(a.rollout.runtimeOwnedFields().map(r => `${r.kind}/${r.name}`)).toEqual(['Service/checkout-ping', 'Service/checkout-pong', 'VirtualService/checkout']);
     expect(m).toMatchSnapshot();

@@ -48,7 +48,6 @@ export function fieldPathProblem(path: string): string | undefined {
   return undefined;
 }
 
-/** Renders the Rollout fields shared by every kind of analysis. */
 /**
  * The controller merges the run's templates into one AnalysisRun and fails it when two metrics,
  * dry-run rules or measurement-retention rules share a name, or when one argument gets two
@@ -92,14 +91,24 @@ function mergeProblems(where: string, what: string, options: AnalysisRunOptions)
   return errors;
 }
 
-export function renderAnalysisRun(options: AnalysisRunOptions | BackgroundAnalysisOptions): any {
+/** Renders the Rollout fields shared by every kind of analysis. */
+export function renderAnalysisRun(options: AnalysisRunOptions | BackgroundAnalysisOptions, usage: AnalysisUsage = AnalysisUsage.STEP): any {
   const background = options as BackgroundAnalysisOptions;
+  const args = [...(options.args ?? [])];
+  if (usage === AnalysisUsage.BACKGROUND) {
+    // templates whose count is an argument measure until the update ends in the background
+    for (const template of options.templates) {
+      for (const arg of template.backgroundArguments ?? []) {
+        if (!args.some(a => a.name === arg.name)) args.push(arg);
+      }
+    }
+  }
   const metadata = (options.analysisRunLabels || options.analysisRunAnnotations)
     ? { labels: options.analysisRunLabels, annotations: options.analysisRunAnnotations }
     : undefined;
   return {
     templates: options.templates.map(t => ({ templateName: t.templateName, clusterScope: t.clusterScope || undefined })),
-    args: options.args && options.args.length > 0 ? options.args.map(a => a._toKube()) : undefined,
+    args: args.length > 0 ? args.map(a => a._toKube()) : undefined,
     dryRun: options.dryRunMetrics?.map(metricName => ({ metricName })),
     measurementRetention: options.measurementRetention?.map(r => ({ metricName: r.metricName, limit: r.limit })),
     analysisRunMetadata: metadata,

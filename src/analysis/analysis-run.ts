@@ -28,6 +28,15 @@ export interface IAnalysisTemplate {
    * The construct that defines the template; undefined for a template referenced by name.
    */
   readonly definedBy?: IConstruct;
+
+  /**
+   * Argument values a canary's background analysis passes to this template unless the analysis
+   * gives them itself: the built-in templates read their `count` from an argument, and background
+   * analysis passes `0`, so their metrics measure until the update ends instead of stopping after
+   * `count` measurements.
+   * @default - none
+   */
+  readonly backgroundArguments?: AnalysisArgument[];
 }
 
 /** Which ReplicaSet's pod-template hash an argument receives. */

@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { IAnalysisTemplate, MeasurementRetention } from './analysis-run';
+import { AnalysisArgument, IAnalysisTemplate, MeasurementRetention } from './analysis-run';
 import { Metric } from './metric';
 import { TemplateArgument } from './template-argument';
 import { TemplateBody } from './template-body';
@@ -100,6 +100,14 @@ export class AnalysisTemplate extends Construct implements IAnalysisTemplate {
     return this.body.metricNames;
   }
 
+  /**
+   * Argument values a canary's background analysis passes: `0` for every metric whose count is
+   * read from an argument (the built-in templates), so it measures until the update ends.
+   */
+  public get backgroundArguments(): AnalysisArgument[] | undefined {
+    return this.body.backgroundArguments;
+  }
+
   /** Adds a metric; throws if it is invalid or its name is taken. */
   public addMetric(metric: Metric): void {
     this.body.addMetric(metric);
@@ -172,6 +180,14 @@ export class ClusterAnalysisTemplate extends Construct implements IAnalysisTempl
   /** Names of the template's metrics, in order. */
   public get metricNames(): string[] {
     return this.body.metricNames;
+  }
+
+  /**
+   * Argument values a canary's background analysis passes: `0` for every metric whose count is
+   * read from an argument (the built-in templates), so it measures until the update ends.
+   */
+  public get backgroundArguments(): AnalysisArgument[] | undefined {
+    return this.body.backgroundArguments;
   }
 
   /** Adds a metric; throws if it is invalid or its name is taken. */

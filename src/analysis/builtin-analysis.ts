@@ -1,7 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AnalysisArgument, PodTemplateHash } from './analysis-run';
-import { AnalysisTemplate } from './analysis-template';
+import { AnalysisTemplate, AnalysisTemplateProps } from './analysis-template';
 import { CloudWatchMetricStat, Metric, MetricOptions } from './metric';
 import { SloRecordingRules } from './slo-recording-rules';
 import { TemplateArgument } from './template-argument';
@@ -22,7 +22,10 @@ export interface BuiltinAnalysisOptions {
   readonly interval?: Duration;
 
   /**
-   * Number of measurements (a count keeps the template usable in analysis steps).
+   * Number of measurements in an analysis step or blue-green promotion analysis. The count is
+   * rendered as the template argument `measurement-count` (default this value); a canary's
+   * background analysis passes `0`, so there the metric measures every `interval` until the
+   * update ends.
    * @default 5
    */
   readonly count?: number;
@@ -166,8 +169,10 @@ const ALB_LOAD_BALANCER = 'alb-load-balancer';
 const ALB_TARGET_GROUP = 'alb-canary-target-group';
 
 /**
- * Ready-made analysis templates, one line each. Every one is a normal `AnalysisTemplate` with
- * a `count`, so it works in analysis steps, background analysis and blue-green analysis.
+ * Ready-made analysis templates, one line each. Every one is a normal `AnalysisTemplate` whose
+ * count is the argument `measurement-count` (default `count`, 5): analysis steps and blue-green
+ * analysis take that many measurements, and a canary's background analysis passes `0`, so it keeps
+ * measuring until the update ends.
  */
 export class BuiltinAnalysis {
   /**
@@ -210,7 +215,7 @@ export class BuiltinAnalysis {
     const sel = istioSelector(props);
     const window = promDuration(scope, id, 'window', props.window ?? Duration.minutes(2));
     const query = `sum(rate(istio_requests_total{${sel},response_code!~"5.."}[${window}]))\n/\nsum(rate(istio_requests_total{${sel}}[${window}]))`;
-    return new AnalysisTemplate(scope, id, {
+    return builtinTemplate(scope, id, props, {
       name: props.name,
       args: istioArgs(scope, props),
       metrics: [Metric.prometheus({
@@ -257,7 +262,7 @@ export class BuiltinAnalysis {
         successCondition: `result[0] <= ${ms}`,
       }));
     }
-    return new AnalysisTemplate(scope, id, { name: props.name, args: istioArgs(scope, props), metrics });
+    return builtinTemplate(scope, id, props, { name: props.name, args: istioArgs(scope, props), metrics });
   }
 
   /**
@@ -276,7 +281,7 @@ export class BuiltinAnalysis {
     const max = props.maxErrorRate ?? 0.01;
     checkRatio(scope, id, 'maxErrorRate', max);
     const period = props.period ?? Duration.minutes(1);
-    return new AnalysisTemplate(scope, id, {
+    return builtinTemplate(scope, id, props, {
       name: props.name,
       args: albArgs(),
       metrics: [Metric.cloudWatch({
@@ -306,7 +311,7 @@ export class BuiltinAnalysis {
       throw new Error(`[${pathOf(scope, id)}] albResponseTime maxResponseTime must be a whole number of milliseconds > 0; got ${ms}ms`);
     }
     const period = props.period ?? Duration.minutes(1);
-    return new AnalysisTemplate(scope, id, {
+    return builtinTemplate(scope, id, props, {
       name: props.name,
       args: albArgs(),
       metrics: [Metric.cloudWatch({
@@ -351,7 +356,7 @@ export class BuiltinAnalysis {
     const budget = `(1 - ${objective})`;
     const over = (window: string, rate: number) => `(max(${props.rules.errorRatio(window)}) > bool (${rate} * ${budget}))`;
     const query = `(${over('1h', fast)} * ${over('5m', fast)})\n+\n(${over('6h', slow)} * ${over('30m', slow)})`;
-    return new AnalysisTemplate(scope, id, {
+    return builtinTemplate(scope, id, props, {
       name: props.name,
       metrics: [Metric.prometheus({
         ...measurement(props),
@@ -365,6 +370,22 @@ export class BuiltinAnalysis {
   }
 
   private constructor() {}
+}
+
+/** A built-in template: every metric reads its count from the `measurement-count` argument. */
+function builtinTemplate(scope: Construct, id: string, props: BuiltinAnalysisOptions, templateProps: AnalysisTemplateProps): AnalysisTemplate {
+  return new AnalysisTemplate(scope, id, {
+    ...templateProps,
+    args: [...(templateProps.args ?? []), countArgument(props)],
+    metrics: templateProps.metrics.map(m => m._countFromArgument(MEASUREMENT_COUNT)),
+  });
+}
+
+/** The argument the built-in templates read their count from (see `BuiltinAnalysisOptions.count`). */
+const MEASUREMENT_COUNT = 'measurement-count';
+
+function countArgument(props: BuiltinAnalysisOptions): TemplateArgument {
+  return TemplateArgument.withDefault(MEASUREMENT_COUNT, String(props.count ?? 5));
 }
 
 function measurement(props: BuiltinAnalysisOptions): Omit<MetricOptions, 'name'> {

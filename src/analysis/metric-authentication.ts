@@ -49,7 +49,10 @@ export interface OAuth2AuthenticationOptions {
  * How a Prometheus or web metric authenticates to its endpoint. Exactly one method per metric.
  */
 export class MetricAuthentication {
-  /** AWS SigV4 request signing (Amazon Managed Service for Prometheus). */
+  /**
+   * AWS SigV4 request signing, for Prometheus metrics whose address is an Amazon Managed Service
+   * for Prometheus workspace (the controller signs only addresses containing `aps-workspaces`).
+   */
   public static sigv4(options: SigV4AuthenticationOptions = {}): MetricAuthentication {
     return new MetricAuthentication('sigv4', {
       sigv4: { region: options.region, profile: options.profile, roleArn: options.roleArn },
@@ -73,7 +76,8 @@ export class MetricAuthentication {
   }
 
   /**
-   * HTTP basic authentication. Pass the password as a template-argument placeholder read from a
+   * HTTP basic authentication. Not supported by the Argo Rollouts release this library targets
+   * (v1.9.0 has no `basicAuth` field): every metric rejects it; send an `Authorization` header instead. Pass the password as a template-argument placeholder read from a
    * Secret, e.g. `TemplateArgument.fromSecret('prom-password', 'prometheus', 'password').placeholder`.
    */
   public static basic(username: string, password: string): MetricAuthentication {

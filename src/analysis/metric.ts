@@ -178,7 +178,8 @@ export interface WebMetricProps extends MetricOptions {
   readonly insecure?: boolean;
 
   /**
-   * How to authenticate to the endpoint.
+   * How to authenticate to the endpoint. The web provider supports only
+   * `MetricAuthentication.oauth2()`; sigv4 and basic are rejected (the controller would ignore them).
    * @default - no authentication
    */
   readonly authentication?: MetricAuthentication;
@@ -438,6 +439,9 @@ export class Metric {
       rangeQuery = { start: props.rangeQuery.start, end: props.rangeQuery.end ?? 'now()', step: step === undefined ? undefined : goDuration(step) };
     }
     if (props.authentication) problems.push(...props.authentication._problems());
+    if (props.authentication?.method === 'sigv4' && props.address && !props.address.includes('aps-workspaces') && !props.address.includes('{{')) {
+      problems.push(`prometheus sigv4 authentication with address "${props.address}", which is not an Amazon Managed Service for Prometheus workspace: the v1.9.0 controller signs only addresses containing "aps-workspaces" and sends every other query unsigned; use the workspace URL (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/), or MetricAuthentication.oauth2() / an Authorization header for other servers`);
+    }
     if (props.authentication?.method === 'basic') {
       problems.push('prometheus basic authentication is not in the Argo Rollouts release this library targets (v1.9.0: its Prometheus provider has no basicAuth field, so the credentials would be dropped); use MetricAuthentication.oauth2() or sigv4(), or pass an Authorization header through headers');
     }
@@ -470,6 +474,9 @@ export class Metric {
     }
     const timeout = props.timeout ? seconds(props.timeout, 'web timeout', 1, problems) : undefined;
     if (props.authentication) problems.push(...props.authentication._problems());
+    if (props.authentication && props.authentication.method !== 'oauth2') {
+      problems.push(`web ${props.authentication.method} authentication is ignored by the controller: the v1.9.0 web provider reads only authentication.oauth2${props.authentication.method === 'basic' ? ' (and has no basicAuth field at all)' : ' (it never signs requests)'}, so the request would go out without credentials; use MetricAuthentication.oauth2(), or pass an Authorization header through headers (with the secret from a template argument)`);
+    }
     const provider: l1.AnalysisTemplateSpecMetricsProvider = {
       web: {
         url: props.url,
@@ -659,6 +666,7 @@ export class Metric {
   public readonly provider: string;
 
   private readonly options: MetricOptions;
+  private countArgument?: string;
   private readonly renderProvider: () => l1.AnalysisTemplateSpecMetricsProvider;
   private readonly providerProblems: string[];
 
@@ -676,6 +684,24 @@ export class Metric {
    */
   public get indefinite(): boolean {
     return this.options.interval !== undefined && this.options.count === undefined;
+  }
+
+  /**
+   * Renders `count` as `{{args.<argument>}}`, so that the analysis that runs the template decides
+   * how many measurements there are: the template declares the argument with `count` as its
+   * default, and a Rollout's background analysis passes `0` (which the controller reads as "no
+   * count": with an interval the metric measures until the update ends). Used by the built-in
+   * templates.
+   * @internal
+   */
+  public _countFromArgument(argument: string): Metric {
+    this.countArgument = argument;
+    return this;
+  }
+
+  /** The argument `count` is read from, if any. @internal */
+  public get _countArgument(): string | undefined {
+    return this.countArgument;
   }
 
   /**
@@ -760,7 +786,8 @@ export class Metric {
       name: o.name,
       interval: typeof intervalSeconds === 'number' ? goDuration(intervalSeconds) : undefined,
       initialDelay: typeof delaySeconds === 'number' ? goDuration(delaySeconds) : undefined,
-      count: o.count === undefined ? undefined : l1.AnalysisTemplateSpecMetricsCount.fromNumber(o.count),
+      count: this.countArgument !== undefined ? l1.AnalysisTemplateSpecMetricsCount.fromString(`{{args.${this.countArgument}}}`)
+        : o.count === undefined ? undefined : l1.AnalysisTemplateSpecMetricsCount.fromNumber(o.count),
       successCondition: o.successCondition,
       failureCondition: o.failureCondition,
       failureLimit: o.failureLimit === undefined ? undefined : l1.AnalysisTemplateSpecMetricsFailureLimit.fromNumber(o.failureLimit),

@@ -1,7 +1,7 @@
 // Internal: the spec shared by AnalysisTemplate and ClusterAnalysisTemplate (metrics, args,
 // dry-run, measurement retention), with its validation. Not part of the public API.
 import { IConstruct } from 'constructs';
-import { MeasurementRetention } from './analysis-run';
+import { AnalysisArgument, MeasurementRetention } from './analysis-run';
 import { Metric } from './metric';
 import { TemplateArgument } from './template-argument';
 import * as l1 from '../imports/analysistemplate-argoproj.io';
@@ -53,12 +53,22 @@ export class TemplateBody {
         problems.push(`measurementRetention for "${r.metricName}" has limit ${r.limit}; give a whole number >= 1`);
       }
     }
+    // every problem of every metric at once: one bad metric must not hide the others
+    for (const metric of props.metrics ?? []) {
+      const metricProblems = this.metricProblems(metric);
+      problems.push(...metricProblems);
+      if (metricProblems.length === 0) this.metrics.push(metric);
+    }
     this.fail(problems);
-    for (const metric of props.metrics ?? []) this.addMetric(metric);
     owner.node.addValidation({ validate: () => this.validate() });
   }
 
   public addMetric(metric: Metric): void {
+    this.fail(this.metricProblems(metric));
+    this.metrics.push(metric);
+  }
+
+  private metricProblems(metric: Metric): string[] {
     const problems = metric._problems().map(p => `metric "${metric.name}": ${p}`);
     if (this.metrics.some(m => m.name === metric.name)) {
       problems.push(`two metrics share the name "${metric.name}"; give each metric of a template a unique name`);
@@ -69,8 +79,7 @@ export class TemplateBody {
         problems.push(`metric "${metric.name}" uses {{args.${ref}}} but the ${this.kind} declares no argument "${ref}"; add TemplateArgument.required('${ref}') (or withDefault/fromSecret) to its args`);
       }
     }
-    this.fail(problems);
-    this.metrics.push(metric);
+    return problems;
   }
 
   public get requiredArgs(): string[] {
@@ -79,6 +88,12 @@ export class TemplateBody {
 
   public get indefiniteMetrics(): string[] {
     return this.metrics.filter(m => m.indefinite).map(m => m.name);
+  }
+
+  /** Argument values a canary's background analysis passes: `0` for every count argument. */
+  public get backgroundArguments(): AnalysisArgument[] {
+    const names = [...new Set(this.metrics.map(m => m._countArgument).filter((a): a is string => a !== undefined))];
+    return names.map(name => AnalysisArgument.value(name, '0'));
   }
 
   public get metricNames(): string[] {

@@ -1,4 +1,5 @@
-import { ApiObjectMetadata, Lazy } from 'cdk8s';
+import * as nodePath from 'path';
+import { ApiObjectMetadata, App, Chart, Lazy, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ApplicationSource } from './application-source';
 import { IgnoreDifference, _IgnoreDifferencesBuilder } from './ignore-differences';
@@ -49,10 +50,24 @@ export interface ArgoCdApplicationProps {
   readonly repoUrl?: string;
 
   /**
-   * Path of the directory inside `repoUrl`, e.g. the folder of the synthesized chart.
-   * @default - `source` must be given
+   * Path of the directory inside `repoUrl`. It must select exactly the files this App writes for
+   * the deployed chart: with `YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE` the chart's
+   * folder (`<outdirInRepo>/<chart>`); other output types cannot be selected by a path alone and
+   * are rejected at synth (omit `path` to have the source derived).
+   * @default - derived from the App's output layout: `<outdirInRepo>/<chart>` for
+   * FOLDER_PER_CHART_FILE_PER_RESOURCE, or `<outdirInRepo>` with `directory.include` of the
+   * chart's file (`<chart>.k8s.yaml`) for FILE_PER_CHART (cdk8s' default); needs `deploys` in one chart
    */
   readonly path?: string;
+
+  /**
+   * Where the App's output folder (`App.outdir`) sits in the Git repository, relative to the
+   * repository root; used to derive the source when `path` is omitted, and to name the right
+   * path in errors.
+   * @default - the App's `outdir` when it is a relative path (cdk8s' default `dist`, i.e. `cdk8s
+   * synth` run at the repository root and its output committed as is)
+   */
+  readonly outdirInRepo?: string;
 
   /**
    * Git revision for `repoUrl` + `path`.
@@ -155,11 +170,10 @@ export class ArgoCdApplication extends Construct {
   /** Name of the Application. */
   public readonly name: string;
 
-  /** Where the manifests come from. */
-  public readonly source: ApplicationSource;
 
   /** The L1 object. */
   private readonly resource: argo.Application;
+  private readonly givenSource?: ApplicationSource;
   private readonly props: ArgoCdApplicationProps;
   private readonly deploysList: IConstruct[] = [];
   private readonly extraIgnores: IgnoreDifference[] = [];
@@ -170,7 +184,7 @@ export class ArgoCdApplication extends Construct {
     this.name = props.name ?? id;
     checkName(this.node.path, 'name', this.name);
 
-    this.source = this.resolveSource(props);
+    this.givenSource = this.resolveSource(props);
     this.checkDestination(props);
     if (props.project !== undefined) checkName(this.node.path, 'project', props.project);
     if (props.revisionHistoryLimit !== undefined && (!Number.isInteger(props.revisionHistoryLimit) || props.revisionHistoryLimit < 0)) {
@@ -192,6 +206,15 @@ export class ArgoCdApplication extends Construct {
     this.node.defaultChild = this.resource;
     registerObject(this, this.resource);
     this.node.addValidation({ validate: () => this.validateIgnores() });
+    this.node.addValidation({ validate: () => this.validateSourceLayout() });
+  }
+
+  /**
+   * Where the manifests come from: `source`, the flat `repoUrl` + `path`, or (without `path`)
+   * derived from the layout the App writes the deployed chart in.
+   */
+  public get source(): ApplicationSource {
+    return this.givenSource ?? this.deriveSource();
   }
 
   /** Deploys the objects of another construct (usually a chart) with this Application. */
@@ -337,14 +360,18 @@ export class ArgoCdApplication extends Construct {
     }
   }
 
-  private resolveSource(props: ArgoCdApplicationProps): ApplicationSource {
+  private resolveSource(props: ArgoCdApplicationProps): ApplicationSource | undefined {
     const flat = props.repoUrl !== undefined || props.path !== undefined || props.targetRevision !== undefined || props.recurse !== undefined;
     if (props.source && flat) {
       this.fail('both source and repoUrl/path/targetRevision/recurse', 'give either source (ApplicationSource.directory/helmChart/kustomize) or the flat repoUrl + path');
     }
     if (props.source) return props.source;
-    if (props.repoUrl === undefined || props.path === undefined) {
-      this.fail(`repoUrl "${props.repoUrl ?? ''}" and path "${props.path ?? ''}"`, 'give both repoUrl and path, or source');
+    if (props.repoUrl === undefined) {
+      this.fail(`repoUrl "" and path "${props.path ?? ''}"`, 'give repoUrl (and path, or let it be derived from deploys), or source');
+    }
+    if (props.path === undefined) {
+      if (props.recurse !== undefined) this.fail('recurse without path', 'give path too, or drop recurse (a derived source selects exactly the deployed chart\'s files)');
+      return undefined;
     }
     try {
       return ApplicationSource.directory({
@@ -356,6 +383,95 @@ export class ArgoCdApplication extends Construct {
     } catch (e) {
       throw new Error(`[${this.node.path}] ${(e as Error).message}`);
     }
+  }
+
+  /** The one chart the deployed constructs are in, or an error text. */
+  private deployedChart(): Chart | string {
+    const charts: Chart[] = [];
+    for (const d of this.deploysList) {
+      const chart = d instanceof Chart ? d : Chart.of(d);
+      if (!charts.includes(chart)) charts.push(chart);
+    }
+    if (charts.length === 1) return charts[0];
+    return charts.length === 0
+      ? 'deploys is empty, so there is no chart to derive the source from'
+      : `deploys spans ${charts.length} charts (${charts.map(c => c.node.path).join(', ')}), and one directory source reads one chart's files`;
+  }
+
+  /** Where the App's output folder is in the repository, or an error text. */
+  private outdirInRepo(app: App): string {
+    const given = this.props.outdirInRepo;
+    if (given !== undefined) {
+      if (given === '' || given.startsWith('/') || given.split('/').includes('..')) {
+        this.fail(`outdirInRepo "${given}"`, 'give the output folder relative to the repository root without "..", e.g. "dist" ("." for the root)');
+      }
+      return trimSlashes(given);
+    }
+    if (nodePath.isAbsolute(app.outdir)) {
+      this.fail(`path not given and the App's outdir "${app.outdir}" is absolute, so where it sits in the Git repository is unknown`,
+        'give outdirInRepo (the output folder relative to the repository root, e.g. "dist"), or path');
+    }
+    return trimSlashes(nodePath.posix.normalize(app.outdir.split(nodePath.sep).join('/')));
+  }
+
+  /** The source selecting exactly the deployed chart's files in the layout the App writes. */
+  private deriveSource(): ApplicationSource {
+    const chart = this.deployedChart();
+    if (typeof chart === 'string') this.fail(`path not given and ${chart}`, 'give path (or source), or deploy one chart per Application');
+    const app = App.of(this);
+    const base = this.outdirInRepo(app);
+    const name = chartOutputName(app, chart);
+    const join = (...parts: string[]) => parts.filter(p => p !== '.' && p !== '').join('/') || '.';
+    try {
+      switch (app.yamlOutputType) {
+        case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
+          return ApplicationSource.directory({ repoUrl: this.props.repoUrl!, path: join(base, name), targetRevision: this.props.targetRevision });
+        case YamlOutputType.FILE_PER_CHART:
+          return ApplicationSource.directory({ repoUrl: this.props.repoUrl!, path: base, include: `${name}${app.outputFileExtension}`, targetRevision: this.props.targetRevision });
+        default:
+          this.fail(`path not given and the App writes ${outputTypeName(app.yamlOutputType)}, where no directory selects only the chart "${chart.node.path}"`,
+            'use YamlOutputType.FILE_PER_CHART (cdk8s\' default) or YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE');
+      }
+    } catch (e) {
+      if ((e as Error).message.startsWith(`[${this.node.path}]`)) throw e;
+      throw new Error(`[${this.node.path}] ${(e as Error).message}`);
+    }
+  }
+
+  /** A given flat `path` must select exactly the deployed chart's files in the App's layout. */
+  private validateSourceLayout(): string[] {
+    if (this.givenSource === undefined) {
+      try {
+        this.deriveSource();
+        return [];
+      } catch (e) {
+        return [(e as Error).message.replace(`[${this.node.path}] `, '')];
+      }
+    }
+    const path = this.props.path;
+    const chart = this.deployedChart();
+    if (path === undefined || typeof chart === 'string') return [];
+    const app = App.of(this);
+    const name = chartOutputName(app, chart);
+    let base: string;
+    try {
+      base = this.outdirInRepo(app);
+    } catch {
+      base = '<output folder in the repo>';
+    }
+    const folder = `${base === '.' ? '' : `${base}/`}${name}`;
+    const type = app.yamlOutputType;
+    const normalized = trimSlashes(path);
+    if (type === YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE) {
+      const last = normalized.split('/').pop();
+      if (last === name) return [];
+      return [`path "${path}" does not select chart "${chart.node.path}": the App writes FOLDER_PER_CHART_FILE_PER_RESOURCE, one folder per chart, and this chart's folder is "${name}"; use path "${folder}" (or omit path to derive it)`];
+    }
+    if (type === YamlOutputType.FILE_PER_CHART) {
+      return [`path "${path}" cannot select chart "${chart.node.path}": the App writes FILE_PER_CHART (cdk8s' default), every chart as one file in the output folder (this one: ${name}${app.outputFileExtension}), so no folder holds exactly its objects`
+        + `; omit path to derive path "${base}" with directory.include "${name}${app.outputFileExtension}", or use YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE with path "${folder}"`];
+    }
+    return [`path "${path}" cannot select chart "${chart.node.path}": the App writes ${outputTypeName(type)}, where no folder holds exactly one chart's objects; use YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE with path "${folder}", or omit path with YamlOutputType.FILE_PER_CHART`];
   }
 
   private checkDestination(props: ArgoCdApplicationProps): void {
@@ -396,6 +512,40 @@ export class ArgoCdApplication extends Construct {
   private fail(what: string, fix: string): never {
     throw new Error(`[${this.node.path}] ${what}: ${fix}`);
   }
+}
+
+function trimSlashes(p: string): string {
+  const t = p.replace(/^\.\/+/, '').replace(/\/+$/, '');
+  return t === '' ? '.' : t;
+}
+
+function outputTypeName(type: YamlOutputType): string {
+  switch (type) {
+    case YamlOutputType.FILE_PER_APP: return 'FILE_PER_APP (all charts in one file)';
+    case YamlOutputType.FILE_PER_RESOURCE: return 'FILE_PER_RESOURCE (every object of every chart as a file in one folder)';
+    default: return YamlOutputType[type];
+  }
+}
+
+/**
+ * The file (FILE_PER_CHART) or folder (FOLDER_PER_CHART_FILE_PER_RESOURCE) name cdk8s gives a
+ * chart: its DNS label, prefixed with its index in the App's charts when charts depend on each
+ * other (`App.synth`'s indexed namers).
+ */
+function chartOutputName(app: App, chart: Chart): string {
+  const name = Names.toDnsLabel(chart);
+  const charts = app.charts;
+  // as cdk8s' resolveDependencies: nested charts, or a dependency between constructs of two charts
+  const chartOf = (c: IConstruct): Chart | undefined => {
+    try {
+      return Chart.of(c);
+    } catch {
+      return undefined;
+    }
+  };
+  const dependent = charts.some(c => c.node.children.some(x => x instanceof Chart))
+    || app.node.findAll().some(c => c.node.dependencies.some(d => chartOf(d) !== chartOf(c)));
+  return dependent ? `${charts.indexOf(chart).toString().padStart(4, '0')}-${name}` : name;
 }
 
 function checkName(path: string, field: string, value: string): void {

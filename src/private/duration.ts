@@ -28,3 +28,13 @@ export function goDuration(seconds: number): string {
   if (seconds % 60 === 0) return `${seconds / 60}m`;
   return `${seconds}s`;
 }
+
+/**
+ * A duration for error messages, e.g. `30s`, `5m` or `1500ms`; never throws (cdk8s' own
+ * conversions throw, without the construct path, on fractions of a millisecond).
+ */
+export function describeDuration(duration: Duration): string {
+  const millis = duration.toMilliseconds({ integral: false });
+  if (Number.isFinite(millis) && millis % 1000 === 0) return goDuration(millis / 1000);
+  return `${millis}ms`;
+}

@@ -8,9 +8,9 @@ import type { ExperimentStepOptions } from '../rollout/experiment';
  * it is not a whole number of seconds.
  */
 export function renderDuration(duration: Duration): string {
-  const millis = duration.toMilliseconds();
-  if (!Number.isInteger(millis / 1000)) {
-    throw new Error(`duration ${millis}ms is not a whole number of seconds; the controller truncates it to seconds, use Duration.seconds(${Math.round(millis / 1000)})`);
+  const millis = duration.toMilliseconds({ integral: false });
+  if (!Number.isFinite(millis) || millis % 1000 !== 0) {
+    throw new Error(`duration ${millis}ms is not a whole number of seconds; the controller truncates it to seconds, use Duration.seconds(${Math.max(1, Math.round(millis / 1000))})`);
   }
   return goDuration(millis / 1000);
 }

@@ -30,8 +30,10 @@ export interface ExperimentTemplate {
   readonly weight?: number;
 
   /**
-   * Creates a Service for the ReplicaSet with this name (needed for `weight` with ALB or Istio).
-   * @default - no Service
+   * Name of the Service the controller creates for the ReplicaSet. With a `weight` the controller
+   * always creates one (named after the ReplicaSet unless this is given), since ALB and Istio route
+   * to a Service.
+   * @default - a Service named after the experiment's ReplicaSet when `weight` is set, otherwise none
    */
   readonly serviceName?: string;
 }

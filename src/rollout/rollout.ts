@@ -10,6 +10,7 @@ import { JsonPointer } from '../gitops/ignore-differences';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
 import { Rollout as RolloutL1 } from '../imports/rollout-argoproj.io';
 import { INT32_MAX, int32Problem, isHttpToken, re2Problem } from '../private/checks';
+import { describeDuration } from '../private/duration';
 import { isDns1123Subdomain, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { renderDuration } from '../private/render';
@@ -286,6 +287,9 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     const revisionLimitProblem = bg.scaleDownDelayRevisionLimit === undefined ? undefined : int32Problem(bg.scaleDownDelayRevisionLimit, 0);
     if (revisionLimitProblem) errors.push(`blueGreen scaleDownDelayRevisionLimit ${revisionLimitProblem}; got ${bg.scaleDownDelayRevisionLimit}`);
     errors.push(...validateAntiAffinity(bg.antiAffinity?.weight, 'blueGreen'));
+    if (bg.autoPromotionEnabled === false && bg.autoPromotionDelay !== undefined) {
+      errors.push(`blueGreen autoPromotionDelay ${describeDuration(bg.autoPromotionDelay)} with autoPromotionEnabled false: the controller never promotes on its own when auto-promotion is off and ignores autoPromotionSeconds; remove autoPromotionDelay (manual promotion), or remove autoPromotionEnabled: false (promotion after the delay)`);
+    }
     for (const [field, d] of [['scaleDownDelay', bg.scaleDownDelay], ['abortScaleDownDelay', bg.abortScaleDownDelay], ['autoPromotionDelay', bg.autoPromotionDelay]] as const) {
       if (d) errors.push(...wholeSeconds(`blueGreen ${field}`, d));
     }
@@ -341,7 +345,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       const prefixes = new Set(alb.ingresses.map(i => i.annotationPrefix));
       if (prefixes.size > 1) errors.push(`canary trafficRouting.alb Ingresses use different annotation prefixes ${JSON.stringify([...prefixes])}; the Rollout writes one prefix to all of them`);
       // milliseconds: Duration.toSeconds() throws (without the construct path) on fractions
-      const stickySeconds = alb.stickiness ? alb.stickiness.toMilliseconds() / 1000 : undefined;
+      const stickySeconds = alb.stickiness ? alb.stickiness.toMilliseconds({ integral: false }) / 1000 : undefined;
       if (stickySeconds !== undefined && (stickySeconds < 1 || stickySeconds > MAX_STICKINESS_SECONDS || !Number.isInteger(stickySeconds))) {
         errors.push(`canary ALB stickiness must be 1 to ${MAX_STICKINESS_SECONDS} whole seconds (7 days); got ${stickySeconds}s`);
       }
@@ -376,7 +380,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     const routeKinds = new Map<string, StepKind>();
     const canaryHasPods = () => (explicitScale !== undefined ? explicitScale > 0 : weight > 0);
 
-    this.canarySteps.forEach((step, i) => {
+    const visit = (step: Step, i: number) => {
       const at = `step ${i} ${step}`;
       switch (step.kind) {
         case StepKind.SET_WEIGHT: {
@@ -485,7 +489,6 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
             if (t.weight !== undefined) {
               if (!tr) errors.push(`${at}: template "${t.name}" has a weight, which needs trafficRouting`);
               else if (!alb && !istio && !hasPlugins) errors.push(`${at}: template "${t.name}" has a weight, which needs ALB, Istio or plugin trafficRouting`);
-              if ((alb || istio) && !t.serviceName) errors.push(`${at}: template "${t.name}" has a weight but no serviceName; ALB and Istio route to a Service`);
             }
           }
           if (e.duration) errors.push(...wholeSeconds(`${at} duration`, e.duration));
@@ -505,6 +508,14 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
           errors.push(`${at}: leaves the canary with no pods while route "${name}" (set at ${setAt}) is active; the controller removes the route and does not re-apply it. Remove the route first, or keep the canary scaled`);
         }
         activeRoutes.clear();
+      }
+    };
+    this.canarySteps.forEach((step, i) => {
+      try {
+        visit(step, i);
+      } catch (e: any) {
+        // a step that cannot even be read must not hide the errors of the other steps
+        errors.push(`step ${i} ${step.kind}: ${e.message}`);
       }
     });
 
@@ -825,7 +836,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       canaryMetadata: renderMetadata(c.canaryMetadata),
       stableMetadata: renderMetadata(c.stableMetadata),
       antiAffinity: c.antiAffinity?._toKube(),
-      analysis: c.analysis ? renderAnalysisRun(c.analysis) : undefined,
+      analysis: c.analysis ? renderAnalysisRun(c.analysis, AnalysisUsage.BACKGROUND) : undefined,
     };
   }
 
@@ -854,13 +865,13 @@ function validateAntiAffinity(weight: number | undefined, strategy: string): str
 }
 
 function wholeSeconds(field: string, duration: Duration): string[] {
-  const ms = duration.toMilliseconds();
-  return ms % 1000 === 0 ? secondsInRange(field, duration) : [`${field} must be a whole number of seconds; got ${ms}ms`];
+  const ms = duration.toMilliseconds({ integral: false });
+  return Number.isFinite(ms) && ms % 1000 === 0 ? secondsInRange(field, duration) : [`${field} must be a whole number of seconds; got ${ms}ms`];
 }
 
 /** A duration rendered as int32 seconds (or parsed as such by the controller) must fit 0..2147483647. */
 function secondsInRange(field: string, duration: Duration): string[] {
-  const seconds = duration.toMilliseconds() / 1000;
+  const seconds = duration.toMilliseconds({ integral: false }) / 1000;
   return seconds >= 0 && seconds <= INT32_MAX ? [] : [`${field} must be from 0 to ${INT32_MAX} seconds (an int32 field); got ${seconds}s; use a shorter, non-negative duration`];
 }
 

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { ExperimentStepOptions } from './experiment';
 import { AnalysisRunOptions } from '../analysis/analysis-run';
 import { renderAnalysisRun } from '../analysis/analysis-run-render';
+import { describeDuration } from '../private/duration';
 import { renderDuration, renderExperimentStep, sortedMap } from '../private/render';
 
 /** How a `StringMatch` compares a value. */
@@ -365,11 +366,6 @@ export class Step {
       case StepKind.PLUGIN: return { plugin: { name: c.pluginName, config: c.pluginConfig } };
     }
   }
-}
-
-function describeDuration(duration: Duration): string {
-  const millis = duration.toMilliseconds();
-  return millis % 1000 === 0 ? renderDuration(duration) : `${millis}ms`;
 }
 
 interface StepConfig {

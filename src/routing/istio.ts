@@ -6,6 +6,53 @@ import { istioExportToProblem, istioGatewayProblem, istioHostProblem } from '../
 import { isDns1123Label, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 
+/**
+ * The `networking.istio.io` version the VirtualService and DestinationRule are written in. Every
+ * version has the same schema; pick one your Istio serves. The Rollouts controller reads and
+ * writes them through its own `--istio-api-version` (default `v1alpha3`), whatever the version
+ * in Git, and Argo CD diffs a live object in the version of the Git object, so the choice only
+ * decides which clusters accept the YAML.
+ */
+export class IstioApiVersion {
+  /** `networking.istio.io/v1`: served from Istio 1.22 on. */
+  public static readonly V1 = new IstioApiVersion('v1');
+  /** `networking.istio.io/v1beta1`: served by every supported Istio release (the default). */
+  public static readonly V1BETA1 = new IstioApiVersion('v1beta1');
+  /** `networking.istio.io/v1alpha3`: the oldest, served by every Istio release with these kinds. */
+  public static readonly V1ALPHA3 = new IstioApiVersion('v1alpha3');
+
+  private constructor(
+    /** The version, e.g. `v1beta1`. */
+    public readonly version: string) {}
+
+  /** The `apiVersion`, e.g. `networking.istio.io/v1beta1`. */
+  public get apiVersion(): string {
+    return `networking.istio.io/${this.version}`;
+  }
+}
+
+/** The generated L1 VirtualService, written in the chosen API version (the L1 always writes v1). */
+class VirtualServiceObject extends VirtualService {
+  constructor(scope: Construct, id: string, private readonly istioApiVersion: IstioApiVersion, props: any) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    return { ...super.toJson(), apiVersion: this.istioApiVersion.apiVersion };
+  }
+}
+
+/** The generated L1 DestinationRule, written in the chosen API version (the L1 always writes v1). */
+class DestinationRuleObject extends DestinationRule {
+  constructor(scope: Construct, id: string, private readonly istioApiVersion: IstioApiVersion, props: any) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    return { ...super.toJson(), apiVersion: this.istioApiVersion.apiVersion };
+  }
+}
+
 /** A TLS route of the VirtualService the Rollout splits (matched by port and SNI hosts). */
 export interface IstioTlsRoute {
   /** The port the route matches. */
@@ -62,6 +109,11 @@ export interface IstioVirtualServiceProps {
    * @default - none
    */
   readonly tcpRoutes?: IstioTcpRoute[];
+  /**
+   * The `networking.istio.io` version the object is written in.
+   * @default IstioApiVersion.V1BETA1 - served by every supported Istio release (`v1` only from 1.22)
+   */
+  readonly apiVersion?: IstioApiVersion;
 }
 
 /**
@@ -141,7 +193,7 @@ export class IstioVirtualService extends Construct {
       throw new Error(`${where} TLS and TCP routes are matched by port, so each port may appear once per kind; got ${JSON.stringify(ports)}`);
     }
 
-    this.apiObject = new VirtualService(this, 'Resource', {
+    this.apiObject = new VirtualServiceObject(this, 'Resource', props.apiVersion ?? IstioApiVersion.V1BETA1, {
       metadata: { name: this.name },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
@@ -232,6 +284,11 @@ export interface IstioDestinationRuleProps {
    * @default 'canary'
    */
   readonly canarySubsetName?: string;
+  /**
+   * The `networking.istio.io` version the object is written in.
+   * @default IstioApiVersion.V1BETA1 - served by every supported Istio release (`v1` only from 1.22)
+   */
+  readonly apiVersion?: IstioApiVersion;
 }
 
 /**
@@ -278,7 +335,7 @@ export class IstioDestinationRule extends Construct {
     if (this.stableSubsetName === this.canarySubsetName) {
       throw new Error(`${where} the stable and canary subsets are both named "${this.stableSubsetName}"; give them different names`);
     }
-    this.apiObject = new DestinationRule(this, 'Resource', {
+    this.apiObject = new DestinationRuleObject(this, 'Resource', props.apiVersion ?? IstioApiVersion.V1BETA1, {
       metadata: { name: this.name },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });

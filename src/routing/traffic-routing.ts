@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { AlbLoadBalancerOptions } from './alb';
+import { IstioApiVersion } from './istio';
 
 /** Options of `TrafficRouting.alb`. */
 export interface AlbRoutingOptions extends AlbLoadBalancerOptions {
@@ -61,6 +62,12 @@ export interface IstioRoutingOptions {
    * @default 'primary'
    */
   readonly routeName?: string;
+
+  /**
+   * The `networking.istio.io` version of the VirtualService and DestinationRule.
+   * @default IstioApiVersion.V1BETA1 - served by every supported Istio release (`v1` only from 1.22)
+   */
+  readonly apiVersion?: IstioApiVersion;
 }
 
 /**

@@ -19,9 +19,10 @@ describe('BuiltinAnalysis.istioSuccessRate', () => {
       { name: 'workload', value: 'checkout' },
       { name: 'namespace', value: 'shop' },
       { name: 'canary-hash' },
+      { name: 'measurement-count', value: '5' },
     ]);
     const m = spec.metrics[0];
-    expect(m).toMatchObject({ name: 'success-rate', interval: '1m', count: 5, failureLimit: 1, successCondition: 'result[0] >= 0.99' });
+    expect(m).toMatchObject({ name: 'success-rate', interval: '1m', count: '{{args.measurement-count}}', failureLimit: 1, successCondition: 'result[0] >= 0.99' });
     expect(m.provider.prometheus.query).toBe(
       'sum(rate(istio_requests_total{reporter="destination",destination_workload_namespace="{{args.namespace}}",destination_workload="{{args.workload}}",pod=~"{{args.workload}}-{{args.canary-hash}}-.*",response_code!~"5.."}[2m]))'
       + '\n/\n'
@@ -51,9 +52,10 @@ describe('BuiltinAnalysis.istioLatency', () => {
     const manifests = synthValidated(chart);
     const metrics = findManifest(manifests, 'AnalysisTemplate', 'latency').spec.metrics;
     expect(metrics.map((m: any) => [m.name, m.successCondition, m.count])).toEqual([
-      ['latency-p95', 'result[0] <= 300', 3],
-      ['latency-p99', 'result[0] <= 1000', 3],
+      ['latency-p95', 'result[0] <= 300', '{{args.measurement-count}}'],
+      ['latency-p99', 'result[0] <= 1000', '{{args.measurement-count}}'],
     ]);
+    expect(findManifest(manifests, 'AnalysisTemplate', 'latency').spec.args).toContainEqual({ name: 'measurement-count', value: '3' });
     expect(metrics[0].provider.prometheus.query).toBe(
       'histogram_quantile(0.95, sum by (le) (rate(istio_request_duration_milliseconds_bucket{reporter="destination",destination_workload_namespace="{{args.namespace}}",destination_workload="{{args.workload}}",pod=~"{{args.workload}}-{{args.canary-hash}}-.*"}[5m])))');
     expect(manifests).toMatchSnapshot();

@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Testing, YamlOutputType } from 'cdk8s';
 import { CanaryApp } from '../../src/canary-app';
 import { ArgoCdAppOfApps } from '../../src/gitops/app-of-apps';
 import { ApplicationSource } from '../../src/gitops/application-source';
@@ -12,7 +12,7 @@ const REPO = 'https://github.com/acme/platform.git';
 describe('ArgoCdAppOfApps', () => {
   test('renders one Application per chart and a root reading the apps folder', () => {
     // GIVEN
-    const app = Testing.app();
+    const app = Testing.app({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
     const checkout = new Chart(app, 'checkout', { namespace: 'shop' });
     new CanaryApp(checkout, 'checkout', {
       image: 'ghcr.io/acme/checkout:1.4.2',
@@ -51,7 +51,7 @@ describe('ArgoCdAppOfApps', () => {
   });
 
   test('puts the root in another scope and honours explicit paths and sources', () => {
-    const app = Testing.app();
+    const app = Testing.app({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
     const apps = new Chart(app, 'apps', { namespace: 'argocd' });
     const bootstrap = new Chart(app, 'bootstrap', { namespace: 'argocd' });
     const appOfApps = new ArgoCdAppOfApps(apps, 'platform', { repoUrl: REPO, chartsPath: 'deploy/prod/', rootScope: bootstrap });
@@ -66,7 +66,7 @@ describe('ArgoCdAppOfApps', () => {
   });
 
   test('fails on two Applications with the same name', () => {
-    const app = Testing.app();
+    const app = Testing.app({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
     const apps = new Chart(app, 'apps', { namespace: 'argocd' });
     const appOfApps = new ArgoCdAppOfApps(apps, 'platform', { repoUrl: REPO });
     appOfApps.addApplication('a', { name: 'checkout', path: 'dist/a' });
@@ -75,7 +75,7 @@ describe('ArgoCdAppOfApps', () => {
   });
 
   test('fails in a chart without namespace', () => {
-    const app = Testing.app();
+    const app = Testing.app({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
     const apps = new Chart(app, 'apps');
     expect(() => new ArgoCdAppOfApps(apps, 'platform', { repoUrl: REPO }))
       .toThrow('[apps/platform] the chart "apps" has no namespace: give it the Argo CD namespace');

@@ -1,4 +1,4 @@
-import { Chart, Duration, Testing } from 'cdk8s';
+import { Chart, Duration, Testing, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ApplicationSource } from '../../src/gitops/application-source';
 import { ArgoCdApplication } from '../../src/gitops/argocd-application';
@@ -42,7 +42,7 @@ const INGRESS_RECORD: RuntimeOwnedFields = {
 };
 
 function setup(): { app: ReturnType<typeof Testing.app>; apps: Chart; workload: Chart } {
-  const app = Testing.app();
+  const app = Testing.app({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
   const apps = new Chart(app, 'apps', { namespace: 'argocd' });
   const workload = new Chart(app, 'checkout', { namespace: 'shop' });
   return { app, apps, workload };
@@ -86,7 +86,7 @@ describe('ArgoCdApplication', () => {
 
   test('the L1 child has the id Resource', () => {
     const { apps } = setup();
-    const application = new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist' });
+    const application = new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist/checkout' });
     expect(application.node.defaultChild).toBe(application.node.findChild('Resource'));
   });
 
@@ -163,7 +163,7 @@ describe('ArgoCdApplication', () => {
       new FakeOwner(workload, 'vs', [VS_RECORD, { ...VS_RECORD, jqPathExpressions: ['.spec.http[]? | select(.name == "canary-header")'], reason: 'managed route' }]);
       new FakeOwner(workload, 'ing', [INGRESS_RECORD]);
       new FakeOwner(workload, 'svc', [SERVICE_RECORD, { ...SERVICE_RECORD, jsonPointers: ['/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts'] }]);
-      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload] });
+      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist/checkout', deploys: [workload] });
       expect(applicationOf(apps).spec.ignoreDifferences).toEqual([
         { kind: 'Service', name: 'checkout-stable', namespace: 'shop', jsonPointers: ['/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts', '/spec/selector/rollouts-pod-template-hash'] },
         { group: 'networking.istio.io', kind: 'VirtualService', name: 'checkout', namespace: 'shop', jqPathExpressions: ['.spec.http[]? | select(.name == "canary-header")', '.spec.http[]?.route[]?.weight'] },
@@ -176,7 +176,7 @@ describe('ArgoCdApplication', () => {
       new FakeOwner(workload, 'ing', [INGRESS_RECORD]);
       const application = new ArgoCdApplication(apps, 'checkout', {
         repoUrl: 'https://x/y.git',
-        path: 'dist',
+        path: 'dist/checkout',
         deploys: [workload],
         ignoreDifferences: [
           { group: 'networking.k8s.io', kind: 'Ingress', name: 'checkout', namespace: 'shop', jsonPointers: ['/metadata/annotations/external-dns.alpha.kubernetes.io~1ttl'] },
@@ -198,7 +198,7 @@ describe('ArgoCdApplication', () => {
     test('addDeploy adds a construct after construction, once', () => {
       const { apps, workload } = setup();
       new FakeOwner(workload, 'svc', [SERVICE_RECORD]);
-      const application = new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist' });
+      const application = new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist/checkout' });
       application.addDeploy(workload);
       application.addDeploy(workload);
       expect(applicationOf(apps).spec.ignoreDifferences).toHaveLength(1);
@@ -219,7 +219,7 @@ describe('ArgoCdApplication', () => {
     ])('fails on %s, naming the construct path and the value', (_what, record, message) => {
       const { apps, workload } = setup();
       new FakeOwner(workload, 'bad', [record as RuntimeOwnedFields]);
-      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload] });
+      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist/checkout', deploys: [workload] });
       expect(() => Testing.synth(apps)).toThrow(/\[apps\/checkout\]/);
       expect(() => Testing.synth(apps)).toThrow(message);
     });
@@ -228,7 +228,7 @@ describe('ArgoCdApplication', () => {
       const { apps } = setup();
       new ArgoCdApplication(apps, 'checkout', {
         repoUrl: 'https://x/y.git',
-        path: 'dist',
+        path: 'dist/checkout',
         ignoreDifferences: [{ group: 'networking.istio.io', kind: 'VirtualService', managedFieldsManagers: ['rollouts-controller'] }],
       });
       expect(() => Testing.synth(apps)).toThrow(/managedFieldsManagers "rollouts-controller" on VirtualService: remove it.*argo-rollouts#3854/);
@@ -239,7 +239,7 @@ describe('ArgoCdApplication', () => {
     test('adds RespectIgnoreDifferences and ApplyOutOfSyncOnly when a deployed object has runtime-owned fields', () => {
       const { apps, workload } = setup();
       new FakeOwner(workload, 'vs', [VS_RECORD]);
-      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload], syncOptions: [SyncOption.CREATE_NAMESPACE] });
+      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist/checkout', deploys: [workload], syncOptions: [SyncOption.CREATE_NAMESPACE] });
       expect(applicationOf(apps).spec.syncPolicy).toEqual({
         syncOptions: ['CreateNamespace=true', 'RespectIgnoreDifferences=true', 'ApplyOutOfSyncOnly=true'],
       });
@@ -248,13 +248,13 @@ describe('ArgoCdApplication', () => {
     test('adds both for map keys too: a value in Git (the ALB action) would otherwise be reset by a sync', () => {
       const { apps, workload } = setup();
       new FakeOwner(workload, 'ing', [INGRESS_RECORD]);
-      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload] });
+      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist/checkout', deploys: [workload] });
       expect(applicationOf(apps).spec.syncPolicy).toEqual({ syncOptions: ['RespectIgnoreDifferences=true', 'ApplyOutOfSyncOnly=true'] });
     });
 
     test('adds neither when nothing deployed has runtime-owned fields', () => {
       const { apps, workload } = setup();
-      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload] });
+      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist/checkout', deploys: [workload] });
       expect(applicationOf(apps).spec.syncPolicy).toBeUndefined();
     });
 
@@ -262,7 +262,7 @@ describe('ArgoCdApplication', () => {
       const { apps, workload } = setup();
       new FakeOwner(workload, 'ing', [{ ...INGRESS_RECORD, unsafeToReset: 'ping-pong weights point at old pods' }]);
       new ArgoCdApplication(apps, 'checkout', {
-        repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload], runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
+        repoUrl: 'https://x/y.git', path: 'dist/checkout', deploys: [workload], runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
       });
       expect(() => Testing.synth(apps)).toThrow(/runtimeFieldsSyncPolicy ACCEPT_FLAPPING, but a sync that writes Git back would not flap, it would break: Ingress "checkout": ping-pong weights point at old pods: use RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES/);
     });
@@ -271,7 +271,7 @@ describe('ArgoCdApplication', () => {
       const { apps, workload } = setup();
       new FakeOwner(workload, 'vs', [VS_RECORD]);
       new ArgoCdApplication(apps, 'checkout', {
-        repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload], runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
+        repoUrl: 'https://x/y.git', path: 'dist/checkout', deploys: [workload], runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
       });
       expect(applicationOf(apps).spec.syncPolicy).toBeUndefined();
     });
@@ -280,7 +280,7 @@ describe('ArgoCdApplication', () => {
       const { apps } = setup();
       expect(() => new ArgoCdApplication(apps, 'checkout', {
         repoUrl: 'https://x/y.git',
-        path: 'dist',
+        path: 'dist/checkout',
         runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
         syncOptions: [SyncOption.RESPECT_IGNORE_DIFFERENCES, SyncOption.APPLY_OUT_OF_SYNC_ONLY],
       }).renderSyncOptions()).toThrow('[apps/checkout] runtimeFieldsSyncPolicy ACCEPT_FLAPPING with sync option RespectIgnoreDifferences=true, ApplyOutOfSyncOnly=true');
@@ -291,7 +291,7 @@ describe('ArgoCdApplication', () => {
       [SyncOption.APPLY_OUT_OF_SYNC_ONLY, /sync option ApplyOutOfSyncOnly=true without RespectIgnoreDifferences=true: add SyncOption.RESPECT_IGNORE_DIFFERENCES/],
     ])('fails when only one of the pair is given (%p)', (option, message) => {
       const { apps } = setup();
-      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist', syncOptions: [option] });
+      new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist/checkout', syncOptions: [option] });
       expect(() => Testing.synth(apps)).toThrow(message);
     });
 
@@ -299,7 +299,7 @@ describe('ArgoCdApplication', () => {
       const { apps, workload } = setup();
       new FakeOwner(workload, 'ing', [INGRESS_RECORD]);
       new ArgoCdApplication(apps, 'checkout', {
-        repoUrl: 'https://x/y.git', path: 'dist', deploys: [workload], syncOptions: [SyncOption.SERVER_SIDE_APPLY], runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
+        repoUrl: 'https://x/y.git', path: 'dist/checkout', deploys: [workload], syncOptions: [SyncOption.SERVER_SIDE_APPLY], runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
       });
       expect(() => Testing.synth(apps)).toThrow(/ServerSideApply=true without RespectIgnoreDifferences=true: a server-side apply replaces atomic fields whole/);
     });
@@ -309,27 +309,30 @@ describe('ArgoCdApplication', () => {
     test('fails on both destination server and name', () => {
       const { apps } = setup();
       expect(() => new ArgoCdApplication(apps, 'checkout', {
-        repoUrl: 'https://x/y.git', path: 'dist', destinationServer: 'https://kubernetes.default.svc', destinationName: 'in-cluster',
+        repoUrl: 'https://x/y.git', path: 'dist/checkout', destinationServer: 'https://kubernetes.default.svc', destinationName: 'in-cluster',
       })).toThrow('[apps/checkout] destinationServer "https://kubernetes.default.svc" and destinationName "in-cluster": Argo CD accepts only one of them');
     });
 
     test('fails on a wildcard destination namespace', () => {
       const { apps } = setup();
-      expect(() => new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist', destinationNamespace: '*' }))
+      expect(() => new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist/checkout', destinationNamespace: '*' }))
         .toThrow('[apps/checkout] destinationNamespace "*": give one exact value');
     });
 
     test('fails on both source and repoUrl/path', () => {
       const { apps } = setup();
       expect(() => new ArgoCdApplication(apps, 'checkout', {
-        repoUrl: 'https://x/y.git', path: 'dist', source: ApplicationSource.directory({ repoUrl: 'https://x/y.git', path: 'dist' }),
+        repoUrl: 'https://x/y.git', path: 'dist/checkout', source: ApplicationSource.directory({ repoUrl: 'https://x/y.git', path: 'dist/checkout' }),
       })).toThrow('[apps/checkout] both source and repoUrl/path/targetRevision/recurse');
     });
 
     test('fails without any source', () => {
       const { apps } = setup();
-      expect(() => new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git' }))
-        .toThrow('[apps/checkout] repoUrl "https://x/y.git" and path "": give both repoUrl and path, or source');
+      expect(() => new ArgoCdApplication(apps, 'checkout', {}))
+        .toThrow('[apps/checkout] repoUrl "" and path "": give repoUrl (and path, or let it be derived from deploys), or source');
+      // without path the source is derived from deploys, at synth
+      new ArgoCdApplication(apps, 'nothing', { repoUrl: 'https://x/y.git' });
+      expect(() => Testing.synth(apps)).toThrow(/\[apps\/nothing\] path not given and deploys is empty, so there is no chart to derive the source from: give path/);
     });
 
     test('fails on an absolute path and an unpinned Helm chart', () => {
@@ -342,7 +345,7 @@ describe('ArgoCdApplication', () => {
 
     test('fails on an invalid name', () => {
       const { apps } = setup();
-      expect(() => new ArgoCdApplication(apps, 'Checkout', { repoUrl: 'https://x/y.git', path: 'dist' }))
+      expect(() => new ArgoCdApplication(apps, 'Checkout', { repoUrl: 'https://x/y.git', path: 'dist/checkout' }))
         .toThrow('[apps/Checkout] name "Checkout" is not a DNS-1123 subdomain');
     });
   });

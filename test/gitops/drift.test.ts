@@ -2,7 +2,7 @@
  * End to end: a CanaryApp deployed by an ArgoCdApplication never drifts while the (simulated)
  * Rollouts controller works on it, and every derived ignore rule is needed.
  */
-import { Chart, Duration, Testing } from 'cdk8s';
+import { Chart, Duration, Testing, YamlOutputType } from 'cdk8s';
 import { CanaryApp } from '../../src/canary-app';
 import { ArgoCdApplication } from '../../src/gitops/argocd-application';
 import { HeaderMatch, Step, StringMatch } from '../../src/rollout/step';
@@ -75,7 +75,7 @@ interface Built {
 }
 
 function build(scenario: Scenario): Built {
-  const app = Testing.app();
+  const app = Testing.app({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
   const chart = new Chart(app, 'checkout', { namespace: 'shop' });
   new CanaryApp(chart, 'checkout', {
     image: 'ghcr.io/acme/checkout:1.4.2',

@@ -257,9 +257,9 @@ describe('analysis and experiment steps (#39-#41, #59-#61)', () => {
       .toThrow(/template "a" has a weight, which needs trafficRouting/);
   });
 
-  test('fails when an experiment template weight has no Service with ALB or Istio', () => {
+  test('accepts an experiment template weight without serviceName with ALB or Istio (the controller creates the Service, #15.9)', () => {
     expect(() => albCanary(chart(), [Step.experiment({ templates: [{ name: 'a', specRef: ExperimentSpecRef.CANARY, weight: 5 }] })]))
-      .toThrow(/template "a" has a weight but no serviceName; ALB and Istio route to a Service/);
+      .not.toThrow();
   });
 
   test('fails when an experiment duration is not whole seconds', () => {

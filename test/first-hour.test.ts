@@ -1,0 +1,283 @@
+// Issue #15: no traps in a user's first hour. One describe block per item of the issue; each test
+// fails on the behaviour before the fix.
+import { App, AppProps, Chart, Duration, Testing, YamlOutputType } from 'cdk8s';
+import { findManifest, synthValidated } from './helpers/synth';
+import { chart, rollout, service } from './rollout/fixtures';
+import { AnalysisArgument } from '../src/analysis/analysis-run';
+import { AnalysisTemplate } from '../src/analysis/analysis-template';
+import { BuiltinAnalysis } from '../src/analysis/builtin-analysis';
+import { Metric } from '../src/analysis/metric';
+import { MetricAuthentication } from '../src/analysis/metric-authentication';
+import { SloRecordingRules } from '../src/analysis/slo-recording-rules';
+import { CanaryApp } from '../src/canary-app';
+import { ArgoCdApplication, ArgoCdApplicationProps } from '../src/gitops/argocd-application';
+import { ExperimentSpecRef } from '../src/rollout/experiment';
+import { Step } from '../src/rollout/step';
+import { RolloutStrategy } from '../src/rollout/strategy';
+import { AlbTargetType } from '../src/routing/alb';
+import { IstioApiVersion } from '../src/routing/istio';
+import { TrafficRouting } from '../src/routing/traffic-routing';
+
+describe('#15.7 blue-green autoPromotionDelay without auto-promotion', () => {
+  test('rejects autoPromotionDelay with autoPromotionEnabled false, naming the Rollout and the fix', () => {
+    const c = chart();
+    const active = service(c, 'search-active');
+    const preview = service(c, 'search-preview');
+    expect(() => rollout(c, RolloutStrategy.blueGreen({
+      activeService: active, previewService: preview, autoPromotionEnabled: false, autoPromotionDelay: Duration.minutes(10),
+    }))).toThrow(/\[test\/checkout\] invalid Rollout:[\s\S]*blueGreen autoPromotionDelay 10m with autoPromotionEnabled false: .*ignores autoPromotionSeconds; remove autoPromotionDelay/);
+  });
+
+  test('still accepts either setting alone', () => {
+    const c = chart();
+    const active = service(c, 'search-active');
+    expect(() => rollout(c, RolloutStrategy.blueGreen({ activeService: active, autoPromotionDelay: Duration.minutes(10) }))).not.toThrow();
+    const c2 = chart();
+    expect(() => rollout(c2, RolloutStrategy.blueGreen({ activeService: service(c2, 'a'), autoPromotionEnabled: false }))).not.toThrow();
+  });
+});
+
+describe('#15.11 every error names the construct and the step, all at once', () => {
+  test('a sub-millisecond pause is reported with the Rollout path and the step, next to the other errors', () => {
+    let message = '';
+    try {
+      rollout(chart(), RolloutStrategy.canary({
+        steps: [Step.setWeight(20), Step.pause(Duration.millis(0.5)), Step.setWeight(120), Step.pause(Duration.millis(1500))],
+      }));
+    } catch (e: any) {
+      message = e.message;
+    }
+    expect(message).toMatch(/^\[test\/checkout\] invalid Rollout:/);
+    expect(message).toMatch(/step 1 pause 0\.5ms: duration 0\.5ms is not a whole number of seconds/);
+    expect(message).toMatch(/step 2 setWeight 120: weight must be a whole number from 0 to 100; got 120/);
+    expect(message).toMatch(/step 3 pause 1500ms: duration 1500ms is not a whole number of seconds/);
+  });
+
+  test('a sub-millisecond blue-green delay is reported, not thrown by cdk8s without a path', () => {
+    const c = chart();
+    expect(() => rollout(c, RolloutStrategy.blueGreen({ activeService: service(c, 'a'), scaleDownDelay: Duration.millis(0.25) })))
+      .toThrow(/\[test\/checkout\] invalid Rollout:[\s\S]*blueGreen scaleDownDelay must be a whole number of seconds; got 0.25ms/);
+  });
+
+  test('every bad metric of a template is reported together', () => {
+    const c = chart();
+    let message = '';
+    try {
+      new AnalysisTemplate(c, 'checks', {
+        metrics: [
+          Metric.prometheus({ name: 'a', address: 'prom', query: 'up' }),
+          Metric.web({ name: 'b', url: 'http://x', count: 3 }),
+        ],
+      });
+    } catch (e: any) {
+      message = e.message;
+    }
+    expect(message).toMatch(/\[test\/checks\] AnalysisTemplate "checks": metric "a": prometheus address must be an http\(s\) URL; got "prom"/);
+    expect(message).toMatch(/\[test\/checks\] AnalysisTemplate "checks": metric "b": interval must be specified when count > 1/);
+  });
+});
+
+describe('#15.6 analysis settings the controller ignores', () => {
+  const template = (metric: Metric) => new AnalysisTemplate(chart(), 'checks', { metrics: [metric] });
+
+  test('rejects web sigv4, which the v1.9.0 web provider never reads', () => {
+    expect(() => template(Metric.web({ name: 'w', url: 'https://api.example.com/health', authentication: MetricAuthentication.sigv4({ region: 'eu-west-1' }) })))
+      .toThrow(/\[test\/checks\] AnalysisTemplate "checks": metric "w": web sigv4 authentication is ignored by the controller: the v1.9.0 web provider reads only authentication.oauth2/);
+  });
+
+  test('rejects web basic auth, which v1.9.0 does not have', () => {
+    expect(() => template(Metric.web({ name: 'w', url: 'https://api.example.com/health', authentication: MetricAuthentication.basic('u', '{{args.p}}') })))
+      .toThrow(/metric "w": web basic authentication is ignored by the controller: .*has no basicAuth field/);
+  });
+
+  test('rejects Prometheus sigv4 against an address that is not an AMP workspace', () => {
+    expect(() => template(Metric.prometheus({ name: 'p', address: 'http://prometheus.monitoring:9090', query: 'up', authentication: MetricAuthentication.sigv4() })))
+      .toThrow(/metric "p": prometheus sigv4 authentication with address "http:\/\/prometheus.monitoring:9090", which is not an Amazon Managed Service for Prometheus workspace/);
+  });
+
+  test('accepts Prometheus sigv4 on an AMP workspace and web oauth2', () => {
+    expect(() => template(Metric.prometheus({
+      name: 'p', address: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-123/', query: 'up', authentication: MetricAuthentication.sigv4(),
+    }))).not.toThrow();
+    expect(() => template(Metric.web({
+      name: 'w', url: 'https://api.example.com/health', authentication: MetricAuthentication.oauth2({ tokenUrl: 'https://idp/token', clientId: 'c', clientSecret: '{{args.s}}' }),
+    }))).toThrow(/declares no argument "s"/); // oauth2 itself is accepted; only the undeclared argument fails
+  });
+});
+
+describe('#15.9 inputs upstream accepts', () => {
+  test('an experiment template with a weight and no serviceName is accepted (the controller creates the Service)', () => {
+    const c = chart();
+    const app = new CanaryApp(c, 'checkout', {
+      image: 'ghcr.io/acme/checkout:1.4.2',
+      containerPort: 8080,
+      replicas: 4,
+      routing: TrafficRouting.alb({ host: 'qa-domain.com' }),
+      steps: [Step.experiment({ duration: Duration.minutes(5), templates: [{ name: 'canary', specRef: ExperimentSpecRef.CANARY, weight: 10 }] })],
+    });
+    const r = findManifest(synthValidated(c), 'Rollout', 'checkout');
+    expect(r.spec.strategy.canary.steps[0].experiment.templates).toEqual([{ name: 'canary', specRef: 'canary', weight: 10 }]);
+    expect(app.rollout).toBeDefined();
+  });
+
+  test('CanaryApp with ALB instance targets makes its Services NodePort', () => {
+    const c = chart();
+    new CanaryApp(c, 'checkout', {
+      image: 'ghcr.io/acme/checkout:1.4.2',
+      containerPort: 8080,
+      routing: TrafficRouting.alb({ host: 'qa-domain.com', targetType: AlbTargetType.INSTANCE }),
+      steps: [Step.setWeight(20), Step.pause()],
+    });
+    const manifests = synthValidated(c);
+    for (const name of ['checkout-stable', 'checkout-canary', 'checkout-root']) {
+      expect(findManifest(manifests, 'Service', name).spec.type).toEqual('NodePort');
+    }
+    expect(findManifest(manifests, 'Ingress', 'checkout').metadata.annotations['alb.ingress.kubernetes.io/target-type']).toEqual('instance');
+  });
+});
+
+describe('#15.2 built-in templates keep measuring in background analysis', () => {
+  const build = () => {
+    const c = chart();
+    const budget = BuiltinAnalysis.sloBurnRate(c, 'ErrorBudget', {
+      prometheusAddress: 'http://prometheus.monitoring:9090', rules: SloRecordingRules.sloth('checkout', 'availability'),
+    });
+    return { c, budget };
+  };
+
+  test('background analysis passes measurement-count 0: the metric measures until the update ends', () => {
+    const { c, budget } = build();
+    rollout(c, RolloutStrategy.canary({ steps: [Step.setWeight(20), Step.pause()], analysis: { templates: [budget] } }));
+    const manifests = synthValidated(c);
+    const template = findManifest(manifests, 'AnalysisTemplate', 'error-budget');
+    expect(template.spec.metrics[0].count).toEqual('{{args.measurement-count}}');
+    expect(template.spec.metrics[0].interval).toEqual('1m');
+    expect(template.spec.args).toContainEqual({ name: 'measurement-count', value: '5' });
+    const r = findManifest(manifests, 'Rollout', 'checkout');
+    expect(r.spec.strategy.canary.analysis.args).toEqual([{ name: 'measurement-count', value: '0' }]);
+  });
+
+  test('an analysis step keeps the count (the template default, 5)', () => {
+    const { c, budget } = build();
+    rollout(c, RolloutStrategy.canary({ steps: [Step.setWeight(20), Step.analysis({ templates: [budget] })] }));
+    const r = findManifest(synthValidated(c), 'Rollout', 'checkout');
+    expect(r.spec.strategy.canary.steps[1].analysis.args).toBeUndefined();
+  });
+
+  test('a background analysis that sets the count itself keeps it', () => {
+    const { c, budget } = build();
+    rollout(c, RolloutStrategy.canary({
+      steps: [Step.setWeight(20), Step.pause()],
+      analysis: { templates: [budget], args: [AnalysisArgument.value('measurement-count', '30')] },
+    }));
+    const r = findManifest(synthValidated(c), 'Rollout', 'checkout');
+    expect(r.spec.strategy.canary.analysis.args).toEqual([{ name: 'measurement-count', value: '30' }]);
+  });
+});
+
+describe('#15.1 the documented Application points at the deployed chart', () => {
+  const build = (appProps: AppProps, appOptions: Partial<ArgoCdApplicationProps> = {}) => {
+    const app = new App(appProps);
+    const workload = new Chart(app, 'checkout', { namespace: 'shop' });
+    new CanaryApp(workload, 'checkout', { image: 'ghcr.io/acme/checkout:1.4.2', containerPort: 8080, steps: [Step.setWeight(20), Step.pause()] });
+    const apps = new Chart(app, 'apps', { namespace: 'argocd' });
+    new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://github.com/acme/platform.git', destinationNamespace: 'shop', deploys: [workload], ...appOptions });
+    return apps;
+  };
+  const sourceOf = (apps: Chart) => findManifest(Testing.synth(apps), 'Application', 'checkout').spec.source;
+
+  test('new App() (FILE_PER_CHART into dist): the source is dist with directory.include of the chart file', () => {
+    expect(sourceOf(build({ outdir: 'dist' }))).toEqual({
+      repoURL: 'https://github.com/acme/platform.git', path: 'dist', targetRevision: 'HEAD', directory: { include: 'checkout.k8s.yaml' },
+    });
+  });
+
+  test('FOLDER_PER_CHART_FILE_PER_RESOURCE: the chart folder', () => {
+    expect(sourceOf(build({ outdir: 'dist', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE }))).toEqual({
+      repoURL: 'https://github.com/acme/platform.git', path: 'dist/checkout', targetRevision: 'HEAD',
+    });
+  });
+
+  test('outdirInRepo says where the output folder is committed', () => {
+    expect(sourceOf(build({ outdir: '/tmp/out', outputFileExtension: '.yaml' }, { outdirInRepo: 'deploy/k8s/' }))).toMatchObject({
+      path: 'deploy/k8s', directory: { include: 'checkout.yaml' },
+    });
+  });
+
+  test('an absolute outdir without outdirInRepo fails and names the fix', () => {
+    expect(() => sourceOf(build({ outdir: '/tmp/out' })))
+      .toThrow(/\[apps\/checkout\] path not given and the App's outdir "\/tmp\/out" is absolute.*give outdirInRepo/);
+  });
+
+  test('the old documented pairing, new App() with path dist/checkout, fails at synth with the output type and the paths that work', () => {
+    expect(() => sourceOf(build({ outdir: 'dist' }, { path: 'dist/checkout' })))
+      .toThrow(/\[apps\/checkout\] path "dist\/checkout" cannot select chart "checkout": the App writes FILE_PER_CHART .*omit path to derive path "dist" with directory.include "checkout.k8s.yaml", or use YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE with path "dist\/checkout"/);
+  });
+
+  test('a folder path that is not the chart folder fails', () => {
+    expect(() => sourceOf(build({ outdir: 'dist', yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE }, { path: 'dist/shop' })))
+      .toThrow(/path "dist\/shop" does not select chart "checkout": .*use path "dist\/checkout"/);
+  });
+
+  test('FILE_PER_APP cannot be selected per chart', () => {
+    expect(() => sourceOf(build({ outdir: 'dist', yamlOutputType: YamlOutputType.FILE_PER_APP })))
+      .toThrow(/path not given and the App writes FILE_PER_APP \(all charts in one file\).*use YamlOutputType.FILE_PER_CHART/);
+  });
+});
+
+describe('#15.3 the Istio in-mesh host has a Service', () => {
+  test.each([['reviews.shop.svc.cluster.local'], ['reviews'], ['reviews.shop']])('host %s gets Service reviews selecting every pod of the app', (host) => {
+    const c = chart();
+    const reviews = new CanaryApp(c, 'reviews', {
+      image: 'ghcr.io/acme/reviews:2.0.0',
+      containerPort: 9080,
+      routing: TrafficRouting.istio({ hosts: [host, 'reviews.example.com'], gateways: ['mesh', 'istio-system/public'] }),
+      steps: [Step.setWeight(20), Step.pause()],
+    });
+    const manifests = synthValidated(c);
+    const svc = findManifest(manifests, 'Service', 'reviews');
+    expect(svc.spec.selector).toEqual({ 'app.kubernetes.io/name': 'reviews' });
+    expect(svc.spec.ports).toEqual([expect.objectContaining({ port: 80, targetPort: 9080 })]);
+    expect(reviews.rootService?.name).toEqual('reviews');
+    // the controller switches only the Services the Rollout references
+    const r = findManifest(manifests, 'Rollout', 'reviews');
+    expect([r.spec.strategy.canary.stableService, r.spec.strategy.canary.canaryService]).toEqual(['reviews-stable', 'reviews-canary']);
+    expect(manifests.filter(m => m.kind === 'Service').map(m => m.metadata.name).sort()).toEqual(['reviews', 'reviews-canary', 'reviews-stable']);
+  });
+
+  test('a host in another namespace or outside the cluster gets no Service', () => {
+    const c = chart();
+    new CanaryApp(c, 'reviews', {
+      image: 'ghcr.io/acme/reviews:2.0.0',
+      containerPort: 9080,
+      routing: TrafficRouting.istio({ hosts: ['reviews.other.svc.cluster.local', 'reviews.example.com'] }),
+      steps: [Step.setWeight(20), Step.pause()],
+    });
+    expect(synthValidated(c).filter(m => m.kind === 'Service').map(m => m.metadata.name).sort()).toEqual(['reviews-canary', 'reviews-stable']);
+  });
+});
+
+describe('#15.8 the Istio API version is the widest served one, and selectable', () => {
+  const build = (apiVersion?: IstioApiVersion) => {
+    const c = chart();
+    new CanaryApp(c, 'catalog', {
+      image: 'ghcr.io/acme/catalog:1.0.0',
+      containerPort: 8080,
+      routing: TrafficRouting.istio({ hosts: ['catalog'], subsetLevel: true, apiVersion }),
+      steps: [Step.setWeight(20), Step.pause()],
+    });
+    return synthValidated(c);
+  };
+
+  test('defaults to networking.istio.io/v1beta1, which every supported Istio serves (v1 needs 1.22)', () => {
+    const m = build();
+    expect(findManifest(m, 'VirtualService').apiVersion).toEqual('networking.istio.io/v1beta1');
+    expect(findManifest(m, 'DestinationRule').apiVersion).toEqual('networking.istio.io/v1beta1');
+  });
+
+  test.each([[IstioApiVersion.V1, 'networking.istio.io/v1'], [IstioApiVersion.V1ALPHA3, 'networking.istio.io/v1alpha3']])('renders the chosen version %#', (version, expected) => {
+    const m = build(version);
+    expect(findManifest(m, 'VirtualService').apiVersion).toEqual(expected);
+    expect(findManifest(m, 'DestinationRule').apiVersion).toEqual(expected);
+  });
+});
