@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { BackgroundAnalysisOptions } from './analysis/analysis-run';
 import { isDnsLabel, readableName } from './private/names';
 import { registerObject } from './private/object-registry';
-import { Rollout } from './rollout/rollout';
+import { RollbackWindow, Rollout } from './rollout/rollout';
 import { Step } from './rollout/step';
 import { CanaryStrategyOptions, CanaryTrafficRouting, RolloutStrategy } from './rollout/strategy';
 import { AlbIngress, AlbTargetType } from './routing/alb';
@@ -70,6 +70,49 @@ export interface CanaryAppProps {
    * @default - none
    */
   readonly strategy?: CanaryAppStrategyOptions;
+
+  /**
+   * Roll back fast: a Git revert to one of the last `revisions` releases skips the steps while
+   * that release still has pods (see docs/rollback.md).
+   * @default - no window
+   */
+  readonly rollbackWindow?: RollbackWindow;
+
+  /**
+   * How long an update may make no progress before it is marked as failed.
+   * @default Duration.seconds(600)
+   */
+  readonly progressDeadline?: Duration;
+
+  /**
+   * Abort the update when the progress deadline passes, instead of waiting for a person.
+   * @default false
+   */
+  readonly progressDeadlineAbort?: boolean;
+
+  /**
+   * Seconds a new pod must be ready before it counts as available.
+   * @default Duration.seconds(0)
+   */
+  readonly minReady?: Duration;
+
+  /**
+   * Old ReplicaSets to keep for rollback.
+   * @default 10
+   */
+  readonly revisionHistoryLimit?: number;
+
+  /**
+   * Pause the Rollout where it is (commit `false` to resume under Argo CD auto-sync).
+   * @default false
+   */
+  readonly paused?: boolean;
+
+  /**
+   * Restart every pod at this time.
+   * @default - no restart
+   */
+  readonly restartAt?: Date;
 }
 
 /** Canary strategy options a `CanaryApp` passes through to its Rollout. */
@@ -80,6 +123,8 @@ export interface CanaryAppStrategyOptions {
   readonly maxUnavailable?: kplus.PercentOrAbsolute;
   /** Keeps the old version running this long after a promotion (traffic routing only). @default - 30 seconds */
   readonly scaleDownDelay?: Duration;
+  /** How many old versions keep running during that delay (traffic routing only). @default - no limit */
+  readonly scaleDownDelayRevisionLimit?: number;
   /** @default - 30 seconds */
   readonly abortScaleDownDelay?: Duration;
   /** @default false */
@@ -259,6 +304,13 @@ export class CanaryApp extends Construct {
       replicas: props.replicas,
       containers: [{ name: 'main', ...props.container, image: props.image, portNumber: props.containerPort }],
       strategy: RolloutStrategy.canary(strategy),
+      rollbackWindow: props.rollbackWindow,
+      progressDeadline: props.progressDeadline,
+      progressDeadlineAbort: props.progressDeadlineAbort,
+      minReady: props.minReady,
+      revisionHistoryLimit: props.revisionHistoryLimit,
+      paused: props.paused,
+      restartAt: props.restartAt,
     });
     // the root / subset-level / mesh-host Services select every pod of the app; the controller never switches them
     this.rootService?.select(this.rollout);

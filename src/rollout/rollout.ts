@@ -24,7 +24,7 @@ const NAME_LABEL = 'app.kubernetes.io/name';
 const MANAGED_BY = 'argo-rollouts.argoproj.io/managed-by-rollouts';
 /** Options of one strategy that make no sense on the other (a JS caller may pass any object). */
 const BLUE_GREEN_ONLY = ['activeService', 'previewService', 'autoPromotionEnabled', 'autoPromotionDelay', 'previewReplicaCount',
-  'scaleDownDelayRevisionLimit', 'prePromotionAnalysis', 'postPromotionAnalysis', 'activeMetadata', 'previewMetadata'];
+  'prePromotionAnalysis', 'postPromotionAnalysis', 'activeMetadata', 'previewMetadata'];
 const CANARY_ONLY = ['steps', 'stableService', 'canaryService', 'pingPong', 'trafficRouting', 'maxSurge', 'maxUnavailable',
   'dynamicStableScale', 'minPodsPerReplicaSet', 'canaryMetadata', 'stableMetadata', 'analysis'];
 
@@ -69,6 +69,34 @@ export interface RolloutProps extends kplus.WorkloadProps {
    * @default 10
    */
   readonly revisionHistoryLimit?: number;
+
+  /**
+   * Roll back fast: a change back to one of the last `revisions` releases (a Git revert) skips
+   * the steps and analysis when that release's ReplicaSet still has pods (see the strategy's
+   * `scaleDownDelay` and `scaleDownDelayRevisionLimit`).
+   * @default - no window: going back to an older release walks through every step
+   */
+  readonly rollbackWindow?: RollbackWindow;
+
+  /**
+   * Pause the Rollout where it is (`spec.paused`). Under Argo CD auto-sync, resume by committing
+   * `false`: the kubectl plugin's promote clears it, and self-heal would put `true` back.
+   * @default false
+   */
+  readonly paused?: boolean;
+
+  /**
+   * Restart every pod of the Rollout at this time (`spec.restartAt`), the GitOps way to do what
+   * `kubectl argo rollouts restart` does. A time in the past restarts at the next sync.
+   * @default - no restart
+   */
+  readonly restartAt?: Date;
+}
+
+/** How far back a rollback may skip the canary steps. */
+export interface RollbackWindow {
+  /** Releases back, counted in ReplicaSets, within which a rollback skips the steps. */
+  readonly revisions: number;
 }
 
 const SERVICE_OWNERS = new WeakMap<kplus.Service, string>();
@@ -256,6 +284,16 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
         }
       }
     }
+    if (p.rollbackWindow !== undefined) {
+      const problem = int32Problem(p.rollbackWindow.revisions, 1);
+      if (problem) errors.push(`rollbackWindow revisions ${problem}; got ${p.rollbackWindow.revisions}; give the number of past releases a rollback may skip the steps to, e.g. 2`);
+      else if (p.rollbackWindow.revisions > (p.revisionHistoryLimit ?? 10)) {
+        errors.push(`rollbackWindow revisions ${p.rollbackWindow.revisions} is greater than revisionHistoryLimit ${p.revisionHistoryLimit ?? 10}, so the oldest releases of the window are deleted; lower it or raise revisionHistoryLimit`);
+      }
+    }
+    if (p.restartAt !== undefined && !(p.restartAt instanceof Date && Number.isFinite(p.restartAt.getTime()))) {
+      errors.push(`restartAt must be a valid Date; got ${String(p.restartAt)}`);
+    }
     const wholeDurations = [...wholeSeconds('minReady', this.minReady), ...wholeSeconds('progressDeadline', this.progressDeadline)];
     errors.push(...wholeDurations);
     if (wholeDurations.length === 0 && this.progressDeadline.toSeconds() <= this.minReady.toSeconds()) {
@@ -338,6 +376,11 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     }
     for (const [field, d] of [['scaleDownDelay', c.scaleDownDelay], ['abortScaleDownDelay', c.abortScaleDownDelay]] as const) {
       if (d) errors.push(...wholeSeconds(`canary ${field}`, d));
+    }
+    if (c.scaleDownDelayRevisionLimit !== undefined) {
+      const problem = int32Problem(c.scaleDownDelayRevisionLimit, 0);
+      if (problem) errors.push(`canary scaleDownDelayRevisionLimit ${problem}; got ${c.scaleDownDelayRevisionLimit}`);
+      else if (!tr) errors.push(`canary scaleDownDelayRevisionLimit only works with trafficRouting (without it old ReplicaSets scale down at once); got ${c.scaleDownDelayRevisionLimit}; add trafficRouting or remove it`);
     }
     errors.push(...validateAntiAffinity(c.antiAffinity?.weight, 'canary'));
     if (alb) {
@@ -770,6 +813,9 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       progressDeadlineSeconds: this.progressDeadline.toSeconds(),
       progressDeadlineAbort: p.progressDeadlineAbort,
       revisionHistoryLimit: p.revisionHistoryLimit,
+      rollbackWindow: p.rollbackWindow ? { revisions: p.rollbackWindow.revisions } : undefined,
+      paused: p.paused,
+      restartAt: p.restartAt ? p.restartAt.toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined,
       strategy: this.canary ? { canary: this.renderCanary(this.canary) } : { blueGreen: this.renderBlueGreen(this.blueGreen!) },
     };
     return spec;
@@ -830,6 +876,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       maxSurge: c.maxSurge?.value,
       maxUnavailable: c.maxUnavailable?.value,
       scaleDownDelaySeconds: c.scaleDownDelay?.toSeconds(),
+      scaleDownDelayRevisionLimit: c.scaleDownDelayRevisionLimit,
       abortScaleDownDelaySeconds: c.abortScaleDownDelay?.toSeconds(),
       dynamicStableScale: c.dynamicStableScale,
       minPodsPerReplicaSet: c.minPodsPerReplicaSet,

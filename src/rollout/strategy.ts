@@ -144,6 +144,14 @@ export interface CanaryStrategyOptions {
   readonly scaleDownDelay?: Duration;
 
   /**
+   * How many old ReplicaSets keep running during their scale-down delay (traffic routing only).
+   * With `scaleDownDelay` and the Rollout's `rollbackWindow`, it keeps the previous release warm,
+   * so a Git revert goes back to it at once instead of stepping through the canary again.
+   * @default - no limit
+   */
+  readonly scaleDownDelayRevisionLimit?: number;
+
+  /**
    * How long an aborted canary keeps running (traffic routing only); zero keeps it.
    * @default - 30 seconds
    */

@@ -259,7 +259,6 @@ function buildSpec(app: App, spec: Spec, chartId: string): void {
     new ArgoCdApplication(argocd, 'application', {
       name: `${spec.namespace}-${spec.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.slice(0, 63).replace(/-+$/, ''),
       repoUrl: 'https://github.com/acme/platform.git',
-      path: `dist/${spec.namespace}`,
       destinationNamespace: spec.namespace,
       syncOptions: a.sync.map(i => SYNC_OPTIONS[i]),
       automatedSync: a.automated ? { prune: a.prune, selfHeal: a.selfHeal } : undefined,

@@ -532,3 +532,39 @@ describe('Rollout: ALB target type', () => {
     expect(() => Testing.synth(c)).toThrow(/Service "checkout-stable" is ClusterIP, but Ingress "checkout" uses instance targets \(targetType instance\), which reach pods through node ports only; set targetType: AlbTargetType.IP on the Ingress, or make the Service NodePort/);
   });
 });
+
+describe('fast rollback (rollbackWindow, scale-down revision limit, paused, restartAt)', () => {
+  test('renders rollbackWindow, paused, restartAt and the canary scaleDownDelayRevisionLimit', () => {
+    const c = chart();
+    const s = albSetup(c);
+    const r = rollout(c, RolloutStrategy.canary({
+      stableService: s.stable,
+      canaryService: s.canary,
+      trafficRouting: { alb: { ingresses: [s.ingress], servicePort: 80, rootServiceName: 'checkout-root' } },
+      steps: [Step.setWeight(20), Step.pause()],
+      scaleDownDelay: Duration.minutes(10),
+      scaleDownDelayRevisionLimit: 1,
+    }), { rollbackWindow: { revisions: 2 }, paused: true, restartAt: new Date('2026-11-29T10:00:00.000Z') });
+    s.root.select(r);
+    const spec = findManifest(synthValidated(c), 'Rollout', 'checkout').spec;
+    expect(spec.rollbackWindow).toEqual({ revisions: 2 });
+    expect(spec.paused).toBe(true);
+    expect(spec.restartAt).toEqual('2026-11-29T10:00:00Z');
+    expect(spec.strategy.canary).toMatchObject({ scaleDownDelaySeconds: 600, scaleDownDelayRevisionLimit: 1 });
+  });
+
+  test.each([
+    [{ rollbackWindow: { revisions: 0 } }, /rollbackWindow revisions must be from 1 to 2147483647 \(an int32 field\); got 0/],
+    [{ rollbackWindow: { revisions: 12 } }, /rollbackWindow revisions 12 is greater than revisionHistoryLimit 10/],
+    [{ restartAt: new Date('not a date') }, /restartAt must be a valid Date; got Invalid Date/],
+  ])('fails on %j', (extra, message) => {
+    const c = chart();
+    expect(() => rollout(c, basic(), extra)).toThrow(message);
+  });
+
+  test('fails when scaleDownDelayRevisionLimit has no traffic routing to keep old versions warm for', () => {
+    const c = chart();
+    expect(() => rollout(c, RolloutStrategy.canary({ steps: [Step.setWeight(20)], scaleDownDelayRevisionLimit: 1 })))
+      .toThrow(/canary scaleDownDelayRevisionLimit only works with trafficRouting .*; got 1/);
+  });
+});
