@@ -215,6 +215,9 @@ export class CanaryApp extends Construct {
     if (typeof props.image !== 'string' || props.image.trim() === '') {
       throw new Error(`${where} image must not be empty; got ${JSON.stringify(props.image)}; give an image reference such as "ghcr.io/acme/checkout:1.4.2"`);
     }
+    if (istio?.trafficPolicy && !istio.subsetLevel) {
+      throw new Error(`${where} Istio trafficPolicy lives in a DestinationRule, which only subset-level routing creates; got trafficPolicy with host-level routing; use subsetLevel: true, or write a DestinationRule for each Service yourself`);
+    }
     if (istio?.subsetLevel && props.pingPong) {
       throw new Error(`${where} pingPong cannot be combined with Istio subset-level routing, which splits subsets of one Service; use host-level routing (subsetLevel: false) for ping-pong`);
     }
@@ -242,7 +245,9 @@ export class CanaryApp extends Construct {
     const strategy: { -readonly [K in keyof CanaryStrategyOptions]: CanaryStrategyOptions[K] } = { ...props.strategy, steps: props.steps };
     if (istio?.subsetLevel) {
       this.rootService = service(undefined);
-      this.destinationRule = new IstioDestinationRule(this, 'destination-rule', { name: this.name, host: this.name, apiVersion: istio.apiVersion });
+      this.destinationRule = new IstioDestinationRule(this, 'destination-rule', {
+        name: this.name, host: this.name, apiVersion: istio.apiVersion, trafficPolicy: istio.trafficPolicy,
+      });
     } else if (props.pingPong) {
       this.pingService = service('ping');
       this.pongService = service('pong');
@@ -294,6 +299,7 @@ export class CanaryApp extends Construct {
         exportTo: istio.exportTo,
         routeName: istio.routeName,
         apiVersion: istio.apiVersion,
+        httpRoute: istio.httpRoute,
       });
       trafficRouting = { istio: { virtualServices: [this.virtualService], destinationRule: this.destinationRule } };
     }

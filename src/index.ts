@@ -8,6 +8,7 @@ export * from './rollout/strategy';
 export * from './rollout/workload-ref';
 export * from './routing/alb';
 export * from './routing/istio';
+export * from './routing/istio-traffic-policy';
 export * from './routing/traffic-routing';
 export * from './canary-app';
 export * from './gitops/application-source';

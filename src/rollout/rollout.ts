@@ -286,8 +286,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     }
     if (p.rollbackWindow !== undefined) {
       const problem = int32Problem(p.rollbackWindow.revisions, 1);
-      if (problem) errors.push(`rollbackWindow revisions ${problem}; got ${p.rollbackWindow.revisions}; give the number of past releases a rollback may skip the steps to, e.g. 2`);
-      else if (p.rollbackWindow.revisions > (p.revisionHistoryLimit ?? 10)) {
+      if (problem) {errors.push(`rollbackWindow revisions ${problem}; got ${p.rollbackWindow.revisions}; give the number of past releases a rollback may skip the steps to, e.g. 2`);} else if (p.rollbackWindow.revisions > (p.revisionHistoryLimit ?? 10)) {
         errors.push(`rollbackWindow revisions ${p.rollbackWindow.revisions} is greater than revisionHistoryLimit ${p.revisionHistoryLimit ?? 10}, so the oldest releases of the window are deleted; lower it or raise revisionHistoryLimit`);
       }
     }

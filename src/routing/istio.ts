@@ -1,8 +1,9 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DestinationRule } from '../imports/destinationrule-networking.istio.io';
-import { VirtualService } from '../imports/virtualservice-networking.istio.io';
-import { istioExportToProblem, istioGatewayProblem, istioHostProblem } from '../private/checks';
+import { IstioHttpRouteSettings, IstioTrafficPolicy } from './istio-traffic-policy';
+import { DestinationRule, DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancerSimple, DestinationRuleSpecTrafficPolicyTlsMode } from '../imports/destinationrule-networking.istio.io';
+import { VirtualService, VirtualServiceSpecHttpRetries } from '../imports/virtualservice-networking.istio.io';
+import { int32Problem, istioExportToProblem, istioGatewayProblem, istioHostProblem } from '../private/checks';
 import { isDns1123Label, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 
@@ -114,6 +115,13 @@ export interface IstioVirtualServiceProps {
    * @default IstioApiVersion.V1BETA1 - served by every supported Istio release (`v1` only from 1.22)
    */
   readonly apiVersion?: IstioApiVersion;
+
+  /**
+   * Timeout and retries of the HTTP route the Rollout splits. The controller changes only the
+   * route's weights, so these stay in place through every release.
+   * @default - Istio's defaults
+   */
+  readonly httpRoute?: IstioHttpRouteSettings;
 }
 
 /**
@@ -150,6 +158,7 @@ export class IstioVirtualService extends Construct {
   public readonly apiObject: ApiObject;
 
   private readonly props: IstioVirtualServiceProps;
+  private readonly httpRouteSettings: HttpRouteFields;
   private binding?: IstioDestinationBinding;
 
   constructor(scope: Construct, id: string, props: IstioVirtualServiceProps) {
@@ -192,6 +201,9 @@ export class IstioVirtualService extends Construct {
       || new Set((props.tcpRoutes ?? []).map(r => r.port)).size !== (props.tcpRoutes ?? []).length) {
       throw new Error(`${where} TLS and TCP routes are matched by port, so each port may appear once per kind; got ${JSON.stringify(ports)}`);
     }
+    const routeProblems: string[] = [];
+    this.httpRouteSettings = renderHttpRouteSettings(props.httpRoute, routeProblems);
+    if (routeProblems.length > 0) throw new Error(`${where} httpRoute ${routeProblems.join('; ')}`);
 
     this.apiObject = new VirtualServiceObject(this, 'Resource', props.apiVersion ?? IstioApiVersion.V1BETA1, {
       metadata: { name: this.name },
@@ -255,7 +267,7 @@ export class IstioVirtualService extends Construct {
       hosts: p.hosts,
       gateways: p.gateways,
       exportTo: p.exportTo,
-      http: [{ name: this.routeName, route: this.destinations(true) }],
+      http: [{ name: this.routeName, route: this.destinations(true), ...this.httpRouteSettings }],
       tls: p.tlsRoutes?.map(r => ({ match: [{ port: r.port, sniHosts: r.sniHosts }], route: this.destinations(false) })),
       tcp: p.tcpRoutes?.map(r => ({ match: [{ port: r.port }], route: this.destinations(false) })),
     };
@@ -289,6 +301,12 @@ export interface IstioDestinationRuleProps {
    * @default IstioApiVersion.V1BETA1 - served by every supported Istio release (`v1` only from 1.22)
    */
   readonly apiVersion?: IstioApiVersion;
+
+  /**
+   * TLS, load balancing, connection limits and outlier detection for the host (both subsets).
+   * @default - the mesh defaults
+   */
+  readonly trafficPolicy?: IstioTrafficPolicy;
 }
 
 /**
@@ -313,6 +331,7 @@ export class IstioDestinationRule extends Construct {
   public readonly apiObject: ApiObject;
 
   private labels?: { [key: string]: string };
+  private readonly trafficPolicy: DestinationRuleSpecTrafficPolicy | undefined;
 
   constructor(scope: Construct, id: string, props: IstioDestinationRuleProps) {
     super(scope, id);
@@ -335,6 +354,9 @@ export class IstioDestinationRule extends Construct {
     if (this.stableSubsetName === this.canarySubsetName) {
       throw new Error(`${where} the stable and canary subsets are both named "${this.stableSubsetName}"; give them different names`);
     }
+    const policyProblems: string[] = [];
+    this.trafficPolicy = renderTrafficPolicy(props.trafficPolicy, policyProblems);
+    if (policyProblems.length > 0) throw new Error(`${where} trafficPolicy ${policyProblems.join('; ')}`);
     this.apiObject = new DestinationRuleObject(this, 'Resource', props.apiVersion ?? IstioApiVersion.V1BETA1, {
       metadata: { name: this.name },
       spec: Lazy.any({ produce: () => this._toKube() }),
@@ -357,6 +379,7 @@ export class IstioDestinationRule extends Construct {
   public _toKube(): any {
     return {
       host: this.host,
+      trafficPolicy: this.trafficPolicy,
       subsets: [
         { name: this.stableSubsetName, labels: this.labels },
         { name: this.canarySubsetName, labels: this.labels },
@@ -373,4 +396,76 @@ function isHostSubsetOf(a: string, b: string): boolean {
   if (a.startsWith('*')) return b.startsWith('*') && a.slice(1).endsWith(b.slice(1));
   if (b.startsWith('*')) return a.endsWith(b.slice(1));
   return a === b;
+}
+
+/** An Istio duration: whole milliseconds, at least 1 ms, as istiod parses them. */
+function istioDuration(what: string, d: Duration | undefined, problems: string[]): string | undefined {
+  if (d === undefined) return undefined;
+  const ms = d.toMilliseconds({ integral: false });
+  if (!Number.isInteger(ms) || ms < 1) {
+    problems.push(`${what} must be a whole number of milliseconds, at least 1ms; got ${ms}ms`);
+    return undefined;
+  }
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+function count(what: string, value: number | undefined, min: number, problems: string[]): number | undefined {
+  if (value === undefined) return undefined;
+  const problem = int32Problem(value, min);
+  if (problem) problems.push(`${what} ${problem}; got ${value}`);
+  return value;
+}
+
+/** The route fields of the settings, and what is wrong with them. */
+interface HttpRouteFields {
+  readonly timeout?: string;
+  readonly retries?: VirtualServiceSpecHttpRetries;
+}
+
+function renderHttpRouteSettings(settings: IstioHttpRouteSettings | undefined, problems: string[]): HttpRouteFields {
+  if (!settings) return {};
+  const retries = settings.retries;
+  for (const condition of retries?.retryOn ?? []) {
+    if (!/^[a-z0-9-]+$/.test(condition)) problems.push(`retries retryOn condition must be an Envoy retry condition or status code such as "5xx", "reset" or "503"; got "${condition}"`);
+  }
+  return {
+    timeout: istioDuration('timeout', settings.timeout, problems),
+    retries: retries ? {
+      attempts: count('retries attempts', retries.attempts, 0, problems),
+      perTryTimeout: istioDuration('retries perTryTimeout', retries.perTryTimeout, problems),
+      retryOn: retries.retryOn && retries.retryOn.length > 0 ? retries.retryOn.join(',') : undefined,
+    } : undefined,
+  };
+}
+
+/** The DestinationRule `trafficPolicy`, and what is wrong with it. */
+function renderTrafficPolicy(policy: IstioTrafficPolicy | undefined, problems: string[]): DestinationRuleSpecTrafficPolicy | undefined {
+  if (!policy) return undefined;
+  const pool = policy.connectionPool;
+  const outlier = policy.outlierDetection;
+  const ejection = outlier?.maxEjectionPercent;
+  if (ejection !== undefined && (!Number.isInteger(ejection) || ejection < 0 || ejection > 100)) {
+    problems.push(`outlierDetection maxEjectionPercent must be a whole number from 0 to 100; got ${ejection}`);
+  }
+  const tcp = pool && (pool.maxConnections !== undefined || pool.connectTimeout !== undefined) ? {
+    maxConnections: count('connectionPool maxConnections', pool.maxConnections, 1, problems),
+    connectTimeout: istioDuration('connectionPool connectTimeout', pool.connectTimeout, problems),
+  } : undefined;
+  const httpGiven = pool && [pool.http1MaxPendingRequests, pool.http2MaxRequests, pool.maxRequestsPerConnection].some(v => v !== undefined);
+  const http = httpGiven ? {
+    http1MaxPendingRequests: count('connectionPool http1MaxPendingRequests', pool.http1MaxPendingRequests, 1, problems),
+    http2MaxRequests: count('connectionPool http2MaxRequests', pool.http2MaxRequests, 1, problems),
+    maxRequestsPerConnection: count('connectionPool maxRequestsPerConnection', pool.maxRequestsPerConnection, 0, problems),
+  } : undefined;
+  return {
+    tls: policy.tlsMode ? { mode: policy.tlsMode as string as DestinationRuleSpecTrafficPolicyTlsMode } : undefined,
+    loadBalancer: policy.loadBalancer ? { simple: policy.loadBalancer as string as DestinationRuleSpecTrafficPolicyLoadBalancerSimple } : undefined,
+    connectionPool: tcp || http ? { tcp, http } : undefined,
+    outlierDetection: outlier ? {
+      consecutive5XxErrors: count('outlierDetection consecutive5xxErrors', outlier.consecutive5xxErrors, 0, problems),
+      interval: istioDuration('outlierDetection interval', outlier.interval, problems),
+      baseEjectionTime: istioDuration('outlierDetection baseEjectionTime', outlier.baseEjectionTime, problems),
+      maxEjectionPercent: outlier.maxEjectionPercent,
+    } : undefined,
+  };
 }

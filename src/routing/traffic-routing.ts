@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { AlbLoadBalancerOptions } from './alb';
 import { IstioApiVersion } from './istio';
+import { IstioHttpRouteSettings, IstioTrafficPolicy } from './istio-traffic-policy';
 
 /** Options of `TrafficRouting.alb`. */
 export interface AlbRoutingOptions extends AlbLoadBalancerOptions {
@@ -68,6 +69,19 @@ export interface IstioRoutingOptions {
    * @default IstioApiVersion.V1BETA1 - served by every supported Istio release (`v1` only from 1.22)
    */
   readonly apiVersion?: IstioApiVersion;
+
+  /**
+   * Timeout and retries of the HTTP route the Rollout splits.
+   * @default - Istio's defaults
+   */
+  readonly httpRoute?: IstioHttpRouteSettings;
+
+  /**
+   * TLS, load balancing, connection limits and outlier detection (subset-level routing only:
+   * they live in its DestinationRule).
+   * @default - the mesh defaults
+   */
+  readonly trafficPolicy?: IstioTrafficPolicy;
 }
 
 /**

@@ -1,8 +1,11 @@
-import { Testing } from 'cdk8s';
+import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { CanaryApp } from '../../src/canary-app';
 import { HeaderMatch, Step } from '../../src/rollout/step';
 import { RolloutStrategy } from '../../src/rollout/strategy';
 import { IstioDestinationRule, IstioVirtualService } from '../../src/routing/istio';
+import { IstioLoadBalancer, IstioTlsMode } from '../../src/routing/istio-traffic-policy';
+import { IstioRoutingOptions, TrafficRouting } from '../../src/routing/traffic-routing';
 import { findManifest, synthValidated } from '../helpers/synth';
 import { chart, istioCanary, istioSetup, istioSubsetCanary, rollout, service } from '../rollout/fixtures';
 
@@ -157,5 +160,60 @@ describe('IstioDestinationRule subset names', () => {
   test('accepts DNS-1123 labels that start with a digit, as istiod does', () => {
     const c = Testing.chart();
     expect(() => new IstioDestinationRule(c, 'dr', { host: 'checkout', stableSubsetName: '1-stable', canarySubsetName: '2-canary' })).not.toThrow();
+  });
+});
+
+describe('Istio traffic settings', () => {
+  const subsetApp = (istio: Partial<IstioRoutingOptions>) => {
+    const c = chart();
+    const app = new CanaryApp(c, 'catalog', {
+      image: 'ghcr.io/acme/catalog:1.0.0',
+      containerPort: 8080,
+      replicas: 4,
+      routing: TrafficRouting.istio({ hosts: ['catalog'], subsetLevel: true, ...istio }),
+      steps: [Step.setWeight(20), Step.pause()],
+    });
+    return { c, app };
+  };
+
+  test('renders timeout and retries on the split route, and a trafficPolicy on the DestinationRule', () => {
+    const { c } = subsetApp({
+      httpRoute: { timeout: Duration.seconds(10), retries: { attempts: 3, perTryTimeout: Duration.millis(2500), retryOn: ['5xx', 'reset'] } },
+      trafficPolicy: {
+        tlsMode: IstioTlsMode.ISTIO_MUTUAL,
+        loadBalancer: IstioLoadBalancer.LEAST_REQUEST,
+        connectionPool: { maxConnections: 100, connectTimeout: Duration.seconds(3), http2MaxRequests: 1000 },
+        outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 50 },
+      },
+    });
+    const m = synthValidated(c);
+    const route = findManifest(m, 'VirtualService').spec.http[0];
+    expect(route).toMatchObject({ name: 'primary', timeout: '10s', retries: { attempts: 3, perTryTimeout: '2500ms', retryOn: '5xx,reset' } });
+    expect(findManifest(m, 'DestinationRule').spec.trafficPolicy).toEqual({
+      tls: { mode: 'ISTIO_MUTUAL' },
+      loadBalancer: { simple: 'LEAST_REQUEST' },
+      connectionPool: { tcp: { maxConnections: 100, connectTimeout: '3s' }, http: { http2MaxRequests: 1000 } },
+      outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
+    });
+  });
+
+  test.each([
+    [{ httpRoute: { retries: { attempts: -1 } } }, /httpRoute retries attempts must be from 0 to 2147483647 .*; got -1/],
+    [{ httpRoute: { timeout: Duration.millis(0.5) } }, /httpRoute timeout must be a whole number of milliseconds, at least 1ms; got 0.5ms/],
+    [{ httpRoute: { retries: { attempts: 2, retryOn: ['5xx,reset'] } } }, /retryOn condition must be an Envoy retry condition .*; got "5xx,reset"/],
+    [{ trafficPolicy: { outlierDetection: { maxEjectionPercent: 150 } } }, /outlierDetection maxEjectionPercent must be a whole number from 0 to 100; got 150/],
+    [{ trafficPolicy: { connectionPool: { maxConnections: 0 } } }, /connectionPool maxConnections must be from 1 to 2147483647 .*; got 0/],
+  ])('fails on %j, which istiod would refuse', (istio, message) => {
+    expect(() => subsetApp(istio)).toThrow(message);
+  });
+
+  test('fails on a trafficPolicy with host-level routing, which has no DestinationRule to carry it', () => {
+    const c = chart();
+    expect(() => new CanaryApp(c, 'reviews', {
+      image: 'ghcr.io/acme/reviews:1.0.0',
+      containerPort: 8080,
+      routing: TrafficRouting.istio({ hosts: ['reviews'], trafficPolicy: { tlsMode: IstioTlsMode.ISTIO_MUTUAL } }),
+      steps: [Step.setWeight(20)],
+    })).toThrow(/Istio trafficPolicy lives in a DestinationRule, which only subset-level routing creates/);
   });
 });
