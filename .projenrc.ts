@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, release } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-rollouts',
@@ -6,16 +6,31 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   author: 'cdk8s-rollouts maintainers',
   authorAddress: 'maintainers@cdk8s-rollouts.dev',
   repositoryUrl: 'https://github.com/cdk8s-rollouts/cdk8s-rollouts.git',
-  keywords: ['cdk8s', 'argo-rollouts', 'argo-cd', 'canary', 'blue-green', 'istio', 'alb', 'progressive-delivery'],
+  // Construct Hub lists a jsii package with the keyword `cdk8s` (and `cdk8s-plus` for cdk8s-plus users)
+  keywords: ['cdk8s', 'cdk8s-plus', 'argo-rollouts', 'argo-cd', 'canary', 'blue-green', 'istio', 'alb', 'progressive-delivery', 'kubernetes'],
+  stability: 'experimental',
+  // what we test (Node 20); jsii 6, the compiler, itself needs >= 20.16 to build this repo
+  minNodeVersion: '20.0.0',
   defaultReleaseBranch: 'main',
   projenrcTs: true,
   packageManager: javascript.NodePackageManager.NPM,
 
-  cdk8sVersion: '2.70.106',
-  constructsVersion: '10.8.1',
+  // Peer floors: the oldest versions we support, tested by scripts/test-floors.sh. We build and
+  // test against the pinned devDependencies below (the versions of package-lock.json).
+  cdk8sVersion: '2.68.11',
+  constructsVersion: '10.3.0',
+  cdk8sVersionPinning: false,
+  constructsVersionPinning: false,
+  peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
-  peerDeps: ['cdk8s-plus-28@^2.5.6', 'aws-cdk-lib@^2.276.0'],
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
   devDeps: [
+    'cdk8s@2.70.106',
+    'constructs@10.8.1',
+    'cdk8s-plus-28@2.5.6',
+    // only for packages/cdk8s-rollouts-aws (its own jsii package), the examples and the tests:
+    // the cdk8s-rollouts package itself neither needs nor declares aws-cdk-lib
+    'aws-cdk-lib@2.276.0',
     '@kubernetes-models/argo-rollouts@^2.0.0',
     '@kubernetes-models/istio@^3.0.1',
     '@kubernetes-models/argo-cd@^4.0.0',
@@ -28,7 +43,18 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   // no GitHub and no release machinery on this project's machines
   github: false,
-  release: false,
+  // semantic versions from conventional commits, CHANGELOG.md, tags: see "Releasing" in README.md
+  release: true,
+  releaseTrigger: release.ReleaseTrigger.manual({ changelog: true, changelogPath: 'CHANGELOG.md', gitPushCommand: '' }),
+  majorVersion: 0,
+  releaseToNpm: true,
+  publishToPypi: { distName: 'cdk8s-rollouts', module: 'cdk8s_rollouts' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8srollouts',
+    mavenGroupId: 'io.github.cdk8s-rollouts',
+    mavenArtifactId: 'cdk8s-rollouts',
+  },
+  publishToGo: { moduleName: 'github.com/cdk8s-rollouts/cdk8s-rollouts-go', packageName: 'cdk8srollouts' },
   depsUpgrade: false,
   sampleCode: false,
 
@@ -49,12 +75,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     include: ['examples/**/*.ts', 'scripts/**/*.ts', 'docs/**/*.ts', '.projenrc.ts'],
-    exclude: ['lib', 'dist', 'examples/*/dist'],
+    exclude: ['lib', 'dist', 'examples/*/dist', 'packages/*/lib'],
   },
   eslintOptions: {
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
-    dirs: ['src'],
+    dirs: ['src', 'packages/cdk8s-rollouts-aws/src'],
     devdirs: ['test', 'examples', 'scripts', 'docs', 'projenrc'],
     ignorePatterns: ['src/imports/**', 'examples/*/dist/**'],
     // CI must fail on lint errors, not rewrite files
@@ -106,5 +132,26 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // jsii, jsii-pacmak and jsii-docgen print an end-of-life banner for Node 20 on every call
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+// ---- packages/cdk8s-rollouts-aws: the AWS CDK constructs, a jsii package of their own ----------
+// cdk8s-rollouts must install, load and type-check without aws-cdk-lib in every language: jsii has
+// no optional dependencies (a peer in the assembly becomes a hard install_requires / Maven / Go
+// dependency), so the AWS CDK constructs live in a second package built from this repo. Its
+// package.json (hand-written) holds its jsii targets; it is compiled, documented and packaged by
+// the same tasks as the main package, into the same dist/.
+const AWS_PKG = 'packages/cdk8s-rollouts-aws';
+const JSII_FLAGS = '--silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency';
+// we build against the pinned devDependencies; the peer floors are tested by scripts/test-floors.sh
+project.compileTask.reset(`jsii ${JSII_FLAGS}`);
+// jsii-docgen and jsii-pacmak look for dependency assemblies in the package's own node_modules
+// (they do not walk up as Node does): link the root's copies there
+project.compileTask.exec('mkdir -p node_modules && ln -sfn ../../../node_modules/aws-cdk-lib ../../../node_modules/constructs node_modules/', { cwd: AWS_PKG });
+project.compileTask.exec(`jsii ${JSII_FLAGS}`, { cwd: AWS_PKG });
+project.tasks.tryFind('docgen')?.exec('jsii-docgen -o API.md', { cwd: AWS_PKG });
+for (const target of ['js', 'python', 'java', 'go']) {
+  project.tasks.tryFind(`package:${target}`)?.exec(`jsii-pacmak -v --target ${target}`, { cwd: AWS_PKG });
+}
+project.gitignore.exclude(`/${AWS_PKG}/lib/`, `/${AWS_PKG}/.jsii`, `/${AWS_PKG}/tsconfig.tsbuildinfo`);
+project.gitignore.include(`/${AWS_PKG}/tsconfig.json`);
 
 project.synth();

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { TargetGroupVerificationPolicy } from './target-group-verification';
 import {
   DEFAULT_CONTROLLER_NAMESPACE, DEFAULT_CONTROLLER_SERVICE_ACCOUNT, checkNamespace, checkServiceAccountName,
-} from './validation';
+} from './shared/validation';
 
 /** The service principal EKS Pod Identity assumes roles as. */
 const POD_IDENTITY_SERVICE = 'pods.eks.amazonaws.com';
