@@ -17,7 +17,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   // Peer floors: the oldest versions we support, tested by scripts/test-floors.sh. We build and
   // test against the pinned devDependencies below (the versions of package-lock.json).
-  cdk8sVersion: '2.68.11',
+  cdk8sVersion: '2.68.12',
   constructsVersion: '10.3.0',
   cdk8sVersionPinning: false,
   constructsVersionPinning: false,
@@ -90,7 +90,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   npmignoreEnabled: true,
 });
 
-project.npmignore?.exclude('examples/', 'scripts/', 'docs/', '.ci/', 'test-reports/');
+// docs/ ships in the npm package: the README links to it
+project.npmignore?.exclude('examples/', 'scripts/', '.ci/', 'test-reports/', 'packages/', 'rosetta/', '.smoke/', 'crds/',
+  '.rosetta-check.jsii', '*.tabl.json', 'CHANGELOG.md.bak');
 
 const TS_NODE = 'ts-node --transpile-only --project tsconfig.dev.json';
 
@@ -148,10 +150,41 @@ project.compileTask.reset(`jsii ${JSII_FLAGS}`);
 project.compileTask.exec('mkdir -p node_modules && ln -sfn ../../../node_modules/aws-cdk-lib ../../../node_modules/constructs node_modules/', { cwd: AWS_PKG });
 project.compileTask.exec(`jsii ${JSII_FLAGS}`, { cwd: AWS_PKG });
 project.tasks.tryFind('docgen')?.exec('jsii-docgen -o API.md', { cwd: AWS_PKG });
-for (const target of ['js', 'python', 'java', 'go']) {
+// cdk8s and cdk8s-plus-28 are not on this machine's Maven mirror, nor cdk8s-team's Go modules on its
+// module proxy: jsii-pacmak builds them from node_modules (same versions) beside ours, into dist/java
+// (a Maven repository) and dist/go, where the smoke tests find them. Publishing takes only ours.
+const PACMAK_DEPS = 'node_modules/cdk8s node_modules/cdk8s-plus-28';
+for (const target of ['java', 'go']) {
+  project.tasks.tryFind(`package:${target}`)?.reset(`jsii-pacmak -v --target ${target} -o dist . ${PACMAK_DEPS}`);
+}
+// cdk8s-rollouts-aws: npm and PyPI. Its Java and Go builds need aws-cdk-lib's jar / Go module,
+// which this machine's mirrors lack (Maven) or which would cost a 100+ MB download per CI run
+// (Go); its package.json declares the python target only (see its README).
+for (const target of ['js', 'python']) {
   project.tasks.tryFind(`package:${target}`)?.exec(`jsii-pacmak -v --target ${target}`, { cwd: AWS_PKG });
 }
-project.gitignore.exclude(`/${AWS_PKG}/lib/`, `/${AWS_PKG}/.jsii`, `/${AWS_PKG}/tsconfig.tsbuildinfo`);
+project.gitignore.exclude(`/${AWS_PKG}/lib/`, `/${AWS_PKG}/.jsii`, `/${AWS_PKG}/tsconfig.tsbuildinfo`,
+  // work files of the smoke tests and the rosetta check
+  '/.smoke/', '.rosetta-check.jsii', '*.tabl.json', '/test/languages/java/target/');
+
+// ---- language smoke, consumers, rosetta, floors (run by .ci/run after the build) --------------
+project.addTask('smoke:languages', {
+  description: 'Build the Python, Java and Go packages, install each into a clean environment and synthesize the README app; YAML must equal the TypeScript synth',
+  exec: 'scripts/smoke-languages.sh',
+  receiveArgs: true,
+});
+project.addTask('smoke:consumers', {
+  description: 'Install the packed tarballs into a cdk8s-only project (cdk8s-plus-33, no aws-cdk-lib) and an AWS project; type-check and synth',
+  steps: [{ spawn: 'package:js' }, { exec: 'scripts/smoke-consumers.sh', receiveArgs: true }],
+});
+project.addTask('rosetta:check', {
+  description: 'jsii-rosetta extract --strict: every ts snippet of README.md, docs/*.md and the @example blocks compiles and translates',
+  exec: 'node scripts/rosetta-check.js',
+});
+project.addTask('test:floors', {
+  description: 'Install the oldest supported peer versions (the floors of peerDependencies) and run the consumer smoke against them',
+  exec: 'scripts/test-floors.sh',
+});
 project.gitignore.include(`/${AWS_PKG}/tsconfig.json`);
 
 project.synth();
