@@ -167,6 +167,11 @@ project.gitignore.exclude(`/${AWS_PKG}/lib/`, `/${AWS_PKG}/.jsii`, `/${AWS_PKG}/
   // work files of the smoke tests and the rosetta check
   '/.smoke/', '.rosetta-check.jsii', '*.tabl.json', '/test/languages/java/target/');
 
+// the AWS package is released with the main package, at the same version
+const syncAwsVersion = `node -e "const f='${AWS_PKG}/package.json',fs=require('fs'),p=JSON.parse(fs.readFileSync(f));p.version=require('./package.json').version;fs.writeFileSync(f,JSON.stringify(p,null,2)+'\\n')"`;
+project.tasks.tryFind('bump')?.exec(syncAwsVersion);
+project.tasks.tryFind('unbump')?.exec(syncAwsVersion);
+
 // ---- language smoke, consumers, rosetta, floors (run by .ci/run after the build) --------------
 project.addTask('smoke:languages', {
   description: 'Build the Python, Java and Go packages, install each into a clean environment and synthesize the README app; YAML must equal the TypeScript synth',

@@ -51,9 +51,9 @@ compare() { # <lang> <outdir> <start>
 smoke_python() {
   local start; start=$(now)
   step "python: jsii-pacmak"
-  rm -rf dist/python
+  # skipped when `projen build` packaged it already: jsii-pacmak fingerprints its output
   "$PACMAK" --target python
-  local wheel; wheel=$(ls dist/python/cdk8s_rollouts-*.whl)
+  local wheel; wheel=$(ls "dist/python/cdk8s_rollouts-$(node -p "require('./package.json').version")-py3-none-any.whl")
   step "python: fresh venv, pip install $wheel"
   rm -rf "$WORK/python"
   python3 -m venv "$WORK/python/venv"
@@ -68,7 +68,7 @@ smoke_python() {
 smoke_java() {
   local start; start=$(now)
   step "java: jsii-pacmak (cdk8s-rollouts, plus cdk8s and cdk8s-plus-28 from node_modules)"
-  rm -rf dist/java
+  # skipped when `projen build` packaged it already: jsii-pacmak fingerprints its output
   "$PACMAK" --target java -o dist . node_modules/cdk8s node_modules/cdk8s-plus-28
   step "java: maven project against the local repository dist/java"
   local m2=$WORK/java/m2
@@ -83,7 +83,7 @@ smoke_java() {
 smoke_go() {
   local start; start=$(now)
   step "go: jsii-pacmak (cdk8s-rollouts, plus cdk8s and cdk8s-plus-28 from node_modules)"
-  rm -rf dist/go
+  # skipped when `projen build` packaged it already: jsii-pacmak fingerprints its output
   "$PACMAK" --target go -o dist . node_modules/cdk8s node_modules/cdk8s-plus-28
   step "go: go run with replace directives to dist/go"
   rm -rf "$WORK/go"
