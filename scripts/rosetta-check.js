@@ -6,6 +6,7 @@
 // Needs the compiled packages (npx projen compile). Writes <package>/.rosetta-check.jsii (gitignored).
 const { execFileSync } = require('child_process');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 const ROOT = path.join(__dirname, '..');
@@ -20,11 +21,12 @@ const PACKAGES = [
  * docs/aws.md pairs the AWS CDK constructs with the cdk8s side (RolloutsController in a Chart).
  * jsii-rosetta compiles a package's snippets against its dependencies and peers only, and
  * cdk8s-rollouts-aws needs neither cdk8s nor cdk8s-rollouts: check its snippets in a copy of the
- * package (.smoke/rosetta/cdk8s-rollouts-aws: lib/ and rosetta/ linked) that also has the two, as
+ * package (in a temporary folder: lib/ and rosetta/ linked) that also has the two, as
  * a user of both packages does.
  */
 function awsHarness() {
-  const dir = path.join(ROOT, '.smoke', 'rosetta', 'cdk8s-rollouts-aws');
+  // outside the repository: it links back to it, and jsii-docgen globs the project for **/.jsii
+  const dir = path.join(os.tmpdir(), `cdk8s-rollouts-rosetta-${process.pid}`, 'cdk8s-rollouts-aws');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
   const pkg = JSON.parse(fs.readFileSync(path.join(AWS, 'package.json'), 'utf-8'));
@@ -49,7 +51,13 @@ for (const { name, dir: source, markdown } of PACKAGES.filter(p => only.length =
   fs.writeFileSync(file, JSON.stringify(assembly));
   const snippets = (text.match(/^\s*```(ts|typescript)\b/gm) ?? []).length;
   console.log(`${assembly.name}: ${markdown.join(', ')} (${snippets} snippets) and the @example blocks`);
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'jsii-rosetta'), ['extract', '--strict', file], {
-    stdio: 'inherit', cwd: dir, env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
-  });
+  try {
+    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'jsii-rosetta'), ['extract', '--strict', file], {
+      stdio: 'inherit', cwd: dir, env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+    });
+  } finally {
+    fs.rmSync(file, { force: true });
+    fs.rmSync(`${file}.tabl.json`, { force: true });
+    if (dir !== source) fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  }
 }

@@ -9,7 +9,7 @@
 #   scripts/smoke-consumers.sh [cdk8s-only] [aws]        (default: both)
 #   PEERS="cdk8s@2.68.11 constructs@10.3.0 ..." overrides the peer versions installed (the floor job)
 #
-# Needs dist/js/*.tgz (npx projen package:js). Work files go to .smoke/consumers (gitignored).
+# Needs dist/js/*.tgz (npx projen package:js). Work files go to $SMOKE_WORK/consumers (default: in /tmp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -17,11 +17,12 @@ KINDS=("$@")
 [ ${#KINDS[@]} -gt 0 ] || KINDS=(cdk8s-only aws)
 TGZ=$(ls "$ROOT"/dist/js/cdk8s-rollouts@*.tgz)
 TGZ_AWS=$(ls "$ROOT"/dist/js/cdk8s-rollouts-aws@*.tgz)
+WORK=${SMOKE_WORK:-${TMPDIR:-/tmp}/cdk8s-rollouts-smoke-$(printf %s "$ROOT" | md5sum | cut -c1-8)}
 NPM=(npm --no-audit --no-fund --loglevel=error)
 
 for kind in "${KINDS[@]}"; do
   start=$(date +%s)
-  dir=$ROOT/.smoke/consumers/$kind
+  dir=$WORK/consumers/$kind
   rm -rf "$dir" && mkdir -p "$dir"
   cp "test/consumers/$kind/"{package.json,tsconfig.json,main.ts} "$dir/"
   cd "$dir"

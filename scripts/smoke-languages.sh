@@ -6,7 +6,7 @@
 #
 #   scripts/smoke-languages.sh [python] [java] [go]     (default: all three)
 #
-# Needs lib/ (npx projen compile). Work files go to .smoke/ (gitignored).
+# Needs lib/ (npx projen compile). Work files go to $SMOKE_WORK (default: a folder in /tmp).
 #
 # Where the dependencies come from:
 #   python: everything from PyPI, pinned in test/languages/python/requirements.txt
@@ -20,14 +20,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
-WORK=$ROOT/.smoke
+# outside the repository: jsii-docgen globs the whole project for **/.jsii (it would walk the
+# consumers' node_modules); one folder per checkout
+WORK=${SMOKE_WORK:-${TMPDIR:-/tmp}/cdk8s-rollouts-smoke-$(printf %s "$ROOT" | md5sum | cut -c1-8)}
 LANGS=("$@")
 [ ${#LANGS[@]} -gt 0 ] || LANGS=(python java go)
 mkdir -p "$WORK"
 PACMAK="$ROOT/node_modules/.bin/jsii-pacmak"
 SUMMARY=()
 
-[ -f lib/index.js ] || npx projen compile
+[ -f lib/index.js ] || npx projen compile   # jsii-pacmak packages lib/ and .jsii
 
 step() { echo; echo "==== $*"; }
 now() { date +%s; }

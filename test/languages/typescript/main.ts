@@ -1,8 +1,8 @@
 // The README's ALB header-routing app (the "front door" section), as the reference the other
-// languages' synth must match byte for byte. Uses the compiled library (lib/, what is packaged).
+// languages' synth must match byte for byte. Run with ts-node on src/, as the examples are.
 // Run by scripts/smoke-languages.sh; writes to $CDK8S_OUTDIR.
 import { App, Chart, Duration } from 'cdk8s';
-import { ArgoCdApplication, CanaryApp, HeaderMatch, Step, TrafficRouting } from '../../../lib';
+import { ArgoCdApplication, CanaryApp, HeaderMatch, Step, TrafficRouting } from '../../../src';
 
 const app = new App();
 const chart = new Chart(app, 'checkout', { namespace: 'shop' });
