@@ -147,13 +147,13 @@ export interface CanaryAppStrategyOptions {
  *   replicas: 10,
  *   routing: TrafficRouting.alb({ host: 'qa-domain.com' }),
  *   steps: [
- *     Step.setCanaryScale({ weight: 10 }),
+ *     Step.scaleCanary({ weight: 10 }),
  *     Step.setHeaderRoute('canary-header-route-new', [HeaderMatch.exact('version', '2')]),
  *     Step.pause(Duration.seconds(60)),
- *     Step.setWeight(1),
+ *     Step.shiftTraffic(1),
  *     Step.pause(),
- *     Step.setCanaryScale({ matchTrafficWeight: true }),
- *     Step.setWeight(80),
+ *     Step.scaleCanary({ matchTrafficWeight: true }),
+ *     Step.shiftTraffic(80),
  *   ],
  * });
  */

@@ -21,7 +21,5 @@ export * from './analysis/metric';
 export * from './analysis/metric-authentication';
 export * from './analysis/slo-recording-rules';
 export * from './analysis/template-argument';
-export * from './aws/controller-role';
 export * from './aws/rollouts-controller';
-export * from './aws/target-group-verification';
 export * from './gitops/app-of-apps';

@@ -2,7 +2,7 @@
  * Every ```ts snippet of README.md and docs/*.md type-checks against the library, with the
  * compiler options of tsconfig.dev.json, in one TypeScript program.
  *
- * Each snippet becomes an in-memory module. `cdk8s-rollouts` resolves to src/index.ts. What a
+ * Each snippet becomes an in-memory module. `cdk8s-rollouts` resolves to src/index.ts, `cdk8s-rollouts-aws` to packages/cdk8s-rollouts-aws/src/index.ts. What a
  * snippet uses without importing or declaring it is supplied:
  * - library, cdk8s and `fs` names, and the `kplus`, `cdk`, `iam`, `eks` namespaces: imported;
  * - the objects a guide assumes from its context (`chart`, `app`, `stack`, `cluster`, the
@@ -44,7 +44,7 @@ const CONTEXT: Record<string, string> = {
   cluster: "import('aws-cdk-lib/aws-eks').Cluster",
   oidc: "import('aws-cdk-lib/aws-iam').IOpenIdConnectProvider",
   providerArn: 'string',
-  role: "import('cdk8s-rollouts').RolloutsControllerRole",
+  role: "import('cdk8s-rollouts-aws').RolloutsControllerRole",
 };
 
 /** Namespaces imported as a whole when a snippet uses them. */
@@ -56,12 +56,18 @@ const NAMESPACES: Record<string, string> = {
   fs: 'fs',
 };
 
-/** Names exported by src/index.ts (the files it re-exports, read as text). */
-function libraryExports(): string[] {
-  const index = fs.readFileSync(path.join(ROOT, 'src', 'index.ts'), 'utf-8');
+/** The source of each package's entry point. */
+const PACKAGES: Record<string, string> = {
+  'cdk8s-rollouts': path.join(ROOT, 'src'),
+  'cdk8s-rollouts-aws': path.join(ROOT, 'packages', 'cdk8s-rollouts-aws', 'src'),
+};
+
+/** Names exported by a package's src/index.ts (the files it re-exports, read as text). */
+function libraryExports(srcDir: string): string[] {
+  const index = fs.readFileSync(path.join(srcDir, 'index.ts'), 'utf-8');
   const names = new Set<string>();
   for (const [, file] of index.matchAll(/export \* from '\.\/(.+)';/g)) {
-    const text = fs.readFileSync(path.join(ROOT, 'src', `${file}.ts`), 'utf-8');
+    const text = fs.readFileSync(path.join(srcDir, `${file}.ts`), 'utf-8');
     for (const [, name] of text.matchAll(/^export (?:declare )?(?:abstract )?(?:class|interface|type|enum|const|function) (\w+)/gm)) names.add(name);
   }
   return [...names];
@@ -69,7 +75,7 @@ function libraryExports(): string[] {
 
 /** Module of each importable name. */
 const IMPORTABLE = new Map<string, string>([
-  ...libraryExports().map(n => [n, 'cdk8s-rollouts'] as [string, string]),
+  ...Object.entries(PACKAGES).flatMap(([pkg, dir]) => libraryExports(dir).map(n => [n, pkg] as [string, string])),
   ...['App', 'Chart', 'Duration', 'YamlOutputType', 'ApiObject', 'Size', 'Testing', 'Yaml'].map(n => [n, 'cdk8s'] as [string, string]),
 ]);
 
@@ -150,7 +156,7 @@ function compileAll(snippets: Snippet[]): Map<string, string[]> {
     // snippets show a construct call and move on
     noUnusedLocals: false,
     noUnusedParameters: false,
-    paths: { 'cdk8s-rollouts': [path.join(ROOT, 'src', 'index.ts')] },
+    paths: Object.fromEntries(Object.entries(PACKAGES).map(([pkg, dir]) => [pkg, [path.join(dir, 'index.ts')]])),
   };
   (options as any).pathsBasePath = ROOT;
 

@@ -12,7 +12,8 @@ import * as cdk from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { App, Chart } from 'cdk8s';
-import { ControllerIdentity, RolloutsController, RolloutsControllerRole, TargetGroupVerificationPolicy } from '../../src';
+import { ControllerIdentity, RolloutsControllerRole, TargetGroupVerificationPolicy } from '../../packages/cdk8s-rollouts-aws/src';
+import { RolloutsController } from '../../src';
 
 const outdir = process.env.CDK8S_OUTDIR ?? path.join(__dirname, 'dist');
 

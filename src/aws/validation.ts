@@ -44,7 +44,8 @@ export function isAwsRegion(value: string): boolean {
 export function isUnresolvedCdkToken(value: unknown): boolean {
   if (typeof value !== 'string' || !value.includes('Token[')) return false;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: keep require('cdk8s-rollouts') free of aws-cdk-lib
+    // lazy, and aws-cdk-lib is not a dependency of cdk8s-rollouts (the AWS CDK constructs are in cdk8s-rollouts-aws)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
     const core: typeof import('aws-cdk-lib/core') = require('aws-cdk-lib/core');
     return core.Token.isUnresolved(value);
   } catch {

@@ -125,7 +125,7 @@ class RolloutObject extends RolloutL1 {
  *   containers: [{ image: 'ghcr.io/acme/checkout:1.4.2', portNumber: 8080 }],
  *   replicas: 4,
  *   strategy: RolloutStrategy.canary({
- *     steps: [Step.setWeight(25), Step.pause(), Step.setWeight(50), Step.pause(Duration.minutes(5))],
+ *     steps: [Step.shiftTraffic(25), Step.pause(), Step.shiftTraffic(50), Step.pause(Duration.minutes(5))],
  *   }),
  * });
  */

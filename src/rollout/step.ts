@@ -162,13 +162,13 @@ export enum StepKind {
  *
  * @example
  * const steps = [
- *   Step.setCanaryScale({ weight: 10 }),
+ *   Step.scaleCanary({ weight: 10 }),
  *   Step.setHeaderRoute('canary-header-route', [HeaderMatch.exact('version', '2')]),
  *   Step.pause(Duration.seconds(60)),
- *   Step.setWeight(1),
+ *   Step.shiftTraffic(1),
  *   Step.pause(),
- *   Step.setCanaryScale({ matchTrafficWeight: true }),
- *   Step.setWeight(80),
+ *   Step.scaleCanary({ matchTrafficWeight: true }),
+ *   Step.shiftTraffic(80),
  * ];
  */
 export class Step {

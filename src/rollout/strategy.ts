@@ -277,7 +277,7 @@ export interface BlueGreenStrategyOptions {
  *
  * @example
  * RolloutStrategy.canary({
- *   steps: [Step.setWeight(20), Step.pause(), Step.setWeight(60), Step.pause(Duration.minutes(5))],
+ *   steps: [Step.shiftTraffic(20), Step.pause(), Step.shiftTraffic(60), Step.pause(Duration.minutes(5))],
  * });
  */
 export class RolloutStrategy {

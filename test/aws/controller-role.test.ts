@@ -2,8 +2,8 @@ import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ControllerIdentity, ControllerIdentityType, RolloutsControllerRole } from '../../src/aws/controller-role';
-import { TargetGroupVerificationPolicy } from '../../src/aws/target-group-verification';
+import { ControllerIdentity, ControllerIdentityType, RolloutsControllerRole } from '../../packages/cdk8s-rollouts-aws/src/controller-role';
+import { TargetGroupVerificationPolicy } from '../../packages/cdk8s-rollouts-aws/src/target-group-verification';
 
 const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 const PROVIDER_ARN = `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`;

@@ -1,7 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { TargetGroupVerificationPolicy } from '../../src/aws/target-group-verification';
+import { TargetGroupVerificationPolicy } from '../../packages/cdk8s-rollouts-aws/src/target-group-verification';
 
 const SIX_ACTIONS = [
   'elasticloadbalancing:DescribeTargetGroups',

@@ -1,0 +1,2 @@
+export * from './target-group-verification';
+export * from './controller-role';
