@@ -218,7 +218,7 @@ export class CanaryApp extends Construct {
         rules: [{ host, path }],
       });
       trafficRouting = {
-        alb: { ingresses: [this.ingress], servicePort, rootServiceName: this.rootService.name, stickiness },
+        alb: { ingresses: [this.ingress], servicePort, rootServiceName: this.rootService.name, stickiness, verifyTargetGroups },
       };
     } else if (istio) {
       if (!istio.subsetLevel) {
