@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { BackgroundAnalysisOptions } from './analysis/analysis-run';
 import { isDnsLabel, readableName } from './private/names';
 import { registerObject } from './private/object-registry';
+import { applyPatchesLast } from './private/patches';
 import { Rollout } from './rollout/rollout';
 import { Step } from './rollout/step';
 import { CanaryStrategyOptions, CanaryTrafficRouting, RolloutStrategy } from './rollout/strategy';
@@ -189,6 +190,7 @@ export class CanaryApp extends Construct {
         type: instanceTargets ? kplus.ServiceType.NODE_PORT : undefined,
         ports: [{ name: 'http', port: servicePort, targetPort: props.containerPort }],
       });
+      applyPatchesLast(ApiObject.of(created));
       registerObject(created, ApiObject.of(created));
       return created;
     };
@@ -238,6 +240,7 @@ export class CanaryApp extends Construct {
             metadata: { name: serviceName },
             ports: [{ name: 'http', port: servicePort, targetPort: props.containerPort }],
           });
+          applyPatchesLast(ApiObject.of(meshService));
           if (serviceName === this.name) this.rootService = meshService;
           this.meshHostServices.push(meshService);
         }

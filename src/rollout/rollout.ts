@@ -13,6 +13,7 @@ import { INT32_MAX, int32Problem, isHttpToken, re2Problem } from '../private/che
 import { describeDuration } from '../private/duration';
 import { isDns1123Subdomain, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
+import { applyPatchesLast } from '../private/patches';
 import { renderDuration } from '../private/render';
 import { AlbIngress, AlbTargetType } from '../routing/alb';
 
@@ -143,6 +144,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       metadata: { ...props.metadata, name },
       spec: Lazy.any({ produce: () => this._toKube() }) as any,
     });
+    applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
 
     if (workloadRef) {
