@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { BackgroundAnalysisOptions } from './analysis/analysis-run';
 import { isDnsLabel, readableName } from './private/names';
 import { registerObject } from './private/object-registry';
+import { applyPatchesLast } from './private/patches';
 import { RollbackWindow, Rollout } from './rollout/rollout';
 import { Step } from './rollout/step';
 import { CanaryStrategyOptions, CanaryTrafficRouting, RolloutStrategy } from './rollout/strategy';
@@ -237,6 +238,7 @@ export class CanaryApp extends Construct {
         type: instanceTargets ? kplus.ServiceType.NODE_PORT : undefined,
         ports: [{ name: 'http', port: servicePort, targetPort: props.containerPort }],
       });
+      applyPatchesLast(ApiObject.of(created));
       registerObject(created, ApiObject.of(created));
       return created;
     };
@@ -268,7 +270,7 @@ export class CanaryApp extends Construct {
         rules: [{ host, path }],
       });
       trafficRouting = {
-        alb: { ingresses: [this.ingress], servicePort, rootServiceName: this.rootService.name, stickiness },
+        alb: { ingresses: [this.ingress], servicePort, rootServiceName: this.rootService.name, stickiness, verifyTargetGroups },
       };
     } else if (istio) {
       if (!istio.subsetLevel) {
@@ -288,6 +290,7 @@ export class CanaryApp extends Construct {
             metadata: { name: serviceName },
             ports: [{ name: 'http', port: servicePort, targetPort: props.containerPort }],
           });
+          applyPatchesLast(ApiObject.of(meshService));
           if (serviceName === this.name) this.rootService = meshService;
           this.meshHostServices.push(meshService);
         }

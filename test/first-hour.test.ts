@@ -1,20 +1,21 @@
 // Issue #15: no traps in a user's first hour. One describe block per item of the issue; each test
 // fails on the behaviour before the fix.
-import { App, AppProps, Chart, Duration, Testing, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, Duration, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
 import { findManifest, synthValidated } from './helpers/synth';
 import { chart, rollout, service } from './rollout/fixtures';
 import { AnalysisArgument } from '../src/analysis/analysis-run';
-import { AnalysisTemplate } from '../src/analysis/analysis-template';
+import { AnalysisTemplate, ClusterAnalysisTemplate } from '../src/analysis/analysis-template';
 import { BuiltinAnalysis } from '../src/analysis/builtin-analysis';
 import { Metric } from '../src/analysis/metric';
 import { MetricAuthentication } from '../src/analysis/metric-authentication';
 import { SloRecordingRules } from '../src/analysis/slo-recording-rules';
-import { CanaryApp } from '../src/canary-app';
+import { RolloutsController, RolloutsControllerProps } from '../src/aws/rollouts-controller';
+import { CanaryApp, CanaryAppProps } from '../src/canary-app';
 import { ArgoCdApplication, ArgoCdApplicationProps } from '../src/gitops/argocd-application';
 import { ExperimentSpecRef } from '../src/rollout/experiment';
 import { Step } from '../src/rollout/step';
 import { RolloutStrategy } from '../src/rollout/strategy';
-import { AlbTargetType } from '../src/routing/alb';
+import { AlbIngress, AlbTargetType } from '../src/routing/alb';
 import { IstioApiVersion } from '../src/routing/istio';
 import { TrafficRouting } from '../src/routing/traffic-routing';
 
@@ -279,5 +280,231 @@ describe('#15.8 the Istio API version is the widest served one, and selectable',
     const m = build(version);
     expect(findManifest(m, 'VirtualService').apiVersion).toEqual(expected);
     expect(findManifest(m, 'DestinationRule').apiVersion).toEqual(expected);
+  });
+});
+
+/** An App with the controller in chart "platform" and a CanaryApp with ALB routing in chart "shop". */
+type AppPropsOrBuilder = Partial<CanaryAppProps> | ((shop: Chart) => Partial<CanaryAppProps>);
+function platformApp(controllerProps: Partial<RolloutsControllerProps> | undefined, appProps: AppPropsOrBuilder = {}) {
+  const app = Testing.app();
+  if (controllerProps) {
+    const platform = new Chart(app, 'platform', { namespace: 'argocd' });
+    new RolloutsController(platform, 'rollouts', { region: 'eu-west-1', ...controllerProps });
+  }
+  const shop = new Chart(app, 'shop', { namespace: 'shop' });
+  const checkout = new CanaryApp(shop, 'checkout', {
+    image: 'ghcr.io/acme/checkout:1.4.2',
+    containerPort: 8080,
+    routing: TrafficRouting.alb({ host: 'qa-domain.com' }),
+    steps: [Step.setWeight(20), Step.pause()],
+    ...(typeof appProps === 'function' ? appProps(shop) : appProps),
+  });
+  return { app, shop, checkout };
+}
+
+describe('#15.4 TrafficRouting.alb verifyTargetGroups means what it says', () => {
+  test('fails at synth when the RolloutsController of the App does not verify target groups, naming both paths and the fix', () => {
+    const { app } = platformApp({ verifyTargetGroups: false }, { routing: TrafficRouting.alb({ host: 'qa-domain.com', verifyTargetGroups: true }) });
+    expect(() => app.synthYaml()).toThrow(/\[platform\/rollouts\] Rollout "checkout" at shop\/checkout\/rollout relies on target-group verification \(alb verifyTargetGroups: true\), but the RolloutsController at platform\/rollouts has verifyTargetGroups false.*set verifyTargetGroups: true on the controller/);
+  });
+
+  test('passes with the controller default (verification on), and the YAML is unchanged by the flag', () => {
+    const verified = platformApp({}, { routing: TrafficRouting.alb({ host: 'qa-domain.com', verifyTargetGroups: true }) });
+    const plain = platformApp({});
+    expect(verified.app.synthYaml()).toEqual(plain.app.synthYaml());
+    expect(verified.checkout.rollout._verifiesTargetGroups).toBe(true);
+  });
+
+  test('without a RolloutsController in the App nothing can be checked (the docs ask the user to enable it)', () => {
+    const { app } = platformApp(undefined, { routing: TrafficRouting.alb({ host: 'qa-domain.com', verifyTargetGroups: true }) });
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test('a Rollout with verifyTargetGroups and an instance-target Ingress is rejected', () => {
+    const c = chart();
+    const ingress = new AlbIngress(c, 'ingress', { name: 'checkout', targetType: AlbTargetType.INSTANCE });
+    expect(() => rollout(c, RolloutStrategy.canary({
+      stableService: service(c, 'checkout-stable'),
+      canaryService: service(c, 'checkout-canary'),
+      trafficRouting: { alb: { ingresses: [ingress], servicePort: 80, rootServiceName: 'checkout-root', verifyTargetGroups: true } },
+      steps: [Step.setWeight(20), Step.pause()],
+    }))).toThrow(/ALB verifyTargetGroups checks that the ALB registered the pod IPs, which needs targetType ip; got instance on Ingress "checkout"/);
+  });
+});
+
+describe('#15.5 the controller and the apps of one App agree', () => {
+  test('(a) an Ingress class the controller does not treat as ALB fails, naming both paths and the fix', () => {
+    const { app } = platformApp({}, { routing: TrafficRouting.alb({ host: 'qa-domain.com', ingressClassName: 'alb-internal' }) });
+    expect(() => app.synthYaml()).toThrow(/\[platform\/rollouts\] Rollout "checkout" at shop\/checkout\/rollout routes through Ingress "checkout" \(shop\/checkout\/ingress\) of class "alb-internal", but the RolloutsController at platform\/rollouts treats only \["alb"\] as ALB \(--alb-ingress-classes\).*add "alb-internal" to the controller's albIngressClasses/);
+  });
+
+  test('(a) passes when the class is listed; a list without alb fails the default class', () => {
+    expect(() => platformApp({ albIngressClasses: ['alb', 'alb-internal'] }, { routing: TrafficRouting.alb({ ingressClassName: 'alb-internal' }) }).app.synthYaml()).not.toThrow();
+    expect(() => platformApp({ albIngressClasses: ['alb-internal'] }).app.synthYaml())
+      .toThrow(/of class "alb", but the RolloutsController at platform\/rollouts treats only \["alb-internal"\] as ALB .*\(the list replaces the default "alb"\)/);
+  });
+
+  test('(b) ALB CloudWatch templates read status.alb, which a controller without verification never fills', () => {
+    const build = (verifyTargetGroups: boolean) => platformApp({ verifyTargetGroups }, shop => ({
+      steps: [Step.setWeight(20), Step.analysis({ templates: [BuiltinAnalysis.albErrorRate(shop, 'alb-errors')], args: BuiltinAnalysis.albCanaryArguments() })],
+    }));
+    expect(() => build(false).app.synthYaml()).toThrow(/Rollout "checkout" at shop\/checkout\/rollout passes analysis arguments from status.alb.loadBalancer.fullName \("alb-load-balancer"\), status.alb.canaryTargetGroup.fullName \("alb-canary-target-group"\), which the controller writes only while it verifies target groups, but the RolloutsController at platform\/rollouts has verifyTargetGroups false/);
+    expect(() => build(true).app.synthYaml()).not.toThrow();
+  });
+
+  test('(c) a traffic-router or step plugin the controller does not load fails; listing it renders the chart values', () => {
+    const app = Testing.app();
+    const platform = new Chart(app, 'platform', { namespace: 'argocd' });
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const stable = service(shop, 'checkout-stable');
+    const canary = service(shop, 'checkout-canary');
+    rollout(shop, RolloutStrategy.canary({
+      stableService: stable,
+      canaryService: canary,
+      trafficRouting: { plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'checkout' } } },
+      steps: [Step.setWeight(20), Step.plugin('acme/notify', { channel: 'releases' }), Step.pause()],
+    }));
+    const controller = new RolloutsController(platform, 'rollouts', { region: 'eu-west-1' });
+    expect(() => app.synthYaml()).toThrow(/Rollout "checkout" at shop\/checkout uses the traffic-router plugin "argoproj-labs\/gatewayAPI", but the RolloutsController at platform\/rollouts does not load it \(trafficRouterPlugins: \[\]\).*add \{ name: "argoproj-labs\/gatewayAPI", location: .* \} to the controller's trafficRouterPlugins/);
+    expect(() => app.synthYaml()).toThrow(/uses the step plugin "acme\/notify", but the RolloutsController at platform\/rollouts does not load it \(stepPlugins: \[\]\)/);
+    expect(controller.stepPluginNames).toEqual([]);
+
+    const app2 = Testing.app();
+    const platform2 = new Chart(app2, 'platform', { namespace: 'argocd' });
+    const shop2 = new Chart(app2, 'shop', { namespace: 'shop' });
+    rollout(shop2, RolloutStrategy.canary({
+      stableService: service(shop2, 'checkout-stable'),
+      canaryService: service(shop2, 'checkout-canary'),
+      trafficRouting: { plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'checkout' } } },
+      steps: [Step.setWeight(20), Step.plugin('acme/notify', { channel: 'releases' }), Step.pause()],
+    }));
+    new RolloutsController(platform2, 'rollouts', {
+      region: 'eu-west-1',
+      trafficRouterPlugins: [{ name: 'argoproj-labs/gatewayAPI', location: 'https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.8.0/gatewayapi-plugin-linux-amd64' }],
+      stepPlugins: [{ name: 'acme/notify', location: 'file:///plugins/notify', sha256: 'a'.repeat(64), args: ['--verbose'] }],
+    });
+    expect(() => app2.synthYaml()).not.toThrow();
+    const values = findManifest(Testing.synth(platform2), 'Application', 'argo-rollouts').spec.source.helm.valuesObject.controller;
+    expect(values.trafficRouterPlugins).toEqual([{ name: 'argoproj-labs/gatewayAPI', location: 'https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.8.0/gatewayapi-plugin-linux-amd64' }]);
+    expect(values.stepPlugins).toEqual([{ name: 'acme/notify', location: 'file:///plugins/notify', sha256: 'a'.repeat(64), args: ['--verbose'] }]);
+  });
+
+  test('(c) plugin settings are checked: name form, location, checksum, duplicates', () => {
+    const make = (plugin: any) => new RolloutsController(new Chart(Testing.app(), 'platform'), 'rollouts', { region: 'eu-west-1', stepPlugins: [plugin] });
+    expect(() => make({ name: 'notify', location: 'https://x/y' })).toThrow(/\[platform\/rollouts\] stepPlugins: plugin name must be "<owner>\/<name>".*got "notify"/);
+    expect(() => make({ name: 'acme/notify', location: 's3://bucket/notify' })).toThrow(/plugin "acme\/notify" location must be an http\(s\):\/\/ URL or a file:\/\/ path; got "s3:\/\/bucket\/notify"/);
+    expect(() => make({ name: 'acme/notify', location: 'https://x/y', sha256: 'abc' })).toThrow(/sha256 must be 64 lower-case hex digits; got "abc"/);
+    expect(() => new RolloutsController(new Chart(Testing.app(), 'platform'), 'rollouts', {
+      region: 'eu-west-1',
+      trafficRouterPlugins: [{ name: 'a/b', location: 'https://x/1' }, { name: 'a/b', location: 'https://x/2' }],
+    })).toThrow(/trafficRouterPlugins lists "a\/b" twice/);
+  });
+
+  test('with two controllers in one App (two clusters) the apps are not checked against either', () => {
+    const { app } = platformApp({ verifyTargetGroups: false }, { routing: TrafficRouting.alb({ ingressClassName: 'other' }) });
+    new RolloutsController(new Chart(app, 'platform-2', { namespace: 'argocd-2' }), 'rollouts', { region: 'eu-west-1' });
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+});
+
+describe('#15.10 JSON patches apply to the rendered Kubernetes JSON, last and losslessly', () => {
+  const istioApp = (c: Chart) => new CanaryApp(c, 'checkout', {
+    image: 'ghcr.io/acme/checkout:1.4.2',
+    containerPort: 8080,
+    routing: TrafficRouting.istio({ hosts: ['checkout'], subsetLevel: true }),
+    steps: [Step.setWeight(20), Step.pause()],
+  });
+  const jobMetric = () => Metric.job({ name: 'smoke', containers: [{ name: 'smoke', image: 'ghcr.io/acme/smoke:1.0.0' }] });
+
+  test('Application: spec.source.repoURL (Kubernetes spelling; the L1 spells it repoUrl)', () => {
+    const c = chart('argocd');
+    const app = new ArgoCdApplication(c, 'checkout', { repoUrl: 'https://github.com/acme/platform.git', path: 'dist', destinationNamespace: 'shop' });
+    ApiObject.of(app).addJsonPatch(JsonPatch.replace('/spec/source/repoURL', 'https://github.com/acme/mirror.git'));
+    ApiObject.of(app).addJsonPatch(JsonPatch.add('/spec/source/directory', { recurse: true }));
+    const source = findManifest(synthValidated(c), 'Application', 'checkout').spec.source;
+    expect(source).toEqual({ repoURL: 'https://github.com/acme/mirror.git', path: 'dist', targetRevision: 'HEAD', directory: { recurse: true } });
+  });
+
+  test('RolloutsController: a Helm value the construct has no prop for', () => {
+    const c = chart('argocd');
+    const controller = new RolloutsController(c, 'argo-rollouts', { region: 'eu-west-1' });
+    ApiObject.of(controller).addJsonPatch(JsonPatch.add('/spec/source/helm/valuesObject/controller/replicas', 2));
+    const manifest = findManifest(synthValidated(c), 'Application', 'argo-rollouts');
+    expect(manifest.spec.source.repoURL).toEqual('https://argoproj.github.io/argo-helm');
+    expect(manifest.spec.source.helm.valuesObject.controller).toMatchObject({ replicas: 2, extraArgs: ['--aws-verify-target-group'] });
+    // the patch changes the YAML only, not the construct's values
+    expect(controller.helmValues().controller.replicas).toBeUndefined();
+  });
+
+  test('DestinationRule: trafficPolicy.outlierDetection.consecutive5xxErrors', () => {
+    const c = chart();
+    const dr = istioApp(c).destinationRule!;
+    ApiObject.of(dr).addJsonPatch(JsonPatch.add('/spec/trafficPolicy', { outlierDetection: { consecutive5xxErrors: 5, interval: '30s', baseEjectionTime: '1m' } }));
+    const manifest = findManifest(Testing.synth(c), 'DestinationRule', 'checkout');
+    expect(manifest.spec.trafficPolicy).toEqual({ outlierDetection: { consecutive5xxErrors: 5, interval: '30s', baseEjectionTime: '1m' } });
+  });
+
+  test('VirtualService: a patch on apiVersion is no longer overwritten, and routes keep their fields', () => {
+    const c = chart();
+    const vs = istioApp(c).virtualService!;
+    ApiObject.of(vs).addJsonPatch(JsonPatch.replace('/apiVersion', 'networking.istio.io/v1'));
+    ApiObject.of(vs).addJsonPatch(JsonPatch.add('/spec/http/0/retries', { attempts: 3, perTryTimeout: '2s', retryOn: '5xx' }));
+    const manifest = findManifest(Testing.synth(c), 'VirtualService', 'checkout');
+    expect(manifest.apiVersion).toEqual('networking.istio.io/v1');
+    expect(manifest.spec.http[0].retries).toEqual({ attempts: 3, perTryTimeout: '2s', retryOn: '5xx' });
+  });
+
+  test.each([['AnalysisTemplate'], ['ClusterAnalysisTemplate']])('%s: a metric count: 5 and a Job pod annotation and pod-spec field survive', (kind) => {
+    const c = chart();
+    const props = { metrics: [Metric.web({ name: 'health', url: 'https://checkout.shop/health', interval: Duration.minutes(1) }), jobMetric()] };
+    const template = kind === 'AnalysisTemplate' ? new AnalysisTemplate(c, 'checks', props) : new ClusterAnalysisTemplate(c, 'checks', props);
+    const object = ApiObject.of(template);
+    object.addJsonPatch(JsonPatch.add('/spec/metrics/0/count', 5));
+    object.addJsonPatch(JsonPatch.add('/spec/metrics/1/provider/job/spec/template/metadata', { annotations: { 'sidecar.istio.io/inject': 'false' } }));
+    object.addJsonPatch(JsonPatch.add('/spec/metrics/1/provider/job/spec/template/spec/priorityClassName', 'analysis'));
+    const manifest = findManifest(synthValidated(c), kind, 'checks');
+    expect(manifest.spec.metrics[0].count).toEqual(5);
+    expect(manifest.spec.metrics[1].provider.job.spec.template.metadata).toEqual({ annotations: { 'sidecar.istio.io/inject': 'false' } });
+    expect(manifest.spec.metrics[1].provider.job.spec.template.spec.priorityClassName).toEqual('analysis');
+    // the library's own pod spec is still there, and a ClusterAnalysisTemplate still has no namespace
+    expect(manifest.spec.metrics[1].provider.job.spec.template.spec.containers[0].image).toEqual('ghcr.io/acme/smoke:1.0.0');
+    expect(manifest.metadata.namespace).toEqual(kind === 'AnalysisTemplate' ? 'shop' : undefined);
+  });
+
+  test('CanaryApp objects: a Service port with a plain targetPort, an Ingress TLS block, Rollout pod fields', () => {
+    const c = chart();
+    const app = new CanaryApp(c, 'checkout', {
+      image: 'ghcr.io/acme/checkout:1.4.2',
+      containerPort: 8080,
+      routing: TrafficRouting.alb({ host: 'qa-domain.com' }),
+      steps: [Step.setWeight(20), Step.pause()],
+    });
+    ApiObject.of(app.stableService!).addJsonPatch(JsonPatch.add('/spec/ports/-', { name: 'metrics', port: 9090, targetPort: 9090 }));
+    ApiObject.of(app.ingress!).addJsonPatch(JsonPatch.add('/spec/tls', [{ hosts: ['qa-domain.com'], secretName: 'qa-tls' }]));
+    ApiObject.of(app.rollout).addJsonPatch(JsonPatch.add('/spec/template/spec/hostIPC', false));
+    const manifests = synthValidated(c);
+    expect(findManifest(manifests, 'Service', 'checkout-stable').spec.ports).toContainEqual({ name: 'metrics', port: 9090, targetPort: 9090 });
+    expect(findManifest(manifests, 'Ingress', 'checkout').spec.tls).toEqual([{ hosts: ['qa-domain.com'], secretName: 'qa-tls' }]);
+    expect(findManifest(manifests, 'Rollout', 'checkout').spec.template.spec.hostIPC).toBe(false);
+  });
+
+  test('without patches every object renders exactly as before (the patch hook is transparent)', () => {
+    const build = (patch: boolean) => {
+      const c = chart();
+      const app = istioApp(c);
+      if (patch) ApiObject.of(app.rollout).addJsonPatch(JsonPatch.add('/metadata/labels', { team: 'payments' }));
+      return Testing.synth(c);
+    };
+    const plain = build(false);
+    const patched = build(true);
+    expect(patched.map(m => m.kind === 'Rollout' ? { ...m, metadata: { ...m.metadata, labels: undefined } } : m)).toEqual(plain.map(m => m.kind === 'Rollout' ? { ...m, metadata: { ...m.metadata, labels: undefined } } : m));
+    expect(Object.keys(findManifest(patched, 'Rollout')).slice(0, 3)).toEqual(['apiVersion', 'kind', 'metadata']);
+  });
+
+  test('a patch that does not apply names the object and the fix', () => {
+    const c = chart('argocd');
+    const app = new ArgoCdApplication(c, 'checkout', { repoUrl: 'https://github.com/acme/platform.git', path: 'dist', destinationNamespace: 'shop' });
+    ApiObject.of(app).addJsonPatch(JsonPatch.add('/spec/source/helm/valuesObject/replicas', 2));
+    expect(() => Testing.synth(c)).toThrow(/\[test\/checkout\/Resource\] a JSON patch does not apply to the rendered Application "checkout": .*patch paths address the Kubernetes JSON as written to the YAML \(e.g. \/spec\/source\/repoURL\)/);
   });
 });

@@ -8,6 +8,7 @@ import * as l1 from '../imports/analysistemplate-argoproj.io';
 import * as l1c from '../imports/clusteranalysistemplate-argoproj.io';
 import { isDns1123Subdomain } from '../private/names';
 import { registerObject } from '../private/object-registry';
+import { applyPatchesLast } from '../private/patches';
 
 
 /** Props of an `AnalysisTemplate` or `ClusterAnalysisTemplate`. */
@@ -82,6 +83,7 @@ export class AnalysisTemplate extends Construct implements IAnalysisTemplate {
       metadata: { name: this.templateName, labels: props.labels, annotations: props.annotations },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
   }
 
@@ -160,6 +162,7 @@ export class ClusterAnalysisTemplate extends Construct implements IAnalysisTempl
       metadata: { name: this.templateName, labels: props.labels, annotations: props.annotations },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    applyPatchesLast(this.apiObject);
     if (this.apiObject.metadata.namespace !== undefined) {
       // cdk8s gives every object its chart's namespace; a cluster-scoped object has none.
       this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));

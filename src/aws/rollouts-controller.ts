@@ -7,6 +7,7 @@ import {
 import { ApplicationSource } from '../gitops/application-source';
 import { ArgoCdApplication } from '../gitops/argocd-application';
 import { SyncOption } from '../gitops/sync';
+import { Rollout } from '../rollout/rollout';
 
 // This module is loaded by `require('cdk8s-rollouts')`: it must not import aws-cdk-lib
 // (validation.ts loads it lazily, only to check a string that looks like a token).
@@ -27,11 +28,43 @@ const TGB_API_LOAD_BALANCER_CONTROLLER = 'elbv2.k8s.aws/v1beta1';
 /** The TargetGroupBinding group/version of EKS Auto Mode's built-in load balancing. */
 const TGB_API_EKS_AUTO_MODE = 'eks.amazonaws.com/v1';
 
+/** The controller's default `--alb-ingress-classes`. */
+const DEFAULT_ALB_INGRESS_CLASS = 'alb';
+
 const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const SEMVER = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$/;
 const INGRESS_CLASS = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$/;
 const API_VERSION = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+\/v[0-9]+((alpha|beta)[0-9]+)?$/;
+
+/**
+ * A controller plugin: a binary the controller downloads when it starts and runs beside itself.
+ */
+export interface ControllerPlugin {
+  /**
+   * The name Rollouts use for the plugin, `<owner>/<name>` (e.g. `argoproj-labs/gatewayAPI`).
+   */
+  readonly name: string;
+
+  /**
+   * Where the controller downloads the binary from: an `https://` or `http://` URL, or a
+   * `file://` path inside the controller image.
+   */
+  readonly location: string;
+
+  /**
+   * SHA-256 checksum of the binary (64 hex digits); the controller refuses a download that
+   * does not match.
+   * @default - not checked
+   */
+  readonly sha256?: string;
+
+  /**
+   * Command-line arguments the plugin is started with.
+   * @default - none
+   */
+  readonly args?: string[];
+}
 
 /**
  * Properties of a `RolloutsController`.
@@ -121,6 +154,21 @@ export interface RolloutsControllerProps {
   readonly albTagKeyResourceId?: string;
 
   /**
+   * Traffic-router plugins the controller downloads at start-up (`controller.trafficRouterPlugins`
+   * of the chart, the `trafficRouterPlugins` key of the `argo-rollouts-config` ConfigMap). A
+   * Rollout's `trafficRouting.plugins` may only name plugins listed here.
+   * @default - none
+   */
+  readonly trafficRouterPlugins?: ControllerPlugin[];
+
+  /**
+   * Step plugins the controller downloads at start-up (`controller.stepPlugins` of the chart).
+   * A Rollout's `Step.plugin(name, ...)` may only name plugins listed here.
+   * @default - none
+   */
+  readonly stepPlugins?: ControllerPlugin[];
+
+  /**
    * Name of the Argo CD Application (also the Helm release name, so the chart's objects are
    * named `argo-rollouts` when this contains "argo-rollouts").
    * @default 'argo-rollouts'
@@ -180,6 +228,18 @@ export class RolloutsController extends Construct {
   /** The extra arguments passed to the controller (`controller.extraArgs`). */
   public readonly controllerArgs: string[];
 
+  /** Whether the controller verifies ALB target groups (`--aws-verify-target-group`). */
+  public readonly verifiesTargetGroups: boolean;
+
+  /** The Ingress classes the controller treats as ALB (`--alb-ingress-classes`). */
+  public readonly albIngressClasses: string[];
+
+  /** Names of the traffic-router plugins the controller loads. */
+  public readonly trafficRouterPluginNames: string[];
+
+  /** Names of the step plugins the controller loads. */
+  public readonly stepPluginNames: string[];
+
   private readonly values: any;
 
   public constructor(scope: Construct, id: string, props: RolloutsControllerProps) {
@@ -203,7 +263,8 @@ export class RolloutsController extends Construct {
     const tgbApiVersion = this.resolveTgbApiVersion(where, props);
 
     const args: string[] = [];
-    if (props.verifyTargetGroups ?? true) args.push('--aws-verify-target-group');
+    this.verifiesTargetGroups = props.verifyTargetGroups ?? true;
+    if (this.verifiesTargetGroups) args.push('--aws-verify-target-group');
     if (tgbApiVersion !== undefined) args.push(`--aws-target-group-binding-api-version=${tgbApiVersion}`);
     if (props.albTagKeyResourceId !== undefined) {
       const key = props.albTagKeyResourceId;
@@ -219,15 +280,23 @@ export class RolloutsController extends Construct {
         + `${args.filter(a => a.startsWith('--aws-target-group') || a.startsWith('--alb-tag-key')).map(a => a.split('=')[0]).join(' and ')}: `
         + `use chartVersion ${MIN_CHART_FOR_TGB_API_FLAG} or later`);
     }
-    for (const ingressClass of checkIngressClasses(where, props.albIngressClasses)) {
+    const ingressClasses = checkIngressClasses(where, props.albIngressClasses);
+    for (const ingressClass of ingressClasses) {
       args.push(`--alb-ingress-classes=${ingressClass}`);
     }
     this.controllerArgs = args;
+    this.albIngressClasses = ingressClasses.length > 0 ? ingressClasses : [DEFAULT_ALB_INGRESS_CLASS];
+    const trafficRouterPlugins = checkPlugins(where, 'trafficRouterPlugins', props.trafficRouterPlugins);
+    const stepPlugins = checkPlugins(where, 'stepPlugins', props.stepPlugins);
+    this.trafficRouterPluginNames = trafficRouterPlugins.map(p => p.name);
+    this.stepPluginNames = stepPlugins.map(p => p.name);
 
     const values: any = {
       controller: {
         extraArgs: args,
         extraEnv: [{ name: 'AWS_REGION', value: props.region }],
+        ...(trafficRouterPlugins.length > 0 ? { trafficRouterPlugins } : {}),
+        ...(stepPlugins.length > 0 ? { stepPlugins } : {}),
       },
       serviceAccount: {
         create: true,
@@ -266,6 +335,7 @@ export class RolloutsController extends Construct {
       syncOptions: [SyncOption.CREATE_NAMESPACE, SyncOption.SERVER_SIDE_APPLY],
     });
     this.node.defaultChild = this.application;
+    this.node.addValidation({ validate: () => this.validateApps() });
   }
 
   /**
@@ -273,6 +343,44 @@ export class RolloutsController extends Construct {
    */
   public helmValues(): any {
     return JSON.parse(JSON.stringify(this.values));
+  }
+
+  /**
+   * The controller and the Rollouts of the same App must agree: Ingress classes, target-group
+   * verification (and the `status.alb` it fills), plugins. With several controllers in one App
+   * (several clusters) nothing here says which controller runs which Rollout, so the check is
+   * skipped.
+   */
+  private validateApps(): string[] {
+    const all = this.node.root.node.findAll();
+    if (all.some(c => c !== this && c instanceof RolloutsController)) return [];
+    const errors: string[] = [];
+    const me = `the RolloutsController at ${this.node.path}`;
+    for (const construct of all) {
+      if (!(construct instanceof Rollout)) continue;
+      const rollout = `Rollout "${construct.name}" at ${construct.node.path}`;
+      for (const ingress of construct._albIngresses) {
+        if (!this.albIngressClasses.includes(ingress.ingressClassName)) {
+          errors.push(`${rollout} routes through Ingress "${ingress.name}" (${ingress.node.path}) of class "${ingress.ingressClassName}", but ${me} treats only ${JSON.stringify(this.albIngressClasses)} as ALB (--alb-ingress-classes), so it never reconciles that Ingress; got "${ingress.ingressClassName}"; add "${ingress.ingressClassName}" to the controller's albIngressClasses${this.albIngressClasses.includes(DEFAULT_ALB_INGRESS_CLASS) ? '' : ' (the list replaces the default "alb")'}, or use one of ${JSON.stringify(this.albIngressClasses)} as the Ingress's ingressClassName`);
+        }
+      }
+      if (!this.verifiesTargetGroups && construct._verifiesTargetGroups) {
+        errors.push(`${rollout} relies on target-group verification (alb verifyTargetGroups: true), but ${me} has verifyTargetGroups false, so nothing is verified; got verifyTargetGroups false; set verifyTargetGroups: true on the controller (it also needs the ELB Describe permissions of TargetGroupVerificationPolicy), or remove verifyTargetGroups from the routing`);
+      }
+      const albStatus = construct._analysisArguments.filter(a => (a.fieldPath ?? '').startsWith('status.alb'));
+      if (!this.verifiesTargetGroups && albStatus.length > 0) {
+        errors.push(`${rollout} passes analysis arguments from ${albStatus.map(a => `${a.fieldPath} ("${a.name}")`).join(', ')}, which the controller writes only while it verifies target groups, but ${me} has verifyTargetGroups false, so the arguments never resolve and the analysis errors; got verifyTargetGroups false; set verifyTargetGroups: true on the controller (with an IAM role that has the ELB Describe permissions), or use metrics that do not read status.alb`);
+      }
+      for (const [kind, used, known, field] of [
+        ['traffic-router', construct._trafficRouterPluginNames, this.trafficRouterPluginNames, 'trafficRouterPlugins'],
+        ['step', construct._stepPluginNames, this.stepPluginNames, 'stepPlugins'],
+      ] as const) {
+        for (const name of used.filter(n => !known.includes(n))) {
+          errors.push(`${rollout} uses the ${kind} plugin "${name}", but ${me} does not load it (${field}: ${JSON.stringify(known)}), so the controller cannot reconcile the Rollout ("plugin ${name} not configured in configmap"); got "${name}"; add { name: "${name}", location: "<https URL of the plugin binary>" } to the controller's ${field}`);
+        }
+      }
+    }
+    return errors;
   }
 
   private resolveTgbApiVersion(where: string, props: RolloutsControllerProps): string | undefined {
@@ -341,6 +449,34 @@ function checkIngressClasses(where: string, classes: string[] | undefined): stri
     seen.add(c);
   }
   return [...classes];
+}
+
+/** Plugin names as the controller accepts them (`utils/config/config.go`). */
+const PLUGIN_NAME = /^([a-zA-Z0-9-]+)\/([a-zA-Z0-9_.-]+)$/;
+const PLUGIN_LOCATION = /^(https?:\/\/[^\s]+|file:\/\/\/?[^\s]+)$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+function checkPlugins(where: string, field: string, plugins: ControllerPlugin[] | undefined): any[] {
+  const seen = new Set<string>();
+  return (plugins ?? []).map(p => {
+    if (!PLUGIN_NAME.test(p.name ?? '')) {
+      throw new Error(`${where} ${field}: plugin name must be "<owner>/<name>" (letters, digits, "-", and "_" or "." after the slash); got "${p.name}"; use e.g. "argoproj-labs/gatewayAPI"`);
+    }
+    if (seen.has(p.name)) throw new Error(`${where} ${field} lists "${p.name}" twice; list each plugin once`);
+    seen.add(p.name);
+    if (!PLUGIN_LOCATION.test(p.location ?? '')) {
+      throw new Error(`${where} ${field}: plugin "${p.name}" location must be an http(s):// URL or a file:// path; got "${p.location}"`);
+    }
+    if (p.sha256 !== undefined && !SHA256.test(p.sha256)) {
+      throw new Error(`${where} ${field}: plugin "${p.name}" sha256 must be 64 lower-case hex digits; got "${p.sha256}"`);
+    }
+    return {
+      name: p.name,
+      location: p.location,
+      ...(p.sha256 !== undefined ? { sha256: p.sha256 } : {}),
+      ...(p.args !== undefined && p.args.length > 0 ? { args: [...p.args] } : {}),
+    };
+  });
 }
 
 /** Compares two exact semantic versions (pre-release suffixes sort before the release). */

@@ -8,6 +8,7 @@ import { AutomatedSync, CascadeDelete, RuntimeFieldsSyncPolicy, SyncOption, Sync
 import * as argo from '../imports/application-argoproj.io';
 import { isDns1123Label } from '../private/names';
 import { registerObject } from '../private/object-registry';
+import { applyPatchesLast } from '../private/patches';
 
 const FINALIZERS: { [policy: string]: string | undefined } = {
   [CascadeDelete.NONE]: undefined,
@@ -204,6 +205,7 @@ export class ArgoCdApplication extends Construct {
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
     this.node.defaultChild = this.resource;
+    applyPatchesLast(this.resource);
     registerObject(this, this.resource);
     this.node.addValidation({ validate: () => this.validateIgnores() });
     this.node.addValidation({ validate: () => this.validateSourceLayout() });

@@ -58,8 +58,8 @@ interface PlanState {
  * and the surge-aware split of a canary without traffic routing).
  *
  * @example
- * const plan = ReleasePlan.of(app.rollout, { replicas: 10 });
- * console.log(plan.toMarkdown());
+ * const plan = ReleasePlan.of(checkout.rollout, { replicas: 10 });
+ * const table = plan.toMarkdown();
  */
 export class ReleasePlan {
   /** The plan of a Rollout construct. */

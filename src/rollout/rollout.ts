@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Step, StepKind, StringMatch, StringMatchType } from './step';
 import { BlueGreenStrategyOptions, CanaryStrategyOptions, ReplicaSetMetadata, RolloutStrategy } from './strategy';
 import { WorkloadRef, WorkloadRefScaleDown } from './workload-ref';
-import { AnalysisUsage } from '../analysis/analysis-run';
+import { AnalysisArgument, AnalysisUsage } from '../analysis/analysis-run';
 import { renderAnalysisRun, validateAnalysisRun } from '../analysis/analysis-run-render';
 import { JsonPointer } from '../gitops/ignore-differences';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
@@ -13,6 +13,7 @@ import { INT32_MAX, int32Problem, isHttpToken, re2Problem } from '../private/che
 import { describeDuration } from '../private/duration';
 import { isDns1123Subdomain, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
+import { applyPatchesLast } from '../private/patches';
 import { renderDuration } from '../private/render';
 import { AlbIngress, AlbTargetType } from '../routing/alb';
 
@@ -171,6 +172,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       metadata: { ...props.metadata, name },
       spec: Lazy.any({ produce: () => this._toKube() }) as any,
     });
+    applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
 
     if (workloadRef) {
@@ -234,6 +236,55 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       // only replicas the user fixed: the defaulted 1 would make every HorizontalPodAutoscaler fail
       replicas: this.props.replicas,
     };
+  }
+
+  /**
+   * Whether this Rollout relies on ALB target-group verification (`alb.verifyTargetGroups`).
+   * @internal
+   */
+  public get _verifiesTargetGroups(): boolean {
+    return this.canary?.trafficRouting?.alb?.verifyTargetGroups ?? false;
+  }
+
+  /**
+   * The Ingresses of the ALB traffic routing.
+   * @internal
+   */
+  public get _albIngresses(): AlbIngress[] {
+    return [...(this.canary?.trafficRouting?.alb?.ingresses ?? [])];
+  }
+
+  /**
+   * Names of the traffic-router plugins the Rollout uses.
+   * @internal
+   */
+  public get _trafficRouterPluginNames(): string[] {
+    return Object.keys(this.canary?.trafficRouting?.plugins ?? {});
+  }
+
+  /**
+   * Names of the step plugins the steps run, in order of first use.
+   * @internal
+   */
+  public get _stepPluginNames(): string[] {
+    const names = this.canarySteps.filter(s => s.kind === StepKind.PLUGIN).map(s => s.pluginName!);
+    return [...new Set(names)];
+  }
+
+  /**
+   * Every analysis argument of the Rollout (background, steps, experiments, blue-green
+   * promotion analyses).
+   * @internal
+   */
+  public get _analysisArguments(): AnalysisArgument[] {
+    const args: AnalysisArgument[] = [];
+    args.push(...this.canary?.analysis?.args ?? []);
+    for (const step of this.canarySteps) {
+      args.push(...step.analysisOptions?.args ?? []);
+      for (const analysis of step.experimentOptions?.analyses ?? []) args.push(...analysis.args ?? []);
+    }
+    args.push(...this.blueGreen?.prePromotionAnalysis?.args ?? [], ...this.blueGreen?.postPromotionAnalysis?.args ?? []);
+    return args;
   }
 
   private get canary(): CanaryStrategyOptions | undefined {
@@ -341,6 +392,10 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     const plugins = Object.keys(tr?.plugins ?? {});
     if (tr && !alb && !istio && plugins.length === 0) {
       errors.push('canary trafficRouting has no router; set alb, istio or plugins');
+    }
+    const instanceIngress = alb?.verifyTargetGroups ? alb.ingresses.find(i => i.targetType !== AlbTargetType.IP) : undefined;
+    if (instanceIngress) {
+      errors.push(`ALB verifyTargetGroups checks that the ALB registered the pod IPs, which needs targetType ip; got ${instanceIngress.targetType} on Ingress "${instanceIngress.name}"; use AlbTargetType.IP on the Ingress, or remove verifyTargetGroups`);
     }
     if ((c.maxSurge?.isZero() ?? false) && (c.maxUnavailable?.isZero() ?? false)) {
       errors.push('canary maxSurge and maxUnavailable are both zero, so the update can never progress; raise one of them');

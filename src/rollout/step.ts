@@ -310,6 +310,11 @@ export class Step {
     return this.config.analysis;
   }
 
+  /** Name of the step plugin, for `plugin` steps. */
+  public get pluginName(): string | undefined {
+    return this.config.pluginName;
+  }
+
   /** Experiment options, for `experiment` steps. */
   public get experimentOptions(): ExperimentStepOptions | undefined {
     return this.config.experiment;

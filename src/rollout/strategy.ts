@@ -32,6 +32,18 @@ export interface AlbTrafficRouting {
    * @default - no stickiness
    */
   readonly stickiness?: Duration;
+
+  /**
+   * This Rollout relies on ALB target-group verification: the controller checks that the ALB
+   * registered the new pods before it shifts weight or scales the old pods down. Verification
+   * is a controller setting (`--aws-verify-target-group`, ELB Describe permissions and
+   * `AWS_REGION`), not a field of the Rollout, so the YAML does not change. With a
+   * `RolloutsController` in the same App, synthesis fails unless that controller has
+   * `verifyTargetGroups` on; without one, turn verification on in your controller yourself.
+   * Needs `ip` targets on every Ingress.
+   * @default false
+   */
+  readonly verifyTargetGroups?: boolean;
 }
 
 /** Istio traffic routing of a canary. */

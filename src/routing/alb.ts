@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ingressHostProblem, ingressPathProblem, qualifiedNameProblem } from '../private/checks';
 import { isDns1123Subdomain, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
+import { applyPatchesLast } from '../private/patches';
 
 /** Whether the ALB is reachable from the internet. */
 export enum AlbScheme {
@@ -229,6 +230,7 @@ export class AlbIngress extends Construct {
       metadata: { name: this.name, annotations: this.renderAnnotations() },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
     this.node.addValidation({
       validate: () => this.action ? [] : [`Ingress "${this.name}" is not used by any Rollout, so its use-annotation backend has no action; pass it to a Rollout's ALB traffic routing`],

@@ -6,6 +6,7 @@ import { VirtualService, VirtualServiceSpecHttpRetries } from '../imports/virtua
 import { int32Problem, istioExportToProblem, istioGatewayProblem, istioHostProblem } from '../private/checks';
 import { isDns1123Label, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
+import { applyPatchesLast } from '../private/patches';
 
 /**
  * The `networking.istio.io` version the VirtualService and DestinationRule are written in. Every
@@ -209,6 +210,7 @@ export class IstioVirtualService extends Construct {
       metadata: { name: this.name },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
     this.node.addValidation({
       validate: () => this.binding ? [] : [`VirtualService "${this.name}" is not used by any Rollout, so its route has no destinations; pass it to a Rollout's Istio traffic routing`],
@@ -361,6 +363,7 @@ export class IstioDestinationRule extends Construct {
       metadata: { name: this.name },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
+    applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
     this.node.addValidation({
       validate: () => this.labels ? [] : [`DestinationRule "${this.name}" is not used by any Rollout, so its subsets select no pods; pass it to a Rollout's Istio traffic routing`],

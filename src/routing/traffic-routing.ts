@@ -25,10 +25,14 @@ export interface AlbRoutingOptions extends AlbLoadBalancerOptions {
   readonly stickiness?: Duration;
 
   /**
-   * The controller verifies that the ALB registered the new pods (and the weights) before it
-   * moves on (`--aws-verify-target-group`, see `RolloutsController`). Needs target type `ip`
-   * (the default here); label the namespace `elbv2.k8s.aws/pod-readiness-gate-inject:
-   * enabled` for readiness gates, and prefer `pingPong`, whose Services keep their selectors.
+   * The app relies on ALB target-group verification: the controller checks that the ALB
+   * registered the new pods (and the weights) before it moves on. Verification is a controller
+   * setting (`--aws-verify-target-group`, ELB Describe permissions and `AWS_REGION`), not a
+   * field of any object here, so the YAML does not change: with a `RolloutsController` in the
+   * same App, synthesis fails unless that controller has `verifyTargetGroups` on; without one,
+   * turn verification on in your controller yourself. Needs target type `ip` (the default
+   * here); label the namespace `elbv2.k8s.aws/pod-readiness-gate-inject: enabled` for
+   * readiness gates, and prefer `pingPong`, whose Services keep their selectors.
    * @default false
    */
   readonly verifyTargetGroups?: boolean;
