@@ -117,7 +117,9 @@ function generatedCases(): { cases: CorpusCase[]; summary: GeneratedSummary } {
   const cases: CorpusCase[] = [];
   for (const g of generated) {
     if (g.valid) summary.valid++; else summary.broken++;
-    const app = new App({ outdir: path.join(WORK, 'generated-out') });
+    // the App's default (relative) output folder: ArgoCdApplication derives its source from it;
+    // nothing is written, only the charts' JSON is read
+    const app = new App();
     let objects: any[];
     try {
       g.build(app);
@@ -125,7 +127,7 @@ function generatedCases(): { cases: CorpusCase[]; summary: GeneratedSummary } {
     } catch (e: any) {
       summary.rejectedAtSynth++;
       const message = String(e?.message ?? e);
-      if (g.valid) summary.validRejectedAtSynth.push(`${g.id}: ${message.split('\n')[0]}`);
+      if (g.valid) summary.validRejectedAtSynth.push(`${g.id}: ${message.split('\n').slice(0, 2).join(' ')}`);
       // a clear message names the construct path in brackets
       if (!/\[[^\]]+\]/.test(message)) summary.unclearMessages.push(`${g.id}: ${message.split('\n')[0]}`);
       continue;

@@ -528,8 +528,9 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
           if (header && (!tr || (!alb && !istio && !hasPlugins))) {
             errors.push(`${at}: header routes need ALB, Istio or plugin trafficRouting; add trafficRouting`);
           }
-          if (!header && (!tr || (!istio && !hasPlugins))) {
-            errors.push(`${at}: mirror routes need Istio or plugin trafficRouting${alb ? ' (the ALB cannot mirror traffic)' : ''}; use Istio, or a header route instead`);
+          if (!header && (!tr || !istio)) {
+            // Argo Rollouts v1.9.0's ValidateRollout refuses setMirrorRoute without Istio, plugin routers included
+            errors.push(`${at}: mirror routes need Istio trafficRouting${alb ? ' (the ALB cannot mirror traffic)' : hasPlugins ? ' (the controller refuses them with plugin routers: "SetMirrorRoute requires TrafficRouting, supports Istio only")' : ''}; use Istio, or a header route instead`);
           }
           if (step.removesRoute) {
             if (!activeRoutes.has(name)) errors.push(`${at}: removes route "${name}", which no earlier step sets`);

@@ -147,11 +147,11 @@ describe('header and mirror routes (#31-#38, a.9)', () => {
 
   test('fails when a mirror route is used with ALB (#35)', () => {
     expect(() => albCanary(chart(), [Step.setWeight(10), mirror()]))
-      .toThrow(/step 1 setMirrorRoute "canary-mirror": mirror routes need Istio or plugin trafficRouting \(the ALB cannot mirror traffic\); use Istio, or a header route instead/);
+      .toThrow(/step 1 setMirrorRoute "canary-mirror": mirror routes need Istio trafficRouting \(the ALB cannot mirror traffic\); use Istio, or a header route instead/);
   });
 
   test('fails when a mirror route has no trafficRouting (#35)', () => {
-    expect(() => basic([Step.setWeight(10), mirror()])).toThrow(/mirror routes need Istio or plugin trafficRouting; use Istio/);
+    expect(() => basic([Step.setWeight(10), mirror()])).toThrow(/mirror routes need Istio trafficRouting; use Istio/);
   });
 
   test('fails when a step removes a route no earlier step sets', () => {
@@ -293,10 +293,21 @@ describe('analysis and experiment steps (#39-#41, #59-#61)', () => {
       stableService: service(c, 's'),
       canaryService: service(c, 'cs'),
       trafficRouting: { plugins: { 'acme/router': {} } },
-      steps: [Step.setWeight(10), hdr(), mirror()],
+      steps: [Step.setWeight(10), hdr()],
     }));
     expect(() => synthValidated(c)).not.toThrow();
     void IstioVirtualService;
+  });
+
+  // found by the conformance suite: ValidateRollout (v1.9.0) allows setMirrorRoute with Istio only
+  test('fails on a mirror route with a plugin router, which the controller refuses', () => {
+    const c = chart();
+    expect(() => rollout(c, RolloutStrategy.canary({
+      stableService: service(c, 's'),
+      canaryService: service(c, 'cs'),
+      trafficRouting: { plugins: { 'acme/router': {} } },
+      steps: [Step.setWeight(10), mirror()],
+    }))).toThrow(/mirror routes need Istio trafficRouting \(the controller refuses them with plugin routers: "SetMirrorRoute requires TrafficRouting, supports Istio only"\)/);
   });
 });
 
