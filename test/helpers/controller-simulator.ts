@@ -56,6 +56,8 @@ export interface SimulationOptions {
   readonly applicationName?: string;
   /** Include an aborted release after the others. @default true */
   readonly abort?: boolean;
+  /** How many canary steps the aborted release runs before the abort. @default half the steps, rounded up (at least 1) */
+  readonly abortAfterSteps?: number;
 }
 
 interface HeaderRoute { name: string; match: any[] }
@@ -150,7 +152,7 @@ export function simulateController(desired: any[], options: SimulationOptions = 
   };
   release(2);
   release(3);
-  if (options.abort ?? true) release(4, Math.max(1, Math.ceil(steps.length / 2)));
+  if (options.abort ?? true) release(4, options.abortAfterSteps ?? Math.max(1, Math.ceil(steps.length / 2)));
   return phases;
 }
 
