@@ -41,6 +41,16 @@ describe('controller simulator', () => {
     ]);
   });
 
+  test('aborts the last release after as many steps as asked', () => {
+    const names = simulateController(albApp(), { abortAfterSteps: 2 }).map(p => p.name);
+    expect(names.slice(-4)).toEqual([
+      'release 4: new ReplicaSet',
+      'release 4: step 0 setCanaryScale',
+      'release 4: step 1 setHeaderRoute canary-header',
+      'release 4: aborted after step 1',
+    ]);
+  });
+
   test('switches Service selectors and marks them managed, never the root Service', () => {
     const phases = simulateController(albApp());
     const steady = phase(phases, 'first deploy: steady state');
