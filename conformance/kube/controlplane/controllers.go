@@ -112,7 +112,7 @@ func (cp *ControlPlane) StartKwok(ctx context.Context, stagesFile, nodeName stri
 	if _, err := client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("create node %s: %w", nodeName, err)
 	}
-	return waitFor(cp.opts.Timeout, "kwok to make node "+nodeName+" Ready", func() bool {
+	if err := waitFor(cp.opts.Timeout, "kwok to make node "+nodeName+" Ready", func() bool {
 		n, err := client.CoreV1().Nodes().Get(ctx, nodeName, metav1.GetOptions{})
 		if err != nil {
 			return false
@@ -122,6 +122,28 @@ func (cp *ControlPlane) StartKwok(ctx context.Context, stagesFile, nodeName stri
 				return true
 			}
 		}
+		return false
+	}); err != nil {
+		return err
+	}
+	// The API server taints a new node not-ready (TaintNodesByCondition); the node-lifecycle
+	// controller, which is not run here, would lift the taint once the node is Ready.
+	return waitFor(cp.opts.Timeout, "the not-ready taint of node "+nodeName+" to be lifted", func() bool {
+		n, err := client.CoreV1().Nodes().Get(ctx, nodeName, metav1.GetOptions{})
+		if err != nil {
+			return false
+		}
+		var kept []corev1.Taint
+		for _, t := range n.Spec.Taints {
+			if t.Key != corev1.TaintNodeNotReady {
+				kept = append(kept, t)
+			}
+		}
+		if len(kept) == len(n.Spec.Taints) {
+			return true
+		}
+		n.Spec.Taints = kept
+		_, err = client.CoreV1().Nodes().Update(ctx, n, metav1.UpdateOptions{})
 		return false
 	})
 }

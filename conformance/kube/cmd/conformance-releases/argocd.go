@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -189,6 +190,14 @@ func normalizeTargets(cfg argodiff.DiffConfig, lives, targets []*unstructured.Un
 		if err := u.UnmarshalJSON(patched); err != nil {
 			return nil, err
 		}
+		if os.Getenv("CONFORMANCE_DEBUG_PATCH") != "" && u.GetKind() == "Rollout" {
+			c := func(o *unstructured.Unstructured) string {
+				v, _, _ := unstructured.NestedSlice(o.Object, "spec", "template", "spec", "containers")
+				b, _ := json.Marshal(v)
+				return string(b)
+			}
+			fmt.Printf("    RespectIgnoreDifferences on %s:\n      live    %s\n      normLive %s\n      target  %s\n      normTarget %s\n      result  %s\n", objectName(u), c(live), c(normalized.Lives[i]), c(targets[i]), c(target), c(u))
+		}
 		out = append(out, u)
 	}
 	return out, nil
@@ -238,6 +247,9 @@ func (d *driver) apply(ctx context.Context, target, live *unstructured.Unstructu
 		patchType = types.StrategicMergePatchType
 	} else if patch, err = jsonmergepatch.CreateThreeWayJSONMergePatch(original, modified, current); err != nil {
 		return err
+	}
+	if os.Getenv("CONFORMANCE_DEBUG_PATCH") != "" {
+		fmt.Printf("    patch %s (%s): %s\n", objectName(obj), patchType, patch)
 	}
 	if string(patch) == "{}" {
 		return nil

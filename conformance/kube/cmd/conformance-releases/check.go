@@ -458,11 +458,18 @@ func (d *driver) syncUnderFire(ctx context.Context, sc scenario, app *applicatio
 	if err != nil {
 		fr.Errors = append(fr.Errors, err.Error())
 	}
-	// control: the same full sync without RespectIgnoreDifferences
+	// control: the same full sync of the routing objects without RespectIgnoreDifferences (the
+	// Rollout is left out: see respectIgnoreProbe)
 	plain := *app
 	plain.respectIgnore = false
+	var routingObjects []map[string]any
+	for _, o := range objects {
+		if o["kind"] != "Rollout" {
+			routingObjects = append(routingObjects, o)
+		}
+	}
 	d.written = map[string]*unstructured.Unstructured{}
-	if _, err := d.sync(ctx, &plain, objects, true); err == nil {
+	if _, err := d.sync(ctx, &plain, routingObjects, true); err == nil {
 		written := d.written
 		api := d.apiGetter(ctx, sc, ns)
 		clobbered := checkRouting(sc, func(kind, name string) (*unstructured.Unstructured, error) {
@@ -487,4 +494,50 @@ func (d *driver) syncUnderFire(ctx context.Context, sc scenario, app *applicatio
 		fmt.Printf("    %s: sync under fire: %s\n", sc.Name, e)
 	}
 	return fr
+}
+
+// respectIgnoreProbe checks whether a sync with RespectIgnoreDifferences=true rolls out a new
+// image when the live Rollout's pod template is exactly as in Git (as after a create or a sync
+// without the option; the controller itself rewrites it in the canonical form Argo CD's
+// known-types normaliser produces, e.g. 2048Mi -> 2Gi, 1000m -> 1). It returns a finding when the
+// new image is dropped (argoproj/argo-cd#23283, #26588), then applies the Rollout without the
+// option, as a user would, so the release goes on.
+func (d *driver) respectIgnoreProbe(ctx context.Context, sc scenario, app *application, release int) (string, error) {
+	rollout := func(r int) []map[string]any {
+		for _, o := range objectsFor(sc, r) {
+			if o["kind"] == "Rollout" {
+				return []map[string]any{o}
+			}
+		}
+		return nil
+	}
+	plain := *app
+	plain.respectIgnore = false
+	if _, err := d.sync(ctx, &plain, rollout(release-1), true); err != nil {
+		return "", err
+	}
+	if _, err := d.sync(ctx, app, rollout(release), false); err != nil {
+		return "", err
+	}
+	ro := rolloutOf(sc.Objects)
+	live, err := d.apiGetter(ctx, sc, app.app.Spec.Destination.Namespace)("Rollout", ro.GetName())
+	if err != nil {
+		return "", err
+	}
+	containers, _, _ := unstructured.NestedSlice(live.Object, "spec", "template", "spec", "containers")
+	image := ""
+	if len(containers) > 0 {
+		image, _ = containers[0].(map[string]any)["image"].(string)
+	}
+	if image == sc.Images[release-1] {
+		return "", nil
+	}
+	finding := fmt.Sprintf("with RespectIgnoreDifferences=true, Argo CD's sync of release %d left the Rollout's image at %s instead of %s: "+
+		"the live pod template is as in Git (2048Mi, 1000m), Argo CD's known-types normaliser canonicalises it (2Gi, 1), and the JSON merge patch "+
+		"that copies ignored fields from live into the target replaces the whole containers list with the live one (controller/sync.go "+
+		"normalizeTargetResources; argoproj/argo-cd#23283, #26588)", release, image, sc.Images[release-1])
+	if _, err := d.sync(ctx, &plain, rollout(release), true); err != nil {
+		return finding, err
+	}
+	return finding, nil
 }

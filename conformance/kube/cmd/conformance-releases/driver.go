@@ -260,6 +260,16 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 		if release == len(sc.Images) {
 			abortAfter = sc.AbortAfter
 		}
+		if release == len(sc.Images) {
+			finding, err := d.respectIgnoreProbe(ctx, sc, app, release)
+			if err != nil {
+				return fail(fmt.Errorf("release %d RespectIgnoreDifferences probe: %w", release, err))
+			}
+			if finding != "" {
+				sr.Findings = append(sr.Findings, finding)
+				fmt.Printf("  FINDING: %s\n", finding)
+			}
+		}
 		res, err := d.sync(ctx, app, objectsFor(sc, release), false)
 		if err != nil {
 			return fail(fmt.Errorf("release %d sync: %w", release, err))
@@ -285,7 +295,9 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 				continue
 			}
 			if err := d.waitRollout(ctx, rolloutIf, ro.GetName(), fmt.Sprintf("paused at step %d", i), func(s rolloutStatus) bool {
-				return s.current() && s.StepIndex == i && s.Phase == "Paused" && s.Paused
+				// the Paused condition is the controller's last write when it pauses; a promotion
+				// racing that write is lost by v1.9.0's informer cache (seen here)
+				return s.current() && s.StepIndex == i && s.Phase == "Paused" && s.Paused && s.PausedCondition
 			}); err != nil {
 				return fail(fmt.Errorf("release %d: %w", release, err))
 			}
@@ -314,12 +326,7 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 					sr.CheckErrors += len(sr.SyncUnderFire.Errors)
 				}
 			}
-			if _, err := promote.PromoteRollout(rolloutIf, ro.GetName(), false, false, false); err != nil {
-				return fail(fmt.Errorf("promote at step %d: %w", i, err))
-			}
-			if err := d.waitRollout(ctx, rolloutIf, ro.GetName(), fmt.Sprintf("step %d to be promoted", i), func(s rolloutStatus) bool {
-				return s.current() && s.StepIndex > i
-			}); err != nil {
+			if err := d.promote(ctx, rolloutIf, ro.GetName(), i, &sr); err != nil {
 				return fail(fmt.Errorf("release %d: %w", release, err))
 			}
 		}
@@ -458,18 +465,43 @@ func toInt(v any) int64 {
 }
 
 type rolloutStatus struct {
-	Phase          string
-	StepIndex      int
-	Paused         bool
-	Abort          bool
-	StableRS       string
-	CurrentPodHash string
-	generation     int64
-	observed       string
-	message        string
+	Phase     string
+	StepIndex int
+	Paused    bool
+	// the Paused condition is True
+	PausedCondition bool
+	Abort           bool
+	StableRS        string
+	CurrentPodHash  string
+	generation      int64
+	observed        string
+	message         string
 }
 
 func (s rolloutStatus) current() bool { return s.observed == strconv.FormatInt(s.generation, 10) }
+
+// promote does what `kubectl argo rollouts promote` does (the plugin's own PromoteRollout) and
+// waits for the controller to leave the pause. Should the controller not move within 5 s, the
+// promotion is repeated once, as a user would (counted in the report).
+func (d *driver) promote(ctx context.Context, ri roclient.RolloutInterface, name string, i int, sr *scenarioReport) error {
+	for attempt := 0; ; attempt++ {
+		if _, err := promote.PromoteRollout(ri, name, false, false, false); err != nil {
+			return fmt.Errorf("promote at step %d: %w", i, err)
+		}
+		timeout := 5 * time.Second
+		if attempt > 0 {
+			timeout = stepTimeout
+		}
+		err := d.waitRolloutFor(ctx, ri, name, fmt.Sprintf("step %d to be promoted", i), timeout, func(s rolloutStatus) bool {
+			return s.current() && s.StepIndex > i
+		})
+		if err == nil || attempt > 0 {
+			return err
+		}
+		sr.PromoteRetries++
+		fmt.Printf("  promotion at step %d not taken up in 5s; promoting again\n", i)
+	}
+}
 
 func statusOf(r *rov1.Rollout) rolloutStatus {
 	s := rolloutStatus{
@@ -477,6 +509,11 @@ func statusOf(r *rov1.Rollout) rolloutStatus {
 		Paused: len(r.Status.PauseConditions) > 0 || r.Status.ControllerPause,
 		Abort:  r.Status.Abort, StableRS: r.Status.StableRS, CurrentPodHash: r.Status.CurrentPodHash,
 		generation: r.Generation, observed: r.Status.ObservedGeneration, message: r.Status.Message,
+	}
+	for _, c := range r.Status.Conditions {
+		if c.Type == rov1.RolloutPaused && c.Status == corev1.ConditionTrue {
+			s.PausedCondition = true
+		}
 	}
 	if r.Status.CurrentStepIndex != nil {
 		s.StepIndex = int(*r.Status.CurrentStepIndex)
@@ -486,8 +523,12 @@ func statusOf(r *rov1.Rollout) rolloutStatus {
 
 // waitRollout polls the Rollout until ok holds (bounded by stepTimeout).
 func (d *driver) waitRollout(ctx context.Context, ri roclient.RolloutInterface, name, what string, ok func(rolloutStatus) bool) error {
+	return d.waitRolloutFor(ctx, ri, name, what, stepTimeout, ok)
+}
+
+func (d *driver) waitRolloutFor(ctx context.Context, ri roclient.RolloutInterface, name, what string, timeout time.Duration, ok func(rolloutStatus) bool) error {
 	var last rolloutStatus
-	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, stepTimeout, true, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
 		r, err := ri.Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return false, nil
@@ -497,7 +538,7 @@ func (d *driver) waitRollout(ctx context.Context, ri roclient.RolloutInterface, 
 	})
 	if err != nil {
 		return fmt.Errorf("timed out after %s waiting for Rollout %s: %s; last status: phase %q, step %d, paused %v, abort %v, stableRS %q, currentPodHash %q, generation %d observed %q, message %q",
-			stepTimeout, name, what, last.Phase, last.StepIndex, last.Paused, last.Abort, last.StableRS, last.CurrentPodHash, last.generation, last.observed, last.message)
+			timeout, name, what, last.Phase, last.StepIndex, last.Paused, last.Abort, last.StableRS, last.CurrentPodHash, last.generation, last.observed, last.message)
 	}
 	return nil
 }

@@ -61,20 +61,24 @@ type observation struct {
 }
 
 type scenarioReport struct {
-	Name                string        `json:"name"`
-	Application         string        `json:"application"`
-	Releases            int           `json:"releases"`
-	Steps               int           `json:"steps"`
-	Observations        int           `json:"observations"`
-	OutOfSync           int           `json:"outOfSync"`
-	CheckErrors         int           `json:"checkErrors"`
-	SimulatorMismatches int           `json:"simulatorMismatches"`
-	SimulatorCompared   int           `json:"simulatorPhasesCompared"`
-	SyncUnderFire       *fireReport   `json:"syncUnderFire,omitempty"`
-	Aborted             bool          `json:"aborted"`
-	Error               string        `json:"error,omitempty"`
-	Seconds             float64       `json:"seconds"`
-	Failures            []observation `json:"failures,omitempty"`
+	Name                string      `json:"name"`
+	Application         string      `json:"application"`
+	Releases            int         `json:"releases"`
+	Steps               int         `json:"steps"`
+	Observations        int         `json:"observations"`
+	OutOfSync           int         `json:"outOfSync"`
+	CheckErrors         int         `json:"checkErrors"`
+	SimulatorMismatches int         `json:"simulatorMismatches"`
+	SimulatorCompared   int         `json:"simulatorPhasesCompared"`
+	SyncUnderFire       *fireReport `json:"syncUnderFire,omitempty"`
+	Aborted             bool        `json:"aborted"`
+	// Problems found that are not OutOfSync at a step (reported, not failed on).
+	Findings []string `json:"findings,omitempty"`
+	// Promotions repeated because the controller did not take the first one up.
+	PromoteRetries int           `json:"promoteRetries"`
+	Error          string        `json:"error,omitempty"`
+	Seconds        float64       `json:"seconds"`
+	Failures       []observation `json:"failures,omitempty"`
 }
 
 type fireReport struct {
