@@ -81,6 +81,10 @@ interface State {
   albManagedKeys: string[];
   /** The first Rollout pods are coming up beside a `workloadRef` Deployment. */
   migrating?: boolean;
+  /** After an abort the canary Service selects the stable ReplicaSet again (seen on the real controller). */
+  aborted?: boolean;
+  /** A ping-pong release was just fully promoted: the controller's last action write still lists the new stable side first. */
+  promotedPingPong?: boolean;
 }
 
 const hash = (revision: number) => `5f8c7d${revision}b9`;
@@ -142,13 +146,20 @@ export function simulateController(desired: any[], options: SimulationOptions = 
     state.mirrorRoutes = [];
     state.weight = 0;
     if (abortAfter !== undefined) {
+      // the canary Service goes back to the stable ReplicaSet, with or without traffic routing
+      // (Argo Rollouts v1.9.0 on a real control plane); a DestinationRule's canary subset keeps
+      // the aborted hash
       if (!canary.trafficRouting) state.canaryHash = state.stableHash;
+      state.aborted = true;
       render(`release ${revision}: aborted after step ${abortAfter - 1}`, state);
+      state.aborted = false;
       return;
     }
     state.stableHash = state.canaryHash;
     state.stablePingPong = canarySide;
+    state.promotedPingPong = !!canary.pingPong;
     render(`release ${revision}: fully promoted`, state);
+    state.promotedPingPong = false;
   };
   release(2);
   release(3);
@@ -202,7 +213,7 @@ function renderLive(desired: any[], rollout: any, state: State, options: Simulat
       if (name === canary.pingPong.pongService) return state.pingPongHash.pong;
     }
     if (name === canary.stableService) return state.stableHash;
-    if (name === canary.canaryService) return state.canaryHash;
+    if (name === canary.canaryService) return state.aborted ? state.stableHash : state.canaryHash;
     return undefined;
   };
   for (const svc of live.filter(o => o.kind === 'Service')) {
@@ -229,10 +240,13 @@ function renderLive(desired: any[], rollout: any, state: State, options: Simulat
       const ingress = find('Ingress', name);
       if (!ingress) throw new Error(`Rollout ${rollout.metadata.name} names Ingress ${name}, which is not among the manifests`);
       const annotations = ingress.metadata.annotations;
-      annotations[actionKey] = forward([
+      const groups = [
         { ServiceName: canarySvc, ServicePort: port, Weight: state.weight },
         { ServiceName: stableSvc, ServicePort: port, Weight: 100 - state.weight },
-      ]);
+      ];
+      // canary first, except right after a ping-pong promotion: the new stable side (the canary
+      // of the release) stays first (Argo Rollouts v1.9.0 on a real control plane)
+      annotations[actionKey] = forward(state.promotedPingPong ? groups.reverse() : groups);
       const managedKeys = [actionKey];
       for (const route of state.headerRoutes) {
         annotations[`${prefix}/actions.${route.name}`] = forward([{ ServiceName: canarySvc, ServicePort: port, Weight: 100 }]);

@@ -225,7 +225,7 @@ func (d *driver) apply(ctx context.Context, target, live *unstructured.Unstructu
 		if err := created.UnmarshalJSON(modified); err != nil {
 			return err
 		}
-		res, err := ri.Create(ctx, created, metav1.CreateOptions{FieldManager: "argocd-controller"})
+		res, err := ri.Create(ctx, created, metav1.CreateOptions{FieldManager: "argocd-controller", DryRun: d.dryRunOpt()})
 		d.record(res)
 		return err
 	}
@@ -254,9 +254,16 @@ func (d *driver) apply(ctx context.Context, target, live *unstructured.Unstructu
 	if string(patch) == "{}" {
 		return nil
 	}
-	res, err := ri.Patch(ctx, obj.GetName(), patchType, patch, metav1.PatchOptions{FieldManager: "argocd-controller"})
+	res, err := ri.Patch(ctx, obj.GetName(), patchType, patch, metav1.PatchOptions{FieldManager: "argocd-controller", DryRun: d.dryRunOpt()})
 	d.record(res)
 	return err
+}
+
+func (d *driver) dryRunOpt() []string {
+	if d.dryRun {
+		return []string{metav1.DryRunAll}
+	}
+	return nil
 }
 
 func (d *driver) record(u *unstructured.Unstructured) {

@@ -75,10 +75,11 @@ type scenarioReport struct {
 	// Problems found that are not OutOfSync at a step (reported, not failed on).
 	Findings []string `json:"findings,omitempty"`
 	// Promotions repeated because the controller did not take the first one up.
-	PromoteRetries int           `json:"promoteRetries"`
-	Error          string        `json:"error,omitempty"`
-	Seconds        float64       `json:"seconds"`
-	Failures       []observation `json:"failures,omitempty"`
+	// Metadata-only writes that made the controller take up a lost promotion or abort.
+	Nudges   int           `json:"nudges"`
+	Error    string        `json:"error,omitempty"`
+	Seconds  float64       `json:"seconds"`
+	Failures []observation `json:"failures,omitempty"`
 }
 
 type fireReport struct {
