@@ -52,6 +52,8 @@ export interface Scenario {
   /** The objects of release 1 (release r differs only in the Rollout's first container image). */
   readonly objects: any[];
   readonly images: string[];
+  /** The image of the RespectIgnoreDifferences probe after the last release. */
+  readonly probeImage: string;
   /** The last release is aborted after this many steps (the last of them an indefinite pause). */
   readonly abortAfter: number;
   readonly predicted: PredictedPhase[];
@@ -118,6 +120,7 @@ export function buildScenario(example: string): Scenario {
     application,
     objects,
     images,
+    probeImage: `${repo}:conformance-r5`,
     abortAfter,
     predicted: phases.map(p => ({ name: p.name, ...phaseKind(p.name), live: p.live })),
   };

@@ -41,12 +41,10 @@ describe('controller simulator', () => {
     ]);
   });
 
-  test('after an abort the canary Service selects the stable ReplicaSet again, also with traffic routing', () => {
+  test('after an abort with traffic routing the canary Service keeps the aborted ReplicaSet', () => {
     const phases = simulateController(albApp());
     const aborted = phase(phases, 'release 4: aborted after step 3');
-    expect(get(aborted, 'Service', 'checkout-canary').spec.selector[HASH_LABEL]).toEqual(get(aborted, 'Service', 'checkout-stable').spec.selector[HASH_LABEL]);
-    const before = phase(phases, 'release 4: step 3 setWeight 1');
-    expect(get(before, 'Service', 'checkout-canary').spec.selector[HASH_LABEL]).not.toEqual(get(before, 'Service', 'checkout-stable').spec.selector[HASH_LABEL]);
+    expect(get(aborted, 'Service', 'checkout-canary').spec.selector[HASH_LABEL]).not.toEqual(get(aborted, 'Service', 'checkout-stable').spec.selector[HASH_LABEL]);
   });
 
   test('aborts the last release after as many steps as asked', () => {

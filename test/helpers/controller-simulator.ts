@@ -81,8 +81,6 @@ interface State {
   albManagedKeys: string[];
   /** The first Rollout pods are coming up beside a `workloadRef` Deployment. */
   migrating?: boolean;
-  /** After an abort the canary Service selects the stable ReplicaSet again (seen on the real controller). */
-  aborted?: boolean;
   /** A ping-pong release was just fully promoted: the controller's last action write still lists the new stable side first. */
   promotedPingPong?: boolean;
 }
@@ -146,13 +144,11 @@ export function simulateController(desired: any[], options: SimulationOptions = 
     state.mirrorRoutes = [];
     state.weight = 0;
     if (abortAfter !== undefined) {
-      // the canary Service goes back to the stable ReplicaSet, with or without traffic routing
-      // (Argo Rollouts v1.9.0 on a real control plane); a DestinationRule's canary subset keeps
-      // the aborted hash
+      // without traffic routing the canary Service goes back to the stable ReplicaSet; with it,
+      // the canary Service keeps the aborted ReplicaSet (rollout/service.go
+      // reconcileStableAndCanaryService; confirmed by conformance-releases)
       if (!canary.trafficRouting) state.canaryHash = state.stableHash;
-      state.aborted = true;
       render(`release ${revision}: aborted after step ${abortAfter - 1}`, state);
-      state.aborted = false;
       return;
     }
     state.stableHash = state.canaryHash;
@@ -213,7 +209,7 @@ function renderLive(desired: any[], rollout: any, state: State, options: Simulat
       if (name === canary.pingPong.pongService) return state.pingPongHash.pong;
     }
     if (name === canary.stableService) return state.stableHash;
-    if (name === canary.canaryService) return state.aborted ? state.stableHash : state.canaryHash;
+    if (name === canary.canaryService) return state.canaryHash;
     return undefined;
   };
   for (const svc of live.filter(o => o.kind === 'Service')) {

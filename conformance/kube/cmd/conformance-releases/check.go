@@ -507,10 +507,11 @@ func (d *driver) syncUnderFire(ctx context.Context, sc scenario, app *applicatio
 // respectIgnoreProbe checks whether a sync with RespectIgnoreDifferences=true rolls out a new
 // image when the live Rollout's pod template is exactly as in Git (as after a create or a sync
 // without the option; the controller itself rewrites it in the canonical form Argo CD's
-// known-types normaliser produces, e.g. 2048Mi -> 2Gi, 1000m -> 1). It returns a finding when the
-// new image is dropped (argoproj/argo-cd#23283, #26588), then applies the Rollout without the
-// option, as a user would, so the release goes on.
-func (d *driver) respectIgnoreProbe(ctx context.Context, sc scenario, app *application, release int) (string, error) {
+// known-types normaliser produces, e.g. 2048Mi -> 2Gi, 1000m -> 1). It runs after the last
+// observation (it leaves the Rollout changed) and returns a finding when the new image is dropped
+// (argoproj/argo-cd#23283, #26588).
+func (d *driver) respectIgnoreProbe(ctx context.Context, sc scenario, app *application) (string, error) {
+	release := len(sc.Images) + 1
 	rollout := func(r int) []map[string]any {
 		for _, o := range objectsFor(sc, r) {
 			if o["kind"] == "Rollout" {
@@ -537,15 +538,12 @@ func (d *driver) respectIgnoreProbe(ctx context.Context, sc scenario, app *appli
 	if len(containers) > 0 {
 		image, _ = containers[0].(map[string]any)["image"].(string)
 	}
-	if image == sc.Images[release-1] {
+	if image == imageOf(sc, release) {
 		return "", nil
 	}
 	finding := fmt.Sprintf("with RespectIgnoreDifferences=true, Argo CD's sync of release %d left the Rollout's image at %s instead of %s: "+
 		"the live pod template is as in Git (2048Mi, 1000m), Argo CD's known-types normaliser canonicalises it (2Gi, 1), and the JSON merge patch "+
 		"that copies ignored fields from live into the target replaces the whole containers list with the live one (controller/sync.go "+
-		"normalizeTargetResources; argoproj/argo-cd#23283, #26588)", release, image, sc.Images[release-1])
-	if _, err := d.sync(ctx, &plain, rollout(release), true); err != nil {
-		return finding, err
-	}
+		"normalizeTargetResources; argoproj/argo-cd#23283, #26588)", release, image, imageOf(sc, release))
 	return finding, nil
 }

@@ -265,16 +265,6 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 		if release == len(sc.Images) {
 			abortAfter = sc.AbortAfter
 		}
-		if release == len(sc.Images) {
-			finding, err := d.respectIgnoreProbe(ctx, sc, app, release)
-			if err != nil {
-				return fail(fmt.Errorf("release %d RespectIgnoreDifferences probe: %w", release, err))
-			}
-			if finding != "" {
-				sr.Findings = append(sr.Findings, finding)
-				fmt.Printf("  FINDING: %s\n", finding)
-			}
-		}
 		res, err := d.sync(ctx, app, objectsFor(sc, release), false)
 		if err != nil {
 			return fail(fmt.Errorf("release %d sync: %w", release, err))
@@ -346,6 +336,16 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 		if err := observe(release, "fully promoted", "promoted", -1, expectation{final: true}); err != nil {
 			return fail(err)
 		}
+	}
+	// after the last observation: can a RespectIgnoreDifferences sync roll out a new image when
+	// the live pod template is as in Git?
+	finding, err := d.respectIgnoreProbe(ctx, sc, app)
+	if err != nil {
+		return fail(fmt.Errorf("RespectIgnoreDifferences probe: %w", err))
+	}
+	if finding != "" {
+		sr.Findings = append(sr.Findings, finding)
+		fmt.Printf("  FINDING: %s\n", finding)
 	}
 	if sr.SyncUnderFire == nil {
 		sr.SyncUnderFire = &fireReport{Moment: "none: no step leaves controller-owned routing state", RoutingSurvive: true}
@@ -586,7 +586,7 @@ func objectsFor(sc scenario, release int) []map[string]any {
 			containers, _, _ := unstructured.NestedSlice(c, "spec", "template", "spec", "containers")
 			if len(containers) > 0 {
 				first, _ := containers[0].(map[string]any)
-				first["image"] = sc.Images[release-1]
+				first["image"] = imageOf(sc, release)
 				_ = unstructured.SetNestedSlice(c, containers, "spec", "template", "spec", "containers")
 			}
 		}
@@ -606,3 +606,11 @@ func httpGetOK(url string) bool {
 }
 
 var _ = sort.Strings
+
+// imageOf is the image of a release; the one after the last is the probe's.
+func imageOf(sc scenario, release int) string {
+	if release > len(sc.Images) {
+		return sc.ProbeImage
+	}
+	return sc.Images[release-1]
+}

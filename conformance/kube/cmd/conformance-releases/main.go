@@ -36,6 +36,7 @@ type scenario struct {
 	Application map[string]any   `json:"application"`
 	Objects     []map[string]any `json:"objects"`
 	Images      []string         `json:"images"`
+	ProbeImage  string           `json:"probeImage"`
 	AbortAfter  int              `json:"abortAfter"`
 	Predicted   []predicted      `json:"predicted"`
 }
