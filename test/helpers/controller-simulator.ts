@@ -81,8 +81,8 @@ interface State {
   albManagedKeys: string[];
   /** The first Rollout pods are coming up beside a `workloadRef` Deployment. */
   migrating?: boolean;
-  /** A ping-pong release was just fully promoted: the controller's last action write still lists the new stable side first. */
-  promotedPingPong?: boolean;
+  /** The release was aborted: with traffic routing the canary Service ends up on the stable ReplicaSet. */
+  aborted?: boolean;
 }
 
 const hash = (revision: number) => `5f8c7d${revision}b9`;
@@ -144,18 +144,20 @@ export function simulateController(desired: any[], options: SimulationOptions = 
     state.mirrorRoutes = [];
     state.weight = 0;
     if (abortAfter !== undefined) {
-      // without traffic routing the canary Service goes back to the stable ReplicaSet; with it,
-      // the canary Service keeps the aborted ReplicaSet (rollout/service.go
-      // reconcileStableAndCanaryService; confirmed by conformance-releases)
+      // the canary Service ends up on the stable ReplicaSet: without traffic routing at once, with
+      // it once the traffic router has reset the weights (rollout/trafficrouting.go; while the
+      // aborted ReplicaSet still has pods, service.go briefly points it back at them on each
+      // reconcile, so conformance-releases compares the settled state). A DestinationRule's canary
+      // subset keeps the aborted hash.
       if (!canary.trafficRouting) state.canaryHash = state.stableHash;
+      state.aborted = true;
       render(`release ${revision}: aborted after step ${abortAfter - 1}`, state);
+      state.aborted = false;
       return;
     }
     state.stableHash = state.canaryHash;
     state.stablePingPong = canarySide;
-    state.promotedPingPong = !!canary.pingPong;
     render(`release ${revision}: fully promoted`, state);
-    state.promotedPingPong = false;
   };
   release(2);
   release(3);
@@ -209,7 +211,7 @@ function renderLive(desired: any[], rollout: any, state: State, options: Simulat
       if (name === canary.pingPong.pongService) return state.pingPongHash.pong;
     }
     if (name === canary.stableService) return state.stableHash;
-    if (name === canary.canaryService) return state.canaryHash;
+    if (name === canary.canaryService) return state.aborted ? state.stableHash : state.canaryHash;
     return undefined;
   };
   for (const svc of live.filter(o => o.kind === 'Service')) {
@@ -236,13 +238,10 @@ function renderLive(desired: any[], rollout: any, state: State, options: Simulat
       const ingress = find('Ingress', name);
       if (!ingress) throw new Error(`Rollout ${rollout.metadata.name} names Ingress ${name}, which is not among the manifests`);
       const annotations = ingress.metadata.annotations;
-      const groups = [
+      annotations[actionKey] = forward([
         { ServiceName: canarySvc, ServicePort: port, Weight: state.weight },
         { ServiceName: stableSvc, ServicePort: port, Weight: 100 - state.weight },
-      ];
-      // canary first, except right after a ping-pong promotion: the new stable side (the canary
-      // of the release) stays first (Argo Rollouts v1.9.0 on a real control plane)
-      annotations[actionKey] = forward(state.promotedPingPong ? groups.reverse() : groups);
+      ]);
       const managedKeys = [actionKey];
       for (const route of state.headerRoutes) {
         annotations[`${prefix}/actions.${route.name}`] = forward([{ ServiceName: canarySvc, ServicePort: port, Weight: 100 }]);

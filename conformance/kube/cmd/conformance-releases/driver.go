@@ -193,33 +193,44 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 
 	observe := func(release int, moment string, kind string, step int, exp expectation) error {
 		o := observation{Release: release, Moment: moment}
-		// wait (bounded) until the controller has done what the step says
-		var checkErrs []string
-		_ = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, settleTimeout, true, func(context.Context) (bool, error) {
-			checkErrs = d.check(ctx, sc, ns, exp) // the outer context: the last check must not hit the poll's deadline
-			return len(checkErrs) == 0, nil
-		})
-		o.CheckErrors = checkErrs
+		// Wait (bounded) until the controller has done what the step says and the live objects
+		// match the simulator's prediction: the controller may rewrite an object more than once
+		// for one step (e.g. the ALB action's target-group order right after a ping-pong
+		// promotion, the canary Service after an abort), and the prediction is the settled state.
+		// Argo CD's diff is then taken on the same objects.
+		ph := findPhase(sc.Predicted, kind, release, step)
+		var lives []*unstructured.Unstructured
 		targets, err := app.targets(objectsFor(sc, release))
 		if err != nil {
 			return err
 		}
-		lives, err := d.lives(ctx, targets)
-		if err != nil {
-			return err
+		var pollErr error
+		_ = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, settleTimeout, true, func(context.Context) (bool, error) {
+			o.CheckErrors = d.check(ctx, sc, ns, exp) // the outer context: the last check must not hit the poll's deadline
+			o.Mismatches = nil
+			if lives, pollErr = d.lives(ctx, targets); pollErr != nil {
+				return true, nil
+			}
+			if ph != nil {
+				hashes, err := d.hashRevisions(ctx, ns, ro.GetName())
+				if err != nil {
+					pollErr = err
+					return true, nil
+				}
+				o.Mismatches = compareWithSimulator(ph.Live, lives, hashes)
+			}
+			return len(o.CheckErrors) == 0 && len(o.Mismatches) == 0, nil
+		})
+		if pollErr != nil {
+			return pollErr
 		}
 		diffs, _, err := compare(cfg, lives, targets)
 		if err != nil {
 			return err
 		}
 		o.OutOfSync = diffs
-		if ph := findPhase(sc.Predicted, kind, release, step); ph != nil {
+		if ph != nil {
 			o.Phase = ph.Name
-			hashes, err := d.hashRevisions(ctx, ns, ro.GetName())
-			if err != nil {
-				return err
-			}
-			o.Mismatches = compareWithSimulator(ph.Live, lives, hashes)
 			sr.SimulatorCompared++
 		}
 		sr.Observations++
