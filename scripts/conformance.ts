@@ -12,6 +12,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
+import { buildScenarios, NOT_COVERED } from './release-scenarios';
 
 const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'conformance', '.bin');
@@ -47,6 +48,64 @@ function buildValidators(): void {
   go('kube', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'kube-apiserver'), 'k8s.io/kubernetes/cmd/kube-apiserver']);
   go('kube', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'conformance-kube'), './cmd/conformance-kube']);
   go('istio', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'conformance-istio'), './cmd/conformance-istio']);
+  // the release suite (#13): the workload controllers, the Argo Rollouts controller, kwok
+  go('kube', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'kube-controller-manager'), 'k8s.io/kubernetes/cmd/kube-controller-manager']);
+  go('kube', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'kube-scheduler'), 'k8s.io/kubernetes/cmd/kube-scheduler']);
+  go('kube', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'rollouts-controller'), 'github.com/argoproj/argo-rollouts/cmd/rollouts-controller']);
+  go('kube', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'conformance-releases'), './cmd/conformance-releases']);
+  go('kwok', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'kwok'), 'sigs.k8s.io/kwok/cmd/kwok']);
+  go('kwok', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'kwok-stages'), './cmd/kwok-stages']);
+}
+
+interface ReleasesSummary {
+  apps: number;
+  steps: number;
+  outOfSync: number;
+  checkErrors: number;
+  simulatorMismatches: number;
+  scenarios: any[];
+  notCovered: Array<{ example: string; reason: string }>;
+  seconds: number;
+  failures: string[];
+}
+
+/** The release suite (#13): the real Argo Rollouts controller drives the examples' releases; Argo CD's diff judges. */
+function runReleases(versions: Record<string, string>): ReleasesSummary {
+  const dir = path.join(WORK, 'releases');
+  fs.mkdirSync(dir, { recursive: true });
+  const scenariosFile = path.join(dir, 'scenarios.json');
+  const only = process.env.CONFORMANCE_RELEASES_ONLY ? process.env.CONFORMANCE_RELEASES_ONLY.split(',') : undefined;
+  fs.writeFileSync(scenariosFile, JSON.stringify({ scenarios: buildScenarios(only) }));
+  const out = path.join(dir, 'report.json');
+  fs.rmSync(out, { force: true });
+  const result = spawnSync(path.join(BIN, 'conformance-releases'), [
+    '--scenarios', scenariosFile, '--out', out, '--bin', BIN, '--crds', path.join(ROOT, 'crds'), '--work', path.join(dir, 'cluster'),
+    '--versions', `kubernetes=${versions.kubernetes},argoRollouts=${versions.argoRollouts},argoCd=${versions.argoCd},kwok=${versions.kwok}`,
+  ], { cwd: ROOT, stdio: 'inherit' });
+  if (!fs.existsSync(out)) throw new Error(`conformance-releases wrote no report (exit ${result.status})`);
+  const r = JSON.parse(fs.readFileSync(out, 'utf8'));
+  const failures: string[] = [];
+  for (const s of r.scenarios) {
+    if (s.error) failures.push(`releases: ${s.name}: ${s.error}`);
+    for (const f of s.failures ?? []) {
+      for (const o of f.outOfSync ?? []) failures.push(`releases: ${s.name} release ${f.release} ${f.moment}: Argo CD says ${o.object} is OutOfSync: ${o.fields.join('; ')}`);
+      for (const c of f.checkErrors ?? []) failures.push(`releases: ${s.name} release ${f.release} ${f.moment}: ${c}`);
+      for (const m of f.simulatorMismatches ?? []) failures.push(`releases: ${s.name} release ${f.release} ${f.moment}: simulator (${f.simulatorPhase}) vs live: ${m}`);
+    }
+    for (const e of s.syncUnderFire?.errors ?? []) failures.push(`releases: ${s.name}: sync under fire: ${e}`);
+  }
+  if (result.status !== 0 && failures.length === 0) failures.push(`conformance-releases exited ${result.status}`);
+  return {
+    apps: r.apps,
+    steps: r.steps,
+    outOfSync: r.outOfSync,
+    checkErrors: r.checkErrors,
+    simulatorMismatches: r.simulatorMismatches,
+    scenarios: r.scenarios,
+    notCovered: NOT_COVERED,
+    seconds: Math.round(r.seconds),
+    failures,
+  };
 }
 
 function yamlFiles(dir: string): string[] {
@@ -147,6 +206,22 @@ function main(): void {
   const started = Date.now();
   const skipBuild = process.argv.includes('--no-build');
   if (!skipBuild) buildValidators();
+  if (process.argv.includes('--only-releases')) {
+    const versions = {
+      kubernetes: goModVersion('kube', 'k8s.io/kubernetes'),
+      argoRollouts: goModVersion('kube', 'github.com/argoproj/argo-rollouts'),
+      argoCd: goModVersion('kube', 'github.com/argoproj/argo-cd/v3'),
+      kwok: goModVersion('kwok', 'sigs.k8s.io/kwok'),
+    };
+    const releases = runReleases(versions);
+    const { scenarios, failures, ...summary } = releases;
+    console.log(JSON.stringify({ releases: summary }));
+    if (failures.length > 0) {
+      console.error(`\n${failures.length} release failure(s):\n` + failures.map((f) => `- ${f}`).join('\n'));
+      process.exit(1);
+    }
+    return;
+  }
 
   const examples = exampleCases();
   const unit = unitTestCases();
@@ -174,6 +249,8 @@ function main(): void {
   run('conformance-istio', ['--corpus', corpusFile, '--out', istioReport, '--istio-version', versions.istio]);
   const kube = JSON.parse(fs.readFileSync(kubeReport, 'utf8'));
   const istio = JSON.parse(fs.readFileSync(istioReport, 'utf8'));
+  const releases = runReleases({ ...versions, argoCd: goModVersion('kube', 'github.com/argoproj/argo-cd/v3'), kwok: goModVersion('kwok', 'sigs.k8s.io/kwok') });
+  const { failures: releaseFailures, ...releasesReport } = releases;
 
   const report = {
     upstream: versions,
@@ -197,6 +274,7 @@ function main(): void {
       findings: istio.errors,
       warningFindings: istio.warnings,
     },
+    releases: releasesReport,
     seconds: Math.round((Date.now() - started) / 1000),
   };
   fs.mkdirSync(path.dirname(REPORT), { recursive: true });
@@ -212,6 +290,7 @@ function main(): void {
   for (const f of kube.rejected) failures.push(`kube-apiserver refused ${f.kind} ${f.name} (${f.case}): ${f.message}`);
   for (const f of kube.rolloutsValidationErrors) failures.push(`Argo Rollouts validation: ${f.kind} ${f.name} (${f.case}): ${f.message}`);
   for (const f of istio.errors) failures.push(`Istio validation: ${f.kind} ${f.name} (${f.case}): ${f.message}`);
+  failures.push(...releaseFailures);
   for (const v of generated.summary.validRejectedAtSynth) failures.push(`a generated valid app was rejected at synth: ${v}`);
   for (const v of generated.summary.unclearMessages) failures.push(`a synth error does not name its construct: ${v}`);
   const validSynthesized = generated.summary.synthesized - generated.summary.brokenAccepted.length;
@@ -223,6 +302,13 @@ function main(): void {
     dryRun: { objects: report.dryRun.objects, rejected: report.dryRun.rejected },
     rolloutsValidation: { rollouts: report.rolloutsValidation.rollouts, errors: report.rolloutsValidation.errors },
     istioValidation: { objects: report.istioValidation.objects, errors: report.istioValidation.errors },
+    releases: {
+      apps: releases.apps,
+      steps: releases.steps,
+      outOfSync: releases.outOfSync,
+      checkErrors: releases.checkErrors,
+      simulatorMismatches: releases.simulatorMismatches,
+    },
     generated: { valid: validSynthesized, rejectedAtSynth: generated.summary.rejectedAtSynth, brokenAcceptedByAll: brokenAcceptedByAll.length },
   }));
   if (failures.length > 0) {

@@ -41,6 +41,24 @@ describe('controller simulator', () => {
     ]);
   });
 
+  test('after an abort the canary Service ends up on the stable ReplicaSet, also with traffic routing', () => {
+    const phases = simulateController(albApp());
+    const aborted = phase(phases, 'release 4: aborted after step 3');
+    expect(get(aborted, 'Service', 'checkout-canary').spec.selector[HASH_LABEL]).toEqual(get(aborted, 'Service', 'checkout-stable').spec.selector[HASH_LABEL]);
+    const before = phase(phases, 'release 4: step 3 setWeight 1');
+    expect(get(before, 'Service', 'checkout-canary').spec.selector[HASH_LABEL]).not.toEqual(get(before, 'Service', 'checkout-stable').spec.selector[HASH_LABEL]);
+  });
+
+  test('aborts the last release after as many steps as asked', () => {
+    const names = simulateController(albApp(), { abortAfterSteps: 2 }).map(p => p.name);
+    expect(names.slice(-4)).toEqual([
+      'release 4: new ReplicaSet',
+      'release 4: step 0 setCanaryScale',
+      'release 4: step 1 setHeaderRoute canary-header',
+      'release 4: aborted after step 1',
+    ]);
+  });
+
   test('switches Service selectors and marks them managed, never the root Service', () => {
     const phases = simulateController(albApp());
     const steady = phase(phases, 'first deploy: steady state');

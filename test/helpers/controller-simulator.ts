@@ -56,6 +56,8 @@ export interface SimulationOptions {
   readonly applicationName?: string;
   /** Include an aborted release after the others. @default true */
   readonly abort?: boolean;
+  /** How many canary steps the aborted release runs before the abort. @default half the steps, rounded up (at least 1) */
+  readonly abortAfterSteps?: number;
 }
 
 interface HeaderRoute { name: string; match: any[] }
@@ -79,6 +81,8 @@ interface State {
   albManagedKeys: string[];
   /** The first Rollout pods are coming up beside a `workloadRef` Deployment. */
   migrating?: boolean;
+  /** The release was aborted: with traffic routing the canary Service ends up on the stable ReplicaSet. */
+  aborted?: boolean;
 }
 
 const hash = (revision: number) => `5f8c7d${revision}b9`;
@@ -140,8 +144,15 @@ export function simulateController(desired: any[], options: SimulationOptions = 
     state.mirrorRoutes = [];
     state.weight = 0;
     if (abortAfter !== undefined) {
+      // the canary Service ends up on the stable ReplicaSet: without traffic routing at once, with
+      // it once the traffic router has reset the weights (rollout/trafficrouting.go; while the
+      // aborted ReplicaSet still has pods, service.go briefly points it back at them on each
+      // reconcile, so conformance-releases compares the settled state). A DestinationRule's canary
+      // subset keeps the aborted hash.
       if (!canary.trafficRouting) state.canaryHash = state.stableHash;
+      state.aborted = true;
       render(`release ${revision}: aborted after step ${abortAfter - 1}`, state);
+      state.aborted = false;
       return;
     }
     state.stableHash = state.canaryHash;
@@ -150,7 +161,7 @@ export function simulateController(desired: any[], options: SimulationOptions = 
   };
   release(2);
   release(3);
-  if (options.abort ?? true) release(4, Math.max(1, Math.ceil(steps.length / 2)));
+  if (options.abort ?? true) release(4, options.abortAfterSteps ?? Math.max(1, Math.ceil(steps.length / 2)));
   return phases;
 }
 
@@ -200,7 +211,7 @@ function renderLive(desired: any[], rollout: any, state: State, options: Simulat
       if (name === canary.pingPong.pongService) return state.pingPongHash.pong;
     }
     if (name === canary.stableService) return state.stableHash;
-    if (name === canary.canaryService) return state.canaryHash;
+    if (name === canary.canaryService) return state.aborted ? state.stableHash : state.canaryHash;
     return undefined;
   };
   for (const svc of live.filter(o => o.kind === 'Service')) {

@@ -33,6 +33,9 @@ type Options struct {
 	WorkDir string
 	// Timeout bounds every wait for readiness.
 	Timeout time.Duration
+	// DisableAdmissionPlugins are turned off in kube-apiserver (e.g. ServiceAccount, so pods
+	// are admitted without the service-account controllers running).
+	DisableAdmissionPlugins []string
 }
 
 // ControlPlane is a running etcd and kube-apiserver.
@@ -93,20 +96,25 @@ func Start(opts Options) (cp *ControlPlane, err error) {
 		return cp, err
 	}
 	cp.serverURL = fmt.Sprintf("https://127.0.0.1:%d", ports[2])
-	if err = cp.spawn("kube-apiserver", filepath.Join(opts.BinDir, "kube-apiserver"),
-		"--etcd-servers="+etcdClient,
+	var extra []string
+	if len(opts.DisableAdmissionPlugins) > 0 {
+		extra = append(extra, "--disable-admission-plugins="+strings.Join(opts.DisableAdmissionPlugins, ","))
+	}
+	if err = cp.spawn("kube-apiserver", filepath.Join(opts.BinDir, "kube-apiserver"), append([]string{
+		"--etcd-servers=" + etcdClient,
 		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
-		"--secure-port="+strconv.Itoa(ports[2]),
-		"--cert-dir="+certDir,
-		"--token-auth-file="+tokens,
+		"--secure-port=" + strconv.Itoa(ports[2]),
+		"--cert-dir=" + certDir,
+		"--token-auth-file=" + tokens,
 		"--authorization-mode=RBAC",
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-		"--service-account-key-file="+saKey,
-		"--service-account-signing-key-file="+saKey,
+		"--service-account-key-file=" + saKey,
+		"--service-account-signing-key-file=" + saKey,
 		"--service-cluster-ip-range=10.96.0.0/16",
 		"--enable-priority-and-fairness=false",
 		"--profiling=false",
 		"--v=1",
+	}, extra...)...,
 	); err != nil {
 		return cp, err
 	}
