@@ -60,9 +60,14 @@ function buildValidators(): void {
 interface ReleasesSummary {
   apps: number;
   steps: number;
+  observations: number;
   outOfSync: number;
   checkErrors: number;
   simulatorMismatches: number;
+  /** Problems reported without failing (e.g. the RespectIgnoreDifferences image probe). */
+  findings: string[];
+  /** Metadata-only writes that made the controller take up a lost promotion or abort. */
+  nudges: number;
   scenarios: any[];
   notCovered: Array<{ example: string; reason: string }>;
   seconds: number;
@@ -95,12 +100,16 @@ function runReleases(versions: Record<string, string>): ReleasesSummary {
     for (const e of s.syncUnderFire?.errors ?? []) failures.push(`releases: ${s.name}: sync under fire: ${e}`);
   }
   if (result.status !== 0 && failures.length === 0) failures.push(`conformance-releases exited ${result.status}`);
+  const sum = (key: string) => r.scenarios.reduce((n: number, s: any) => n + (s[key] ?? 0), 0);
   return {
     apps: r.apps,
     steps: r.steps,
+    observations: sum('observations'),
     outOfSync: r.outOfSync,
     checkErrors: r.checkErrors,
     simulatorMismatches: r.simulatorMismatches,
+    findings: r.scenarios.flatMap((s: any) => (s.findings ?? []).map((f: string) => `${s.name}: ${f}`)),
+    nudges: sum('nudges'),
     scenarios: r.scenarios,
     notCovered: NOT_COVERED,
     seconds: Math.round(r.seconds),
@@ -308,6 +317,7 @@ function main(): void {
       outOfSync: releases.outOfSync,
       checkErrors: releases.checkErrors,
       simulatorMismatches: releases.simulatorMismatches,
+      findings: releases.findings.length,
     },
     generated: { valid: validSynthesized, rejectedAtSynth: generated.summary.rejectedAtSynth, brokenAcceptedByAll: brokenAcceptedByAll.length },
   }));
