@@ -76,7 +76,7 @@ function libraryExports(srcDir: string): string[] {
 /** Module of each importable name. */
 const IMPORTABLE = new Map<string, string>([
   ...Object.entries(PACKAGES).flatMap(([pkg, dir]) => libraryExports(dir).map(n => [n, pkg] as [string, string])),
-  ...['App', 'Chart', 'Duration', 'YamlOutputType', 'ApiObject', 'Size', 'Testing', 'Yaml'].map(n => [n, 'cdk8s'] as [string, string]),
+  ...['App', 'Chart', 'Duration', 'YamlOutputType', 'ApiObject', 'JsonPatch', 'Size', 'Testing', 'Yaml'].map(n => [n, 'cdk8s'] as [string, string]),
 ]);
 
 interface Snippet {
