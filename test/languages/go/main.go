@@ -33,7 +33,7 @@ func main() {
 	argocd := cdk8s.NewChart(app, jsii.String("argocd"), &cdk8s.ChartProps{Namespace: jsii.String("argocd")})
 	cdk8srollouts.NewArgoCdApplication(argocd, jsii.String("checkout"), &cdk8srollouts.ArgoCdApplicationProps{
 		RepoUrl:              jsii.String("https://github.com/acme/platform.git"),
-		Path:                 jsii.String("dist/checkout"),
+		OutdirInRepo:         jsii.String("dist"),
 		DestinationNamespace: jsii.String("shop"),
 		Deploys:              &[]constructs.IConstruct{chart}, // ignoreDifferences are derived from what the chart emits
 	})

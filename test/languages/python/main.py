@@ -25,7 +25,7 @@ CanaryApp(chart, "checkout",
 argocd = Chart(app, "argocd", namespace="argocd")
 ArgoCdApplication(argocd, "checkout",
     repo_url="https://github.com/acme/platform.git",
-    path="dist/checkout",
+    outdir_in_repo="dist",
     destination_namespace="shop",
     deploys=[chart],  # ignoreDifferences are derived from what the chart emits
 )

@@ -25,7 +25,7 @@ new CanaryApp(chart, 'checkout', {
 const argocd = new Chart(app, 'argocd', { namespace: 'argocd' });
 new ArgoCdApplication(argocd, 'checkout', {
   repoUrl: 'https://github.com/acme/platform.git',
-  path: 'dist/checkout',
+  outdirInRepo: 'dist', // the app writes to a temporary CDK8S_OUTDIR; in the repository it is dist/
   destinationNamespace: 'shop',
   deploys: [chart], // ignoreDifferences are derived from what the chart emits
 });

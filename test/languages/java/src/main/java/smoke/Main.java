@@ -38,7 +38,7 @@ public final class Main {
         Chart argocd = new Chart(app, "argocd", ChartProps.builder().namespace("argocd").build());
         ArgoCdApplication.Builder.create(argocd, "checkout")
                 .repoUrl("https://github.com/acme/platform.git")
-                .path("dist/checkout")
+                .outdirInRepo("dist")
                 .destinationNamespace("shop")
                 .deploys(List.of(chart)) // ignoreDifferences are derived from what the chart emits
                 .build();
