@@ -9,6 +9,8 @@ export * from './rollout/workload-ref';
 export * from './routing/alb';
 export * from './routing/istio';
 export * from './routing/istio-traffic-policy';
+export * from './routing/traffic-router';
+export * from './routing/plugin';
 export * from './routing/traffic-routing';
 export * from './canary-app';
 export * from './gitops/application-source';

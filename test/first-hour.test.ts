@@ -312,7 +312,7 @@ describe('#15.4 TrafficRouting.alb verifyTargetGroups means what it says', () =>
     const verified = platformApp({}, { routing: TrafficRouting.alb({ host: 'qa-domain.com', verifyTargetGroups: true }) });
     const plain = platformApp({});
     expect(verified.app.synthYaml()).toEqual(plain.app.synthYaml());
-    expect(verified.checkout.rollout._verifiesTargetGroups).toBe(true);
+    expect(verified.checkout.rollout.strategy.canaryOptions?.trafficRouting?.alb?.verifyTargetGroups).toBe(true);
   });
 
   test('without a RolloutsController in the App nothing can be checked (the docs ask the user to enable it)', () => {

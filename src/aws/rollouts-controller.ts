@@ -8,6 +8,7 @@ import { ApplicationSource } from '../gitops/application-source';
 import { ArgoCdApplication } from '../gitops/argocd-application';
 import { SyncOption } from '../gitops/sync';
 import { Rollout } from '../rollout/rollout';
+import { AlbTrafficRouter } from '../routing/alb';
 
 // This module is loaded by `require('cdk8s-rollouts')`: it must not import aws-cdk-lib
 // (validation.ts loads it lazily, only to check a string that looks like a token).
@@ -359,12 +360,13 @@ export class RolloutsController extends Construct {
     for (const construct of all) {
       if (!(construct instanceof Rollout)) continue;
       const rollout = `Rollout "${construct.name}" at ${construct.node.path}`;
-      for (const ingress of construct._albIngresses) {
+      const albRouters = construct._trafficRouters.filter((r): r is AlbTrafficRouter => r instanceof AlbTrafficRouter);
+      for (const ingress of albRouters.flatMap(r => r.options.ingresses)) {
         if (!this.albIngressClasses.includes(ingress.ingressClassName)) {
           errors.push(`${rollout} routes through Ingress "${ingress.name}" (${ingress.node.path}) of class "${ingress.ingressClassName}", but ${me} treats only ${JSON.stringify(this.albIngressClasses)} as ALB (--alb-ingress-classes), so it never reconciles that Ingress; got "${ingress.ingressClassName}"; add "${ingress.ingressClassName}" to the controller's albIngressClasses${this.albIngressClasses.includes(DEFAULT_ALB_INGRESS_CLASS) ? '' : ' (the list replaces the default "alb")'}, or use one of ${JSON.stringify(this.albIngressClasses)} as the Ingress's ingressClassName`);
         }
       }
-      if (!this.verifiesTargetGroups && construct._verifiesTargetGroups) {
+      if (!this.verifiesTargetGroups && albRouters.some(r => r.options.verifyTargetGroups)) {
         errors.push(`${rollout} relies on target-group verification (alb verifyTargetGroups: true), but ${me} has verifyTargetGroups false, so nothing is verified; got verifyTargetGroups false; set verifyTargetGroups: true on the controller (it also needs the ELB Describe permissions of TargetGroupVerificationPolicy), or remove verifyTargetGroups from the routing`);
       }
       const albStatus = construct._analysisArguments.filter(a => (a.fieldPath ?? '').startsWith('status.alb'));

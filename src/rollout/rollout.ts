@@ -6,19 +6,19 @@ import { BlueGreenStrategyOptions, CanaryStrategyOptions, ReplicaSetMetadata, Ro
 import { WorkloadRef, WorkloadRefScaleDown } from './workload-ref';
 import { AnalysisArgument, AnalysisUsage } from '../analysis/analysis-run';
 import { renderAnalysisRun, validateAnalysisRun } from '../analysis/analysis-run-render';
-import { JsonPointer } from '../gitops/ignore-differences';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
-import { Rollout as RolloutL1 } from '../imports/rollout-argoproj.io';
+import { Rollout as RolloutL1, RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
 import { INT32_MAX, int32Problem, isHttpToken, re2Problem } from '../private/checks';
 import { describeDuration } from '../private/duration';
 import { isDns1123Subdomain, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
 import { renderDuration } from '../private/render';
-import { AlbIngress, AlbTargetType } from '../routing/alb';
+import { TrafficRouterContext } from '../routing/router-context';
+import { trafficRoutersOf } from '../routing/routers';
+import { TrafficRouter } from '../routing/traffic-router';
 
 const HASH_LABEL = 'rollouts-pod-template-hash';
-const MAX_STICKINESS_SECONDS = 604800;
 /** The label every Rollout's pods carry and its Services select. */
 const NAME_LABEL = 'app.kubernetes.io/name';
 /** The annotation the controller puts on every Service it switches, naming the Rollout. */
@@ -150,6 +150,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
   public hasAutoscaler = false;
 
   private readonly props: RolloutProps;
+  private readonly routers: TrafficRouter[];
   private readonly minReady: Duration;
   private readonly progressDeadline: Duration;
 
@@ -162,6 +163,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     this.replicas = props.replicas ?? 1;
     this.minReady = props.minReady ?? Duration.seconds(0);
     this.progressDeadline = props.progressDeadline ?? Duration.seconds(600);
+    this.routers = trafficRoutersOf(this.strategy.canaryOptions?.trafficRouting);
 
     const name = props.metadata?.name ?? readableName(this);
     // the name is also the value of the pods' app.kubernetes.io/name label: at most 63 characters
@@ -193,7 +195,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       if (Object.keys(selectorOf(service)).length === 0) service.select(this);
       registerObject(service, ApiObject.of(service));
     }
-    this.bindRouting();
+    for (const router of this.routers) router._bind(this.routerContext);
     this.node.addValidation({ validate: () => this.validateReferences() });
   }
 
@@ -239,19 +241,11 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
   }
 
   /**
-   * Whether this Rollout relies on ALB target-group verification (`alb.verifyTargetGroups`).
+   * The traffic routers of the canary, in rendering order.
    * @internal
    */
-  public get _verifiesTargetGroups(): boolean {
-    return this.canary?.trafficRouting?.alb?.verifyTargetGroups ?? false;
-  }
-
-  /**
-   * The Ingresses of the ALB traffic routing.
-   * @internal
-   */
-  public get _albIngresses(): AlbIngress[] {
-    return [...(this.canary?.trafficRouting?.alb?.ingresses ?? [])];
+  public get _trafficRouters(): TrafficRouter[] {
+    return [...this.routers];
   }
 
   /**
@@ -259,7 +253,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
    * @internal
    */
   public get _trafficRouterPluginNames(): string[] {
-    return Object.keys(this.canary?.trafficRouting?.plugins ?? {});
+    return this.routers.flatMap(r => r._pluginNames);
   }
 
   /**
@@ -297,6 +291,20 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
 
   private get canarySteps(): Step[] {
     return this.canary?.steps ?? [];
+  }
+
+  /** What the routers learn about this Rollout (canary only). */
+  private get routerContext(): TrafficRouterContext {
+    const headerRoutes = this.managedRoutes.filter(r => this.canarySteps.some(s => s.kind === StepKind.SET_HEADER_ROUTE && s.routeName === r));
+    return {
+      rollout: this,
+      rolloutName: this.name,
+      canary: this.canary!,
+      podLabels: this.matchLabels,
+      managedRoutes: this.managedRoutes,
+      headerRoutes,
+      servicePort: this.routers.map(r => r._servicePort).find(p => p !== undefined),
+    };
   }
 
   /** The Services the controller points at ReplicaSets. */
@@ -387,15 +395,9 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
   private validateCanary(c: CanaryStrategyOptions): string[] {
     const errors: string[] = [];
     const tr = c.trafficRouting;
-    const alb = tr?.alb;
-    const istio = tr?.istio;
-    const plugins = Object.keys(tr?.plugins ?? {});
-    if (tr && !alb && !istio && plugins.length === 0) {
-      errors.push('canary trafficRouting has no router; set alb, istio or plugins');
-    }
-    const instanceIngress = alb?.verifyTargetGroups ? alb.ingresses.find(i => i.targetType !== AlbTargetType.IP) : undefined;
-    if (instanceIngress) {
-      errors.push(`ALB verifyTargetGroups checks that the ALB registered the pod IPs, which needs targetType ip; got ${instanceIngress.targetType} on Ingress "${instanceIngress.name}"; use AlbTargetType.IP on the Ingress, or remove verifyTargetGroups`);
+    const ctx = this.routerContext;
+    if (tr && this.routers.every(r => r._isEmpty)) {
+      errors.push('canary trafficRouting has no router; set alb, istio, plugins or routers');
     }
     if ((c.maxSurge?.isZero() ?? false) && (c.maxUnavailable?.isZero() ?? false)) {
       errors.push('canary maxSurge and maxUnavailable are both zero, so the update can never progress; raise one of them');
@@ -408,13 +410,11 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
         errors.push(`canary pingService and pongService are both "${c.pingPong.pingService.name}"; the controller needs two different Services`);
       }
       if (!tr) errors.push('canary pingPong needs trafficRouting with alb or istio; without it the ping and pong Services are never switched');
-      if (alb && !alb.rootServiceName) {
-        errors.push('canary pingPong with ALB needs alb.rootServiceName, the action name the Ingress backends use (e.g. "<app>-root")');
-      }
     }
-    const needsStableCanary = (alb && !c.pingPong) || (istio && !istio.destinationRule && !c.pingPong);
+    const needsStableCanary = this.routers.map(r => r._needsStableAndCanary(ctx)).find(x => x !== undefined);
     if (needsStableCanary && (!c.stableService || !c.canaryService)) {
-      errors.push(`canary trafficRouting with ${alb && !c.pingPong ? 'ALB' : 'Istio host-level routing'} needs both stableService and canaryService (got ${c.stableService ? 'only stableService' : c.canaryService ? 'only canaryService' : 'neither'}); set both, or use pingPong${istio ? ' or an Istio destinationRule' : ''}`);
+      const alternatives = this.routers.map(r => r._stableCanaryAlternative).filter(x => x !== undefined);
+      errors.push(`canary trafficRouting with ${needsStableCanary} needs both stableService and canaryService (got ${c.stableService ? 'only stableService' : c.canaryService ? 'only canaryService' : 'neither'}); set both, or use pingPong${alternatives.map(a => ` or ${a}`).join('')}`);
     }
     if (!tr) {
       for (const [field, set] of [['scaleDownDelay', c.scaleDownDelay], ['abortScaleDownDelay', c.abortScaleDownDelay], ['dynamicStableScale', c.dynamicStableScale], ['minPodsPerReplicaSet', c.minPodsPerReplicaSet]] as const) {
@@ -437,24 +437,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       else if (!tr) errors.push(`canary scaleDownDelayRevisionLimit only works with trafficRouting (without it old ReplicaSets scale down at once); got ${c.scaleDownDelayRevisionLimit}; add trafficRouting or remove it`);
     }
     errors.push(...validateAntiAffinity(c.antiAffinity?.weight, 'canary'));
-    if (alb) {
-      if (alb.ingresses.length === 0) errors.push('canary trafficRouting.alb needs at least one Ingress; got ingresses: []');
-      const prefixes = new Set(alb.ingresses.map(i => i.annotationPrefix));
-      if (prefixes.size > 1) errors.push(`canary trafficRouting.alb Ingresses use different annotation prefixes ${JSON.stringify([...prefixes])}; the Rollout writes one prefix to all of them`);
-      // milliseconds: Duration.toSeconds() throws (without the construct path) on fractions
-      const stickySeconds = alb.stickiness ? alb.stickiness.toMilliseconds({ integral: false }) / 1000 : undefined;
-      if (stickySeconds !== undefined && (stickySeconds < 1 || stickySeconds > MAX_STICKINESS_SECONDS || !Number.isInteger(stickySeconds))) {
-        errors.push(`canary ALB stickiness must be 1 to ${MAX_STICKINESS_SECONDS} whole seconds (7 days); got ${stickySeconds}s`);
-      }
-      const action = alb.rootServiceName ?? c.stableService?.name;
-      if (action && !isDnsLabel(action, 55)) {
-        errors.push(`canary ALB action name "${action}" becomes the annotation key actions.${action}, so it must be a DNS-1035 label of at most 55 characters`);
-      }
-      if (!Number.isInteger(alb.servicePort) || alb.servicePort < 1 || alb.servicePort > 65535) {
-        errors.push(`canary ALB servicePort must be a port number 1-65535; got ${alb.servicePort}`);
-      }
-    }
-    if (istio && istio.virtualServices.length === 0) errors.push('canary trafficRouting.istio needs at least one VirtualService; got virtualServices: []');
+    for (const router of this.routers) errors.push(...router._validate(ctx));
     if (c.analysis) errors.push(...validateAnalysisRun(this, 'canary background analysis', AnalysisUsage.BACKGROUND, c.analysis));
     if (c.analysis?.startingStep !== undefined && (c.analysis.startingStep < 0 || c.analysis.startingStep >= Math.max(1, this.canarySteps.length))) {
       errors.push(`canary background analysis startingStep ${c.analysis.startingStep} is not a step index (0-${Math.max(0, this.canarySteps.length - 1)})`);
@@ -466,9 +449,8 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
   private validateSteps(c: CanaryStrategyOptions): string[] {
     const errors: string[] = [];
     const tr = c.trafficRouting;
-    const alb = tr?.alb;
-    const istio = tr?.istio;
-    const hasPlugins = Object.keys(tr?.plugins ?? {}).length > 0;
+    const ctx = this.routerContext;
+    const serves = (kind: StepKind) => this.routers.some(r => r._supportsStep(kind));
     const replicas = this.replicas ?? 1;
     // canary pod count model: an explicit scale (setCanaryScale weight/replicas) or the traffic weight
     let explicitScale: number | undefined;
@@ -525,12 +507,12 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
           const previousKind = routeKinds.get(name);
           if (previousKind && previousKind !== step.kind) errors.push(`${at}: "${name}" is already a ${previousKind === StepKind.SET_HEADER_ROUTE ? 'header' : 'mirror'} route; give each route its own name`);
           routeKinds.set(name, step.kind);
-          if (header && (!tr || (!alb && !istio && !hasPlugins))) {
+          if (header && !serves(step.kind)) {
             errors.push(`${at}: header routes need ALB, Istio or plugin trafficRouting; add trafficRouting`);
           }
-          if (!header && (!tr || !istio)) {
-            // Argo Rollouts v1.9.0's ValidateRollout refuses setMirrorRoute without Istio, plugin routers included
-            errors.push(`${at}: mirror routes need Istio trafficRouting${alb ? ' (the ALB cannot mirror traffic)' : hasPlugins ? ' (the controller refuses them with plugin routers: "SetMirrorRoute requires TrafficRouting, supports Istio only")' : ''}; use Istio, or a header route instead`);
+          if (!header && !serves(step.kind)) {
+            const reason = this.routers.map(r => r._unsupportedStepReason(step.kind)).find(x => x !== undefined);
+            errors.push(`${at}: mirror routes need Istio trafficRouting${reason ? ` (${reason})` : ''}; use Istio, or a header route instead`);
           }
           if (step.removesRoute) {
             if (!activeRoutes.has(name)) errors.push(`${at}: removes route "${name}", which no earlier step sets`);
@@ -549,8 +531,9 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
               else if (!isHttpToken(m.header)) errors.push(`${at}: header name must be an HTTP token (RFC 7230: letters, digits and !#$%&'*+-.^_\`|~); got "${m.header}"; remove spaces, ':' and other separators`);
               if (m.match.value === '') errors.push(`${at}: header "${m.header}" has an empty ${m.match.type} value`);
               errors.push(...regexProblems(`${at}: header "${m.header}"`, m.match));
-              if (alb && m.match.type !== StringMatchType.EXACT) {
-                errors.push(`${at}: ALB matches headers by exact value only; got ${m.match} for header "${m.header}"; use HeaderMatch.exact (ALB treats * and ? in it as wildcards)`);
+              for (const router of this.routers) {
+                const problem = router._headerMatchProblem(at, m);
+                if (problem) errors.push(problem);
               }
             }
           } else {
@@ -586,7 +569,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
           for (const t of e.templates) {
             if (t.weight !== undefined) {
               if (!tr) errors.push(`${at}: template "${t.name}" has a weight, which needs trafficRouting`);
-              else if (!alb && !istio && !hasPlugins) errors.push(`${at}: template "${t.name}" has a weight, which needs ALB, Istio or plugin trafficRouting`);
+              else if (!serves(StepKind.EXPERIMENT)) errors.push(`${at}: template "${t.name}" has a weight, which needs ALB, Istio or plugin trafficRouting`);
             }
           }
           if (e.duration) errors.push(...wholeSeconds(`${at} duration`, e.duration));
@@ -620,54 +603,12 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     // managed route names must not collide with names that live in Git
     const gitNames = new Map<string, string>();
     for (const s of this.switchedServices) gitNames.set(s.name, 'a Service the Rollout uses');
-    if (alb) gitNames.set(alb.rootServiceName ?? c.stableService?.name ?? '', 'the ALB action (root Service)');
-    for (const vs of istio?.virtualServices ?? []) gitNames.set(vs.routeName, `the route of VirtualService "${vs.name}"`);
+    for (const router of this.routers) for (const [name, what] of router._reservedRouteNames(ctx)) gitNames.set(name, what);
     for (const name of this.managedRoutes) {
       const clash = gitNames.get(name);
       if (clash) errors.push(`managed route "${name}" has the same name as ${clash}; the controller deletes every route and Ingress path with a managed route's name at the end of each update. Rename the header or mirror route`);
     }
     return errors;
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // traffic routing: bind the Rollout's names into the routing objects
-
-  private bindRouting(): void {
-    const c = this.canary;
-    const tr = c?.trafficRouting;
-    if (!c || !tr) return;
-    const canaryName = c.pingPong ? c.pingPong.pongService.name : c.canaryService?.name;
-    const stableName = c.pingPong ? c.pingPong.pingService.name : c.stableService?.name;
-    if (tr.alb) {
-      for (const ingress of tr.alb.ingresses) {
-        ingress._bindAction({
-          actionName: tr.alb.rootServiceName ?? stableName!,
-          canaryServiceName: canaryName!,
-          stableServiceName: stableName!,
-          servicePort: tr.alb.servicePort,
-          stickiness: tr.alb.stickiness,
-          rolloutPath: this.node.path,
-        });
-      }
-    }
-    if (tr.istio) {
-      const dr = tr.istio.destinationRule;
-      // host-level routing prefers stable/canary; ping/pong only when both are missing
-      const useStableCanary = !!(c.stableService && c.canaryService);
-      const stableHost = dr ? dr.host : useStableCanary ? c.stableService!.name : c.pingPong?.pingService.name;
-      const canaryHost = dr ? dr.host : useStableCanary ? c.canaryService!.name : c.pingPong?.pongService.name;
-      for (const vs of tr.istio.virtualServices) {
-        vs._bindDestinations({
-          stableHost: stableHost!,
-          canaryHost: canaryHost!,
-          stableSubset: dr?.stableSubsetName,
-          canarySubset: dr?.canarySubsetName,
-          port: tr.alb?.servicePort ?? firstServicePort(c.stableService ?? c.pingPong?.pingService),
-          rolloutPath: this.node.path,
-        });
-      }
-      dr?._bindPodLabels(this.matchLabels);
-    }
   }
 
   // ---------------------------------------------------------------------------------------
@@ -723,28 +664,15 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       if (managedBy !== undefined && managedBy !== this.name) {
         errors.push(`Service "${service.name}" is annotated ${MANAGED_BY}: "${managedBy}", so the controller treats it as managed by another Rollout; got "${managedBy}", this Rollout is "${this.name}"; remove the annotation (the controller writes it) or use another Service`);
       }
-      const alb = this.canary?.trafficRouting?.alb;
-      const instanceIngress = alb?.ingresses.find(i => i.targetType !== AlbTargetType.IP);
-      const serviceType: string = service.type;
-      if (instanceIngress && service !== this.blueGreen?.activeService && !['NodePort', 'LoadBalancer'].includes(serviceType)) {
-        errors.push(`Service "${service.name}" is ${serviceType}, but Ingress "${instanceIngress.name}" uses instance targets (targetType ${instanceIngress.targetType}), which reach pods through node ports only; set targetType: AlbTargetType.IP on the Ingress, or make the Service NodePort`);
-      }
-      if (alb) {
-        const ports = service.ports.map(port => port.port);
-        if (!ports.includes(alb.servicePort)) {
-          errors.push(`ALB servicePort ${alb.servicePort} is not a port of Service "${service.name}" (ports ${JSON.stringify(ports)}); the weighted action would forward to a port the Service does not have`);
-        }
-      }
+      const byBlueGreen = service === this.blueGreen?.activeService;
+      for (const router of this.routers) errors.push(...router._serviceProblems(this.routerContext, service, byBlueGreen));
     }
     // the controller looks every referenced object up by name in the Rollout's namespace (#46, #49, #51)
-    const tr = this.canary?.trafficRouting;
-    const referenced: [string, string, Construct][] = [
-      ...this.switchedServices.map((s): [string, string, Construct] => ['Service', s.name, s]),
-      ...(tr?.alb?.ingresses ?? []).map((i): [string, string, Construct] => ['Ingress', i.name, i]),
-      ...(tr?.istio?.virtualServices ?? []).map((v): [string, string, Construct] => ['VirtualService', v.name, v]),
-      ...(tr?.istio?.destinationRule ? [['DestinationRule', tr.istio.destinationRule.name, tr.istio.destinationRule] as [string, string, Construct]] : []),
+    const referenced = [
+      ...this.switchedServices.map(s => ({ kind: 'Service', name: s.name, construct: s as Construct })),
+      ...this.routers.flatMap(r => r._references()),
     ];
-    for (const [kind, name, construct] of referenced) {
+    for (const { kind, name, construct } of referenced) {
       if (Chart.of(construct).namespace !== Chart.of(this).namespace) {
         errors.push(`${kind} "${name}" is in namespace "${Chart.of(construct).namespace ?? '<none>'}" but the Rollout is in "${Chart.of(this).namespace ?? '<none>'}"; the controller looks it up in the Rollout's namespace`);
       }
@@ -801,55 +729,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
         unsafeToReset: 'a sync scales the Deployment back up, and the controller scales it down only once, so capacity stays doubled',
       });
     }
-    const tr = this.canary?.trafficRouting;
-    const routes = this.managedRoutes;
-    // with ping-pong, the Git weights point at ping, which holds the previous release's (scaled
-    // down) pods after every second release
-    const pingPongReset = this.canary?.pingPong
-      ? 'with ping-pong the Git weights send all traffic to ping, which every second release holds the previous, scaled-down pods'
-      : undefined;
-    const headerRoutes = routes.filter(r => this.canarySteps.some(s => s.kind === StepKind.SET_HEADER_ROUTE && s.routeName === r));
-    for (const ingress of tr?.alb?.ingresses ?? []) {
-      records.push({
-        group: 'networking.k8s.io',
-        kind: 'Ingress',
-        name: ingress.name,
-        namespace: namespaceOf(ingress),
-        jsonPointers: [JsonPointer.of(['metadata', 'annotations', ingress.actionAnnotationKey!])],
-        jqPathExpressions: headerRoutes.length > 0
-          ? headerRoutes.map(r => `.spec.rules[]?.http.paths[]? | select(.backend.service.name == ${JSON.stringify(r)})`)
-          : undefined,
-        reason: `the Rollout ${rolloutName} rewrites the weighted action${headerRoutes.length > 0 ? ' and inserts header-route paths' : ''}`,
-        unsafeToReset: pingPongReset,
-      });
-    }
-    for (const vs of tr?.istio?.virtualServices ?? []) {
-      const jq = ['.spec.http[]?.route[]?.weight'];
-      if (vs.tlsRoutes.length > 0) jq.push('.spec.tls[]?.route[]?.weight');
-      if (vs.tcpRoutes.length > 0) jq.push('.spec.tcp[]?.route[]?.weight');
-      for (const r of routes) jq.push(`.spec.http[]? | select(.name == ${JSON.stringify(r)})`);
-      records.push({
-        group: 'networking.istio.io',
-        kind: 'VirtualService',
-        name: vs.name,
-        namespace: namespaceOf(vs),
-        jqPathExpressions: jq,
-        reason: `the Rollout ${rolloutName} rewrites the route weights${routes.length > 0 ? ' and adds its managed header/mirror routes' : ''}`,
-        // Istio splits between ping and pong only when stable and canary Services are not set
-        unsafeToReset: this.canary?.stableService && this.canary.canaryService ? undefined : pingPongReset,
-      });
-    }
-    const dr = tr?.istio?.destinationRule;
-    if (dr) {
-      records.push({
-        group: 'networking.istio.io',
-        kind: 'DestinationRule',
-        name: dr.name,
-        namespace: namespaceOf(dr),
-        jqPathExpressions: [`.spec.subsets[]?.labels.${JSON.stringify(HASH_LABEL)}`],
-        reason: `the Rollout ${rolloutName} adds the pod-template hash to the stable and canary subsets`,
-      });
-    }
+    for (const router of this.routers) records.push(...router._runtimeOwnedFields(this.routerContext));
     return records;
   }
 
@@ -888,39 +768,13 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
   }
 
   private renderCanary(c: CanaryStrategyOptions): any {
-    const tr = c.trafficRouting;
-    let trafficRouting: any;
-    if (tr) {
-      const alb = tr.alb;
-      const istio = tr.istio;
+    let trafficRouting: RolloutSpecStrategyCanaryTrafficRouting | undefined;
+    if (c.trafficRouting) {
+      const ctx = this.routerContext;
       const routes = this.managedRoutes;
-      const albSpec = alb && {
-        ...(alb.ingresses.length === 1 ? { ingress: alb.ingresses[0].name } : { ingresses: alb.ingresses.map(i => i.name) }),
-        servicePort: alb.servicePort,
-        rootService: alb.rootServiceName,
-        annotationPrefix: alb.ingresses[0].annotationPrefix === AlbIngress.DEFAULT_ANNOTATION_PREFIX ? undefined : alb.ingresses[0].annotationPrefix,
-        stickinessConfig: alb.stickiness ? { enabled: true, durationSeconds: alb.stickiness.toSeconds() } : undefined,
-      };
-      const vsRefs = istio?.virtualServices.map(vs => ({
-        name: vs.name,
-        routes: [vs.routeName],
-        tlsRoutes: vs.tlsRoutes.length > 0 ? vs.tlsRoutes.map(r => ({ port: r.port, sniHosts: r.sniHosts })) : undefined,
-        tcpRoutes: vs.tcpRoutes.length > 0 ? vs.tcpRoutes.map(r => ({ port: r.port })) : undefined,
-      }));
-      const istioSpec = istio && {
-        ...(vsRefs!.length === 1 ? { virtualService: vsRefs![0] } : { virtualServices: vsRefs }),
-        destinationRule: istio.destinationRule ? {
-          name: istio.destinationRule.name,
-          stableSubsetName: istio.destinationRule.stableSubsetName,
-          canarySubsetName: istio.destinationRule.canarySubsetName,
-        } : undefined,
-      };
-      trafficRouting = {
-        alb: albSpec,
-        istio: istioSpec,
-        plugins: tr.plugins,
-        managedRoutes: routes.length > 0 ? routes.map(name => ({ name })) : undefined,
-      };
+      trafficRouting = {};
+      for (const router of this.routers) trafficRouting = mergeRouting(trafficRouting, router._render(ctx));
+      trafficRouting = { ...trafficRouting, managedRoutes: routes.length > 0 ? routes.map(name => ({ name })) : undefined };
     }
     return {
       stableService: c.stableService?.name,
@@ -997,8 +851,11 @@ function selectorOf(service: kplus.Service): { [key: string]: string } {
   return (service as any)._selector ?? {};
 }
 
-function firstServicePort(service?: kplus.Service): number | undefined {
-  return service?.ports[0]?.port;
+/** Merges routers' parts of `trafficRouting`; the plugin maps of several routers join. */
+type Routing = RolloutSpecStrategyCanaryTrafficRouting;
+function mergeRouting(a: Routing, b: Routing): Routing {
+  const plugins = a.plugins && b.plugins ? { ...a.plugins, ...b.plugins } : undefined;
+  return { ...a, ...b, ...(plugins ? { plugins } : {}) };
 }
 
 function namespaceOf(construct: Construct): string | undefined {

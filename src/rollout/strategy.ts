@@ -4,6 +4,7 @@ import { Step } from './step';
 import { AnalysisRunOptions, BackgroundAnalysisOptions } from '../analysis/analysis-run';
 import { AlbIngress } from '../routing/alb';
 import { IstioDestinationRule, IstioVirtualService } from '../routing/istio';
+import type { TrafficRouter } from '../routing/traffic-router';
 
 /** The ping and pong Services of a ping-pong canary: they swap roles after every release. */
 export interface PingPongServices {
@@ -72,6 +73,13 @@ export interface CanaryTrafficRouting {
    * @default - none
    */
   readonly plugins?: { [name: string]: any };
+
+  /**
+   * Further routers, each written against the `TrafficRouter` contract (e.g. a
+   * `GatewayApiTrafficRouter`); rendered after alb, istio and plugins.
+   * @default - none
+   */
+  readonly routers?: TrafficRouter[];
 }
 
 /** Keeps new pods off the nodes of the previous version's pods. */

@@ -1,10 +1,17 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { pingPongReset, RouterReference, TrafficRouterContext } from './router-context';
+import { TrafficRouter } from './traffic-router';
+import { JsonPointer } from '../gitops/ignore-differences';
+import { RuntimeOwnedFields } from '../gitops/runtime-ownership';
+import { RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
 import { ingressHostProblem, ingressPathProblem, qualifiedNameProblem } from '../private/checks';
-import { isDns1123Subdomain, readableName } from '../private/names';
+import { isDns1123Subdomain, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import { HeaderMatch, StepKind, StringMatchType } from '../rollout/step';
+import type { AlbTrafficRouting } from '../rollout/strategy';
 
 /** Whether the ALB is reachable from the internet. */
 export enum AlbScheme {
@@ -317,5 +324,154 @@ export class AlbIngress extends Construct {
         },
       })),
     };
+  }
+}
+
+const MAX_STICKINESS_SECONDS = 604800;
+
+/**
+ * The ALB as a traffic router of a Rollout: binds the weighted action into its Ingresses,
+ * renders `trafficRouting.alb` and records the action annotation and header-route paths the
+ * controller writes. `CanaryTrafficRouting.alb` creates one; use it directly in `routers`.
+ */
+export class AlbTrafficRouter extends TrafficRouter {
+  constructor(
+    /** The ALB routing options. */
+    public readonly options: AlbTrafficRouting) {
+    super();
+  }
+
+  /** @internal */
+  public _validate(ctx: TrafficRouterContext): string[] {
+    const alb = this.options;
+    const c = ctx.canary;
+    const errors: string[] = [];
+    const instanceIngress = alb.verifyTargetGroups ? alb.ingresses.find(i => i.targetType !== AlbTargetType.IP) : undefined;
+    if (instanceIngress) {
+      errors.push(`ALB verifyTargetGroups checks that the ALB registered the pod IPs, which needs targetType ip; got ${instanceIngress.targetType} on Ingress "${instanceIngress.name}"; use AlbTargetType.IP on the Ingress, or remove verifyTargetGroups`);
+    }
+    if (c.pingPong && !alb.rootServiceName) {
+      errors.push('canary pingPong with ALB needs alb.rootServiceName, the action name the Ingress backends use (e.g. "<app>-root")');
+    }
+    if (alb.ingresses.length === 0) errors.push('canary trafficRouting.alb needs at least one Ingress; got ingresses: []');
+    const prefixes = new Set(alb.ingresses.map(i => i.annotationPrefix));
+    if (prefixes.size > 1) errors.push(`canary trafficRouting.alb Ingresses use different annotation prefixes ${JSON.stringify([...prefixes])}; the Rollout writes one prefix to all of them`);
+    // milliseconds: Duration.toSeconds() throws (without the construct path) on fractions
+    const stickySeconds = alb.stickiness ? alb.stickiness.toMilliseconds({ integral: false }) / 1000 : undefined;
+    if (stickySeconds !== undefined && (stickySeconds < 1 || stickySeconds > MAX_STICKINESS_SECONDS || !Number.isInteger(stickySeconds))) {
+      errors.push(`canary ALB stickiness must be 1 to ${MAX_STICKINESS_SECONDS} whole seconds (7 days); got ${stickySeconds}s`);
+    }
+    const action = this.actionName(ctx);
+    if (action && !isDnsLabel(action, 55)) {
+      errors.push(`canary ALB action name "${action}" becomes the annotation key actions.${action}, so it must be a DNS-1035 label of at most 55 characters`);
+    }
+    if (!Number.isInteger(alb.servicePort) || alb.servicePort < 1 || alb.servicePort > 65535) {
+      errors.push(`canary ALB servicePort must be a port number 1-65535; got ${alb.servicePort}`);
+    }
+    return errors;
+  }
+
+  /** @internal */
+  public _needsStableAndCanary(ctx: TrafficRouterContext): string | undefined {
+    return ctx.canary.pingPong ? undefined : 'ALB';
+  }
+
+  /** @internal */
+  public _supportsStep(kind: StepKind): boolean {
+    return kind === StepKind.SET_HEADER_ROUTE || kind === StepKind.EXPERIMENT;
+  }
+
+  /** @internal */
+  public _unsupportedStepReason(kind: StepKind): string | undefined {
+    return kind === StepKind.SET_MIRROR_ROUTE ? 'the ALB cannot mirror traffic' : undefined;
+  }
+
+  /** @internal */
+  public _headerMatchProblem(at: string, m: HeaderMatch): string | undefined {
+    return m.match.type === StringMatchType.EXACT ? undefined
+      : `${at}: ALB matches headers by exact value only; got ${m.match} for header "${m.header}"; use HeaderMatch.exact (ALB treats * and ? in it as wildcards)`;
+  }
+
+  /** @internal */
+  public _reservedRouteNames(ctx: TrafficRouterContext): [string, string][] {
+    return [[this.actionName(ctx) ?? '', 'the ALB action (root Service)']];
+  }
+
+  /** @internal */
+  public get _servicePort(): number | undefined {
+    return this.options.servicePort;
+  }
+
+  /** @internal */
+  public _bind(ctx: TrafficRouterContext): void {
+    const c = ctx.canary;
+    const canaryName = c.pingPong ? c.pingPong.pongService.name : c.canaryService?.name;
+    const stableName = c.pingPong ? c.pingPong.pingService.name : c.stableService?.name;
+    for (const ingress of this.options.ingresses) {
+      ingress._bindAction({
+        actionName: this.options.rootServiceName ?? stableName!,
+        canaryServiceName: canaryName!,
+        stableServiceName: stableName!,
+        servicePort: this.options.servicePort,
+        stickiness: this.options.stickiness,
+        rolloutPath: ctx.rollout.node.path,
+      });
+    }
+  }
+
+  /** @internal */
+  public _serviceProblems(_ctx: TrafficRouterContext, service: kplus.Service, switchedByBlueGreen: boolean): string[] {
+    const errors: string[] = [];
+    const alb = this.options;
+    const instanceIngress = alb.ingresses.find(i => i.targetType !== AlbTargetType.IP);
+    const serviceType: string = service.type;
+    if (instanceIngress && !switchedByBlueGreen && !['NodePort', 'LoadBalancer'].includes(serviceType)) {
+      errors.push(`Service "${service.name}" is ${serviceType}, but Ingress "${instanceIngress.name}" uses instance targets (targetType ${instanceIngress.targetType}), which reach pods through node ports only; set targetType: AlbTargetType.IP on the Ingress, or make the Service NodePort`);
+    }
+    const ports = service.ports.map(port => port.port);
+    if (!ports.includes(alb.servicePort)) {
+      errors.push(`ALB servicePort ${alb.servicePort} is not a port of Service "${service.name}" (ports ${JSON.stringify(ports)}); the weighted action would forward to a port the Service does not have`);
+    }
+    return errors;
+  }
+
+  /** @internal */
+  public _references(): RouterReference[] {
+    return this.options.ingresses.map(i => ({ kind: 'Ingress', name: i.name, construct: i }));
+  }
+
+  /** @internal */
+  public _render(_ctx: TrafficRouterContext): RolloutSpecStrategyCanaryTrafficRouting {
+    const alb = this.options;
+    return {
+      alb: {
+        ...(alb.ingresses.length === 1 ? { ingress: alb.ingresses[0].name } : { ingresses: alb.ingresses.map(i => i.name) }),
+        servicePort: alb.servicePort,
+        rootService: alb.rootServiceName,
+        annotationPrefix: alb.ingresses[0].annotationPrefix === AlbIngress.DEFAULT_ANNOTATION_PREFIX ? undefined : alb.ingresses[0].annotationPrefix,
+        stickinessConfig: alb.stickiness ? { enabled: true, durationSeconds: alb.stickiness.toSeconds() } : undefined,
+      },
+    };
+  }
+
+  /** @internal */
+  public _runtimeOwnedFields(ctx: TrafficRouterContext): RuntimeOwnedFields[] {
+    const headerRoutes = ctx.headerRoutes;
+    return this.options.ingresses.map(ingress => ({
+      group: 'networking.k8s.io',
+      kind: 'Ingress',
+      name: ingress.name,
+      namespace: Chart.of(ingress).namespace,
+      jsonPointers: [JsonPointer.of(['metadata', 'annotations', ingress.actionAnnotationKey!])],
+      jqPathExpressions: headerRoutes.length > 0
+        ? headerRoutes.map(r => `.spec.rules[]?.http.paths[]? | select(.backend.service.name == ${JSON.stringify(r)})`)
+        : undefined,
+      reason: `the Rollout ${ctx.rolloutName} rewrites the weighted action${headerRoutes.length > 0 ? ' and inserts header-route paths' : ''}`,
+      unsafeToReset: pingPongReset(ctx),
+    }));
+  }
+
+  private actionName(ctx: TrafficRouterContext): string | undefined {
+    return this.options.rootServiceName ?? ctx.canary.stableService?.name;
   }
 }

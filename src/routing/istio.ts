@@ -1,12 +1,18 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IstioHttpRouteSettings, IstioTrafficPolicy } from './istio-traffic-policy';
+import { pingPongReset, RouterReference, TrafficRouterContext } from './router-context';
+import { TrafficRouter } from './traffic-router';
+import { RuntimeOwnedFields } from '../gitops/runtime-ownership';
 import { DestinationRule, DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancerSimple, DestinationRuleSpecTrafficPolicyTlsMode } from '../imports/destinationrule-networking.istio.io';
+import { RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
 import { VirtualService, VirtualServiceSpecHttpRetries } from '../imports/virtualservice-networking.istio.io';
 import { int32Problem, istioExportToProblem, istioGatewayProblem, istioHostProblem } from '../private/checks';
 import { isDns1123Label, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import { StepKind } from '../rollout/step';
+import type { IstioTrafficRouting } from '../rollout/strategy';
 
 /**
  * The `networking.istio.io` version the VirtualService and DestinationRule are written in. Every
@@ -471,4 +477,125 @@ function renderTrafficPolicy(policy: IstioTrafficPolicy | undefined, problems: s
       maxEjectionPercent: outlier.maxEjectionPercent,
     } : undefined,
   };
+}
+
+const HASH_LABEL = 'rollouts-pod-template-hash';
+
+/**
+ * Istio as a traffic router of a Rollout: binds the stable and canary destinations into its
+ * VirtualServices (and the pod labels into its DestinationRule), renders `trafficRouting.istio`
+ * and records the weights, managed routes and subset labels the controller writes.
+ * `CanaryTrafficRouting.istio` creates one; use it directly in `routers`.
+ */
+export class IstioTrafficRouter extends TrafficRouter {
+  constructor(
+    /** The Istio routing options. */
+    public readonly options: IstioTrafficRouting) {
+    super();
+  }
+
+  /** @internal */
+  public _validate(_ctx: TrafficRouterContext): string[] {
+    return this.options.virtualServices.length === 0 ? ['canary trafficRouting.istio needs at least one VirtualService; got virtualServices: []'] : [];
+  }
+
+  /** @internal */
+  public _needsStableAndCanary(ctx: TrafficRouterContext): string | undefined {
+    return !this.options.destinationRule && !ctx.canary.pingPong ? 'Istio host-level routing' : undefined;
+  }
+
+  /** @internal */
+  public get _stableCanaryAlternative(): string | undefined {
+    return 'an Istio destinationRule';
+  }
+
+  /** @internal */
+  public _supportsStep(kind: StepKind): boolean {
+    return kind === StepKind.SET_HEADER_ROUTE || kind === StepKind.SET_MIRROR_ROUTE || kind === StepKind.EXPERIMENT;
+  }
+
+  /** @internal */
+  public _reservedRouteNames(_ctx: TrafficRouterContext): [string, string][] {
+    return this.options.virtualServices.map((vs): [string, string] => [vs.routeName, `the route of VirtualService "${vs.name}"`]);
+  }
+
+  /** @internal */
+  public _bind(ctx: TrafficRouterContext): void {
+    const c = ctx.canary;
+    const dr = this.options.destinationRule;
+    // host-level routing prefers stable/canary; ping/pong only when both are missing
+    const useStableCanary = !!(c.stableService && c.canaryService);
+    const stableHost = dr ? dr.host : useStableCanary ? c.stableService!.name : c.pingPong?.pingService.name;
+    const canaryHost = dr ? dr.host : useStableCanary ? c.canaryService!.name : c.pingPong?.pongService.name;
+    for (const vs of this.options.virtualServices) {
+      vs._bindDestinations({
+        stableHost: stableHost!,
+        canaryHost: canaryHost!,
+        stableSubset: dr?.stableSubsetName,
+        canarySubset: dr?.canarySubsetName,
+        port: ctx.servicePort ?? (c.stableService ?? c.pingPong?.pingService)?.ports[0]?.port,
+        rolloutPath: ctx.rollout.node.path,
+      });
+    }
+    dr?._bindPodLabels(ctx.podLabels);
+  }
+
+  /** @internal */
+  public _references(): RouterReference[] {
+    const refs: RouterReference[] = this.options.virtualServices.map(v => ({ kind: 'VirtualService', name: v.name, construct: v }));
+    const dr = this.options.destinationRule;
+    if (dr) refs.push({ kind: 'DestinationRule', name: dr.name, construct: dr });
+    return refs;
+  }
+
+  /** @internal */
+  public _render(_ctx: TrafficRouterContext): RolloutSpecStrategyCanaryTrafficRouting {
+    const vsRefs = this.options.virtualServices.map(vs => ({
+      name: vs.name,
+      routes: [vs.routeName],
+      tlsRoutes: vs.tlsRoutes.length > 0 ? vs.tlsRoutes.map(r => ({ port: r.port, sniHosts: r.sniHosts })) : undefined,
+      tcpRoutes: vs.tcpRoutes.length > 0 ? vs.tcpRoutes.map(r => ({ port: r.port })) : undefined,
+    }));
+    const dr = this.options.destinationRule;
+    return {
+      istio: {
+        ...(vsRefs.length === 1 ? { virtualService: vsRefs[0] } : { virtualServices: vsRefs }),
+        destinationRule: dr ? { name: dr.name, stableSubsetName: dr.stableSubsetName, canarySubsetName: dr.canarySubsetName } : undefined,
+      },
+    };
+  }
+
+  /** @internal */
+  public _runtimeOwnedFields(ctx: TrafficRouterContext): RuntimeOwnedFields[] {
+    const routes = ctx.managedRoutes;
+    const c = ctx.canary;
+    const records: RuntimeOwnedFields[] = this.options.virtualServices.map(vs => {
+      const jq = ['.spec.http[]?.route[]?.weight'];
+      if (vs.tlsRoutes.length > 0) jq.push('.spec.tls[]?.route[]?.weight');
+      if (vs.tcpRoutes.length > 0) jq.push('.spec.tcp[]?.route[]?.weight');
+      for (const r of routes) jq.push(`.spec.http[]? | select(.name == ${JSON.stringify(r)})`);
+      return {
+        group: 'networking.istio.io',
+        kind: 'VirtualService',
+        name: vs.name,
+        namespace: Chart.of(vs).namespace,
+        jqPathExpressions: jq,
+        reason: `the Rollout ${ctx.rolloutName} rewrites the route weights${routes.length > 0 ? ' and adds its managed header/mirror routes' : ''}`,
+        // Istio splits between ping and pong only when stable and canary Services are not set
+        unsafeToReset: c.stableService && c.canaryService ? undefined : pingPongReset(ctx),
+      };
+    });
+    const dr = this.options.destinationRule;
+    if (dr) {
+      records.push({
+        group: 'networking.istio.io',
+        kind: 'DestinationRule',
+        name: dr.name,
+        namespace: Chart.of(dr).namespace,
+        jqPathExpressions: [`.spec.subsets[]?.labels.${JSON.stringify(HASH_LABEL)}`],
+        reason: `the Rollout ${ctx.rolloutName} adds the pod-template hash to the stable and canary subsets`,
+      });
+    }
+    return records;
+  }
 }

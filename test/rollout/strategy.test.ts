@@ -12,7 +12,7 @@ import { findManifest, synthValidated } from '../helpers/synth';
 describe('canary strategy: services and ping-pong (a.3)', () => {
   test('fails when trafficRouting has no router', () => {
     const c = chart();
-    expect(() => rollout(c, RolloutStrategy.canary({ trafficRouting: {} }))).toThrow(/canary trafficRouting has no router; set alb, istio or plugins/);
+    expect(() => rollout(c, RolloutStrategy.canary({ trafficRouting: {} }))).toThrow(/canary trafficRouting has no router; set alb, istio, plugins or routers/);
   });
 
   test('fails when maxSurge and maxUnavailable are both zero (#15)', () => {
