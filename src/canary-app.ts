@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackgroundAnalysisOptions } from './analysis/analysis-run';
@@ -7,8 +7,8 @@ import { registerObject } from './private/object-registry';
 import { applyPatchesLast } from './private/patches';
 import { RollbackWindow, Rollout } from './rollout/rollout';
 import { Step } from './rollout/step';
-import { CanaryStrategyOptions, CanaryTrafficRouting, RolloutStrategy } from './rollout/strategy';
-import { AlbIngress, AlbTargetType } from './routing/alb';
+import { CanaryStrategyOptions, RolloutStrategy } from './rollout/strategy';
+import { AlbIngress } from './routing/alb';
 import { IstioDestinationRule, IstioVirtualService } from './routing/istio';
 import { TrafficRouting } from './routing/traffic-routing';
 
@@ -200,42 +200,29 @@ export class CanaryApp extends Construct {
     if (props.container?.portNumber !== undefined && props.container.portNumber !== props.containerPort) {
       throw new Error(`${where} container.portNumber ${props.container.portNumber} differs from containerPort ${props.containerPort}; set the port once, with containerPort`);
     }
-    const alb = props.routing?.albOptions;
-    const istio = props.routing?.istioOptions;
+    const routing = props.routing?._app;
     // Services are named <name>-<suffix> and must be DNS-1035 labels (start with a letter, at most 63 characters)
-    const suffixes = istio?.subsetLevel ? [] : props.pingPong ? ['ping', 'pong'] : ['stable', 'canary'];
-    if (alb) suffixes.push('root');
+    const suffixes = routing?.singleService ? [] : props.pingPong ? ['ping', 'pong'] : ['stable', 'canary'];
+    suffixes.push(...routing?.extraServiceSuffixes ?? []);
     const longest = Math.max(0, ...suffixes.map(x => x.length + 1));
-    // with ALB, "<name>-root" is also the name part of the annotation key actions.<name>-root (at most 63)
-    const max = alb ? 55 - '-root'.length : 63 - longest;
+    const limit = routing?.nameLimit(suffixes);
+    const max = limit?.max ?? 63 - longest;
     if (!isDnsLabel(this.name, max)) {
-      const why = alb ? `, so that the ALB annotation key actions.<name>-root and the Service names ${suffixes.map(x => `"<name>-${x}"`).join(', ')} fit 63`
-        : longest > 0 ? `, so that the Service names ${suffixes.map(x => `"<name>-${x}"`).join(', ')} fit 63` : '';
+      const why = limit?.why ?? (longest > 0 ? `, so that the Service names ${suffixes.map(x => `"<name>-${x}"`).join(', ')} fit 63` : '');
       throw new Error(`${where} name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter; no '.') of at most ${max} characters${why}; got "${this.name}" (${this.name.length} characters); pass a shorter lower-case name`);
     }
     if (typeof props.image !== 'string' || props.image.trim() === '') {
       throw new Error(`${where} image must not be empty; got ${JSON.stringify(props.image)}; give an image reference such as "ghcr.io/acme/checkout:1.4.2"`);
     }
-    if (istio?.trafficPolicy && !istio.subsetLevel) {
-      throw new Error(`${where} Istio trafficPolicy lives in a DestinationRule, which only subset-level routing creates; got trafficPolicy with host-level routing; use subsetLevel: true, or write a DestinationRule for each Service yourself`);
-    }
-    if (istio?.subsetLevel && props.pingPong) {
-      throw new Error(`${where} pingPong cannot be combined with Istio subset-level routing, which splits subsets of one Service; use host-level routing (subsetLevel: false) for ping-pong`);
-    }
-    if (alb?.verifyTargetGroups && alb.targetType === AlbTargetType.INSTANCE) {
-      throw new Error(`${where} verifyTargetGroups checks pod IPs, which needs targetType ip; got instance. Remove targetType or use AlbTargetType.IP`);
-    }
+    routing?.check(where, props.pingPong ?? false);
     if (props.pingPong && !props.routing) {
       throw new Error(`${where} pingPong needs routing (TrafficRouting.alb or TrafficRouting.istio); without it the ping and pong Services are never switched`);
     }
 
-    // instance targets reach pods through node ports only (the AWS Load Balancer Controller
-    // registers nodes), so with them every Service of the app is a NodePort Service
-    const instanceTargets = alb?.targetType === AlbTargetType.INSTANCE;
     const service = (suffix: string | undefined) => {
       const created = new kplus.Service(this, suffix ?? 'service', {
         metadata: { name: suffix ? `${this.name}-${suffix}` : this.name },
-        type: instanceTargets ? kplus.ServiceType.NODE_PORT : undefined,
+        type: routing?.serviceType,
         ports: [{ name: 'http', port: servicePort, targetPort: props.containerPort }],
       });
       applyPatchesLast(ApiObject.of(created));
@@ -243,13 +230,10 @@ export class CanaryApp extends Construct {
       return created;
     };
 
-    let trafficRouting: CanaryTrafficRouting | undefined;
     const strategy: { -readonly [K in keyof CanaryStrategyOptions]: CanaryStrategyOptions[K] } = { ...props.strategy, steps: props.steps };
-    if (istio?.subsetLevel) {
-      this.rootService = service(undefined);
-      this.destinationRule = new IstioDestinationRule(this, 'destination-rule', {
-        name: this.name, host: this.name, apiVersion: istio.apiVersion, trafficPolicy: istio.trafficPolicy,
-      });
+    let rootService: kplus.Service | undefined;
+    if (routing?.singleService) {
+      rootService = service(undefined);
     } else if (props.pingPong) {
       this.pingService = service('ping');
       this.pongService = service('pong');
@@ -261,52 +245,25 @@ export class CanaryApp extends Construct {
       strategy.canaryService = this.canaryService;
     }
 
-    if (alb) {
-      this.rootService = service('root');
-      const { host, path, stickiness, verifyTargetGroups, ...loadBalancer } = alb;
-      this.ingress = new AlbIngress(this, 'ingress', {
-        ...loadBalancer,
-        name: this.name,
-        rules: [{ host, path }],
-      });
-      trafficRouting = {
-        alb: { ingresses: [this.ingress], servicePort, rootServiceName: this.rootService.name, stickiness, verifyTargetGroups },
-      };
-    } else if (istio) {
-      if (!istio.subsetLevel) {
-        // In-mesh clients resolve the host's Service through DNS before the sidecar applies the
-        // VirtualService; host-level routing creates only <name>-stable and <name>-canary (or
-        // ping/pong), so the in-cluster hosts need a Service of their own. It selects every pod
-        // of the app: the controller injects the pod-template hash only into the Services the
-        // Rollout references (stable/canary, ping/pong), so it never touches this one, and the
-        // sidecars route its traffic by the VirtualService weights anyway.
-        const namespace = Chart.of(this).namespace;
-        const taken = new Set([this.stableService, this.canaryService, this.pingService, this.pongService].filter(x => x).map(x => x!.name));
-        for (const host of istio.hosts) {
-          const serviceName = inClusterServiceName(host, namespace);
-          if (serviceName === undefined || taken.has(serviceName)) continue;
-          taken.add(serviceName);
-          const meshService = serviceName === this.name ? service(undefined) : new kplus.Service(this, `mesh-${serviceName}`, {
-            metadata: { name: serviceName },
-            ports: [{ name: 'http', port: servicePort, targetPort: props.containerPort }],
-          });
-          applyPatchesLast(ApiObject.of(meshService));
-          if (serviceName === this.name) this.rootService = meshService;
-          this.meshHostServices.push(meshService);
-        }
-      }
-      this.virtualService = new IstioVirtualService(this, 'virtual-service', {
-        name: this.name,
-        hosts: istio.hosts,
-        gateways: istio.gateways,
-        exportTo: istio.exportTo,
-        routeName: istio.routeName,
-        apiVersion: istio.apiVersion,
-        httpRoute: istio.httpRoute,
-      });
-      trafficRouting = { istio: { virtualServices: [this.virtualService], destinationRule: this.destinationRule } };
-    }
-    strategy.trafficRouting = trafficRouting;
+    const built = routing?.build({
+      scope: this,
+      name: this.name,
+      where,
+      servicePort,
+      containerPort: props.containerPort,
+      stableService: this.stableService,
+      canaryService: this.canaryService,
+      pingService: this.pingService,
+      pongService: this.pongService,
+      rootService,
+      service,
+    });
+    this.rootService = built?.rootService ?? rootService;
+    this.meshHostServices.push(...built?.meshHostServices ?? []);
+    this.ingress = built?.ingress;
+    this.virtualService = built?.virtualService;
+    this.destinationRule = built?.destinationRule;
+    strategy.trafficRouting = built?.trafficRouting;
 
     this.rollout = new Rollout(this, 'rollout', {
       metadata: { name: this.name },
@@ -325,17 +282,4 @@ export class CanaryApp extends Construct {
     this.rootService?.select(this.rollout);
     for (const meshService of this.meshHostServices) if (meshService !== this.rootService) meshService.select(this.rollout);
   }
-}
-
-/**
- * The Service name an Istio host resolves to inside the cluster (`reviews`,
- * `reviews.<namespace>`, `reviews.<namespace>.svc`, `reviews.<namespace>.svc.cluster.local`), or
- * undefined for a host outside the app's namespace or outside the cluster (`reviews.example.com`).
- */
-function inClusterServiceName(host: string, namespace: string | undefined): string | undefined {
-  const labels = host.split('.');
-  if (labels.length === 1) return host.includes('*') ? undefined : host;
-  const rest = labels.slice(1).join('.');
-  const forms = namespace ? [namespace, `${namespace}.svc`, `${namespace}.svc.cluster.local`] : [];
-  return forms.includes(rest) ? labels[0] : undefined;
 }

@@ -1,6 +1,9 @@
 // Internal types of the traffic-router contract (not exported from the package).
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { CanaryStrategyOptions } from '../rollout/strategy';
+import type { AlbIngress } from './alb';
+import type { IstioDestinationRule, IstioVirtualService } from './istio';
+import type { CanaryStrategyOptions, CanaryTrafficRouting } from '../rollout/strategy';
 
 /**
  * What a router learns about the Rollout it serves.
@@ -39,4 +42,68 @@ export function pingPongReset(ctx: TrafficRouterContext): string | undefined {
   return ctx.canary.pingPong
     ? 'with ping-pong the Git weights send all traffic to ping, which every second release holds the previous, scaled-down pods'
     : undefined;
+}
+
+/** What a `CanaryApp` tells its routing when it builds the routing objects. */
+export interface AppRoutingContext {
+  /** The CanaryApp: the scope of the routing objects. */
+  readonly scope: Construct;
+  /** The base name of every object. */
+  readonly name: string;
+  /** `[<construct path>]`, the start of every error message. */
+  readonly where: string;
+  readonly servicePort: number;
+  readonly containerPort: number;
+  /** The stable and canary Services (stable/canary layouts). */
+  readonly stableService?: kplus.Service;
+  readonly canaryService?: kplus.Service;
+  /** The ping and pong Services (ping-pong layouts). */
+  readonly pingService?: kplus.Service;
+  readonly pongService?: kplus.Service;
+  /** The root Service, when the layout made one (subset-level routing). */
+  readonly rootService?: kplus.Service;
+  /** Creates a Service `<name>-<suffix>` (or `<name>`) of the app, selecting all its pods. */
+  readonly service: (suffix: string | undefined) => kplus.Service;
+}
+
+/** The routing objects a routing built for a `CanaryApp`. */
+export interface AppRoutingResult {
+  readonly trafficRouting: CanaryTrafficRouting;
+  readonly rootService?: kplus.Service;
+  readonly meshHostServices?: kplus.Service[];
+  readonly ingress?: AlbIngress;
+  readonly virtualService?: IstioVirtualService;
+  readonly destinationRule?: IstioDestinationRule;
+}
+
+/**
+ * How one kind of routing lays out and builds a `CanaryApp`'s objects; each `TrafficRouting`
+ * factory carries one, so that `CanaryApp` never asks which router it has.
+ */
+export abstract class AppRouting {
+  /** One Service split by subsets instead of a stable/canary (or ping/pong) pair. */
+  public get singleService(): boolean {
+    return false;
+  }
+
+  /** The type of the app's Services. */
+  public get serviceType(): kplus.ServiceType | undefined {
+    return undefined;
+  }
+
+  /** Suffixes of the Services the routing adds (e.g. 'root'), for the name-length rule. */
+  public get extraServiceSuffixes(): string[] {
+    return [];
+  }
+
+  /** A stricter limit on the app's name than its Service names give, and why. */
+  public nameLimit(_suffixes: string[]): { max: number; why: string } | undefined {
+    return undefined;
+  }
+
+  /** Throws on options that do not fit the app (construction-time rules of the routing). */
+  public check(_where: string, _pingPong: boolean): void {}
+
+  /** Creates the routing objects, after the app's Services. */
+  public abstract build(ctx: AppRoutingContext): AppRoutingResult;
 }

@@ -1,7 +1,10 @@
-import { Duration } from 'cdk8s';
-import { AlbLoadBalancerOptions } from './alb';
-import { IstioApiVersion } from './istio';
+import { ApiObject, Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { AlbIngress, AlbLoadBalancerOptions, AlbTargetType } from './alb';
+import { IstioApiVersion, IstioDestinationRule, IstioVirtualService } from './istio';
 import { IstioHttpRouteSettings, IstioTrafficPolicy } from './istio-traffic-policy';
+import { AppRouting, AppRoutingContext, AppRoutingResult } from './router-context';
+import { applyPatchesLast } from '../private/patches';
 
 /** Options of `TrafficRouting.alb`. */
 export interface AlbRoutingOptions extends AlbLoadBalancerOptions {
@@ -98,18 +101,154 @@ export interface IstioRoutingOptions {
 export class TrafficRouting {
   /** An AWS Load Balancer Controller Ingress with a weighted action. */
   public static alb(options: AlbRoutingOptions = {}): TrafficRouting {
-    return new TrafficRouting(options, undefined);
+    return new TrafficRouting(options, undefined, new AlbAppRouting(options));
   }
 
   /** An Istio VirtualService (and a DestinationRule for subset-level routing). */
   public static istio(options: IstioRoutingOptions): TrafficRouting {
-    return new TrafficRouting(undefined, options);
+    return new TrafficRouting(undefined, options, new IstioAppRouting(options));
   }
 
   private constructor(
     /** The ALB options, for ALB routing. */
     public readonly albOptions: AlbRoutingOptions | undefined,
     /** The Istio options, for Istio routing. */
-    public readonly istioOptions: IstioRoutingOptions | undefined) {}
+    public readonly istioOptions: IstioRoutingOptions | undefined,
+    private readonly app: AppRouting) {}
 
+  /**
+   * How the routing lays out and builds a `CanaryApp`'s objects.
+   * @internal
+   */
+  public get _app(): AppRouting {
+    return this.app;
+  }
+
+}
+
+/** A `CanaryApp` behind an ALB: a root Service (the action name) and an Ingress. */
+class AlbAppRouting extends AppRouting {
+  constructor(private readonly options: AlbRoutingOptions) {
+    super();
+  }
+
+  public get serviceType(): kplus.ServiceType | undefined {
+    // instance targets reach pods through node ports only (the AWS Load Balancer Controller
+    // registers nodes), so with them every Service of the app is a NodePort Service
+    return this.options.targetType === AlbTargetType.INSTANCE ? kplus.ServiceType.NODE_PORT : undefined;
+  }
+
+  public get extraServiceSuffixes(): string[] {
+    return ['root'];
+  }
+
+  public nameLimit(suffixes: string[]): { max: number; why: string } {
+    // "<name>-root" is also the name part of the annotation key actions.<name>-root (at most 63)
+    return {
+      max: 55 - '-root'.length,
+      why: `, so that the ALB annotation key actions.<name>-root and the Service names ${suffixes.map(x => `"<name>-${x}"`).join(', ')} fit 63`,
+    };
+  }
+
+  public check(where: string, _pingPong: boolean): void {
+    if (this.options.verifyTargetGroups && this.options.targetType === AlbTargetType.INSTANCE) {
+      throw new Error(`${where} verifyTargetGroups checks pod IPs, which needs targetType ip; got instance. Remove targetType or use AlbTargetType.IP`);
+    }
+  }
+
+  public build(ctx: AppRoutingContext): AppRoutingResult {
+    const rootService = ctx.service('root');
+    const { host, path, stickiness, verifyTargetGroups, ...loadBalancer } = this.options;
+    const ingress = new AlbIngress(ctx.scope, 'ingress', { ...loadBalancer, name: ctx.name, rules: [{ host, path }] });
+    return {
+      rootService,
+      ingress,
+      trafficRouting: {
+        alb: { ingresses: [ingress], servicePort: ctx.servicePort, rootServiceName: rootService.name, stickiness, verifyTargetGroups },
+      },
+    };
+  }
+}
+
+/** A `CanaryApp` behind an Istio VirtualService (and a DestinationRule for subset-level routing). */
+class IstioAppRouting extends AppRouting {
+  constructor(private readonly options: IstioRoutingOptions) {
+    super();
+  }
+
+  public get singleService(): boolean {
+    return this.options.subsetLevel ?? false;
+  }
+
+  public check(where: string, pingPong: boolean): void {
+    const istio = this.options;
+    if (istio.trafficPolicy && !istio.subsetLevel) {
+      throw new Error(`${where} Istio trafficPolicy lives in a DestinationRule, which only subset-level routing creates; got trafficPolicy with host-level routing; use subsetLevel: true, or write a DestinationRule for each Service yourself`);
+    }
+    if (istio.subsetLevel && pingPong) {
+      throw new Error(`${where} pingPong cannot be combined with Istio subset-level routing, which splits subsets of one Service; use host-level routing (subsetLevel: false) for ping-pong`);
+    }
+  }
+
+  public build(ctx: AppRoutingContext): AppRoutingResult {
+    const istio = this.options;
+    let rootService = ctx.rootService;
+    let destinationRule: IstioDestinationRule | undefined;
+    const meshHostServices: kplus.Service[] = [];
+    if (istio.subsetLevel) {
+      destinationRule = new IstioDestinationRule(ctx.scope, 'destination-rule', {
+        name: ctx.name, host: ctx.name, apiVersion: istio.apiVersion, trafficPolicy: istio.trafficPolicy,
+      });
+    } else {
+      // In-mesh clients resolve the host's Service through DNS before the sidecar applies the
+      // VirtualService; host-level routing creates only <name>-stable and <name>-canary (or
+      // ping/pong), so the in-cluster hosts need a Service of their own. It selects every pod
+      // of the app: the controller injects the pod-template hash only into the Services the
+      // Rollout references (stable/canary, ping/pong), so it never touches this one, and the
+      // sidecars route its traffic by the VirtualService weights anyway.
+      const namespace = Chart.of(ctx.scope).namespace;
+      const taken = new Set([ctx.stableService, ctx.canaryService, ctx.pingService, ctx.pongService].filter(x => x).map(x => x!.name));
+      for (const host of istio.hosts) {
+        const serviceName = inClusterServiceName(host, namespace);
+        if (serviceName === undefined || taken.has(serviceName)) continue;
+        taken.add(serviceName);
+        const meshService = serviceName === ctx.name ? ctx.service(undefined) : new kplus.Service(ctx.scope, `mesh-${serviceName}`, {
+          metadata: { name: serviceName },
+          ports: [{ name: 'http', port: ctx.servicePort, targetPort: ctx.containerPort }],
+        });
+        applyPatchesLast(ApiObject.of(meshService));
+        if (serviceName === ctx.name) rootService = meshService;
+        meshHostServices.push(meshService);
+      }
+    }
+    const virtualService = new IstioVirtualService(ctx.scope, 'virtual-service', {
+      name: ctx.name,
+      hosts: istio.hosts,
+      gateways: istio.gateways,
+      exportTo: istio.exportTo,
+      routeName: istio.routeName,
+      apiVersion: istio.apiVersion,
+      httpRoute: istio.httpRoute,
+    });
+    return {
+      rootService,
+      meshHostServices,
+      virtualService,
+      destinationRule,
+      trafficRouting: { istio: { virtualServices: [virtualService], destinationRule } },
+    };
+  }
+}
+
+/**
+ * The Service name an Istio host resolves to inside the cluster (`reviews`,
+ * `reviews.<namespace>`, `reviews.<namespace>.svc`, `reviews.<namespace>.svc.cluster.local`), or
+ * undefined for a host outside the app's namespace or outside the cluster (`reviews.example.com`).
+ */
+function inClusterServiceName(host: string, namespace: string | undefined): string | undefined {
+  const labels = host.split('.');
+  if (labels.length === 1) return host.includes('*') ? undefined : host;
+  const rest = labels.slice(1).join('.');
+  const forms = namespace ? [namespace, `${namespace}.svc`, `${namespace}.svc.cluster.local`] : [];
+  return forms.includes(rest) ? labels[0] : undefined;
 }
