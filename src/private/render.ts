@@ -1,7 +1,6 @@
 // Internal rendering helpers shared by the constructs; not part of the public API.
 import { Duration } from 'cdk8s';
 import { goDuration } from './duration';
-import type { ExperimentStepOptions } from '../rollout/experiment';
 
 /**
  * Renders a duration in a form the controller parses (an integer with s, m or h); throws when
@@ -20,25 +19,4 @@ export function sortedMap<T, U>(map: { [key: string]: T }, render: (value: T) =>
   const result: { [key: string]: U } = {};
   for (const key of Object.keys(map).sort()) result[key] = render(map[key]);
   return result;
-}
-
-/** Renders an experiment step; used by `Step`. */
-export function renderExperimentStep(options: ExperimentStepOptions): any {
-  return {
-    duration: options.duration ? renderDuration(options.duration) : undefined,
-    templates: options.templates.map(t => ({
-      name: t.name,
-      specRef: t.specRef,
-      replicas: t.replicas,
-      weight: t.weight,
-      service: t.serviceName ? { name: t.serviceName } : undefined,
-    })),
-    analyses: options.analyses?.map(a => ({
-      name: a.name,
-      templateName: a.template.templateName,
-      clusterScope: a.template.clusterScope || undefined,
-      args: a.args?.map(arg => arg._toKube()),
-      requiredForCompletion: a.requiredForCompletion,
-    })),
-  };
 }

@@ -1,19 +1,20 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Step, StepKind, StringMatch, StringMatchType } from './step';
+import { Step, StepKind } from './step';
+import { RolloutRulesContext } from './step-rules';
 import { BlueGreenStrategyOptions, CanaryStrategyOptions, ReplicaSetMetadata, RolloutStrategy } from './strategy';
+import { validateBlueGreen, validateCanary } from './strategy-rules';
 import { WorkloadRef, WorkloadRefScaleDown } from './workload-ref';
 import { AnalysisArgument, AnalysisUsage } from '../analysis/analysis-run';
 import { renderAnalysisRun, validateAnalysisRun } from '../analysis/analysis-run-render';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
 import { Rollout as RolloutL1, RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
-import { INT32_MAX, int32Problem, isHttpToken, re2Problem } from '../private/checks';
-import { describeDuration } from '../private/duration';
+import { INT32_MAX, int32Problem } from '../private/checks';
+import { checkWholeSeconds } from '../private/duration';
 import { isDns1123Subdomain, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
-import { renderDuration } from '../private/render';
 import { TrafficRouterContext } from '../routing/router-context';
 import { trafficRoutersOf } from '../routing/routers';
 import { TrafficRouter } from '../routing/traffic-router';
@@ -293,6 +294,20 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     return this.canary?.steps ?? [];
   }
 
+  /** What the strategy and step rules read from this Rollout. */
+  private get rulesContext(): RolloutRulesContext {
+    return {
+      owner: this,
+      canarySteps: this.canarySteps,
+      replicas: this.replicas,
+      revisionHistoryLimit: this.props.revisionHistoryLimit,
+      routers: this.routers,
+      routerContext: this.routerContext,
+      switchedServices: this.switchedServices,
+      managedRoutes: this.managedRoutes,
+    };
+  }
+
   /** What the routers learn about this Rollout (canary only). */
   private get routerContext(): TrafficRouterContext {
     const headerRoutes = this.managedRoutes.filter(r => this.canarySteps.some(s => s.kind === StepKind.SET_HEADER_ROUTE && s.routeName === r));
@@ -352,7 +367,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     if (p.restartAt !== undefined && !(p.restartAt instanceof Date && Number.isFinite(p.restartAt.getTime()))) {
       errors.push(`restartAt must be a valid Date; got ${String(p.restartAt)}`);
     }
-    const wholeDurations = [...wholeSeconds('minReady', this.minReady), ...wholeSeconds('progressDeadline', this.progressDeadline)];
+    const wholeDurations = [...checkWholeSeconds('minReady', this.minReady), ...checkWholeSeconds('progressDeadline', this.progressDeadline)];
     errors.push(...wholeDurations);
     if (wholeDurations.length === 0 && this.progressDeadline.toSeconds() <= this.minReady.toSeconds()) {
       errors.push(`progressDeadline (${this.progressDeadline.toSeconds()}s) must be greater than minReady (${this.minReady.toSeconds()}s)`);
@@ -361,255 +376,11 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     if (this.restartPolicy !== undefined && this.restartPolicy !== kplus.RestartPolicy.ALWAYS) {
       errors.push(`restartPolicy must be Always for a Rollout's pods (the controller validates the template as a ReplicaSet's); got ${this.restartPolicy}`);
     }
-    if (this.canary) errors.push(...this.validateCanary(this.canary));
-    if (this.blueGreen) errors.push(...this.validateBlueGreen(this.blueGreen));
+    if (this.canary) errors.push(...validateCanary(this.rulesContext, this.canary));
+    if (this.blueGreen) errors.push(...validateBlueGreen(this.rulesContext, this.blueGreen));
     return errors;
   }
 
-  private validateBlueGreen(bg: BlueGreenStrategyOptions): string[] {
-    const errors: string[] = [];
-    if (bg.previewService && (bg.previewService === bg.activeService || bg.previewService.name === bg.activeService.name)) {
-      errors.push(`blueGreen activeService and previewService are both "${bg.activeService.name}"; the controller needs two different Services`);
-    }
-    const historyLimit = this.props.revisionHistoryLimit ?? 10;
-    if (bg.scaleDownDelayRevisionLimit !== undefined && bg.scaleDownDelayRevisionLimit > historyLimit) {
-      errors.push(`blueGreen scaleDownDelayRevisionLimit ${bg.scaleDownDelayRevisionLimit} is greater than revisionHistoryLimit ${historyLimit}; lower it or raise revisionHistoryLimit`);
-    }
-    if (bg.previewReplicaCount !== undefined && (!Number.isInteger(bg.previewReplicaCount) || bg.previewReplicaCount < 0)) {
-      errors.push(`blueGreen previewReplicaCount must be a whole number >= 0; got ${bg.previewReplicaCount}`);
-    } else if (bg.previewReplicaCount !== undefined && bg.previewReplicaCount > INT32_MAX) {
-      errors.push(`blueGreen previewReplicaCount must be at most ${INT32_MAX} (an int32 field); got ${bg.previewReplicaCount}; lower it`);
-    }
-    const revisionLimitProblem = bg.scaleDownDelayRevisionLimit === undefined ? undefined : int32Problem(bg.scaleDownDelayRevisionLimit, 0);
-    if (revisionLimitProblem) errors.push(`blueGreen scaleDownDelayRevisionLimit ${revisionLimitProblem}; got ${bg.scaleDownDelayRevisionLimit}`);
-    errors.push(...validateAntiAffinity(bg.antiAffinity?.weight, 'blueGreen'));
-    if (bg.autoPromotionEnabled === false && bg.autoPromotionDelay !== undefined) {
-      errors.push(`blueGreen autoPromotionDelay ${describeDuration(bg.autoPromotionDelay)} with autoPromotionEnabled false: the controller never promotes on its own when auto-promotion is off and ignores autoPromotionSeconds; remove autoPromotionDelay (manual promotion), or remove autoPromotionEnabled: false (promotion after the delay)`);
-    }
-    for (const [field, d] of [['scaleDownDelay', bg.scaleDownDelay], ['abortScaleDownDelay', bg.abortScaleDownDelay], ['autoPromotionDelay', bg.autoPromotionDelay]] as const) {
-      if (d) errors.push(...wholeSeconds(`blueGreen ${field}`, d));
-    }
-    return errors;
-  }
-
-  private validateCanary(c: CanaryStrategyOptions): string[] {
-    const errors: string[] = [];
-    const tr = c.trafficRouting;
-    const ctx = this.routerContext;
-    if (tr && this.routers.every(r => r._isEmpty)) {
-      errors.push('canary trafficRouting has no router; set alb, istio, plugins or routers');
-    }
-    if ((c.maxSurge?.isZero() ?? false) && (c.maxUnavailable?.isZero() ?? false)) {
-      errors.push('canary maxSurge and maxUnavailable are both zero, so the update can never progress; raise one of them');
-    }
-    if (c.stableService && c.canaryService && (c.stableService === c.canaryService || c.stableService.name === c.canaryService.name)) {
-      errors.push(`canary stableService and canaryService are both "${c.stableService.name}"; the controller needs two different Services`);
-    }
-    if (c.pingPong) {
-      if (c.pingPong.pingService === c.pingPong.pongService || c.pingPong.pingService.name === c.pingPong.pongService.name) {
-        errors.push(`canary pingService and pongService are both "${c.pingPong.pingService.name}"; the controller needs two different Services`);
-      }
-      if (!tr) errors.push('canary pingPong needs trafficRouting with alb or istio; without it the ping and pong Services are never switched');
-    }
-    const needsStableCanary = this.routers.map(r => r._needsStableAndCanary(ctx)).find(x => x !== undefined);
-    if (needsStableCanary && (!c.stableService || !c.canaryService)) {
-      const alternatives = this.routers.map(r => r._stableCanaryAlternative).filter(x => x !== undefined);
-      errors.push(`canary trafficRouting with ${needsStableCanary} needs both stableService and canaryService (got ${c.stableService ? 'only stableService' : c.canaryService ? 'only canaryService' : 'neither'}); set both, or use pingPong${alternatives.map(a => ` or ${a}`).join('')}`);
-    }
-    if (!tr) {
-      for (const [field, set] of [['scaleDownDelay', c.scaleDownDelay], ['abortScaleDownDelay', c.abortScaleDownDelay], ['dynamicStableScale', c.dynamicStableScale], ['minPodsPerReplicaSet', c.minPodsPerReplicaSet]] as const) {
-        if (set !== undefined && set !== false) errors.push(`canary ${field} only works with trafficRouting (the controller ignores or rejects it otherwise); add trafficRouting or remove ${field}`);
-      }
-    } else if (c.dynamicStableScale && c.scaleDownDelay) {
-      errors.push('canary dynamicStableScale cannot be combined with scaleDownDelay; the stable pods are already scaled down as the canary grows');
-    }
-    if (c.minPodsPerReplicaSet !== undefined && (!Number.isInteger(c.minPodsPerReplicaSet) || c.minPodsPerReplicaSet < 1)) {
-      errors.push(`canary minPodsPerReplicaSet must be a whole number >= 1; got ${c.minPodsPerReplicaSet}`);
-    } else if (c.minPodsPerReplicaSet !== undefined && c.minPodsPerReplicaSet > INT32_MAX) {
-      errors.push(`canary minPodsPerReplicaSet must be at most ${INT32_MAX} (an int32 field); got ${c.minPodsPerReplicaSet}; lower it`);
-    }
-    for (const [field, d] of [['scaleDownDelay', c.scaleDownDelay], ['abortScaleDownDelay', c.abortScaleDownDelay]] as const) {
-      if (d) errors.push(...wholeSeconds(`canary ${field}`, d));
-    }
-    if (c.scaleDownDelayRevisionLimit !== undefined) {
-      const problem = int32Problem(c.scaleDownDelayRevisionLimit, 0);
-      if (problem) errors.push(`canary scaleDownDelayRevisionLimit ${problem}; got ${c.scaleDownDelayRevisionLimit}`);
-      else if (!tr) errors.push(`canary scaleDownDelayRevisionLimit only works with trafficRouting (without it old ReplicaSets scale down at once); got ${c.scaleDownDelayRevisionLimit}; add trafficRouting or remove it`);
-    }
-    errors.push(...validateAntiAffinity(c.antiAffinity?.weight, 'canary'));
-    for (const router of this.routers) errors.push(...router._validate(ctx));
-    if (c.analysis) errors.push(...validateAnalysisRun(this, 'canary background analysis', AnalysisUsage.BACKGROUND, c.analysis));
-    if (c.analysis?.startingStep !== undefined && (c.analysis.startingStep < 0 || c.analysis.startingStep >= Math.max(1, this.canarySteps.length))) {
-      errors.push(`canary background analysis startingStep ${c.analysis.startingStep} is not a step index (0-${Math.max(0, this.canarySteps.length - 1)})`);
-    }
-    errors.push(...this.validateSteps(c));
-    return errors;
-  }
-
-  private validateSteps(c: CanaryStrategyOptions): string[] {
-    const errors: string[] = [];
-    const tr = c.trafficRouting;
-    const ctx = this.routerContext;
-    const serves = (kind: StepKind) => this.routers.some(r => r._supportsStep(kind));
-    const replicas = this.replicas ?? 1;
-    // canary pod count model: an explicit scale (setCanaryScale weight/replicas) or the traffic weight
-    let explicitScale: number | undefined;
-    let weight = 0;
-    const activeRoutes = new Map<string, string>();
-    const routeKinds = new Map<string, StepKind>();
-    const canaryHasPods = () => (explicitScale !== undefined ? explicitScale > 0 : weight > 0);
-
-    const visit = (step: Step, i: number) => {
-      const at = `step ${i} ${step}`;
-      switch (step.kind) {
-        case StepKind.SET_WEIGHT: {
-          const w = step.weight!;
-          if (!Number.isInteger(w) || w < 0 || w > 100) errors.push(`${at}: weight must be a whole number from 0 to 100; got ${w}`);
-          weight = w;
-          break;
-        }
-        case StepKind.PAUSE:
-          if (step.duration) {
-            try {
-              renderDuration(step.duration);
-              errors.push(...secondsInRange(`${at}: duration`, step.duration));
-            } catch (e: any) {
-              errors.push(`${at}: ${e.message}`);
-            }
-          }
-          break;
-        case StepKind.SET_CANARY_SCALE: {
-          const s = step.canaryScale!;
-          const given = [s.weight !== undefined, s.replicas !== undefined, s.matchTrafficWeight !== undefined].filter(Boolean).length;
-          if (given !== 1) {
-            errors.push(`${at}: set exactly one of weight, replicas or matchTrafficWeight; got ${given === 0 ? 'none' : JSON.stringify(s)}`);
-          } else if (s.matchTrafficWeight === false) {
-            errors.push(`${at}: matchTrafficWeight must be true when given (false has no meaning); use weight or replicas to scale independently`);
-          } else if (s.weight !== undefined && (!Number.isInteger(s.weight) || s.weight < 0 || s.weight > 100)) {
-            errors.push(`${at}: weight must be a whole number from 0 to 100; got ${s.weight}`);
-          } else if (s.replicas !== undefined && (!Number.isInteger(s.replicas) || s.replicas < 0)) {
-            errors.push(`${at}: replicas must be a whole number >= 0; got ${s.replicas}`);
-          } else if (s.replicas !== undefined && s.replicas > INT32_MAX) {
-            errors.push(`${at}: replicas must be at most ${INT32_MAX} (an int32 field); got ${s.replicas}; lower it`);
-          }
-          if (!tr) errors.push(`${at}: setCanaryScale needs trafficRouting (without it pod counts follow setWeight); add trafficRouting`);
-          explicitScale = s.matchTrafficWeight ? undefined
-            : s.replicas !== undefined ? s.replicas : Math.ceil(((s.weight ?? 0) * replicas) / 100);
-          break;
-        }
-        case StepKind.SET_HEADER_ROUTE:
-        case StepKind.SET_MIRROR_ROUTE: {
-          const header = step.kind === StepKind.SET_HEADER_ROUTE;
-          const name = step.routeName!;
-          if (!isDnsLabel(name, 52)) {
-            errors.push(`${at}: route name "${name}" must be a DNS-1035 label of at most 52 characters (it becomes an Ingress backend and the annotation keys actions.<name> and conditions.<name>)`);
-          }
-          const previousKind = routeKinds.get(name);
-          if (previousKind && previousKind !== step.kind) errors.push(`${at}: "${name}" is already a ${previousKind === StepKind.SET_HEADER_ROUTE ? 'header' : 'mirror'} route; give each route its own name`);
-          routeKinds.set(name, step.kind);
-          if (header && !serves(step.kind)) {
-            errors.push(`${at}: header routes need ALB, Istio or plugin trafficRouting; add trafficRouting`);
-          }
-          if (!header && !serves(step.kind)) {
-            const reason = this.routers.map(r => r._unsupportedStepReason(step.kind)).find(x => x !== undefined);
-            errors.push(`${at}: mirror routes need Istio trafficRouting${reason ? ` (${reason})` : ''}; use Istio, or a header route instead`);
-          }
-          if (step.removesRoute) {
-            if (!activeRoutes.has(name)) errors.push(`${at}: removes route "${name}", which no earlier step sets`);
-            activeRoutes.delete(name);
-            break;
-          }
-          if (!canaryHasPods()) {
-            errors.push(`${at}: no earlier step gives the canary pods, and the controller removes managed routes while the canary has no available pods (and does not re-apply them); put Step.setCanaryScale({ weight: ... }) or a setWeight above 0 before it`);
-          }
-          activeRoutes.set(name, at);
-          if (header) {
-            const matches = step.headerMatches!;
-            if (matches.length === 0) errors.push(`${at}: needs at least one HeaderMatch; use Step.removeHeaderRoute("${name}") to remove the route`);
-            for (const m of matches) {
-              if (m.header.trim() === '') errors.push(`${at}: a header name is empty`);
-              else if (!isHttpToken(m.header)) errors.push(`${at}: header name must be an HTTP token (RFC 7230: letters, digits and !#$%&'*+-.^_\`|~); got "${m.header}"; remove spaces, ':' and other separators`);
-              if (m.match.value === '') errors.push(`${at}: header "${m.header}" has an empty ${m.match.type} value`);
-              errors.push(...regexProblems(`${at}: header "${m.header}"`, m.match));
-              for (const router of this.routers) {
-                const problem = router._headerMatchProblem(at, m);
-                if (problem) errors.push(problem);
-              }
-            }
-          } else {
-            const matches = step.mirrorMatches!;
-            if (matches.length === 0) errors.push(`${at}: needs at least one MirrorMatch; use Step.removeMirrorRoute("${name}") to remove the route`);
-            const pct = step.mirrorPercentage;
-            if (pct !== undefined && (!Number.isInteger(pct) || pct < 0 || pct > 100)) errors.push(`${at}: percentage must be a whole number from 0 to 100; got ${pct}`);
-            matches.forEach((m, j) => {
-              const values = [m.method, m.path, ...Object.values(m.headers ?? {})].filter(v => v !== undefined);
-              if (values.length === 0) errors.push(`${at}: match ${j} has no condition, so it would mirror every request; give a method, path or header`);
-              for (const v of values) if (v!.value === '') errors.push(`${at}: match ${j} has an empty ${v!.type} value`);
-              for (const headerName of Object.keys(m.headers ?? {})) {
-                if (headerName.trim() === '') errors.push(`${at}: match ${j} has an empty header name; got ""; name the header, e.g. "x-canary"`);
-                else if (!isHttpToken(headerName)) errors.push(`${at}: match ${j} header name must be an HTTP token (RFC 7230: letters, digits and !#$%&'*+-.^_\`|~); got "${headerName}"; remove spaces, ':' and other separators`);
-              }
-              const matchValues: [string, StringMatch | undefined][] = [['method', m.method], ['path', m.path],
-                ...Object.entries(m.headers ?? {}).map(([h, value]): [string, StringMatch] => [`header "${h}"`, value])];
-              for (const [field, value] of matchValues) {
-                if (value) errors.push(...regexProblems(`${at}: match ${j} ${field}`, value));
-              }
-            });
-          }
-          break;
-        }
-        case StepKind.ANALYSIS:
-          errors.push(...validateAnalysisRun(this, at, AnalysisUsage.STEP, step.analysisOptions!));
-          break;
-        case StepKind.EXPERIMENT: {
-          const e = step.experimentOptions!;
-          if (e.templates.length === 0) errors.push(`${at}: needs at least one template`);
-          const names = e.templates.map(t => t.name);
-          if (new Set(names).size !== names.length) errors.push(`${at}: template names must be unique; got ${JSON.stringify(names)}`);
-          for (const t of e.templates) {
-            if (t.weight !== undefined) {
-              if (!tr) errors.push(`${at}: template "${t.name}" has a weight, which needs trafficRouting`);
-              else if (!serves(StepKind.EXPERIMENT)) errors.push(`${at}: template "${t.name}" has a weight, which needs ALB, Istio or plugin trafficRouting`);
-            }
-          }
-          if (e.duration) errors.push(...wholeSeconds(`${at} duration`, e.duration));
-          for (const a of e.analyses ?? []) {
-            // without a duration the experiment waits for its analyses, like an analysis step
-            const usage = e.duration ? AnalysisUsage.TIMED_EXPERIMENT : AnalysisUsage.STEP;
-            errors.push(...validateAnalysisRun(this, `${at} analysis "${a.name}"`, usage, { templates: [a.template], args: a.args }));
-          }
-          break;
-        }
-        case StepKind.PLUGIN:
-          break;
-      }
-      // a route stays only while the canary has pods: the controller removes managed routes otherwise
-      if (!canaryHasPods()) {
-        for (const [name, setAt] of activeRoutes) {
-          errors.push(`${at}: leaves the canary with no pods while route "${name}" (set at ${setAt}) is active; the controller removes the route and does not re-apply it. Remove the route first, or keep the canary scaled`);
-        }
-        activeRoutes.clear();
-      }
-    };
-    this.canarySteps.forEach((step, i) => {
-      try {
-        visit(step, i);
-      } catch (e: any) {
-        // a step that cannot even be read must not hide the errors of the other steps
-        errors.push(`step ${i} ${step.kind}: ${e.message}`);
-      }
-    });
-
-    // managed route names must not collide with names that live in Git
-    const gitNames = new Map<string, string>();
-    for (const s of this.switchedServices) gitNames.set(s.name, 'a Service the Rollout uses');
-    for (const router of this.routers) for (const [name, what] of router._reservedRouteNames(ctx)) gitNames.set(name, what);
-    for (const name of this.managedRoutes) {
-      const clash = gitNames.get(name);
-      if (clash) errors.push(`managed route "${name}" has the same name as ${clash}; the controller deletes every route and Ingress path with a managed route's name at the end of each update. Rename the header or mirror route`);
-    }
-    return errors;
-  }
 
   // ---------------------------------------------------------------------------------------
   // cross-object validation, at synth (objects may be configured after the Rollout)
@@ -813,29 +584,6 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       previewMetadata: renderMetadata(bg.previewMetadata),
     };
   }
-}
-
-function validateAntiAffinity(weight: number | undefined, strategy: string): string[] {
-  if (weight === undefined) return [];
-  return Number.isInteger(weight) && weight >= 1 && weight <= 100 ? [] : [`${strategy} antiAffinity weight must be a whole number from 1 to 100; got ${weight}`];
-}
-
-function wholeSeconds(field: string, duration: Duration): string[] {
-  const ms = duration.toMilliseconds({ integral: false });
-  return Number.isFinite(ms) && ms % 1000 === 0 ? secondsInRange(field, duration) : [`${field} must be a whole number of seconds; got ${ms}ms`];
-}
-
-/** A duration rendered as int32 seconds (or parsed as such by the controller) must fit 0..2147483647. */
-function secondsInRange(field: string, duration: Duration): string[] {
-  const seconds = duration.toMilliseconds({ integral: false }) / 1000;
-  return seconds >= 0 && seconds <= INT32_MAX ? [] : [`${field} must be from 0 to ${INT32_MAX} seconds (an int32 field); got ${seconds}s; use a shorter, non-negative duration`];
-}
-
-/** A regex match value must compile in RE2, the engine of Envoy and of the controller. */
-function regexProblems(where: string, match: StringMatch): string[] {
-  if (match.type !== StringMatchType.REGEX) return [];
-  const problem = re2Problem(match.value);
-  return problem ? [`${where} regex ${problem} (the regex engine is RE2, as in Envoy and Go); got "${match.value}"; rewrite it without lookaround, backreferences or possessive/atomic constructs`] : [];
 }
 
 function renderMetadata(metadata?: ReplicaSetMetadata): any {

@@ -3,7 +3,7 @@ import { ExperimentStepOptions } from './experiment';
 import { AnalysisRunOptions } from '../analysis/analysis-run';
 import { renderAnalysisRun } from '../analysis/analysis-run-render';
 import { describeDuration } from '../private/duration';
-import { renderDuration, renderExperimentStep, sortedMap } from '../private/render';
+import { renderDuration, sortedMap } from '../private/render';
 
 /** How a `StringMatch` compares a value. */
 export enum StringMatchType {
@@ -385,4 +385,25 @@ interface StepConfig {
   readonly experiment?: ExperimentStepOptions;
   readonly pluginName?: string;
   readonly pluginConfig?: { [key: string]: any };
+}
+
+/** Renders an experiment step. */
+function renderExperimentStep(options: ExperimentStepOptions): any {
+  return {
+    duration: options.duration ? renderDuration(options.duration) : undefined,
+    templates: options.templates.map(t => ({
+      name: t.name,
+      specRef: t.specRef,
+      replicas: t.replicas,
+      weight: t.weight,
+      service: t.serviceName ? { name: t.serviceName } : undefined,
+    })),
+    analyses: options.analyses?.map(a => ({
+      name: a.name,
+      templateName: a.template.templateName,
+      clusterScope: a.template.clusterScope || undefined,
+      args: a.args?.map(arg => arg._toKube()),
+      requiredForCompletion: a.requiredForCompletion,
+    })),
+  };
 }
