@@ -11,6 +11,7 @@ export * from './routing/istio';
 export * from './routing/istio-traffic-policy';
 export * from './routing/traffic-router';
 export * from './routing/plugin';
+export * from './routing/gateway-api';
 export * from './routing/traffic-routing';
 export * from './canary-app';
 export * from './gitops/application-source';

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AlbIngress, AlbLoadBalancerOptions, AlbTargetType } from './alb';
+import { GatewayApiRoutingOptions, GatewayApiTrafficRouter } from './gateway-api';
 import { IstioApiVersion, IstioDestinationRule, IstioVirtualService } from './istio';
 import { IstioHttpRouteSettings, IstioTrafficPolicy } from './istio-traffic-policy';
 import { AppRouting, AppRoutingContext, AppRoutingResult } from './router-context';
@@ -107,6 +108,14 @@ export class TrafficRouting {
   /** An Istio VirtualService (and a DestinationRule for subset-level routing). */
   public static istio(options: IstioRoutingOptions): TrafficRouting {
     return new TrafficRouting(undefined, options, new IstioAppRouting(options));
+  }
+
+  /**
+   * A Gateway API HTTPRoute, split by the Argo Rollouts Gateway API plugin (which the
+   * controller must load: see `GatewayApiTrafficRouter.controllerPlugin`).
+   */
+  public static gatewayApi(options: GatewayApiRoutingOptions): TrafficRouting {
+    return new TrafficRouting(undefined, undefined, GatewayApiTrafficRouter._appRouting(options));
   }
 
   private constructor(
