@@ -1,34 +1,24 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { HASH_LABEL, RolloutInternals, selectorOf, validateRolloutReferences, validateRolloutSpec } from './rollout-rules';
 import { Step, StepKind } from './step';
 import { RolloutRulesContext } from './step-rules';
 import { BlueGreenStrategyOptions, CanaryStrategyOptions, ReplicaSetMetadata, RolloutStrategy } from './strategy';
-import { validateBlueGreen, validateCanary } from './strategy-rules';
 import { WorkloadRef, WorkloadRefScaleDown } from './workload-ref';
 import { AnalysisArgument, AnalysisUsage } from '../analysis/analysis-run';
-import { renderAnalysisRun, validateAnalysisRun } from '../analysis/analysis-run-render';
+import { renderAnalysisRun } from '../analysis/analysis-run-render';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
 import { Rollout as RolloutL1, RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
-import { INT32_MAX, int32Problem } from '../private/checks';
-import { checkWholeSeconds } from '../private/duration';
-import { isDns1123Subdomain, isDnsLabel, readableName } from '../private/names';
+import { isDns1123Subdomain, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
 import { TrafficRouterContext } from '../routing/router-context';
 import { trafficRoutersOf } from '../routing/routers';
 import { TrafficRouter } from '../routing/traffic-router';
 
-const HASH_LABEL = 'rollouts-pod-template-hash';
 /** The label every Rollout's pods carry and its Services select. */
 const NAME_LABEL = 'app.kubernetes.io/name';
-/** The annotation the controller puts on every Service it switches, naming the Rollout. */
-const MANAGED_BY = 'argo-rollouts.argoproj.io/managed-by-rollouts';
-/** Options of one strategy that make no sense on the other (a JS caller may pass any object). */
-const BLUE_GREEN_ONLY = ['activeService', 'previewService', 'autoPromotionEnabled', 'autoPromotionDelay', 'previewReplicaCount',
-  'prePromotionAnalysis', 'postPromotionAnalysis', 'activeMetadata', 'previewMetadata'];
-const CANARY_ONLY = ['steps', 'stableService', 'canaryService', 'pingPong', 'trafficRouting', 'maxSurge', 'maxUnavailable',
-  'dynamicStableScale', 'minPodsPerReplicaSet', 'canaryMetadata', 'stableMetadata', 'analysis'];
 
 /** Properties of a `Rollout`. */
 export interface RolloutProps extends kplus.WorkloadProps {
@@ -101,7 +91,6 @@ export interface RollbackWindow {
   readonly revisions: number;
 }
 
-const SERVICE_OWNERS = new WeakMap<kplus.Service, string>();
 
 /**
  * The generated L1, rendering the spec as given: it is already in wire format (from
@@ -188,7 +177,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       this.podMetadata.addLabel(NAME_LABEL, name);
     }
 
-    const errors = this.validateSpec();
+    const errors = validateRolloutSpec(this.internals);
     if (errors.length > 0) {
       throw new Error(`[${this.node.path}] invalid Rollout:\n  ${errors.join('\n  ')}`);
     }
@@ -197,12 +186,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       registerObject(service, ApiObject.of(service));
     }
     for (const router of this.routers) router._bind(this.routerContext);
-    this.node.addValidation({ validate: () => this.validateReferences() });
-  }
-
-  /** The labels that select this Rollout's pods (what its Services select). */
-  public get podSelectorLabels(): { [key: string]: string } {
-    return this.matchLabels;
+    this.node.addValidation({ validate: () => validateRolloutReferences(this.internals) });
   }
 
   /** Names of the header and mirror routes the steps use, in order of first use. */
@@ -294,6 +278,19 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     return this.canary?.steps ?? [];
   }
 
+  /** What the Rollout's own rules read from it. */
+  private get internals(): RolloutInternals {
+    return {
+      rollout: this,
+      props: this.props,
+      canary: this.canary,
+      blueGreen: this.blueGreen,
+      minReady: this.minReady,
+      progressDeadline: this.progressDeadline,
+      rules: this.rulesContext,
+    };
+  }
+
   /** What the strategy and step rules read from this Rollout. */
   private get rulesContext(): RolloutRulesContext {
     return {
@@ -330,134 +327,6 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       bg?.activeService, bg?.previewService].filter((s): s is kplus.Service => s !== undefined);
   }
 
-  // ---------------------------------------------------------------------------------------
-  // validation of the spec itself (upstream rules a.1 to a.5), at construction
-
-  private validateSpec(): string[] {
-    const errors: string[] = [];
-    const p = this.props;
-    for (const [field, value] of [['replicas', p.replicas], ['revisionHistoryLimit', p.revisionHistoryLimit]] as const) {
-      if (value !== undefined && (!Number.isInteger(value) || value < 0)) errors.push(`${field} must be a whole number >= 0; got ${value}`);
-      else if (value !== undefined && value > INT32_MAX) errors.push(`${field} must be at most ${INT32_MAX} (an int32 field); got ${value}; lower it`);
-    }
-    const strategyOptions = [this.strategy.canaryOptions, this.strategy.blueGreenOptions];
-    const foreign = this.canary ? Object.keys(this.canary).filter(k => BLUE_GREEN_ONLY.includes(k) && (this.canary as any)[k] !== undefined)
-      : Object.keys(this.blueGreen ?? {}).filter(k => CANARY_ONLY.includes(k) && (this.blueGreen as any)[k] !== undefined);
-    if ((strategyOptions[0] && strategyOptions[1]) || foreign.length > 0) {
-      errors.push(`the strategy carries both canary and blue-green options, and the controller would silently use one; got ${this.canary ? 'canary' : 'blueGreen'} options with ${foreign.length > 0 ? JSON.stringify(foreign) : 'blueGreen options too'}; use either RolloutStrategy.canary(...) or RolloutStrategy.blueGreen(...)`);
-    }
-    for (const service of this.switchedServices) {
-      if (!isDnsLabel(service.name)) {
-        errors.push(`Service name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, at most 63 characters); got "${service.name}"; rename the Service`);
-      }
-    }
-    if (!this.workloadRef) {
-      for (const container of [...this.initContainers, ...this.containers]) {
-        if (typeof container.image !== 'string' || container.image.trim() === '') {
-          errors.push(`container "${container.name}" has an empty image; got ${JSON.stringify(container.image)}; give an image reference such as "ghcr.io/acme/app:1.0"`);
-        }
-      }
-    }
-    if (p.rollbackWindow !== undefined) {
-      const problem = int32Problem(p.rollbackWindow.revisions, 1);
-      if (problem) {errors.push(`rollbackWindow revisions ${problem}; got ${p.rollbackWindow.revisions}; give the number of past releases a rollback may skip the steps to, e.g. 2`);} else if (p.rollbackWindow.revisions > (p.revisionHistoryLimit ?? 10)) {
-        errors.push(`rollbackWindow revisions ${p.rollbackWindow.revisions} is greater than revisionHistoryLimit ${p.revisionHistoryLimit ?? 10}, so the oldest releases of the window are deleted; lower it or raise revisionHistoryLimit`);
-      }
-    }
-    if (p.restartAt !== undefined && !(p.restartAt instanceof Date && Number.isFinite(p.restartAt.getTime()))) {
-      errors.push(`restartAt must be a valid Date; got ${String(p.restartAt)}`);
-    }
-    const wholeDurations = [...checkWholeSeconds('minReady', this.minReady), ...checkWholeSeconds('progressDeadline', this.progressDeadline)];
-    errors.push(...wholeDurations);
-    if (wholeDurations.length === 0 && this.progressDeadline.toSeconds() <= this.minReady.toSeconds()) {
-      errors.push(`progressDeadline (${this.progressDeadline.toSeconds()}s) must be greater than minReady (${this.minReady.toSeconds()}s)`);
-    }
-    // upstream validates the template as a ReplicaSet's (#5), which only allows restartPolicy Always
-    if (this.restartPolicy !== undefined && this.restartPolicy !== kplus.RestartPolicy.ALWAYS) {
-      errors.push(`restartPolicy must be Always for a Rollout's pods (the controller validates the template as a ReplicaSet's); got ${this.restartPolicy}`);
-    }
-    if (this.canary) errors.push(...validateCanary(this.rulesContext, this.canary));
-    if (this.blueGreen) errors.push(...validateBlueGreen(this.rulesContext, this.blueGreen));
-    return errors;
-  }
-
-
-  // ---------------------------------------------------------------------------------------
-  // cross-object validation, at synth (objects may be configured after the Rollout)
-
-  private validateReferences(): string[] {
-    const errors: string[] = [];
-    // read from the constructs, not rendered: cdk8s runs validations once per chart of the app
-    const podLabel = (key: string): string | undefined => this.workloadRef
-      ? this.workloadRef.matchLabels?.[key]
-      : (key === kplus.Pod.ADDRESS_LABEL ? undefined : this.podMetadata.getLabel(key));
-    const knowsPodLabels = !this.workloadRef || this.workloadRef.matchLabels !== undefined;
-    if (!this.workloadRef) {
-      // the Rollout's own selector (extended with select()) must select its pod template
-      for (const [key, value] of Object.entries(this.matchLabels)) {
-        const actual = podLabel(key);
-        if (actual !== value) {
-          errors.push(`the Rollout's selector ${key}=${value} does not match its pod template, which has ${actual !== undefined ? `${key}=${actual}` : `no label ${key}`}; got selector ${JSON.stringify(this.matchLabels)}; add the label to the pods (podMetadata.addLabel) or select a label they have`);
-        }
-      }
-      for (const e of this.matchExpressions) {
-        const actual = podLabel(e.key);
-        const values = e.values ?? [];
-        const matches = e.operator === 'In' ? actual !== undefined && values.includes(actual)
-          : e.operator === 'NotIn' ? actual === undefined || !values.includes(actual)
-            : e.operator === 'Exists' ? actual !== undefined
-              : e.operator === 'DoesNotExist' ? actual === undefined : true;
-        if (!matches) {
-          errors.push(`the Rollout's selector expression ${e.key} ${e.operator} ${JSON.stringify(values)} does not match its pod template, which has ${actual !== undefined ? `${e.key}=${actual}` : `no label ${e.key}`}; got ${JSON.stringify(e)}; add the label to the pods (podMetadata.addLabel) or change the selector`);
-        }
-      }
-    }
-    for (const service of this.switchedServices) {
-      const owner = SERVICE_OWNERS.get(service);
-      if (owner && owner !== this.node.path) {
-        errors.push(`Service "${service.name}" is also used by the Rollout at ${owner}; the controller points a Service at one Rollout only`);
-      }
-      SERVICE_OWNERS.set(service, this.node.path);
-      const selector = selectorOf(service);
-      if (HASH_LABEL in selector) {
-        errors.push(`Service "${service.name}" selects ${HASH_LABEL}, which the controller sets at runtime; remove it from the selector`);
-      }
-      if (knowsPodLabels) {
-        for (const [key, value] of Object.entries(selector)) {
-          const actual = podLabel(key);
-          if (key !== HASH_LABEL && actual !== value) {
-            errors.push(`Service "${service.name}" selects ${key}=${value}, but the Rollout's pods have ${actual !== undefined ? `${key}=${actual}` : `no label ${key}`}; select the Rollout's pods (e.g. new kplus.Service(..., { selector: rollout }))`);
-          }
-        }
-      }
-      if (Object.keys(selector).length === 0) errors.push(`Service "${service.name}" has no selector; select the Rollout's pods`);
-      const managedBy = service.metadata.toJson().annotations?.[MANAGED_BY];
-      if (managedBy !== undefined && managedBy !== this.name) {
-        errors.push(`Service "${service.name}" is annotated ${MANAGED_BY}: "${managedBy}", so the controller treats it as managed by another Rollout; got "${managedBy}", this Rollout is "${this.name}"; remove the annotation (the controller writes it) or use another Service`);
-      }
-      const byBlueGreen = service === this.blueGreen?.activeService;
-      for (const router of this.routers) errors.push(...router._serviceProblems(this.routerContext, service, byBlueGreen));
-    }
-    // the controller looks every referenced object up by name in the Rollout's namespace (#46, #49, #51)
-    const referenced = [
-      ...this.switchedServices.map(s => ({ kind: 'Service', name: s.name, construct: s as Construct })),
-      ...this.routers.flatMap(r => r._references()),
-    ];
-    for (const { kind, name, construct } of referenced) {
-      if (Chart.of(construct).namespace !== Chart.of(this).namespace) {
-        errors.push(`${kind} "${name}" is in namespace "${Chart.of(construct).namespace ?? '<none>'}" but the Rollout is in "${Chart.of(this).namespace ?? '<none>'}"; the controller looks it up in the Rollout's namespace`);
-      }
-    }
-    const canary = this.canary;
-    const bg = this.blueGreen;
-    for (const [where, options] of [['blueGreen prePromotionAnalysis', bg?.prePromotionAnalysis], ['blueGreen postPromotionAnalysis', bg?.postPromotionAnalysis]] as const) {
-      if (options) errors.push(...validateAnalysisRun(this, where, where.includes('pre') ? AnalysisUsage.PRE_PROMOTION : AnalysisUsage.POST_PROMOTION, options));
-    }
-    if ((canary || bg) && !this.workloadRef && this.containers.length === 0) {
-      errors.push('the Rollout has no containers; add one with containers or addContainer(), or use workloadRef');
-    }
-    return errors;
-  }
 
   // ---------------------------------------------------------------------------------------
   // runtime ownership
@@ -591,13 +460,6 @@ function renderMetadata(metadata?: ReplicaSetMetadata): any {
   return { labels: metadata.labels, annotations: metadata.annotations };
 }
 
-/**
- * The labels a kplus Service selects (cdk8s-plus keeps them private). JSON patches on the
- * Service's L1 are not seen, which is why the Rollout never rewrites selectors itself.
- */
-function selectorOf(service: kplus.Service): { [key: string]: string } {
-  return (service as any)._selector ?? {};
-}
 
 /** Merges routers' parts of `trafficRouting`; the plugin maps of several routers join. */
 type Routing = RolloutSpecStrategyCanaryTrafficRouting;

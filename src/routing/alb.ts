@@ -249,11 +249,6 @@ export class AlbIngress extends Construct {
     return [...this.rules];
   }
 
-  /** The action bound by the Rollout, if any. @internal */
-  public get _action(): AlbActionBinding | undefined {
-    return this.action;
-  }
-
   /** The annotation key of the weighted action. */
   public get actionAnnotationKey(): string | undefined {
     return this.action ? `${this.annotationPrefix}/actions.${this.action.actionName}` : undefined;

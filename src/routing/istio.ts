@@ -238,11 +238,6 @@ export class IstioVirtualService extends Construct {
     return [...(this.props.tcpRoutes ?? [])];
   }
 
-  /** @internal */
-  public get _binding(): IstioDestinationBinding | undefined {
-    return this.binding;
-  }
-
   /**
    * Binds the stable and canary destinations; called by the Rollout.
    * @internal
