@@ -4,12 +4,12 @@ import { Construct } from 'constructs';
 import { HASH_LABEL, RolloutInternals, selectorOf, validateRolloutReferences, validateRolloutSpec } from './rollout-rules';
 import { Step, StepKind } from './step';
 import { RolloutRulesContext } from './step-rules';
-import { BlueGreenStrategyOptions, CanaryStrategyOptions, ReplicaSetMetadata, RolloutStrategy } from './strategy';
+import { BlueGreenStrategyOptions, CanaryStrategyOptions, RolloutStrategy } from './strategy';
+import { renderBlueGreen, renderCanary } from './strategy-render';
 import { WorkloadRef, WorkloadRefScaleDown } from './workload-ref';
-import { AnalysisArgument, AnalysisUsage } from '../analysis/analysis-run';
-import { renderAnalysisRun } from '../analysis/analysis-run-render';
+import { AnalysisArgument } from '../analysis/analysis-run';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
-import { Rollout as RolloutL1, RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
+import { Rollout as RolloutL1 } from '../imports/rollout-argoproj.io';
 import { isDns1123Subdomain, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
@@ -391,7 +391,9 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       rollbackWindow: p.rollbackWindow ? { revisions: p.rollbackWindow.revisions } : undefined,
       paused: p.paused,
       restartAt: p.restartAt ? p.restartAt.toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined,
-      strategy: this.canary ? { canary: this.renderCanary(this.canary) } : { blueGreen: this.renderBlueGreen(this.blueGreen!) },
+      strategy: this.canary
+        ? { canary: renderCanary(this.canary, this.routers, this.routerContext) }
+        : { blueGreen: renderBlueGreen(this.blueGreen!) },
     };
     return spec;
   }
@@ -406,67 +408,8 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     const { [kplus.Pod.ADDRESS_LABEL]: _address, ...labels } = metadata.labels ?? {};
     return { ...metadata, labels: Object.keys(labels).length > 0 ? labels : undefined };
   }
-
-  private renderCanary(c: CanaryStrategyOptions): any {
-    let trafficRouting: RolloutSpecStrategyCanaryTrafficRouting | undefined;
-    if (c.trafficRouting) {
-      const ctx = this.routerContext;
-      const routes = this.managedRoutes;
-      trafficRouting = {};
-      for (const router of this.routers) trafficRouting = mergeRouting(trafficRouting, router._render(ctx));
-      trafficRouting = { ...trafficRouting, managedRoutes: routes.length > 0 ? routes.map(name => ({ name })) : undefined };
-    }
-    return {
-      stableService: c.stableService?.name,
-      canaryService: c.canaryService?.name,
-      pingPong: c.pingPong ? { pingService: c.pingPong.pingService.name, pongService: c.pingPong.pongService.name } : undefined,
-      trafficRouting,
-      steps: c.steps && c.steps.length > 0 ? c.steps.map(s => s._toKube()) : undefined,
-      maxSurge: c.maxSurge?.value,
-      maxUnavailable: c.maxUnavailable?.value,
-      scaleDownDelaySeconds: c.scaleDownDelay?.toSeconds(),
-      scaleDownDelayRevisionLimit: c.scaleDownDelayRevisionLimit,
-      abortScaleDownDelaySeconds: c.abortScaleDownDelay?.toSeconds(),
-      dynamicStableScale: c.dynamicStableScale,
-      minPodsPerReplicaSet: c.minPodsPerReplicaSet,
-      canaryMetadata: renderMetadata(c.canaryMetadata),
-      stableMetadata: renderMetadata(c.stableMetadata),
-      antiAffinity: c.antiAffinity?._toKube(),
-      analysis: c.analysis ? renderAnalysisRun(c.analysis, AnalysisUsage.BACKGROUND) : undefined,
-    };
-  }
-
-  private renderBlueGreen(bg: BlueGreenStrategyOptions): any {
-    return {
-      activeService: bg.activeService.name,
-      previewService: bg.previewService?.name,
-      autoPromotionEnabled: bg.autoPromotionEnabled,
-      autoPromotionSeconds: bg.autoPromotionDelay?.toSeconds(),
-      previewReplicaCount: bg.previewReplicaCount,
-      scaleDownDelaySeconds: bg.scaleDownDelay?.toSeconds(),
-      scaleDownDelayRevisionLimit: bg.scaleDownDelayRevisionLimit,
-      abortScaleDownDelaySeconds: bg.abortScaleDownDelay?.toSeconds(),
-      prePromotionAnalysis: bg.prePromotionAnalysis ? renderAnalysisRun(bg.prePromotionAnalysis) : undefined,
-      postPromotionAnalysis: bg.postPromotionAnalysis ? renderAnalysisRun(bg.postPromotionAnalysis) : undefined,
-      antiAffinity: bg.antiAffinity?._toKube(),
-      activeMetadata: renderMetadata(bg.activeMetadata),
-      previewMetadata: renderMetadata(bg.previewMetadata),
-    };
-  }
 }
 
-function renderMetadata(metadata?: ReplicaSetMetadata): any {
-  if (!metadata || (!metadata.labels && !metadata.annotations)) return undefined;
-  return { labels: metadata.labels, annotations: metadata.annotations };
-}
-
-
-/** Merges routers' parts of `trafficRouting`; the plugin maps of several routers join. */
-type Routing = RolloutSpecStrategyCanaryTrafficRouting;
-function mergeRouting(a: Routing, b: Routing): Routing {
-  const plugins = a.plugins && b.plugins ? { ...a.plugins, ...b.plugins } : undefined;
-  return { ...a, ...b, ...(plugins ? { plugins } : {}) };
-}
 
 function namespaceOf(construct: Construct): string | undefined {
   return Chart.of(construct).namespace;
