@@ -45,6 +45,8 @@ const (
 	albCondsPrefix   = "alb.ingress.kubernetes.io/conditions."
 	// the driver's own annotation (see waitNudging), left out of the simulator comparison
 	nudgeAnnotation = "conformance.cdk8s-rollouts/nudge"
+	// the referenced workload's metadata.generation, written on a workloadRef Rollout
+	workloadGenerationAnno = "rollout.argoproj.io/workload-generation"
 )
 
 type driver struct {
@@ -185,13 +187,18 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 		return fail(err)
 	}
 	steps, _, _ := unstructured.NestedSlice(ro.Object, "spec", "strategy", "canary", "steps")
-	if steps == nil {
-		return fail(fmt.Errorf("only canary Rollouts are driven so far"))
+	blueGreen := sc.Strategy == "blueGreen"
+	if steps == nil && !blueGreen {
+		return fail(fmt.Errorf("a canary Rollout without steps is not driven"))
 	}
 	rolloutIf := d.rollouts.ArgoprojV1alpha1().Rollouts(ns)
-	fmt.Printf("== %s (Application %s, %d steps)\n", sc.Name, app.app.Name, len(steps))
+	if blueGreen {
+		fmt.Printf("== %s (Application %s, blue-green)\n", sc.Name, app.app.Name)
+	} else {
+		fmt.Printf("== %s (Application %s, %d steps)\n", sc.Name, app.app.Name, len(steps))
+	}
 
-	observe := func(release int, moment string, kind string, step int, exp expectation) error {
+	var observe observeFunc = func(release int, moment string, kind string, step int, exp expectation) error {
 		o := observation{Release: release, Moment: moment}
 		// Wait (bounded) until the controller has done what the step says and the live objects
 		// match the simulator's prediction: the controller may rewrite an object more than once
@@ -257,18 +264,55 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 		return nil
 	}
 
+	// A workloadRef migration starts from the Deployment alone, as it ran before the migration.
+	migration := sc.Template.Kind != "Rollout"
+	if migration {
+		if _, err := d.sync(ctx, app, objectsFor(sc, 0), false); err != nil {
+			return fail(fmt.Errorf("before the migration: sync: %w", err))
+		}
+		if err := d.waitDeploymentAvailable(ctx, ns, sc.Template.Name); err != nil {
+			return fail(fmt.Errorf("before the migration: %w", err))
+		}
+		if err := observe(0, "before the migration (the Deployment alone)", "before", -1, expectation{beforeMigration: true}); err != nil {
+			return fail(err)
+		}
+	}
+
 	// Release 1
 	if _, err := d.sync(ctx, app, objectsFor(sc, 1), false); err != nil {
 		return fail(fmt.Errorf("release 1 sync: %w", err))
 	}
+	// the replicas of a workloadRef Deployment as the controller scales it down (migration only)
+	var scaled []int32
 	if err := d.waitRollout(ctx, rolloutIf, ro.GetName(), "Healthy with every step done", func(s rolloutStatus) bool {
+		if migration {
+			scaled = d.recordReplicas(ctx, ns, sc.Template.Name, scaled)
+		}
 		return s.Phase == "Healthy" && s.StableRS != "" && s.StableRS == s.CurrentPodHash && s.current()
 	}); err != nil {
 		return fail(fmt.Errorf("release 1: %w", err))
 	}
 	sr.Releases++
+	if migration {
+		scaleErrs := d.checkMigration(ctx, ro, ns, &scaled)
+		sr.DeploymentReplicas = scaled
+		fmt.Printf("  release 1: the Deployment's spec.replicas while the Rollout came up: %v\n", scaled)
+		for _, e := range scaleErrs {
+			fmt.Fprintf(os.Stderr, "    %s / release 1: workloadRef scale-down: %s\n", sc.Name, e)
+		}
+		if len(scaleErrs) > 0 {
+			sr.CheckErrors += len(scaleErrs)
+			sr.Failures = append(sr.Failures, observation{Release: 1, Moment: "workloadRef scale-down", CheckErrors: scaleErrs})
+		}
+	}
 	if err := observe(1, "steady state", "steady", -1, expectation{final: true}); err != nil {
 		return fail(err)
+	}
+	if blueGreen {
+		if err := d.runBlueGreen(ctx, sc, app, cfg, ns, rolloutIf, ro.GetName(), &sr, observe); err != nil {
+			return fail(err)
+		}
+		return d.finish(ctx, sc, app, &sr, fail)
 	}
 
 	for release := 2; release <= len(sc.Images); release++ {
@@ -348,6 +392,14 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 			return fail(err)
 		}
 	}
+	return d.finish(ctx, sc, app, &sr, fail)
+}
+
+// observeFunc reads every live object at one moment of a release and judges it (see run).
+type observeFunc func(release int, moment string, kind string, step int, exp expectation) error
+
+// finish runs what follows the last observation of a scenario.
+func (d *driver) finish(ctx context.Context, sc scenario, app *application, sr *scenarioReport, fail func(error) scenarioReport) scenarioReport {
 	// after the last observation: can a RespectIgnoreDifferences sync roll out a new image when
 	// the live pod template is as in Git?
 	finding, err := d.respectIgnoreProbe(ctx, sc, app)
@@ -361,7 +413,7 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 	if sr.SyncUnderFire == nil {
 		sr.SyncUnderFire = &fireReport{Moment: "none: no step leaves controller-owned routing state", RoutingSurvive: true}
 	}
-	return sr
+	return *sr
 }
 
 func okOr(n int) string {
@@ -411,6 +463,10 @@ type expectation struct {
 	mirrorRoutes []string
 	final        bool // fully promoted or steady: weight 0, no managed routes, canary == stable
 	aborted      bool
+	// blue-green: the new ReplicaSet is behind the preview Service, waiting for promotion
+	promotionPending bool
+	// workloadRef migration: the Deployment alone, before the Rollout exists
+	beforeMigration bool
 }
 
 func (e expectation) after(step map[string]any) expectation {
@@ -588,22 +644,43 @@ func rolloutOf(objects []map[string]any) *unstructured.Unstructured {
 	return &unstructured.Unstructured{Object: map[string]any{}}
 }
 
-// objectsFor is the scenario's objects with the image of the given release.
+// objectsFor is the scenario's objects with the image of the given release in the template
+// object's first container (the Rollout, or the Deployment its workloadRef names). Release 0 is
+// a workloadRef migration's starting point: release 1 without the Rollout.
 func objectsFor(sc scenario, release int) []map[string]any {
 	var out []map[string]any
+	image := imageOf(sc, max(release, 1))
 	for _, o := range sc.Objects {
 		c := (&unstructured.Unstructured{Object: o}).DeepCopy().Object
-		if c["kind"] == "Rollout" {
+		u := &unstructured.Unstructured{Object: c}
+		if release == 0 && u.GetKind() == "Rollout" {
+			continue
+		}
+		if u.GetKind() == templateKind(sc) && u.GetName() == templateName(sc) {
 			containers, _, _ := unstructured.NestedSlice(c, "spec", "template", "spec", "containers")
 			if len(containers) > 0 {
 				first, _ := containers[0].(map[string]any)
-				first["image"] = imageOf(sc, release)
+				first["image"] = image
 				_ = unstructured.SetNestedSlice(c, containers, "spec", "template", "spec", "containers")
 			}
 		}
 		out = append(out, c)
 	}
 	return out
+}
+
+func templateKind(sc scenario) string {
+	if sc.Template.Kind == "" {
+		return "Rollout"
+	}
+	return sc.Template.Kind
+}
+
+func templateName(sc scenario) string {
+	if sc.Template.Name == "" {
+		return rolloutOf(sc.Objects).GetName()
+	}
+	return sc.Template.Name
 }
 
 func httpGetOK(url string) bool {
