@@ -42,6 +42,7 @@ func (d *driver) check(ctx context.Context, sc scenario, ns string, exp expectat
 	get := d.apiGetter(ctx, sc, ns)
 	errs := checkRouting(sc, get, exp)
 	errs = append(errs, d.checkBasicCanary(ctx, sc, ns, exp)...)
+	errs = append(errs, checkWorkloadGeneration(sc, get, exp)...)
 	if exp.promotionPending {
 		ro := rolloutOf(sc.Objects)
 		if live, err := get("Rollout", ro.GetName()); err != nil {
