@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,8 +17,8 @@ import (
 	roclient "github.com/argoproj/argo-rollouts/pkg/client/clientset/versioned/typed/rollouts/v1alpha1"
 	"github.com/argoproj/argo-rollouts/pkg/kubectl-argo-rollouts/cmd/abort"
 	"github.com/argoproj/argo-rollouts/pkg/kubectl-argo-rollouts/cmd/promote"
+	"github.com/cdk8s-rollouts/cdk8s-rollouts/conformance/kube/controlplane"
 	corev1 "k8s.io/api/core/v1"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apiextensions "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -33,7 +32,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
-	"sigs.k8s.io/yaml"
 )
 
 const (
@@ -96,53 +94,10 @@ func (d *driver) resource(u *unstructured.Unstructured) (dynamic.ResourceInterfa
 	return d.dyn.Resource(mapping.Resource), nil
 }
 
+// installCRDs installs the CRDs under dir (controlplane.InstallCRDs) and refreshes the mapper.
 func (d *driver) installCRDs(ctx context.Context, dir string) error {
-	var names []string
-	err := filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() || !strings.HasSuffix(path, ".yaml") {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for _, doc := range strings.Split(string(data), "\n---") {
-			var crd apiextensionsv1.CustomResourceDefinition
-			if strings.TrimSpace(doc) == "" {
-				continue
-			}
-			if err := yaml.Unmarshal([]byte(doc), &crd); err != nil {
-				return fmt.Errorf("%s: %w", path, err)
-			}
-			if crd.Kind != "CustomResourceDefinition" {
-				continue
-			}
-			if _, err := d.ext.ApiextensionsV1().CustomResourceDefinitions().Create(ctx, &crd, metav1.CreateOptions{}); err != nil {
-				return fmt.Errorf("install CRD %s: %w", crd.Name, err)
-			}
-			names = append(names, crd.Name)
-		}
-		return nil
-	})
-	if err != nil {
+	if _, err := controlplane.InstallCRDs(ctx, d.ext, dir); err != nil {
 		return err
-	}
-	for _, name := range names {
-		err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
-			crd, err := d.ext.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, name, metav1.GetOptions{})
-			if err != nil {
-				return false, err
-			}
-			for _, c := range crd.Status.Conditions {
-				if c.Type == apiextensionsv1.Established && c.Status == apiextensionsv1.ConditionTrue {
-					return true, nil
-				}
-			}
-			return false, nil
-		})
-		if err != nil {
-			return fmt.Errorf("CRD %s not established: %w", name, err)
-		}
 	}
 	d.mapper.Reset()
 	return nil
