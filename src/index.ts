@@ -13,6 +13,7 @@ export * from './routing/traffic-routing';
 export * from './canary-app';
 export * from './gitops/application-source';
 export * from './gitops/argocd-application';
+export * from './gitops/argocd-app-project';
 export * from './gitops/ignore-differences';
 export * from './gitops/sync';
 export * from './analysis/analysis-template';
