@@ -5,6 +5,7 @@ import { BackgroundAnalysisOptions } from './analysis/analysis-run';
 import { isDnsLabel, readableName } from './private/names';
 import { registerObject } from './private/object-registry';
 import { applyPatchesLast } from './private/patches';
+import { RolloutNotification } from './rollout/notifications';
 import { RollbackWindow, Rollout } from './rollout/rollout';
 import { Step } from './rollout/step';
 import { CanaryStrategyOptions, CanaryTrafficRouting, RolloutStrategy } from './rollout/strategy';
@@ -114,6 +115,12 @@ export interface CanaryAppProps {
    * @default - no restart
    */
   readonly restartAt?: Date;
+
+  /**
+   * Notification subscriptions of the Rollout (e.g. a Slack channel on `on-rollout-aborted`).
+   * @default - none
+   */
+  readonly notifications?: RolloutNotification[];
 }
 
 /** Canary strategy options a `CanaryApp` passes through to its Rollout. */
@@ -320,6 +327,7 @@ export class CanaryApp extends Construct {
       revisionHistoryLimit: props.revisionHistoryLimit,
       paused: props.paused,
       restartAt: props.restartAt,
+      notifications: props.notifications,
     });
     // the root / subset-level / mesh-host Services select every pod of the app; the controller never switches them
     this.rootService?.select(this.rollout);

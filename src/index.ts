@@ -24,3 +24,5 @@ export * from './analysis/slo-recording-rules';
 export * from './analysis/template-argument';
 export * from './aws/rollouts-controller';
 export * from './gitops/app-of-apps';
+export * from './rollout/notifications';
+export * from './rollout/notification-settings';
