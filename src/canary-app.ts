@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackgroundAnalysisOptions } from './analysis/analysis-run';
+import { checkImage, podTemplateProps } from './front-door-pod';
 import { isDnsLabel, readableName } from './private/names';
 import { registerObject } from './private/object-registry';
 import { applyPatchesLast } from './private/patches';
@@ -300,14 +301,7 @@ export class CanaryApp extends Construct {
         : longest > 0 ? `, so that the Service names ${suffixes.map(x => `"<name>-${x}"`).join(', ')} fit 63` : '';
       throw new Error(`${where} name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter; no '.') of at most ${max} characters${why}; got "${this.name}" (${this.name.length} characters); pass a shorter lower-case name`);
     }
-    if (props.workloadRef) {
-      const own = (['image', 'container'] as const).filter(k => props[k] !== undefined);
-      if (own.length) {
-        throw new Error(`${where} workloadRef takes the pod template from ${props.workloadRef.kind} "${props.workloadRef.name}"; got ${own.join(' and ')} too; remove ${own.join(' and ')} (set them on the ${props.workloadRef.kind}), or drop workloadRef`);
-      }
-    } else if (typeof props.image !== 'string' || props.image.trim() === '') {
-      throw new Error(`${where} image must not be empty; got ${JSON.stringify(props.image)}; give an image reference such as "ghcr.io/acme/checkout:1.4.2" (or workloadRef to migrate a Deployment)`);
-    }
+    checkImage(where, props);
     if (props.additionalIngresses?.length && !alb) {
       throw new Error(`${where} additionalIngresses are ALB Ingresses and need routing: TrafficRouting.alb(...); got ${props.routing ? 'Istio routing' : 'no routing'}`);
     }
@@ -418,18 +412,11 @@ export class CanaryApp extends Construct {
     }
     strategy.trafficRouting = trafficRouting;
 
-    const { podMetadata, spread, nodeLabels, tolerations, containers: sidecars, ...pod } = props.pod ?? {};
-    if (props.workloadRef && (podMetadata || sidecars?.length || pod.volumes?.length || pod.initContainers?.length)) {
-      throw new Error(`${where} workloadRef takes the pod template from ${props.workloadRef.kind} "${props.workloadRef.name}"; got pod containers, initContainers, volumes or podMetadata too; set them on the ${props.workloadRef.kind}`);
-    }
+    const pod = podTemplateProps(where, props);
     this.rollout = new Rollout(this, 'rollout', {
-      ...pod,
+      ...pod.rolloutProps,
       metadata: { name: this.name },
       replicas: props.replicas,
-      workloadRef: props.workloadRef,
-      podMetadata,
-      containers: props.workloadRef ? undefined
-        : [{ name: 'main', ...props.container, image: props.image!, portNumber: props.containerPort }, ...sidecars ?? []],
       strategy: RolloutStrategy.canary(strategy),
       rollbackWindow: props.rollbackWindow,
       progressDeadline: props.progressDeadline,
@@ -440,15 +427,7 @@ export class CanaryApp extends Construct {
       restartAt: props.restartAt,
       notifications: props.notifications,
     });
-    if (spread) {
-      // once, here: cdk8s-plus' own `spread` prop adds the terms again at every synthesis
-      this.rollout.scheduling.spread({ topology: kplus.Topology.HOSTNAME, weight: 100 });
-      this.rollout.scheduling.spread({ topology: kplus.Topology.ZONE, weight: 100 });
-    }
-    if (nodeLabels) {
-      this.rollout.scheduling.attract(kplus.Node.labeled(...Object.entries(nodeLabels).map(([k, v]) => kplus.NodeLabelQuery.is(k, v))));
-    }
-    for (const t of tolerations ?? []) this.rollout.scheduling.tolerate(kplus.Node.tainted(t));
+    pod.applyScheduling(this.rollout);
     // the root / subset-level / mesh-host Services select every pod of the app; the controller never switches them
     this.rootService?.select(this.rollout);
     for (const meshService of this.meshHostServices) if (meshService !== this.rootService) meshService.select(this.rollout);

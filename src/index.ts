@@ -26,3 +26,4 @@ export * from './aws/rollouts-controller';
 export * from './gitops/app-of-apps';
 export * from './rollout/notifications';
 export * from './rollout/notification-settings';
+export * from './blue-green-app';
