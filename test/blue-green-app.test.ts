@@ -4,6 +4,7 @@ import { AnalysisArgument } from '../src/analysis/analysis-run';
 import { AnalysisTemplate } from '../src/analysis/analysis-template';
 import { Metric } from '../src/analysis/metric';
 import { BlueGreenApp } from '../src/blue-green-app';
+import { RolloutNotification, RolloutNotificationTrigger } from '../src/rollout/notifications';
 import { WorkloadRef } from '../src/rollout/workload-ref';
 
 const IMAGE = 'ghcr.io/acme/checkout:1.4.2';
@@ -42,6 +43,23 @@ describe('BlueGreenApp', () => {
     });
     expect(findManifest(manifests, 'Service', 'checkout-active').spec.selector).toEqual({ 'app.kubernetes.io/name': 'checkout' });
     expect(app.activeService.name).toBe('checkout-active');
+  });
+
+  test('passes pod settings, ReplicaSet metadata and notifications to the Rollout', () => {
+    const c = chart();
+    new BlueGreenApp(c, 'checkout', {
+      image: IMAGE,
+      containerPort: 8080,
+      pod: { podMetadata: { labels: { team: 'shop' } }, nodeLabels: { pool: 'apps' } },
+      strategy: { previewMetadata: { labels: { role: 'preview' } } },
+      notifications: [RolloutNotification.slack(RolloutNotificationTrigger.ROLLOUT_ABORTED, ['checkout-alerts'])],
+    });
+    const r = findManifest(synthValidated(c), 'Rollout');
+    expect(r.metadata.annotations).toEqual({ 'notifications.argoproj.io/subscribe.on-rollout-aborted.slack': 'checkout-alerts' });
+    expect(r.spec.template.metadata.labels).toEqual({ 'team': 'shop', 'app.kubernetes.io/name': 'checkout' });
+    expect(r.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms)
+      .toEqual([{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['apps'] }] }]);
+    expect(r.spec.strategy.blueGreen.previewMetadata).toEqual({ labels: { role: 'preview' } });
   });
 
   test('migrates a Deployment with workloadRef', () => {
