@@ -129,6 +129,7 @@ for (const [module, file] of [
   ['clusteranalysistemplate', 'argo-rollouts/cluster-analysis-template-crd.yaml'],
   ['experiment', 'argo-rollouts/experiment-crd.yaml'],
   ['application', 'argo-cd/application-crd.yaml'],
+  ['appproject', 'argo-cd/appproject-crd.yaml'],
   ['virtualservice', 'istio/virtualservice-crd.yaml'],
   ['destinationrule', 'istio/destinationrule-crd.yaml'],
 ]) {

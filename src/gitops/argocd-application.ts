@@ -2,6 +2,7 @@ import * as nodePath from 'path';
 import { ApiObjectMetadata, App, Chart, Lazy, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ApplicationSource } from './application-source';
+import { ArgoCdAppProject, _ProjectMember, _ProjectMemberView } from './argocd-app-project';
 import { IgnoreDifference, _IgnoreDifferencesBuilder } from './ignore-differences';
 import { RuntimeOwnership } from './runtime-ownership';
 import { AutomatedSync, CascadeDelete, RuntimeFieldsSyncPolicy, SyncOption, SyncRetry } from './sync';
@@ -33,10 +34,18 @@ export interface ArgoCdApplicationProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * Argo CD project.
-   * @default 'default'
+   * Argo CD project, by name (a project defined outside this app). Give this or `appProject`.
+   * @default - `appProject`'s name, else 'default'
    */
   readonly project?: string;
+
+  /**
+   * Argo CD project defined in this app: the Application is placed in it, and at synth every
+   * object it deploys, its repository and its destination are checked against the project (or
+   * derive the project's allow lists). Give this or `project`.
+   * @default - the project named by `project`
+   */
+  readonly appProject?: ArgoCdAppProject;
 
   /**
    * Where the manifests come from. Use either this or `repoUrl` + `path`.
@@ -164,7 +173,7 @@ export interface ArgoCdApplicationProps {
  * });
  * ```
  */
-export class ArgoCdApplication extends Construct {
+export class ArgoCdApplication extends Construct implements _ProjectMember {
   /** The in-cluster API server: the cluster Argo CD runs in. */
   public static readonly IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
@@ -178,6 +187,7 @@ export class ArgoCdApplication extends Construct {
   private readonly props: ArgoCdApplicationProps;
   private readonly deploysList: IConstruct[] = [];
   private readonly extraIgnores: IgnoreDifference[] = [];
+  private readonly projectDeploys: IConstruct[] = [];
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
@@ -188,6 +198,9 @@ export class ArgoCdApplication extends Construct {
     this.givenSource = this.resolveSource(props);
     this.checkDestination(props);
     if (props.project !== undefined) checkName(this.node.path, 'project', props.project);
+    if (props.project !== undefined && props.appProject !== undefined) {
+      this.fail(`project "${props.project}" and appProject "${props.appProject.projectName}"`, 'give one of them: project names a project defined elsewhere, appProject one defined in this app');
+    }
     if (props.revisionHistoryLimit !== undefined && (!Number.isInteger(props.revisionHistoryLimit) || props.revisionHistoryLimit < 0)) {
       this.fail(`revisionHistoryLimit ${props.revisionHistoryLimit}`, 'give an integer >= 0');
     }
@@ -209,6 +222,29 @@ export class ArgoCdApplication extends Construct {
     registerObject(this, this.resource);
     this.node.addValidation({ validate: () => this.validateIgnores() });
     this.node.addValidation({ validate: () => this.validateSourceLayout() });
+    props.appProject?._addMember(this);
+  }
+
+  /**
+   * Also counts the objects of `construct` as deployed by this Application when its project is
+   * checked or derived, without deriving the source or ignores from it (the app of apps' root).
+   * @internal
+   */
+  public _addProjectDeploy(construct: IConstruct): void {
+    if (!this.projectDeploys.includes(construct)) this.projectDeploys.push(construct);
+  }
+
+  /** @internal */
+  public _projectView(): _ProjectMemberView {
+    const deploys = [...this.deploysList, ...this.projectDeploys];
+    return {
+      repoUrl: this.source.repoUrl,
+      server: this.props.destinationName ? undefined : (this.props.destinationServer ?? ArgoCdApplication.IN_CLUSTER_SERVER),
+      clusterName: this.props.destinationName,
+      destinationNamespace: this.props.destinationNamespace,
+      applicationNamespace: this.resource.metadata.namespace,
+      deploys: deploys.length ? deploys : undefined,
+    };
   }
 
   /**
@@ -283,7 +319,7 @@ export class ArgoCdApplication extends Construct {
       }
       : undefined;
     return {
-      project: this.props.project ?? 'default',
+      project: this.props.appProject?.projectName ?? this.props.project ?? 'default',
       source: this.source._toSource(),
       destination: {
         server: this.props.destinationName ? undefined : (this.props.destinationServer ?? ArgoCdApplication.IN_CLUSTER_SERVER),

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { RolloutNotification } from './notifications';
 import { Step, StepKind, StringMatch, StringMatchType } from './step';
 import { BlueGreenStrategyOptions, CanaryStrategyOptions, ReplicaSetMetadata, RolloutStrategy } from './strategy';
 import { WorkloadRef, WorkloadRefScaleDown } from './workload-ref';
@@ -92,6 +93,13 @@ export interface RolloutProps extends kplus.WorkloadProps {
    * @default - no restart
    */
   readonly restartAt?: Date;
+
+  /**
+   * Notification subscriptions (Slack, e-mail, webhooks on triggers such as
+   * `on-rollout-aborted`), rendered as `notifications.argoproj.io/subscribe.*` annotations.
+   * @default - none
+   */
+  readonly notifications?: RolloutNotification[];
 }
 
 /** How far back a rollback may skip the canary steps. */
@@ -174,6 +182,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     });
     applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
+    RolloutNotification._apply(this, this.apiObject, props.notifications);
 
     if (workloadRef) {
       if ((props.containers ?? []).length > 0 || (props.initContainers ?? []).length > 0 || (props.volumes ?? []).length > 0 || props.podMetadata) {
