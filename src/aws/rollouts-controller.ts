@@ -7,6 +7,7 @@ import {
 import { ApplicationSource } from '../gitops/application-source';
 import { ArgoCdApplication } from '../gitops/argocd-application';
 import { SyncOption } from '../gitops/sync';
+import { cachedValidation } from '../private/synthesis-cache';
 import { Rollout } from '../rollout/rollout';
 
 // This module is loaded by `require('cdk8s-rollouts')`: it must not import aws-cdk-lib
@@ -335,7 +336,7 @@ export class RolloutsController extends Construct {
       syncOptions: [SyncOption.CREATE_NAMESPACE, SyncOption.SERVER_SIDE_APPLY],
     });
     this.node.defaultChild = this.application;
-    this.node.addValidation({ validate: () => this.validateApps() });
+    this.node.addValidation(cachedValidation(() => this.validateApps()));
   }
 
   /**

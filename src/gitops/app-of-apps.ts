@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ArgoCdApplication, ArgoCdApplicationProps } from './argocd-application';
 import { AutomatedSync, CascadeDelete, SyncOption } from './sync';
+import { cachedValidation } from '../private/synthesis-cache';
 
 /** Props of `ArgoCdAppOfApps`. */
 export interface ArgoCdAppOfAppsProps {
@@ -107,7 +108,7 @@ export class ArgoCdAppOfApps extends Construct {
       syncOptions: props.syncOptions,
       cascadeDelete: props.cascadeDelete,
     });
-    this.node.addValidation({ validate: () => this.validateNames() });
+    this.node.addValidation(cachedValidation(() => this.validateNames()));
   }
 
   /** The child Applications, in the order they were added. */
