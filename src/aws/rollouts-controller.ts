@@ -10,6 +10,7 @@ import { SyncOption } from '../gitops/sync';
 import { renderNotificationValues, subscriptionProblems } from '../rollout/notification-render';
 import { ControllerNotifications } from '../rollout/notification-settings';
 import { RolloutNotification } from '../rollout/notifications';
+import { cachedValidation } from '../private/synthesis-cache';
 import { Rollout } from '../rollout/rollout';
 
 // This module is loaded by `require('cdk8s-rollouts')`: it must not import aws-cdk-lib
@@ -352,7 +353,7 @@ export class RolloutsController extends Construct {
       syncOptions: [SyncOption.CREATE_NAMESPACE, SyncOption.SERVER_SIDE_APPLY],
     });
     this.node.defaultChild = this.application;
-    this.node.addValidation({ validate: () => this.validateApps() });
+    this.node.addValidation(cachedValidation(() => this.validateApps()));
   }
 
   /**

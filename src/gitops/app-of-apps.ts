@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ArgoCdAppProject } from './argocd-app-project';
 import { ArgoCdApplication, ArgoCdApplicationProps } from './argocd-application';
 import { AutomatedSync, CascadeDelete, SyncOption } from './sync';
+import { cachedValidation } from '../private/synthesis-cache';
 
 /** Props of `ArgoCdAppOfApps`. */
 export interface ArgoCdAppOfAppsProps {
@@ -118,7 +119,7 @@ export class ArgoCdAppOfApps extends Construct {
       cascadeDelete: props.cascadeDelete,
     });
     this.root._addProjectDeploy(chart);
-    this.node.addValidation({ validate: () => this.validateNames() });
+    this.node.addValidation(cachedValidation(() => this.validateNames()));
   }
 
   /** The child Applications, in the order they were added. */

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as argo from '../imports/appproject-argoproj.io';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import { cachedValidation } from '../private/synthesis-cache';
 
 /** A Kubernetes API group and kind an Argo CD project allows. */
 export interface ProjectResourceKind {
@@ -172,7 +173,7 @@ export class ArgoCdAppProject extends Construct {
     this.node.defaultChild = this.apiObject;
     applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
-    this.node.addValidation({ validate: () => this.validateMembers() });
+    this.node.addValidation(cachedValidation(() => this.validateMembers()));
   }
 
   /**

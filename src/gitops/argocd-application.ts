@@ -10,6 +10,7 @@ import * as argo from '../imports/application-argoproj.io';
 import { isDns1123Label } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import { cachedValidation, perSynthesis } from '../private/synthesis-cache';
 
 const FINALIZERS: { [policy: string]: string | undefined } = {
   [CascadeDelete.NONE]: undefined,
@@ -220,8 +221,8 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
     this.node.defaultChild = this.resource;
     applyPatchesLast(this.resource);
     registerObject(this, this.resource);
-    this.node.addValidation({ validate: () => this.validateIgnores() });
-    this.node.addValidation({ validate: () => this.validateSourceLayout() });
+    this.node.addValidation(cachedValidation(() => this.validateIgnores()));
+    this.node.addValidation(cachedValidation(() => this.validateSourceLayout()));
     props.appProject?._addMember(this);
   }
 
@@ -572,7 +573,6 @@ function outputTypeName(type: YamlOutputType): string {
  */
 function chartOutputName(app: App, chart: Chart): string {
   const name = Names.toDnsLabel(chart);
-  const charts = app.charts;
   // as cdk8s' resolveDependencies: nested charts, or a dependency between constructs of two charts
   const chartOf = (c: IConstruct): Chart | undefined => {
     try {
@@ -581,9 +581,10 @@ function chartOutputName(app: App, chart: Chart): string {
       return undefined;
     }
   };
-  const dependent = charts.some(c => c.node.children.some(x => x instanceof Chart))
-    || app.node.findAll().some(c => c.node.dependencies.some(d => chartOf(d) !== chartOf(c)));
-  return dependent ? `${charts.indexOf(chart).toString().padStart(4, '0')}-${name}` : name;
+  // a walk of the whole App: once per synthesis, not once per Application and chart rendered
+  const dependent = perSynthesis(app, 'dependent-charts', () => app.node.findAll().some(c => c instanceof Chart && c.node.children.some(x => x instanceof Chart))
+    || app.node.findAll().some(c => c.node.dependencies.some(d => chartOf(d) !== chartOf(c))));
+  return dependent ? `${app.charts.indexOf(chart).toString().padStart(4, '0')}-${name}` : name;
 }
 
 function checkName(path: string, field: string, value: string): void {

@@ -16,6 +16,7 @@ import { isDns1123Subdomain, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
 import { renderDuration } from '../private/render';
+import { cachedValidation } from '../private/synthesis-cache';
 import { AlbIngress, AlbTargetType } from '../routing/alb';
 
 const HASH_LABEL = 'rollouts-pod-template-hash';
@@ -203,7 +204,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       registerObject(service, ApiObject.of(service));
     }
     this.bindRouting();
-    this.node.addValidation({ validate: () => this.validateReferences() });
+    this.node.addValidation(cachedValidation(() => this.validateReferences()));
   }
 
   /** The labels that select this Rollout's pods (what its Services select). */
