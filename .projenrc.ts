@@ -109,7 +109,7 @@ project.addTask('conformance', {
 });
 
 project.addTask('bench', {
-  description: 'Benchmark: CanaryApp synthesis against the same objects as hand-written ApiObjects (compiled lib/)',
+  description: 'Benchmark: CanaryApp synthesis (app.synth(), app.synthYaml(), one folder per chart) against the same objects as hand-written ApiObjects (compiled lib/), and require time',
   steps: [
     { spawn: 'compile' },
     { exec: 'node scripts/bench.js' },
@@ -129,6 +129,7 @@ for (const [module, file] of [
   ['clusteranalysistemplate', 'argo-rollouts/cluster-analysis-template-crd.yaml'],
   ['experiment', 'argo-rollouts/experiment-crd.yaml'],
   ['application', 'argo-cd/application-crd.yaml'],
+  ['appproject', 'argo-cd/appproject-crd.yaml'],
   ['virtualservice', 'istio/virtualservice-crd.yaml'],
   ['destinationrule', 'istio/destinationrule-crd.yaml'],
 ]) {
@@ -152,6 +153,8 @@ const AWS_PKG = 'packages/cdk8s-rollouts-aws';
 const JSII_FLAGS = '--silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency';
 // we build against the pinned devDependencies; the peer floors are tested by scripts/test-floors.sh
 project.compileTask.reset(`jsii ${JSII_FLAGS}`);
+// the generated L1 modules without their inline source maps: half of require('cdk8s-rollouts') (#17)
+project.compileTask.exec('node scripts/strip-import-source-maps.js');
 // jsii-docgen and jsii-pacmak look for dependency assemblies in the package's own node_modules
 // (they do not walk up as Node does): link the root's copies there
 project.compileTask.exec('mkdir -p node_modules && ln -sfn ../../../node_modules/aws-cdk-lib ../../../node_modules/constructs node_modules/', { cwd: AWS_PKG });

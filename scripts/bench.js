@@ -1,27 +1,31 @@
 #!/usr/bin/env node
-// Benchmark of CanaryApp synthesis (issue #9). Run with `npx projen bench` (compiles lib/ first).
+// Benchmark of CanaryApp synthesis (issues #9, #17). Run with `npx projen bench` (compiles lib/ first).
 //
-// For N = 10, 100, 1000 it synthesizes N CanaryApps (half ALB with a header route, half Istio;
-// 8 steps each; one Argo CD Application per app) with the compiled library, and as the baseline
-// the very same objects written as plain cdk8s `ApiObject`s from literal templates. The baseline
-// YAML is asserted equal to the library YAML before anything is timed.
-//
-// Synthesis is what a platform repo does: `app.synth()` with one folder per chart
-// (YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE, as Argo CD reads one folder per app) into a
-// temporary directory (tmpfs when there is one). cdk8s validates the app once there; in its other
-// output types and in `synthYaml()` it validates the whole app once per chart, which makes any
-// one-chart-per-app layout quadratic, library or not (see README, Performance).
+// For N = 100 and 1000 it synthesizes N CanaryApps (half ALB with a header route, half Istio;
+// 8 steps each; one Argo CD Application per app, its source derived from the layout) with the
+// compiled library, and as the baseline the very same objects written as plain cdk8s
+// `ApiObject`s from literal templates, in each of the three ways users synthesize:
+// - synth:  `app.synth()` with cdk8s' default output, YamlOutputType.FILE_PER_CHART (what `cdk8s synth` does)
+// - yaml:   `app.synthYaml()`
+// - folder: `app.synth()` with YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE (one folder per Argo CD app)
+// Output goes to a temporary directory (tmpfs when there is one). Before anything is timed, the
+// baseline output (every file, or the YAML string) is asserted equal to the library's in each mode.
+// In cdk8s 2.70 `synth` and `yaml` validate the whole App once per chart (`chart.toJson()`), so
+// they are quadratic in the number of charts, library or not; `folder` validates once.
 //
 // Figures (each the median of RUNS runs):
-// - ms per app: (construct + app.synth()) / N, in this process, after an untimed warm-up run
+// - ms per app: (construct + synthesis) / N, in this process, after an untimed warm-up run
 //   (for sizes projected under 5 s), with a full GC before each timed run; library and baseline
-//   runs alternate. A size whose library run is projected over BENCH_BUDGET_S (default 90) is
-//   skipped, and fewer runs are made when 5 would exceed it (both are reported).
-// - peak RSS: process.resourceUsage().maxRSS of a fresh child process per (N, variant, run) that
-//   loads the modules and synthesizes once (fewer runs when they would exceed half the budget).
-// Env: BENCH_SIZES=10,100  BENCH_RUNS=5  BENCH_BUDGET_S=90  BENCH_LIB=<path of a compiled lib>.
+//   runs alternate. Wall time, and the process' CPU time beside it (other processes on a shared
+//   machine inflate wall time; the load average is printed with the figures). A size whose
+//   library run is projected over BENCH_BUDGET_S (default 120) is skipped, and fewer runs are made
+//   when RUNS would exceed it (both are reported).
+// - peak RSS (folder mode): process.resourceUsage().maxRSS of a fresh child process per
+//   (N, variant, run) that loads the modules and synthesizes once.
 // - require cost: fresh `node -e` children timing, with process.hrtime, `require('cdk8s');
-//   require('cdk8s-plus-28')` against the same plus `require('<repo>/lib')`.
+//   require('cdk8s-plus-28')` against the same plus `require('<repo>/lib')` (REQUIRE_RUNS, median).
+// Env: BENCH_SIZES=100,1000  BENCH_MODES=synth,yaml,folder  BENCH_RUNS=5  BENCH_REQUIRE_RUNS=9
+//      BENCH_BUDGET_S=120  BENCH_LIB=<path of a compiled lib>.
 // A table goes to stdout, then a last line that is only JSON with every figure and target.
 'use strict';
 
@@ -35,19 +39,27 @@ const vm = require('vm');
 
 const ROOT = path.resolve(__dirname, '..');
 const LIB = process.env.BENCH_LIB ? path.resolve(process.env.BENCH_LIB) : path.join(ROOT, 'lib');
-const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [10, 100, 1000];
+const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [100, 1000];
 const RUNS = Number(process.env.BENCH_RUNS || 5);
-const CHECK_N = 4;
-// keep the whole run to about 3 minutes on 2 cores: at most this long per size for the timed
-// runs (library + baseline), and for the peak-RSS child processes; fewer runs (or none) beyond it
-const SYNTH_BUDGET_MS = Number(process.env.BENCH_BUDGET_S || 90) * 1000;
-const RSS_BUDGET_MS = SYNTH_BUDGET_MS / 2; // baseline YAML must equal library YAML at this N (2 ALB + 2 Istio apps)
+const REQUIRE_RUNS = Number(process.env.BENCH_REQUIRE_RUNS || 9);
+const CHECK_N = 4; // baseline output must equal library output at this N (2 ALB + 2 Istio apps)
+// at most this long per (mode, size) for the timed runs (library + baseline); fewer runs (or none) beyond it
+const SYNTH_BUDGET_MS = Number(process.env.BENCH_BUDGET_S || 120) * 1000;
+const RSS_BUDGET_MS = SYNTH_BUDGET_MS / 2;
+
+/** The three ways to synthesize; `output` is the App's yamlOutputType. */
+const MODES = {
+  synth: { label: 'app.synth(), FILE_PER_CHART (default)', output: 'FILE_PER_CHART' },
+  yaml: { label: 'app.synthYaml()', output: 'FILE_PER_CHART' },
+  folder: { label: 'app.synth(), FOLDER_PER_CHART_FILE_PER_RESOURCE', output: 'FOLDER_PER_CHART_FILE_PER_RESOURCE' },
+};
+const MODE_NAMES = process.env.BENCH_MODES ? process.env.BENCH_MODES.split(',') : Object.keys(MODES);
 
 const TARGETS = {
-  ratioAt1000: 1.5, // library ms/app at most 1.5x the baseline at N = 1000
-  totalMsAt1000: 5000, // 1000 apps in under 5 s
-  growth1000over100: 1.2, // ms/app at N = 1000 at most 1.2x that at N = 100
-  requireExtraMs: 150, // require(lib) at most 150 ms over cdk8s + cdk8s-plus-28
+  ratioAt1000: 1.1, // library at most 1.1x the baseline at N = 1000, in every mode
+  folderTotalMsAt1000: 2000, // 1000 apps in under 2 s, one folder per chart
+  folderGrowth1000over100: 1.2, // folder mode: ms/app at N = 1000 at most 1.2x that at N = 100
+  requireExtraMs: 60, // require(lib) at most 60 ms over cdk8s + cdk8s-plus-28
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -92,11 +104,12 @@ function canaryProps(lib, cdk8s, kind, name) {
   };
 }
 
-function applicationProps(name, chart) {
+/** The Application's source is derived: `dist/<chart>` per folder, or `dist` + include `<chart>.k8s.yaml`. */
+function applicationProps(chart) {
   return {
     repoUrl: 'https://github.com/acme/platform.git',
-    path: `dist/${name}`,
-    destinationNamespace: name,
+    outdirInRepo: 'dist',
+    destinationNamespace: chart.namespace,
     automatedSync: { prune: true, selfHeal: true },
     deploys: [chart],
   };
@@ -104,36 +117,48 @@ function applicationProps(name, chart) {
 
 const OUT_ROOT = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
 
-/** An app that writes one folder per chart into a fresh temporary directory. */
-function newApp(cdk8s) {
+/** An app of the mode's output type that writes into a fresh temporary directory. */
+function newApp(cdk8s, mode) {
   return new cdk8s.App({
-    yamlOutputType: cdk8s.YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+    yamlOutputType: cdk8s.YamlOutputType[MODES[mode].output],
     outdir: fs.mkdtempSync(path.join(OUT_ROOT, 'cdk8s-rollouts-bench-')),
   });
 }
 
-/** Synthesizes an app as a platform repo does, then removes what it wrote; returns the bytes written. */
-function synthToFolders(app) {
-  app.synth();
-  let bytes = 0;
-  for (const chart of fs.readdirSync(app.outdir)) {
-    for (const file of fs.readdirSync(path.join(app.outdir, chart))) bytes += fs.statSync(path.join(app.outdir, chart, file)).size;
+/** Synthesizes an app in the mode; returns what it wrote (path -> text, or the YAML) when `collect`. */
+function synthesize(app, mode, collect = false) {
+  let out;
+  if (mode === 'yaml') {
+    out = app.synthYaml();
+  } else {
+    app.synth();
+    if (collect) {
+      out = {};
+      const walk = dir => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+          const full = path.join(dir, e.name);
+          if (e.isDirectory()) walk(full);
+          else out[path.relative(app.outdir, full)] = fs.readFileSync(full, 'utf8');
+        }
+      };
+      walk(app.outdir);
+    }
   }
   fs.rmSync(app.outdir, { recursive: true, force: true });
-  return bytes;
+  return out;
 }
 
 /** The library variant: N CanaryApps, each in its own chart, and their Applications. */
-function synthLibrary(mods, n, names = null) {
+function synthLibrary(mods, n, mode, names = null) {
   const { cdk8s, lib } = mods;
-  const app = newApp(cdk8s);
+  const app = newApp(cdk8s, mode);
   const argocd = new cdk8s.Chart(app, 'argocd', { namespace: 'argocd' });
   for (let i = 0; i < n; i++) {
     const name = names ? names[i] : appName(i);
     const kind = names ? names.kind : kindOf(i);
     const chart = new cdk8s.Chart(app, name, { namespace: name });
     new lib.CanaryApp(chart, name, canaryProps(lib, cdk8s, kind, name));
-    new lib.ArgoCdApplication(argocd, name, applicationProps(name, chart));
+    new lib.ArgoCdApplication(argocd, name, applicationProps(chart));
   }
   return app;
 }
@@ -166,32 +191,39 @@ function toSource(value) {
 }
 
 /**
- * Literal templates, produced once from one synthesized library app per kind: for each kind a
- * function (name, addr) => { chart: [manifest...], application: manifest }, the hand-written
- * equivalent of a YAML file with the app name filled in.
+ * Literal templates per output type (the Application's derived source differs), produced once
+ * from one synthesized library app per kind: for each kind a function (name, addr) =>
+ * { chart: [manifest...], application: manifest }, the hand-written equivalent of a YAML file
+ * with the app name filled in.
  */
 function makeTemplates(mods) {
   const templates = {};
-  for (const kind of ['alb', 'istio']) {
-    const names = [PLACEHOLDER];
-    names.kind = kind;
-    const app = synthLibrary(mods, 1, names);
-    const [argocd, chart] = app.charts;
-    const manifests = { chart: chart.toJson(), application: argocd.toJson()[0] };
-    fs.rmSync(app.outdir, { recursive: true, force: true });
-    // eslint-disable-next-line no-new-func -- a literal object template compiled once
-    templates[kind] = new Function('n', 'addr', `return ${toSource(manifests)};`);
+  for (const mode of Object.keys(MODES)) {
+    const output = MODES[mode].output;
+    if (templates[output]) continue;
+    templates[output] = {};
+    for (const kind of ['alb', 'istio']) {
+      const names = [PLACEHOLDER];
+      names.kind = kind;
+      const app = synthLibrary(mods, 1, mode, names);
+      const [argocd, chart] = app.charts;
+      const manifests = { chart: chart.toJson(), application: argocd.toJson()[0] };
+      fs.rmSync(app.outdir, { recursive: true, force: true });
+      // eslint-disable-next-line no-new-func -- a literal object template compiled once
+      templates[output][kind] = new Function('n', 'addr', `return ${toSource(manifests)};`);
+    }
   }
   return templates;
 }
 
-function synthBaseline(mods, n, templates) {
+function synthBaseline(mods, n, mode, templates) {
   const { Chart, ApiObject } = mods.cdk8s;
-  const app = newApp(mods.cdk8s);
+  const app = newApp(mods.cdk8s, mode);
   const argocd = new Chart(app, 'argocd', { namespace: 'argocd' });
+  const forOutput = templates[MODES[mode].output];
   for (let i = 0; i < n; i++) {
     const name = appName(i);
-    const t = templates[kindOf(i)](name, addrLabel(name));
+    const t = forOutput[kindOf(i)](name, addrLabel(name));
     const chart = new Chart(app, name, { namespace: name });
     for (const m of t.chart) new ApiObject(chart, `${m.kind}-${m.metadata.name}`, m);
     new ApiObject(argocd, name, t.application);
@@ -208,6 +240,11 @@ const median = xs => {
 };
 const round = (x, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const load = () => os.loadavg().map(x => round(x, 2));
 
 function loadModules() {
   return { cdk8s: require('cdk8s'), lib: require(LIB) };
@@ -228,74 +265,89 @@ function runChild(args) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Child mode: `node bench.js --rss <library|baseline> <N>` synthesizes once and prints maxRSS (KiB).
+// Child mode: `node bench.js --rss <library|baseline> <N>` synthesizes once (folder mode) and prints maxRSS (KiB).
 
 function rssChild(variant, n) {
   const mods = loadModules();
   const templates = variant === 'baseline' ? makeTemplates(mods) : undefined;
-  const app = variant === 'baseline' ? synthBaseline(mods, n, templates) : synthLibrary(mods, n);
-  const bytes = synthToFolders(app);
-  process.stdout.write(`${JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, bytes })}\n`);
+  const app = variant === 'baseline' ? synthBaseline(mods, n, 'folder', templates) : synthLibrary(mods, n, 'folder');
+  synthesize(app, 'folder');
+  process.stdout.write(`${JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS })}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Main
 
-function checkEqual(mods, templates) {
-  const libApp = synthLibrary(mods, CHECK_N);
-  const baseApp = synthBaseline(mods, CHECK_N, templates);
-  const lib = libApp.synthYaml();
-  const base = baseApp.synthYaml();
-  fs.rmSync(libApp.outdir, { recursive: true, force: true });
-  fs.rmSync(baseApp.outdir, { recursive: true, force: true });
-  if (lib !== base) {
-    const a = lib.split('\n');
-    const b = base.split('\n');
-    const i = a.findIndex((line, k) => line !== b[k]);
-    throw new Error(`baseline YAML differs from library YAML at line ${i + 1}:\n  library:  ${a[i]}\n  baseline: ${b[i]}`);
+/** Both variants give the same output (every file, or the YAML string) in the mode. */
+function checkEqual(mods, templates, mode) {
+  const lib = synthesize(synthLibrary(mods, CHECK_N, mode), mode, true);
+  const base = synthesize(synthBaseline(mods, CHECK_N, mode, templates), mode, true);
+  const asText = out => (typeof out === 'string' ? out : Object.entries(out).map(([f, text]) => `### ${f}\n${text}`).join('\n'));
+  const a = asText(lib).split('\n');
+  const b = asText(base).split('\n');
+  const i = a.findIndex((line, k) => line !== b[k]);
+  if (i >= 0 || a.length !== b.length) {
+    const at = i >= 0 ? i : Math.min(a.length, b.length);
+    throw new Error(`${mode}: baseline output differs from library output at line ${at + 1}:\n  library:  ${a[at]}\n  baseline: ${b[at]}`);
   }
-  for (const kind of ['alb', 'istio']) {
-    if (!lib.includes(kind === 'alb' ? 'kind: Ingress' : 'kind: VirtualService')) throw new Error(`no ${kind} app in the check`);
+  const text = asText(lib);
+  for (const kind of ['Ingress', 'VirtualService', 'Application']) {
+    if (!text.includes(`kind: ${kind}`)) throw new Error(`${mode}: no ${kind} in the check`);
   }
-  return { docs: lib.split(/^---$/m).length, bytes: lib.length };
+  // cdk8s' per-chart validation walks every construct of the App: the count is its cost
+  const constructs = app => app.node.findAll().length;
+  return {
+    files: typeof lib === 'string' ? 1 : Object.keys(lib).length,
+    bytes: text.length,
+    constructsPerApp: {
+      library: round(constructs(synthLibrary(mods, CHECK_N, mode)) / CHECK_N, 1),
+      baseline: round(constructs(synthBaseline(mods, CHECK_N, mode, templates)) / CHECK_N, 1),
+    },
+  };
 }
 
 /**
  * Projected ms of one run at n from the largest size measured so far: quadratic when the cost per
- * app grew between the last two sizes (in case validation or rendering ever walks the app per
- * chart), else linear. Deliberately pessimistic: it only decides whether to try the size at all.
+ * app grew between the last two sizes, else linear. In a mode that validates once per chart,
+ * what it costs beyond the folder mode at the same size (`linear`) is taken as quadratic.
+ * Deliberately pessimistic: it only decides whether to try the size at all.
  */
-function project(measured, n) {
+function project(measured, n, linear = {}) {
   const ns = Object.keys(measured).map(Number).sort((x, y) => x - y);
   if (ns.length === 0) return 0;
   const last = ns[ns.length - 1];
   const prev = ns[ns.length - 2];
-  const grows = prev !== undefined && measured[last] / last > (measured[prev] / prev) * 1.1;
-  return measured[last] * (grows ? (n / last) ** 2 : n / last);
+  const f = n / last;
+  if (prev !== undefined && measured[last] / last > (measured[prev] / prev) * 1.1) return measured[last] * f * f;
+  const base = Math.min(linear[last] ?? 0, measured[last]);
+  return base * f + (measured[last] - base) * (linear[last] === undefined ? f : f * f);
 }
 
-/** How many runs fit the budget at a given ms per pair of runs. */
 function runsWithin(budgetMs, pairMs) {
   return Math.max(0, Math.min(RUNS, Math.floor(budgetMs / Math.max(pairMs, 1))));
 }
 
-function timeSynthesis(mods, templates) {
+function timeSynthesis(mods, templates, mode, folder) {
   const gc = gcFunction();
   const variants = {
-    library: n => synthToFolders(synthLibrary(mods, n)),
-    baseline: n => synthToFolders(synthBaseline(mods, n, templates)),
+    library: n => synthesize(synthLibrary(mods, n, mode), mode),
+    baseline: n => synthesize(synthBaseline(mods, n, mode, templates), mode),
   };
   const results = {};
   const medians = { library: {}, baseline: {} };
   for (const n of SIZES) {
-    const projected = { library: project(medians.library, n), baseline: project(medians.baseline, n) };
+    // per-chart modes: quadratic beyond what the folder mode (measured first) costs
+    const linear = v => (mode === 'folder' ? {} : Object.fromEntries(Object.entries(folder || {}).filter(([, x]) => !x.skipped).map(([k, x]) => [k, x[`${v}TotalMs`]])));
+    const projected = { library: project(medians.library, n, linear('library')), baseline: project(medians.baseline, n, linear('baseline')) };
     if (projected.library > SYNTH_BUDGET_MS) {
       results[n] = { skipped: `projected ${round(projected.library / 1000, 1)} s per library run exceeds the budget of ${SYNTH_BUDGET_MS / 1000} s per size`, projectedLibraryMs: round(projected.library, 0) };
       continue;
     }
     const samples = { library: [], baseline: [] };
+    const cpu = { library: [], baseline: [] };
     // warm-up (untimed) while it is cheap; at larger sizes the code is warm from the smaller ones
     if (projected.library + projected.baseline < 5000) for (const v of Object.keys(variants)) variants[v](n);
+    const loadBefore = load();
     let spent = 0;
     let runs = 0;
     // alternate the order; stop early when another pair of runs would exceed the budget
@@ -304,8 +356,10 @@ function timeSynthesis(mods, templates) {
       for (const v of order) {
         gc();
         const t0 = nowMs();
+        const c0 = cpuMs();
         variants[v](n);
         const ms = nowMs() - t0;
+        cpu[v].push(cpuMs() - c0);
         samples[v].push(ms);
         spent += ms;
       }
@@ -322,6 +376,10 @@ function timeSynthesis(mods, templates) {
       ratio: round(lib / base, 2),
       libraryTotalMs: round(lib, 1),
       baselineTotalMs: round(base, 1),
+      libraryCpuMs: round(median(cpu.library), 1),
+      baselineCpuMs: round(median(cpu.baseline), 1),
+      cpuRatio: round(median(cpu.library) / median(cpu.baseline), 2),
+      load: { before: loadBefore, after: load() },
       samplesMs: { library: samples.library.map(x => round(x, 1)), baseline: samples.baseline.map(x => round(x, 1)) },
     };
   }
@@ -331,7 +389,7 @@ function timeSynthesis(mods, templates) {
 function measureRss(synth) {
   const results = {};
   for (const n of SIZES) {
-    if (synth[n].skipped) {
+    if (!synth || !synth[n] || synth[n].skipped) {
       results[n] = { libraryPeakRssMiB: null, baselinePeakRssMiB: null };
       continue;
     }
@@ -350,28 +408,37 @@ function measureRss(synth) {
 
 function measureRequire() {
   const script = withLib => [
-    "const t0 = process.hrtime.bigint();",
+    'const t0 = process.hrtime.bigint();',
+    'const c0 = process.cpuUsage();',
     "require('cdk8s'); require('cdk8s-plus-28');",
     withLib ? `require(${JSON.stringify(LIB)});` : '',
     'const ms = Number(process.hrtime.bigint() - t0) / 1e6;',
+    'const c = process.cpuUsage(c0);',
     "const aws = Object.keys(require.cache).filter(k => k.includes('aws-cdk-lib'));",
-    'console.log(JSON.stringify({ ms, awsCdkLibModules: aws.length }));',
+    'console.log(JSON.stringify({ ms, cpuMs: (c.user + c.system) / 1000, awsCdkLibModules: aws.length }));',
   ].join('\n');
   const run = withLib => JSON.parse(runChild(['-e', script(withLib)]));
   run(false); run(true); // warm the file system cache
   const base = [];
   const full = [];
+  const baseCpu = [];
+  const fullCpu = [];
   let awsCdkLibModules = 0;
-  for (let r = 0; r < RUNS; r++) {
-    base.push(run(false).ms);
+  for (let r = 0; r < REQUIRE_RUNS; r++) {
+    const b = run(false);
+    base.push(b.ms);
+    baseCpu.push(b.cpuMs);
     const f = run(true);
     full.push(f.ms);
+    fullCpu.push(f.cpuMs);
     awsCdkLibModules = f.awsCdkLibModules;
   }
   return {
+    runs: REQUIRE_RUNS,
     cdk8sAndPlusMs: round(median(base), 1),
     withLibraryMs: round(median(full), 1),
     extraMs: round(median(full) - median(base), 1),
+    extraCpuMs: round(median(fullCpu) - median(baseCpu), 1),
     awsCdkLibLoaded: awsCdkLibModules > 0,
     awsCdkLibModules,
   };
@@ -384,76 +451,102 @@ function pad(s, w) {
 
 function main() {
   const started = nowMs();
+  const loadAtStart = load();
   const mods = loadModules();
   const templates = makeTemplates(mods);
-  const check = checkEqual(mods, templates);
-  console.log(`baseline YAML == library YAML at N=${CHECK_N} (${check.docs} documents, ${check.bytes} bytes)`);
+  let constructsPerApp;
+  for (const mode of MODE_NAMES) {
+    const check = checkEqual(mods, templates, mode);
+    console.log(`${mode}: baseline output == library output at N=${CHECK_N} (${check.files} file(s), ${check.bytes} bytes)`);
+    constructsPerApp = check.constructsPerApp;
+  }
 
-  const synth = timeSynthesis(mods, templates);
-  const rss = measureRss(synth);
+  const synth = {};
+  // folder first: its figures bound the linear part of the other modes' projections
+  for (const mode of [...MODE_NAMES].sort((a, b) => (b === 'folder') - (a === 'folder'))) synth[mode] = timeSynthesis(mods, templates, mode, synth.folder);
+  const rss = measureRss(synth.folder);
   const req = measureRequire();
 
-  const big = synth[1000] || { skipped: 'N=1000 not in BENCH_SIZES' };
-  const mid = synth[100] || { skipped: 'N=100 not in BENCH_SIZES' };
+  const at = (mode, n) => (synth[mode] && synth[mode][n]) || { skipped: `${mode} at N=${n} not measured` };
   const measured = (x, f) => (x.skipped ? null : f(x));
-  const targets = {
-    ratioAt1000: { limit: TARGETS.ratioAt1000, value: measured(big, x => x.ratio) },
-    totalMsAt1000: { limit: TARGETS.totalMsAt1000, value: big.skipped ? null : big.libraryTotalMs, projected: big.projectedLibraryMs },
-    growth1000over100: { limit: TARGETS.growth1000over100, value: big.skipped || mid.skipped ? null : round(big.libraryMsPerApp / mid.libraryMsPerApp, 2) },
-    requireExtraMs: { limit: TARGETS.requireExtraMs, value: req.extraMs },
-  };
+  const targets = {};
+  for (const mode of Object.keys(MODES)) {
+    const big = at(mode, 1000);
+    targets[`${mode}RatioAt1000`] = { limit: TARGETS.ratioAt1000, value: measured(big, x => x.ratio), projected: big.projectedLibraryMs };
+  }
+  const folderBig = at('folder', 1000);
+  const folderMid = at('folder', 100);
+  targets.folderTotalMsAt1000 = { limit: TARGETS.folderTotalMsAt1000, value: measured(folderBig, x => x.libraryTotalMs) };
+  targets.folderGrowth1000over100 = { limit: TARGETS.folderGrowth1000over100, value: folderBig.skipped || folderMid.skipped ? null : round(folderBig.libraryMsPerApp / folderMid.libraryMsPerApp, 2) };
+  targets.requireExtraMs = { limit: TARGETS.requireExtraMs, value: req.extraMs };
+  targets.awsCdkLibNotLoaded = { limit: 0, value: req.awsCdkLibModules };
   for (const t of Object.values(targets)) {
     t.pass = t.value !== null && t.value <= t.limit;
     if (t.projected === undefined) delete t.projected;
   }
 
-  const header = ['N', 'lib ms/app', 'base ms/app', 'ratio', 'lib total ms', 'base total ms', 'lib RSS MiB', 'base RSS MiB'];
-  const widths = header.map(h => Math.max(h.length, 8));
-  const line = cells => cells.map((c, i) => pad(c, widths[i])).join('  ');
-  console.log('');
-  console.log(`synthesis (median of ${RUNS}; construct + app.synth(), one folder per chart, on ${OUT_ROOT})`);
-  console.log(line(header));
+  const header = ['mode', 'N', 'lib ms/app', 'base ms/app', 'ratio', 'lib total ms', 'base total ms', 'lib CPU ms', 'base CPU ms', 'CPU ratio', 'load 1m'];
+  const widths = header.map((h, i) => (i === 0 ? 6 : Math.max(h.length, 8)));
+  const line = cells => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : pad(c, widths[i]))).join('  ');
   const fixed = (x, d) => (x === null || x === undefined ? '-' : x.toFixed(d));
-  for (const n of SIZES) {
-    const s = synth[n];
-    if (s.skipped) {
-      console.log(`${pad(n, widths[0])}  skipped: ${s.skipped}`);
-      continue;
+  console.log('');
+  console.log(`synthesis: construct + synthesis, median of ${RUNS} (wall and CPU time), output on ${OUT_ROOT}; `
+    + `constructs per app: library ${constructsPerApp.library}, baseline ${constructsPerApp.baseline}`);
+  for (const mode of MODE_NAMES) console.log(`  ${mode.padEnd(6)} = ${MODES[mode].label}`);
+  console.log(line(header));
+  for (const mode of MODE_NAMES) {
+    for (const n of SIZES) {
+      const s = at(mode, n);
+      if (s.skipped) {
+        console.log(`${line([mode, n])}  skipped: ${s.skipped}`);
+        continue;
+      }
+      console.log(line([mode, n, fixed(s.libraryMsPerApp, 3), fixed(s.baselineMsPerApp, 3), fixed(s.ratio, 2),
+        fixed(s.libraryTotalMs, 1), fixed(s.baselineTotalMs, 1), fixed(s.libraryCpuMs, 1), fixed(s.baselineCpuMs, 1), fixed(s.cpuRatio, 2),
+        fixed(s.load.before[0], 2)]) + (s.runs < RUNS ? `  (${s.runs} runs)` : ''));
     }
-    console.log(line([n, fixed(s.libraryMsPerApp, 3), fixed(s.baselineMsPerApp, 3), fixed(s.ratio, 2),
-      fixed(s.libraryTotalMs, 1), fixed(s.baselineTotalMs, 1), fixed(rss[n].libraryPeakRssMiB, 1), fixed(rss[n].baselinePeakRssMiB, 1)])
-      + (s.runs < RUNS || rss[n].rssRuns < RUNS ? `  (${s.runs} timed runs, ${rss[n].rssRuns} RSS runs)` : ''));
+  }
+  if (synth.folder) {
+    console.log('');
+    console.log(`peak RSS, folder mode (fresh process): ${SIZES.map(n => `N=${n} library ${fixed(rss[n].libraryPeakRssMiB, 1)} MiB, baseline ${fixed(rss[n].baselinePeakRssMiB, 1)} MiB`).join('; ')}`);
   }
   console.log('');
-  console.log(`require (median of ${RUNS}, fresh node per run): cdk8s + cdk8s-plus-28 ${req.cdk8sAndPlusMs} ms, `
-    + `+ library ${req.withLibraryMs} ms, extra ${req.extraMs} ms; aws-cdk-lib loaded: ${req.awsCdkLibLoaded ? `yes (${req.awsCdkLibModules} modules)` : 'no'}`);
+  console.log(`require (median of ${req.runs}, fresh node per run): cdk8s + cdk8s-plus-28 ${req.cdk8sAndPlusMs} ms, `
+    + `+ library ${req.withLibraryMs} ms, extra ${req.extraMs} ms (CPU time: extra ${req.extraCpuMs} ms); aws-cdk-lib loaded: ${req.awsCdkLibLoaded ? `yes (${req.awsCdkLibModules} modules)` : 'no'}`);
   console.log('');
   console.log('targets');
   const labels = {
-    ratioAt1000: 'library / baseline per app at N=1000',
-    totalMsAt1000: 'ms for 1000 apps (library)',
-    growth1000over100: 'ms/app at N=1000 / ms/app at N=100',
+    synthRatioAt1000: 'synth: library / baseline at N=1000',
+    yamlRatioAt1000: 'yaml: library / baseline at N=1000',
+    folderRatioAt1000: 'folder: library / baseline at N=1000',
+    folderTotalMsAt1000: 'folder: ms for 1000 apps (library)',
+    folderGrowth1000over100: 'folder: ms/app at N=1000 / ms/app at N=100',
     requireExtraMs: 'extra ms to require the library',
+    awsCdkLibNotLoaded: 'aws-cdk-lib modules loaded by require',
   };
   for (const [k, t] of Object.entries(targets)) {
-    console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${labels[k]}: ${t.value === null ? `not measured${t.projected ? ` (projected ${t.projected})` : ''}` : t.value} (limit ${t.limit})`);
+    console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${labels[k]}: ${t.value === null ? `not measured${t.projected ? ` (projected ${t.projected} ms)` : ''}` : t.value} (limit ${t.limit})`);
   }
   const elapsedS = round((nowMs() - started) / 1000, 1);
-  console.log(`  (${elapsedS} s on ${os.cpus().length} cpus, node ${process.version})`);
+  const loadAtEnd = load();
+  console.log(`  (${elapsedS} s on ${os.cpus().length} cpus, node ${process.version}; load average ${loadAtStart.join(' ')} at start, ${loadAtEnd.join(' ')} at end)`);
 
-  const sizes = {};
-  for (const n of SIZES) {
-    const { samplesMs, ...figures } = synth[n];
-    sizes[n] = { ...figures, ...rss[n], ...(samplesMs ? { samplesMs } : {}) };
+  const modes = {};
+  for (const mode of MODE_NAMES) {
+    modes[mode] = {};
+    for (const n of SIZES) {
+      const { samplesMs, ...figures } = at(mode, n);
+      modes[mode][n] = { ...figures, ...(mode === 'folder' ? rss[n] : {}), ...(samplesMs ? { samplesMs } : {}) };
+    }
   }
   console.log(JSON.stringify({
-    node: process.version, cpus: os.cpus().length, runs: RUNS, sizes, require: req, targets,
+    node: process.version, cpus: os.cpus().length, runs: RUNS, constructsPerApp, load: { start: loadAtStart, end: loadAtEnd }, modes, require: req, targets,
     pass: Object.values(targets).every(t => t.pass), elapsedS,
   }));
 }
 
 if (require.main !== module) {
-  module.exports = { loadModules, makeTemplates, synthLibrary, synthBaseline, checkEqual };
+  module.exports = { MODES, canaryProps, loadModules, makeTemplates, synthLibrary, synthBaseline, synthesize, checkEqual };
 } else if (process.argv[2] === '--rss') {
   rssChild(process.argv[3], Number(process.argv[4]));
 } else {

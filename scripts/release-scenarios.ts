@@ -25,12 +25,12 @@ export const SCENARIOS: Array<{ example: string; releases: number }> = [
   { example: 'istio-canary', releases: 4 },
   { example: 'istio-subset-mirror', releases: 4 },
   { example: 'alb-ping-pong-verified', releases: 4 },
+  { example: 'blue-green', releases: 4 },
+  { example: 'workload-ref-migration', releases: 4 },
 ];
 
 /** Examples the release suite does not drive yet, and why (reported in conformance.json). */
 export const NOT_COVERED: Array<{ example: string; reason: string }> = [
-  { example: 'blue-green', reason: 'blue-green strategy with pre-promotion analysis: the driver drives canary steps only so far' },
-  { example: 'workload-ref-migration', reason: 'workloadRef migration (Deployment scale-down): not driven yet' },
   { example: 'custom-strategy-slo', reason: 'needs a Prometheus the analysis can query; not driven' },
   { example: 'platform-repo', reason: 'the same checkout/catalog apps as alb-header-routing and istio-canary under an app-of-apps; not driven separately' },
   { example: 'aws-target-group-verification', reason: 'target-group verification asks AWS (elbv2) for target-group health; no AWS here (the controller runs with --aws-verify-target-group=false)' },
@@ -38,7 +38,7 @@ export const NOT_COVERED: Array<{ example: string; reason: string }> = [
 
 export interface PredictedPhase {
   readonly name: string;
-  /** steady | transient | step | promoted | aborted */
+  /** steady | transient | step | paused (blue-green, waiting for promotion) | promoted | aborted */
   readonly kind: string;
   readonly release: number;
   readonly step?: number;
@@ -49,7 +49,15 @@ export interface Scenario {
   readonly name: string;
   readonly example: string;
   readonly application: any;
-  /** The objects of release 1 (release r differs only in the Rollout's first container image). */
+  /** canary or blueGreen */
+  readonly strategy: string;
+  /**
+   * The object whose pod template carries the image: the Rollout, or the Deployment its
+   * workloadRef names (then the driver first deploys the objects without the Rollout, the state
+   * before the migration).
+   */
+  readonly template: { readonly kind: string; readonly name: string };
+  /** The objects of release 1 (release r differs only in the template object's first container image). */
   readonly objects: any[];
   readonly images: string[];
   /** The image of the RespectIgnoreDifferences probe after the last release. */
@@ -83,7 +91,9 @@ export function observableSteps(steps: any[]): any[] {
 function phaseKind(name: string): { kind: string; release: number; step?: number } {
   let m = name.match(/^release (\d+): step (\d+)/);
   if (m) return { kind: 'step', release: Number(m[1]), step: Number(m[2]) };
-  m = name.match(/^release (\d+): fully promoted/);
+  m = name.match(/^release (\d+): paused for promotion/);
+  if (m) return { kind: 'paused', release: Number(m[1]) };
+  m = name.match(/^release (\d+): (fully )?promoted/);
   if (m) return { kind: 'promoted', release: Number(m[1]) };
   m = name.match(/^release (\d+): aborted/);
   if (m) return { kind: 'aborted', release: Number(m[1]) };
@@ -106,8 +116,11 @@ export function buildScenario(example: string): Scenario {
   const canary = rollout.spec.strategy.canary;
   if (canary) canary.steps = observableSteps(canary.steps ?? []);
   const steps: any[] = canary?.steps ?? [];
-  const image: string = (rollout.spec.template ?? {}).spec?.containers?.[0]?.image;
-  if (!image) throw new Error(`examples/${example}: the Rollout has no inline template image`);
+  const ref = rollout.spec.workloadRef;
+  const templateObject = ref ? objects.find(o => o.kind === ref.kind && o.metadata.name === ref.name) : rollout;
+  if (!templateObject) throw new Error(`examples/${example}: the Rollout's workloadRef names ${ref.kind} ${ref.name}, which the Application does not deploy`);
+  const image: string = (templateObject.spec.template ?? {}).spec?.containers?.[0]?.image;
+  if (!image) throw new Error(`examples/${example}: ${templateObject.kind} ${templateObject.metadata.name} has no pod template image`);
   const repo = image.replace(/:[^:/]+$/, '');
   const images = [image, `${repo}:conformance-r2`, `${repo}:conformance-r3`, `${repo}:conformance-r4`];
   // abort the last release at the first indefinite pause at or after the middle of the steps
@@ -118,6 +131,8 @@ export function buildScenario(example: string): Scenario {
     name: example,
     example,
     application,
+    strategy: canary ? 'canary' : 'blueGreen',
+    template: { kind: templateObject.kind, name: templateObject.metadata.name },
     objects,
     images,
     probeImage: `${repo}:conformance-r5`,

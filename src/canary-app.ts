@@ -1,14 +1,17 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackgroundAnalysisOptions } from './analysis/analysis-run';
+import { checkImage, podTemplateProps } from './front-door-pod';
 import { isDnsLabel, readableName } from './private/names';
 import { registerObject } from './private/object-registry';
 import { applyPatchesLast } from './private/patches';
+import { RolloutNotification } from './rollout/notifications';
 import { RollbackWindow, Rollout } from './rollout/rollout';
 import { Step } from './rollout/step';
-import { CanaryStrategyOptions, RolloutStrategy } from './rollout/strategy';
-import { AlbIngress } from './routing/alb';
+import { AntiAffinity, CanaryStrategyOptions, ReplicaSetMetadata, RolloutStrategy } from './rollout/strategy';
+import { WorkloadRef } from './rollout/workload-ref';
+import { AlbIngress, AlbLoadBalancerOptions } from './routing/alb';
 import { IstioDestinationRule, IstioVirtualService } from './routing/istio';
 import { TrafficRouting } from './routing/traffic-routing';
 
@@ -21,8 +24,11 @@ export interface CanaryAppProps {
    */
   readonly name?: string;
 
-  /** The container image. */
-  readonly image: string;
+  /**
+   * The container image. Give this or `workloadRef`.
+   * @default - none: `workloadRef` must be given
+   */
+  readonly image?: string;
 
   /** The port the container listens on. */
   readonly containerPort: number;
@@ -114,6 +120,80 @@ export interface CanaryAppProps {
    * @default - no restart
    */
   readonly restartAt?: Date;
+
+  /**
+   * Notification subscriptions of the Rollout (e.g. a Slack channel on `on-rollout-aborted`).
+   * @default - none
+   */
+  readonly notifications?: RolloutNotification[];
+
+  /**
+   * Pod-level settings of the Rollout's pod template: service account, pod labels and
+   * annotations, security context, volumes, init and sidecar containers, scheduling.
+   * @default - cdk8s-plus defaults
+   */
+  readonly pod?: CanaryAppPodOptions;
+
+  /**
+   * Migrate an existing Deployment: the Rollout takes its pod template (`spec.workloadRef`)
+   * instead of `image` and `container`, and the Services select the Deployment's pod labels.
+   * @default - the Rollout's own pod template from `image`
+   */
+  readonly workloadRef?: WorkloadRef;
+
+  /**
+   * More ALB Ingresses for the same Rollout (e.g. an internal one beside an internet-facing
+   * one), each named `<name>-<suffix>` and carrying the same weighted action. Needs
+   * `TrafficRouting.alb`.
+   * @default - only the Ingress of `routing`
+   */
+  readonly additionalIngresses?: CanaryAppIngressOptions[];
+}
+
+/** Pod-level settings a `CanaryApp` (or `BlueGreenApp`) passes to its Rollout's pod template. */
+export interface CanaryAppPodOptions extends kplus.AbstractPodProps {
+  /**
+   * Labels and annotations of the pods (e.g. `sidecar.istio.io/inject`).
+   * @default - only the app's selector label
+   */
+  readonly podMetadata?: ApiObjectMetadata;
+
+  /**
+   * Prefer spreading the pods across nodes and zones (preferred pod anti-affinity on hostname
+   * and zone, so surge and canary pods still schedule on a small cluster).
+   * @default false
+   */
+  readonly spread?: boolean;
+
+  /**
+   * Run only on nodes with these labels (node affinity).
+   * @default - any node
+   */
+  readonly nodeLabels?: { [key: string]: string };
+
+  /**
+   * Taints the pods tolerate.
+   * @default - none
+   */
+  readonly tolerations?: kplus.NodeTaintQuery[];
+}
+
+/** An extra ALB Ingress of a `CanaryApp`. */
+export interface CanaryAppIngressOptions extends AlbLoadBalancerOptions {
+  /** Suffix of the Ingress name, `<name>-<suffix>`, e.g. 'internal'. */
+  readonly suffix: string;
+
+  /**
+   * Host the Ingress rule matches.
+   * @default - any host
+   */
+  readonly host?: string;
+
+  /**
+   * Path the Ingress rule matches.
+   * @default '/'
+   */
+  readonly path?: string;
 }
 
 /** Canary strategy options a `CanaryApp` passes through to its Rollout. */
@@ -134,6 +214,12 @@ export interface CanaryAppStrategyOptions {
   readonly minPodsPerReplicaSet?: number;
   /** Background analysis for the whole update. @default - none */
   readonly analysis?: BackgroundAnalysisOptions;
+  /** Labels and annotations of the canary ReplicaSet's pods while it is the canary. @default - none */
+  readonly canaryMetadata?: ReplicaSetMetadata;
+  /** Labels and annotations of the stable ReplicaSet's pods. @default - none */
+  readonly stableMetadata?: ReplicaSetMetadata;
+  /** Keep canary pods off the nodes of the stable pods (`antiAffinity`). @default - none */
+  readonly antiAffinity?: AntiAffinity;
 }
 
 /**
@@ -184,6 +270,8 @@ export class CanaryApp extends Construct {
   public readonly pongService?: kplus.Service;
   /** The ALB Ingress (ALB routing). */
   public readonly ingress?: AlbIngress;
+  /** The extra ALB Ingresses (`additionalIngresses`). */
+  public readonly additionalIngresses: AlbIngress[] = [];
   /** The Istio VirtualService (Istio routing). */
   public readonly virtualService?: IstioVirtualService;
   /** The Istio DestinationRule (Istio subset-level routing). */
@@ -211,8 +299,9 @@ export class CanaryApp extends Construct {
       const why = limit?.why ?? (longest > 0 ? `, so that the Service names ${suffixes.map(x => `"<name>-${x}"`).join(', ')} fit 63` : '');
       throw new Error(`${where} name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter; no '.') of at most ${max} characters${why}; got "${this.name}" (${this.name.length} characters); pass a shorter lower-case name`);
     }
-    if (typeof props.image !== 'string' || props.image.trim() === '') {
-      throw new Error(`${where} image must not be empty; got ${JSON.stringify(props.image)}; give an image reference such as "ghcr.io/acme/checkout:1.4.2"`);
+    checkImage(where, props);
+    if (props.additionalIngresses?.length && !routing?.takesAdditionalIngresses) {
+      throw new Error(`${where} additionalIngresses are ALB Ingresses and need routing: TrafficRouting.alb(...); got ${routing ? `${routing.label} routing` : 'no routing'}`);
     }
     routing?.check(where, props.pingPong ?? false);
     if (props.pingPong && !props.routing) {
@@ -256,19 +345,22 @@ export class CanaryApp extends Construct {
       pingService: this.pingService,
       pongService: this.pongService,
       rootService,
+      additionalIngresses: props.additionalIngresses,
       service,
     });
     this.rootService = built?.rootService ?? rootService;
     this.meshHostServices.push(...built?.meshHostServices ?? []);
     this.ingress = built?.ingress;
+    this.additionalIngresses.push(...built?.additionalIngresses ?? []);
     this.virtualService = built?.virtualService;
     this.destinationRule = built?.destinationRule;
     strategy.trafficRouting = built?.trafficRouting;
 
+    const pod = podTemplateProps(where, props);
     this.rollout = new Rollout(this, 'rollout', {
+      ...pod.rolloutProps,
       metadata: { name: this.name },
       replicas: props.replicas,
-      containers: [{ name: 'main', ...props.container, image: props.image, portNumber: props.containerPort }],
       strategy: RolloutStrategy.canary(strategy),
       rollbackWindow: props.rollbackWindow,
       progressDeadline: props.progressDeadline,
@@ -277,7 +369,9 @@ export class CanaryApp extends Construct {
       revisionHistoryLimit: props.revisionHistoryLimit,
       paused: props.paused,
       restartAt: props.restartAt,
+      notifications: props.notifications,
     });
+    pod.applyScheduling(this.rollout);
     // the root / subset-level / mesh-host Services select every pod of the app; the controller never switches them
     this.rootService?.select(this.rollout);
     for (const meshService of this.meshHostServices) if (meshService !== this.rootService) meshService.select(this.rollout);

@@ -1,8 +1,11 @@
 import { App, Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { CanaryApp, CanaryAppProps } from '../src/canary-app';
 import { findManifest, synthValidated } from './helpers/synth';
 import { HeaderMatch, Step, StringMatch } from '../src/rollout/step';
-import { AlbTargetType } from '../src/routing/alb';
+import { AntiAffinity } from '../src/rollout/strategy';
+import { WorkloadRef, WorkloadRefScaleDown } from '../src/rollout/workload-ref';
+import { AlbScheme, AlbTargetType } from '../src/routing/alb';
 import { TrafficRouting } from '../src/routing/traffic-routing';
 
 const IMAGE = 'ghcr.io/acme/checkout:1.4.2';
@@ -131,5 +134,94 @@ describe('CanaryApp: layouts', () => {
     new CanaryApp(c, 'App', { name: 'payments', image: IMAGE, containerPort: 8080, servicePort: 8080, routing: TrafficRouting.alb() });
     const names = synthValidated(c).map(o => `${o.kind}/${o.metadata.name}`);
     expect(names).toEqual(['Service/payments-stable', 'Service/payments-canary', 'Service/payments-root', 'Ingress/payments', 'Rollout/payments']);
+  });
+});
+
+describe('CanaryApp: what teams set (#18.2)', () => {
+  test('passes pod-level settings to the Rollout pod template', () => {
+    // GIVEN
+    const c = chart();
+    const sa = kplus.ServiceAccount.fromServiceAccountName(c, 'sa', 'checkout');
+    // WHEN
+    new CanaryApp(c, 'checkout', {
+      image: IMAGE,
+      containerPort: 8080,
+      pod: {
+        serviceAccount: sa,
+        podMetadata: { labels: { team: 'shop' }, annotations: { 'sidecar.istio.io/inject': 'true' } },
+        securityContext: { user: 1000, group: 3000, fsGroup: 2000 },
+        volumes: [kplus.Volume.fromEmptyDir(c, 'tmp', 'tmp')],
+        terminationGracePeriod: Duration.seconds(45),
+        nodeLabels: { 'kubernetes.io/arch': 'arm64' },
+        tolerations: [kplus.NodeTaintQuery.is('dedicated', 'shop')],
+        spread: true,
+      },
+    });
+    // THEN
+    const tpl = findManifest(synthValidated(c), 'Rollout').spec.template;
+    expect(tpl.metadata.labels).toEqual({ 'team': 'shop', 'app.kubernetes.io/name': 'checkout' });
+    expect(tpl.metadata.annotations).toEqual({ 'sidecar.istio.io/inject': 'true' });
+    expect(tpl.spec.serviceAccountName).toBe('checkout');
+    expect(tpl.spec.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000 });
+    expect(tpl.spec.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    expect(tpl.spec.terminationGracePeriodSeconds).toBe(45);
+    expect(tpl.spec.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'shop', effect: undefined }].map(t => JSON.parse(JSON.stringify(t))));
+    expect(tpl.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] },
+    ]);
+    expect(tpl.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.length).toBeGreaterThan(0);
+  });
+
+  test('passes canary/stable ReplicaSet metadata and anti-affinity to the strategy', () => {
+    const { c } = app({
+      strategy: {
+        canaryMetadata: { labels: { role: 'canary' } },
+        stableMetadata: { labels: { role: 'stable' } },
+        antiAffinity: AntiAffinity.preferred(50),
+      },
+    });
+    const canary = findManifest(synthValidated(c), 'Rollout').spec.strategy.canary;
+    expect(canary.canaryMetadata).toEqual({ labels: { role: 'canary' } });
+    expect(canary.stableMetadata).toEqual({ labels: { role: 'stable' } });
+    expect(canary.antiAffinity).toEqual({ preferredDuringSchedulingIgnoredDuringExecution: { weight: 50 } });
+  });
+
+  test('one Rollout behind an internet-facing and an internal ALB Ingress', () => {
+    const { c, a } = app({
+      routing: TrafficRouting.alb({ host: 'shop.acme.example', scheme: AlbScheme.INTERNET_FACING }),
+      additionalIngresses: [{ suffix: 'internal', host: 'shop.internal.acme.example', scheme: AlbScheme.INTERNAL }],
+      steps: [Step.setWeight(20), Step.pause()],
+    });
+    const manifests = synthValidated(c);
+    const ingresses = manifests.filter(m => m.kind === 'Ingress');
+    expect(ingresses.map(i => i.metadata.name)).toEqual(['checkout', 'checkout-internal']);
+    expect(ingresses.map(i => i.metadata.annotations['alb.ingress.kubernetes.io/scheme'])).toEqual(['internet-facing', 'internal']);
+    expect(findManifest(manifests, 'Rollout').spec.strategy.canary.trafficRouting.alb.ingresses).toEqual(['checkout', 'checkout-internal']);
+    expect(a.additionalIngresses).toHaveLength(1);
+  });
+
+  test('fails when additionalIngresses are given without ALB routing', () => {
+    expect(() => app({ additionalIngresses: [{ suffix: 'internal' }] }))
+      .toThrow('[checkout/checkout] additionalIngresses are ALB Ingresses and need routing: TrafficRouting.alb(...); got no routing');
+  });
+
+  test('migrates a Deployment with workloadRef (no image)', () => {
+    const c = chart();
+    new CanaryApp(c, 'checkout', {
+      containerPort: 8080,
+      workloadRef: WorkloadRef.deploymentName('checkout', { matchLabels: { app: 'checkout' }, scaleDown: WorkloadRefScaleDown.PROGRESSIVELY }),
+      steps: [Step.setWeight(20), Step.pause()],
+    });
+    const manifests = synthValidated(c);
+    const r = findManifest(manifests, 'Rollout');
+    expect(r.spec.workloadRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'checkout', scaleDown: 'progressively' });
+    expect(r.spec.template).toBeUndefined();
+    expect(r.spec.selector).toEqual({ matchLabels: { app: 'checkout' } });
+    expect(findManifest(manifests, 'Service', 'checkout-stable').spec.selector).toEqual({ app: 'checkout' });
+  });
+
+  test('fails when workloadRef is given with an image', () => {
+    expect(() => app({ workloadRef: WorkloadRef.deploymentName('checkout') }))
+      .toThrow('[checkout/checkout] workloadRef takes the pod template from Deployment "checkout"; got image too; remove image');
   });
 });

@@ -160,7 +160,7 @@ export function validateAnalysisRun(owner: IConstruct, where: string, usage: Ana
     if (!template.clusterScope) {
       const definedBy = template.definedBy;
       if (!definedBy || definedBy.node.root !== owner.node.root) {
-        errors.push(`${where}: AnalysisTemplate "${template.templateName}" is not defined in this app; define it with new AnalysisTemplate(...) in this app, or use a ClusterAnalysisTemplate`);
+        errors.push(`${where}: AnalysisTemplate "${template.templateName}" is not defined in this app; define it with new AnalysisTemplate(...) in this app, reference an existing one with AnalysisTemplate.fromTemplateName(chart, id, name), or use a ClusterAnalysisTemplate`);
       } else {
         const templateNs = Chart.of(definedBy).namespace;
         if (templateNs !== chart.namespace) {

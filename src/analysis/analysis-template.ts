@@ -55,11 +55,41 @@ export interface AnalysisTemplateProps {
   readonly annotations?: { [key: string]: string };
 }
 
+/** What is known about a template referenced by name (defined outside this app). */
+export interface AnalysisTemplateReferenceOptions {
+  /**
+   * Its arguments without a value, so every analysis that runs it is checked for them at synth.
+   * @default - none known (no check)
+   */
+  readonly requiredArgs?: string[];
+
+  /**
+   * Its metrics with an interval and no count, so a step or promotion analysis that runs it
+   * (which would never complete) fails at synth.
+   * @default - none known (no check)
+   */
+  readonly indefiniteMetrics?: string[];
+}
+
 /**
  * A namespaced Argo Rollouts `AnalysisTemplate`: metrics that an analysis step, background
  * analysis or blue-green promotion analysis of a Rollout in the same namespace can run.
  */
 export class AnalysisTemplate extends Construct implements IAnalysisTemplate {
+  /**
+   * An `AnalysisTemplate` that already exists in the cluster (another app, a platform chart,
+   * Helm), referenced by name. Nothing is emitted; the template is taken to live in the
+   * namespace of `scope`'s chart, so a Rollout in another namespace fails at synth.
+   * @param scope a construct in the chart (namespace) the template lives in
+   * @param id the id of the reference construct
+   * @param templateName the template's `metadata.name`
+   * @param options its required arguments and indefinite metrics, if known
+   */
+  public static fromTemplateName(scope: Construct, id: string, templateName: string,
+    options: AnalysisTemplateReferenceOptions = {}): IAnalysisTemplate {
+    return new ImportedAnalysisTemplate(scope, id, templateName, options);
+  }
+
   /** `metadata.name` of the template. */
   public readonly templateName: string;
 
@@ -224,6 +254,26 @@ class ClusterAnalysisTemplateResource extends l1c.ClusterAnalysisTemplate {
 
   public toJson(): any {
     return this.body.restoreJobPods(super.toJson());
+  }
+}
+
+/**
+ * A namespaced AnalysisTemplate defined outside this app: a construct without objects, so the
+ * Rollout's checks can read its namespace from its chart.
+ */
+class ImportedAnalysisTemplate extends Construct implements IAnalysisTemplate {
+  public readonly clusterScope = false;
+  public readonly definedBy?: IConstruct;
+  public readonly requiredArgs: string[];
+  public readonly indefiniteMetrics: string[];
+  constructor(scope: Construct, id: string, public readonly templateName: string, options: AnalysisTemplateReferenceOptions) {
+    super(scope, id);
+    if (!isDns1123Subdomain(templateName)) {
+      throw new Error(`[${this.node.path}] AnalysisTemplate.fromTemplateName: "${templateName}" is not a valid object name; use lower-case letters, digits, '-' and '.' (at most 253 characters), e.g. "smoke-test"`);
+    }
+    this.definedBy = this;
+    this.requiredArgs = [...(options.requiredArgs ?? [])];
+    this.indefiniteMetrics = [...(options.indefiniteMetrics ?? [])];
   }
 }
 

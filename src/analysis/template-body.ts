@@ -5,6 +5,7 @@ import { AnalysisArgument, MeasurementRetention } from './analysis-run';
 import { Metric } from './metric';
 import { TemplateArgument } from './template-argument';
 import * as l1 from '../imports/analysistemplate-argoproj.io';
+import { cachedValidation } from '../private/synthesis-cache';
 
 export interface TemplateBodyProps {
   readonly metrics: Metric[];
@@ -60,7 +61,7 @@ export class TemplateBody {
       if (metricProblems.length === 0) this.metrics.push(metric);
     }
     this.fail(problems);
-    owner.node.addValidation({ validate: () => this.validate() });
+    owner.node.addValidation(cachedValidation(() => this.validate()));
   }
 
   public addMetric(metric: Metric): void {

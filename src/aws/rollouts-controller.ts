@@ -7,6 +7,10 @@ import {
 import { ApplicationSource } from '../gitops/application-source';
 import { ArgoCdApplication } from '../gitops/argocd-application';
 import { SyncOption } from '../gitops/sync';
+import { renderNotificationValues, subscriptionProblems } from '../rollout/notification-render';
+import { ControllerNotifications } from '../rollout/notification-settings';
+import { RolloutNotification } from '../rollout/notifications';
+import { cachedValidation } from '../private/synthesis-cache';
 import { Rollout } from '../rollout/rollout';
 import { AlbTrafficRouter } from '../routing/alb';
 
@@ -199,6 +203,15 @@ export interface RolloutsControllerProps {
    * @default true
    */
   readonly autoSync?: boolean;
+
+  /**
+   * Notification settings: services (Slack, webhooks, ...), templates and triggers, rendered into
+   * the chart's `argo-rollouts-notification-configmap` (`notifications.notifiers`, `templates`,
+   * `triggers`). Rollouts of the same App subscribe with their `notifications` prop and are
+   * checked against these at synth.
+   * @default - none: the chart's empty ConfigMap, and no Rollout of the App may subscribe
+   */
+  readonly notifications?: ControllerNotifications;
 }
 
 /**
@@ -242,6 +255,7 @@ export class RolloutsController extends Construct {
   public readonly stepPluginNames: string[];
 
   private readonly values: any;
+  private readonly notificationSettings?: ControllerNotifications;
 
   public constructor(scope: Construct, id: string, props: RolloutsControllerProps) {
     super(scope, id);
@@ -305,6 +319,10 @@ export class RolloutsController extends Construct {
         ...(roleArn !== undefined ? { annotations: { [IRSA_ANNOTATION]: roleArn } } : {}),
       },
     };
+    if (props.notifications !== undefined) {
+      values.notifications = renderNotificationValues(where, props.notifications);
+    }
+    this.notificationSettings = props.notifications;
     const tgbGroup = (tgbApiVersion ?? TGB_API_LOAD_BALANCER_CONTROLLER).split('/')[0];
     if (tgbGroup !== TGB_API_LOAD_BALANCER_CONTROLLER.split('/')[0]) {
       // the chart's awsLoadBalancerController provider rules cover elbv2.k8s.aws only
@@ -336,7 +354,7 @@ export class RolloutsController extends Construct {
       syncOptions: [SyncOption.CREATE_NAMESPACE, SyncOption.SERVER_SIDE_APPLY],
     });
     this.node.defaultChild = this.application;
-    this.node.addValidation({ validate: () => this.validateApps() });
+    this.node.addValidation(cachedValidation(() => this.validateApps()));
   }
 
   /**
@@ -373,6 +391,7 @@ export class RolloutsController extends Construct {
       if (!this.verifiesTargetGroups && albStatus.length > 0) {
         errors.push(`${rollout} passes analysis arguments from ${albStatus.map(a => `${a.fieldPath} ("${a.name}")`).join(', ')}, which the controller writes only while it verifies target groups, but ${me} has verifyTargetGroups false, so the arguments never resolve and the analysis errors; got verifyTargetGroups false; set verifyTargetGroups: true on the controller (with an IAM role that has the ELB Describe permissions), or use metrics that do not read status.alb`);
       }
+      errors.push(...subscriptionProblems(rollout, me, this.notificationSettings, RolloutNotification._of(construct)));
       for (const [kind, used, known, field] of [
         ['traffic-router', construct._trafficRouterPluginNames, this.trafficRouterPluginNames, 'trafficRouterPlugins'],
         ['step', construct._stepPluginNames, this.stepPluginNames, 'stepPlugins'],

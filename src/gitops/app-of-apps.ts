@@ -1,7 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { ArgoCdAppProject } from './argocd-app-project';
 import { ArgoCdApplication, ArgoCdApplicationProps } from './argocd-application';
 import { AutomatedSync, CascadeDelete, SyncOption } from './sync';
+import { cachedValidation } from '../private/synthesis-cache';
 
 /** Props of `ArgoCdAppOfApps`. */
 export interface ArgoCdAppOfAppsProps {
@@ -39,6 +41,14 @@ export interface ArgoCdAppOfAppsProps {
    * @default 'default'
    */
   readonly project?: string;
+
+  /**
+   * Argo CD project defined in this app, for the root and (by default) every child; the root is
+   * checked for deploying the chart that holds the child Applications (kind Application).
+   * Give this or `project`.
+   * @default - the project named by `project`
+   */
+  readonly appProject?: ArgoCdAppProject;
 
   /**
    * Automated sync of the root Application.
@@ -99,6 +109,7 @@ export class ArgoCdAppOfApps extends Construct {
     this.root = new ArgoCdApplication(rootScope, props.rootScope ? id : 'Root', {
       name: props.name ?? id,
       project: props.project,
+      appProject: props.appProject,
       repoUrl: props.repoUrl,
       path,
       targetRevision: props.targetRevision,
@@ -107,7 +118,8 @@ export class ArgoCdAppOfApps extends Construct {
       syncOptions: props.syncOptions,
       cascadeDelete: props.cascadeDelete,
     });
-    this.node.addValidation({ validate: () => this.validateNames() });
+    this.root._addProjectDeploy(chart);
+    this.node.addValidation(cachedValidation(() => this.validateNames()));
   }
 
   /** The child Applications, in the order they were added. */
@@ -123,7 +135,8 @@ export class ArgoCdAppOfApps extends Construct {
     const inheritsSource = props.source === undefined;
     const child = new ArgoCdApplication(this, id, {
       ...props,
-      project: props.project ?? this.props.project,
+      project: props.project ?? (props.appProject ? undefined : this.props.project),
+      appProject: props.appProject ?? (props.project ? undefined : this.props.appProject),
       repoUrl: inheritsSource ? (props.repoUrl ?? this.props.repoUrl) : undefined,
       targetRevision: inheritsSource ? (props.targetRevision ?? this.props.targetRevision) : undefined,
     });

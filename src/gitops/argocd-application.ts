@@ -2,6 +2,7 @@ import * as nodePath from 'path';
 import { ApiObjectMetadata, App, Chart, Lazy, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ApplicationSource } from './application-source';
+import { ArgoCdAppProject, _ProjectMember, _ProjectMemberView } from './argocd-app-project';
 import { IgnoreDifference, _IgnoreDifferencesBuilder } from './ignore-differences';
 import { RuntimeOwnership } from './runtime-ownership';
 import { AutomatedSync, CascadeDelete, RuntimeFieldsSyncPolicy, SyncOption, SyncRetry } from './sync';
@@ -9,6 +10,7 @@ import * as argo from '../imports/application-argoproj.io';
 import { isDns1123Label } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import { cachedValidation, perSynthesis } from '../private/synthesis-cache';
 
 const FINALIZERS: { [policy: string]: string | undefined } = {
   [CascadeDelete.NONE]: undefined,
@@ -33,10 +35,18 @@ export interface ArgoCdApplicationProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * Argo CD project.
-   * @default 'default'
+   * Argo CD project, by name (a project defined outside this app). Give this or `appProject`.
+   * @default - `appProject`'s name, else 'default'
    */
   readonly project?: string;
+
+  /**
+   * Argo CD project defined in this app: the Application is placed in it, and at synth every
+   * object it deploys, its repository and its destination are checked against the project (or
+   * derive the project's allow lists). Give this or `project`.
+   * @default - the project named by `project`
+   */
+  readonly appProject?: ArgoCdAppProject;
 
   /**
    * Where the manifests come from. Use either this or `repoUrl` + `path`.
@@ -164,7 +174,7 @@ export interface ArgoCdApplicationProps {
  * });
  * ```
  */
-export class ArgoCdApplication extends Construct {
+export class ArgoCdApplication extends Construct implements _ProjectMember {
   /** The in-cluster API server: the cluster Argo CD runs in. */
   public static readonly IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
@@ -178,6 +188,7 @@ export class ArgoCdApplication extends Construct {
   private readonly props: ArgoCdApplicationProps;
   private readonly deploysList: IConstruct[] = [];
   private readonly extraIgnores: IgnoreDifference[] = [];
+  private readonly projectDeploys: IConstruct[] = [];
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
@@ -188,6 +199,9 @@ export class ArgoCdApplication extends Construct {
     this.givenSource = this.resolveSource(props);
     this.checkDestination(props);
     if (props.project !== undefined) checkName(this.node.path, 'project', props.project);
+    if (props.project !== undefined && props.appProject !== undefined) {
+      this.fail(`project "${props.project}" and appProject "${props.appProject.projectName}"`, 'give one of them: project names a project defined elsewhere, appProject one defined in this app');
+    }
     if (props.revisionHistoryLimit !== undefined && (!Number.isInteger(props.revisionHistoryLimit) || props.revisionHistoryLimit < 0)) {
       this.fail(`revisionHistoryLimit ${props.revisionHistoryLimit}`, 'give an integer >= 0');
     }
@@ -207,8 +221,31 @@ export class ArgoCdApplication extends Construct {
     this.node.defaultChild = this.resource;
     applyPatchesLast(this.resource);
     registerObject(this, this.resource);
-    this.node.addValidation({ validate: () => this.validateIgnores() });
-    this.node.addValidation({ validate: () => this.validateSourceLayout() });
+    this.node.addValidation(cachedValidation(() => this.validateIgnores()));
+    this.node.addValidation(cachedValidation(() => this.validateSourceLayout()));
+    props.appProject?._addMember(this);
+  }
+
+  /**
+   * Also counts the objects of `construct` as deployed by this Application when its project is
+   * checked or derived, without deriving the source or ignores from it (the app of apps' root).
+   * @internal
+   */
+  public _addProjectDeploy(construct: IConstruct): void {
+    if (!this.projectDeploys.includes(construct)) this.projectDeploys.push(construct);
+  }
+
+  /** @internal */
+  public _projectView(): _ProjectMemberView {
+    const deploys = [...this.deploysList, ...this.projectDeploys];
+    return {
+      repoUrl: this.source.repoUrl,
+      server: this.props.destinationName ? undefined : (this.props.destinationServer ?? ArgoCdApplication.IN_CLUSTER_SERVER),
+      clusterName: this.props.destinationName,
+      destinationNamespace: this.props.destinationNamespace,
+      applicationNamespace: this.resource.metadata.namespace,
+      deploys: deploys.length ? deploys : undefined,
+    };
   }
 
   /**
@@ -283,7 +320,7 @@ export class ArgoCdApplication extends Construct {
       }
       : undefined;
     return {
-      project: this.props.project ?? 'default',
+      project: this.props.appProject?.projectName ?? this.props.project ?? 'default',
       source: this.source._toSource(),
       destination: {
         server: this.props.destinationName ? undefined : (this.props.destinationServer ?? ArgoCdApplication.IN_CLUSTER_SERVER),
@@ -536,7 +573,6 @@ function outputTypeName(type: YamlOutputType): string {
  */
 function chartOutputName(app: App, chart: Chart): string {
   const name = Names.toDnsLabel(chart);
-  const charts = app.charts;
   // as cdk8s' resolveDependencies: nested charts, or a dependency between constructs of two charts
   const chartOf = (c: IConstruct): Chart | undefined => {
     try {
@@ -545,9 +581,10 @@ function chartOutputName(app: App, chart: Chart): string {
       return undefined;
     }
   };
-  const dependent = charts.some(c => c.node.children.some(x => x instanceof Chart))
-    || app.node.findAll().some(c => c.node.dependencies.some(d => chartOf(d) !== chartOf(c)));
-  return dependent ? `${charts.indexOf(chart).toString().padStart(4, '0')}-${name}` : name;
+  // a walk of the whole App: once per synthesis, not once per Application and chart rendered
+  const dependent = perSynthesis(app, 'dependent-charts', () => app.node.findAll().some(c => c instanceof Chart && c.node.children.some(x => x instanceof Chart))
+    || app.node.findAll().some(c => c.node.dependencies.some(d => chartOf(d) !== chartOf(c))));
+  return dependent ? `${app.charts.indexOf(chart).toString().padStart(4, '0')}-${name}` : name;
 }
 
 function checkName(path: string, field: string, value: string): void {

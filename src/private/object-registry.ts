@@ -4,6 +4,7 @@
 // map lookup per object. Not part of the public API.
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { cachedValidation } from './synthesis-cache';
 
 /** Kinds without a namespace among those the library emits. */
 const CLUSTER_SCOPED = new Set(['ClusterAnalysisTemplate', 'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'IngressClass']);
@@ -46,11 +47,9 @@ export function registerObject(owner: IConstruct, object: ApiObject): void {
   const entries = registry.get(key) ?? [];
   entries.push({ owner, object });
   registry.set(key, entries);
-  owner.node.addValidation({
-    validate: () => {
-      const all = registry!.get(key)!;
-      const index = all.findIndex(e => e.object === object);
-      return all.slice(0, index).map(e => `${describe(object)} is also emitted by ${e.owner.node.path}; got the same (group, kind, namespace, name) twice in one App, so one would overwrite the other when applied; give one of them another name or namespace`);
-    },
-  });
+  owner.node.addValidation(cachedValidation(() => {
+    const all = registry!.get(key)!;
+    const index = all.findIndex(e => e.object === object);
+    return all.slice(0, index).map(e => `${describe(object)} is also emitted by ${e.owner.node.path}; got the same (group, kind, namespace, name) twice in one App, so one would overwrite the other when applied; give one of them another name or namespace`);
+  }));
 }

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { RolloutNotification } from './notifications';
 import { HASH_LABEL, RolloutInternals, selectorOf, validateRolloutReferences, validateRolloutSpec } from './rollout-rules';
 import { Step, StepKind } from './step';
 import { RolloutRulesContext } from './step-rules';
@@ -13,6 +14,7 @@ import { Rollout as RolloutL1 } from '../imports/rollout-argoproj.io';
 import { isDns1123Subdomain, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import { cachedValidation } from '../private/synthesis-cache';
 import { TrafficRouterContext } from '../routing/router-context';
 import { trafficRoutersOf } from '../routing/routers';
 import { TrafficRouter } from '../routing/traffic-router';
@@ -83,6 +85,13 @@ export interface RolloutProps extends kplus.WorkloadProps {
    * @default - no restart
    */
   readonly restartAt?: Date;
+
+  /**
+   * Notification subscriptions (Slack, e-mail, webhooks on triggers such as
+   * `on-rollout-aborted`), rendered as `notifications.argoproj.io/subscribe.*` annotations.
+   * @default - none
+   */
+  readonly notifications?: RolloutNotification[];
 }
 
 /** How far back a rollback may skip the canary steps. */
@@ -166,6 +175,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     });
     applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
+    RolloutNotification._apply(this, this.apiObject, props.notifications);
 
     if (workloadRef) {
       if ((props.containers ?? []).length > 0 || (props.initContainers ?? []).length > 0 || (props.volumes ?? []).length > 0 || props.podMetadata) {
@@ -186,7 +196,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       registerObject(service, ApiObject.of(service));
     }
     for (const router of this.routers) router._bind(this.routerContext);
-    this.node.addValidation({ validate: () => validateRolloutReferences(this.internals) });
+    this.node.addValidation(cachedValidation(() => this.validateReferences()));
   }
 
   /** Names of the header and mirror routes the steps use, in order of first use. */
@@ -276,6 +286,11 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
 
   private get canarySteps(): Step[] {
     return this.canary?.steps ?? [];
+  }
+
+  /** The objects the Rollout references, at synth (they may be configured after it). */
+  private validateReferences(): string[] {
+    return validateRolloutReferences(this.internals);
   }
 
   /** What the Rollout's own rules read from it. */

@@ -286,6 +286,10 @@ class GatewayApiAppRouting extends AppRouting {
     super();
   }
 
+  public get label(): string {
+    return 'Gateway API';
+  }
+
   public check(where: string, pingPong: boolean): void {
     if (pingPong) throw new Error(`${where} Gateway API routing splits between the stable and canary Services; got pingPong: true; remove pingPong`);
   }

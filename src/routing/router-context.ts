@@ -2,6 +2,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { AlbIngress } from './alb';
+import type { CanaryAppIngressOptions } from '../canary-app';
 import type { IstioDestinationRule, IstioVirtualService } from './istio';
 import type { CanaryStrategyOptions, CanaryTrafficRouting } from '../rollout/strategy';
 
@@ -62,6 +63,8 @@ export interface AppRoutingContext {
   readonly pongService?: kplus.Service;
   /** The root Service, when the layout made one (subset-level routing). */
   readonly rootService?: kplus.Service;
+  /** Extra ALB Ingresses of the app. */
+  readonly additionalIngresses?: CanaryAppIngressOptions[];
   /** Creates a Service `<name>-<suffix>` (or `<name>`) of the app, selecting all its pods. */
   readonly service: (suffix: string | undefined) => kplus.Service;
 }
@@ -72,6 +75,7 @@ export interface AppRoutingResult {
   readonly rootService?: kplus.Service;
   readonly meshHostServices?: kplus.Service[];
   readonly ingress?: AlbIngress;
+  readonly additionalIngresses?: AlbIngress[];
   readonly virtualService?: IstioVirtualService;
   readonly destinationRule?: IstioDestinationRule;
 }
@@ -81,6 +85,14 @@ export interface AppRoutingResult {
  * factory carries one, so that `CanaryApp` never asks which router it has.
  */
 export abstract class AppRouting {
+  /** The routing's name in messages, e.g. 'Istio'. */
+  public abstract get label(): string;
+
+  /** Whether the app's `additionalIngresses` (extra ALB Ingresses) can be served. */
+  public get takesAdditionalIngresses(): boolean {
+    return false;
+  }
+
   /** One Service split by subsets instead of a stable/canary (or ping/pong) pair. */
   public get singleService(): boolean {
     return false;

@@ -5,6 +5,7 @@ import { GatewayApiRoutingOptions, GatewayApiTrafficRouter } from './gateway-api
 import { IstioApiVersion, IstioDestinationRule, IstioVirtualService } from './istio';
 import { IstioHttpRouteSettings, IstioTrafficPolicy } from './istio-traffic-policy';
 import { AppRouting, AppRoutingContext, AppRoutingResult } from './router-context';
+import { isDnsLabel } from '../private/names';
 import { applyPatchesLast } from '../private/patches';
 
 /** Options of `TrafficRouting.alb`. */
@@ -141,6 +142,14 @@ class AlbAppRouting extends AppRouting {
     super();
   }
 
+  public get label(): string {
+    return 'ALB';
+  }
+
+  public get takesAdditionalIngresses(): boolean {
+    return true;
+  }
+
   public get serviceType(): kplus.ServiceType | undefined {
     // instance targets reach pods through node ports only (the AWS Load Balancer Controller
     // registers nodes), so with them every Service of the app is a NodePort Service
@@ -169,11 +178,32 @@ class AlbAppRouting extends AppRouting {
     const rootService = ctx.service('root');
     const { host, path, stickiness, verifyTargetGroups, ...loadBalancer } = this.options;
     const ingress = new AlbIngress(ctx.scope, 'ingress', { ...loadBalancer, name: ctx.name, rules: [{ host, path }] });
+    const additionalIngresses: AlbIngress[] = [];
+    const seen = new Set<string>();
+    for (const extra of ctx.additionalIngresses ?? []) {
+      const { suffix, host: extraHost, path: extraPath, ...extraLoadBalancer } = extra;
+      if (!isDnsLabel(suffix, 63) || seen.has(suffix)) {
+        throw new Error(`${ctx.where} additionalIngresses suffix "${suffix}" is ${seen.has(suffix) ? 'used twice' : 'not a DNS label'}; give each extra Ingress its own lower-case suffix, e.g. "internal"`);
+      }
+      seen.add(suffix);
+      additionalIngresses.push(new AlbIngress(ctx.scope, `ingress-${suffix}`, {
+        ...extraLoadBalancer,
+        name: `${ctx.name}-${suffix}`,
+        rules: [{ host: extraHost, path: extraPath }],
+      }));
+    }
     return {
       rootService,
       ingress,
+      additionalIngresses,
       trafficRouting: {
-        alb: { ingresses: [ingress], servicePort: ctx.servicePort, rootServiceName: rootService.name, stickiness, verifyTargetGroups },
+        alb: {
+          ingresses: [ingress, ...additionalIngresses],
+          servicePort: ctx.servicePort,
+          rootServiceName: rootService.name,
+          stickiness,
+          verifyTargetGroups,
+        },
       },
     };
   }
@@ -183,6 +213,10 @@ class AlbAppRouting extends AppRouting {
 class IstioAppRouting extends AppRouting {
   constructor(private readonly options: IstioRoutingOptions) {
     super();
+  }
+
+  public get label(): string {
+    return 'Istio';
   }
 
   public get singleService(): boolean {

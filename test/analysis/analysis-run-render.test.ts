@@ -56,7 +56,7 @@ describe('validateAnalysisRun', () => {
     expect(validateAnalysisRun(rollout, 'step 1', AnalysisUsage.STEP, {
       templates: [other], args: [AnalysisArgument.value('service', 'x')],
     })).toEqual([
-      'step 1: AnalysisTemplate "success-rate" is not defined in this app; define it with new AnalysisTemplate(...) in this app, or use a ClusterAnalysisTemplate',
+      'step 1: AnalysisTemplate "success-rate" is not defined in this app; define it with new AnalysisTemplate(...) in this app, reference an existing one with AnalysisTemplate.fromTemplateName(chart, id, name), or use a ClusterAnalysisTemplate',
     ]);
   });
 

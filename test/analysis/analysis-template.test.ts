@@ -3,6 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { AnalysisTemplate, ClusterAnalysisTemplate } from '../../src/analysis/analysis-template';
 import { Metric } from '../../src/analysis/metric';
 import { TemplateArgument } from '../../src/analysis/template-argument';
+import { Rollout } from '../../src/rollout/rollout';
+import { Step } from '../../src/rollout/step';
+import { RolloutStrategy } from '../../src/rollout/strategy';
 import { findManifest, synthValidated } from '../helpers/synth';
 
 const prom = (name: string, extra: any = {}) => Metric.prometheus({
@@ -161,5 +164,64 @@ describe('ClusterAnalysisTemplate', () => {
     expect(pod.containers[0].readinessProbe.httpGet.port).toBe(8080);
     expect(pod.containers[0].resources.requests.cpu).toBe('250m');
     expect(pod.containers[0].resources.limits.cpu).toBe('500m');
+  });
+});
+
+describe('AnalysisTemplate.fromTemplateName (a template that already exists in the namespace)', () => {
+  const containers = [{ name: 'main', image: 'ghcr.io/acme/checkout:1.4.2', portNumber: 8080 }];
+  const svc = (c: Chart, name: string) => new kplus.Service(c, name, { metadata: { name }, ports: [{ port: 80, targetPort: 8080 }] });
+
+  test('is used by steps, background analysis and blue-green promotion analysis and emits nothing', () => {
+    // GIVEN
+    const chart = new Chart(Testing.app(), 'checkout', { namespace: 'shop' });
+    const smoke = AnalysisTemplate.fromTemplateName(chart, 'Smoke', 'smoke-test');
+    // WHEN
+    new Rollout(chart, 'canary', {
+      containers,
+      strategy: RolloutStrategy.canary({
+        steps: [Step.setWeight(20), Step.analysis({ templates: [smoke] })],
+        analysis: { templates: [smoke] },
+      }),
+    });
+    new Rollout(chart, 'bg', {
+      containers,
+      strategy: RolloutStrategy.blueGreen({
+        activeService: svc(chart, 'bg-active'),
+        previewService: svc(chart, 'bg-preview'),
+        prePromotionAnalysis: { templates: [smoke] },
+        postPromotionAnalysis: { templates: [smoke] },
+      }),
+    });
+    const manifests = synthValidated(chart);
+    // THEN
+    expect(manifests.filter(m => m.kind === 'AnalysisTemplate')).toEqual([]);
+    const canary = findManifest(manifests, 'Rollout', 'canary').spec.strategy.canary;
+    expect(canary.steps[1]).toEqual({ analysis: { templates: [{ templateName: 'smoke-test' }] } });
+    expect(canary.analysis.templates).toEqual([{ templateName: 'smoke-test' }]);
+    const bg = findManifest(manifests, 'Rollout', 'bg').spec.strategy.blueGreen;
+    expect(bg.prePromotionAnalysis.templates).toEqual([{ templateName: 'smoke-test' }]);
+    expect(bg.postPromotionAnalysis.templates).toEqual([{ templateName: 'smoke-test' }]);
+    expect(smoke.clusterScope).toBe(false);
+  });
+
+  test('checks the arguments and metrics it is told about', () => {
+    const chart = new Chart(Testing.app(), 'checkout', { namespace: 'shop' });
+    const smoke = AnalysisTemplate.fromTemplateName(chart, 'Smoke', 'smoke-test', { requiredArgs: ['url'], indefiniteMetrics: ['probe'] });
+    const create = () => new Rollout(chart, 'canary', { containers, strategy: RolloutStrategy.canary({ steps: [Step.analysis({ templates: [smoke] })] }) });
+    expect(create).toThrow(/AnalysisTemplate "smoke-test" needs argument "url"[^]*AnalysisTemplate "smoke-test" has metric "probe" with an interval and no count/);
+  });
+
+  test('fails when the Rollout is in another namespace than the reference', () => {
+    const app = Testing.app();
+    const platform = new Chart(app, 'platform', { namespace: 'platform' });
+    const chart = new Chart(app, 'checkout', { namespace: 'shop' });
+    const smoke = AnalysisTemplate.fromTemplateName(platform, 'Smoke', 'smoke-test');
+    expect(() => new Rollout(chart, 'canary', { containers, strategy: RolloutStrategy.canary({ steps: [Step.analysis({ templates: [smoke] })] }) })).toThrow(/AnalysisTemplate "smoke-test" is in namespace "platform" but the Rollout is in "shop"/);
+  });
+
+  test('fails when the name is not a valid object name', () => {
+    const chart = Testing.chart();
+    expect(() => AnalysisTemplate.fromTemplateName(chart, 'Smoke', 'Smoke Test'))
+      .toThrow('[test/Smoke] AnalysisTemplate.fromTemplateName: "Smoke Test" is not a valid object name');
   });
 });

@@ -1,4 +1,4 @@
-import { HASH_LABEL, MANAGED_ALB_ANNOTATIONS, MANAGED_BY, Phase, REVISION_ANNOTATION, simulateController } from '../helpers/controller-simulator';
+import { HASH_LABEL, MANAGED_ALB_ANNOTATIONS, MANAGED_BY, Phase, REVISION_ANNOTATION, simulateController, WORKLOAD_GENERATION } from '../helpers/controller-simulator';
 import { albApp, albPingPongApp, istioHostApp, istioSubsetApp, rollout, service } from '../helpers/fixtures';
 
 function phase(phases: Phase[], name: string): any[] {
@@ -227,6 +227,18 @@ describe('controller simulator', () => {
         'first deploy: Rollout pods coming up beside the Deployment=4',
         'first deploy: steady state=0',
       ]);
+    });
+
+    test('the Rollout carries the workload-generation annotation (a placeholder naming the Deployment)', () => {
+      const phases = simulateController(app('progressively'), { abort: false });
+      expect(phases.every(p => get(p.live, 'Rollout', 'checkout').metadata.annotations[WORKLOAD_GENERATION] === '(metadata.generation of Deployment legacy)')).toBe(true);
+    });
+
+    test('after an abort without traffic routing, currentPodHash stays the aborted ReplicaSet\'s', () => {
+      const phases = simulateController(app('progressively'));
+      const aborted = phases[phases.length - 1];
+      expect(aborted.name).toBe('release 4: aborted after step 0');
+      expect(get(aborted.live, 'Rollout', 'checkout').status).toMatchObject({ stableRS: '5f8c7d3b9', currentPodHash: '5f8c7d4b9' });
     });
 
     test('never: the Deployment is left alone, with no extra phase', () => {

@@ -18,7 +18,10 @@
  *   deleted), header routes (appended), mirror routes (prepended), then managed routes moved to
  *   the top in `managedRoutes` order.
  * - DestinationRule: subset hash labels, extraneous subsets dropped, `managed-by-rollouts`.
- * - Rollout: `rollout.argoproj.io/revision`, `spec.replicas` defaulted to 1, status.
+ * - Rollout: `rollout.argoproj.io/revision`, `spec.replicas` defaulted to 1, status (after an abort
+ *   `currentPodHash` stays the aborted ReplicaSet's), and with a `workloadRef` the
+ *   `rollout.argoproj.io/workload-generation` annotation (a placeholder: the referenced workload's
+ *   generation counts the controller's scale-down writes).
  * - Deployment referenced by `workloadRef` with `scaleDown`: while the first Rollout pods come up
  *   (an extra first phase), `progressively` has scaled it part of the way down and `onsuccess` has
  *   not touched it yet; from the steady state on, `spec.replicas` is 0.
@@ -43,6 +46,12 @@ export const MANAGED_ALB_ANNOTATIONS = 'rollouts.argoproj.io/managed-alb-annotat
 export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
 export const TRACKING_ID = 'argocd.argoproj.io/tracking-id';
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+export const WORKLOAD_GENERATION = 'rollout.argoproj.io/workload-generation';
+
+/** The simulator's stand-in for the value of `rollout.argoproj.io/workload-generation`. */
+export function workloadGenerationPlaceholder(ref: { kind: string; name: string }): string {
+  return `(metadata.generation of ${ref.kind} ${ref.name})`;
+}
 
 /** The live objects at one moment of the Rollout's life. */
 export interface Phase {
@@ -201,7 +210,10 @@ function renderLive(desired: any[], rollout: any, state: State, options: Simulat
   const routing = canary.trafficRouting ?? {};
   const managedRoutes: string[] = (routing.managedRoutes ?? []).map((r: any) => r.name);
   const { live, find, liveRollout } = liveBase(desired, rollout, state.revision, state.migrating ?? false, options);
-  liveRollout.status = { phase: 'Healthy', stableRS: state.stableHash, currentPodHash: state.canaryHash, canary: { stablePingPong: state.stablePingPong } };
+  // after an abort the Rollout's pod template is still the aborted release's: currentPodHash keeps
+  // its hash even where the canary Service went back to stable (no traffic routing)
+  const currentPodHash = state.aborted ? hash(state.revision) : state.canaryHash;
+  liveRollout.status = { phase: 'Healthy', stableRS: state.stableHash, currentPodHash, canary: { stablePingPong: state.stablePingPong } };
 
   // Services
   const serviceHash = (name: string): string | undefined => {
@@ -393,6 +405,11 @@ function liveBase(desired: any[], rollout: any, revision: number, migrating: boo
 
   const liveRollout = find('Rollout', rollout.metadata.name);
   liveRollout.metadata.annotations[REVISION_ANNOTATION] = String(revision);
+  if (rollout.spec.workloadRef) {
+    // the controller copies the referenced workload's metadata.generation, which depends on how
+    // many writes scaled it down: not modelled, a placeholder naming it
+    liveRollout.metadata.annotations[WORKLOAD_GENERATION] = workloadGenerationPlaceholder(rollout.spec.workloadRef);
+  }
   if (liveRollout.spec.replicas === undefined) liveRollout.spec.replicas = 1;
   if (scalesDownWorkload(rollout)) {
     const deployment = find('Deployment', rollout.spec.workloadRef.name);

@@ -4,28 +4,23 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
+	"github.com/cdk8s-rollouts/cdk8s-rollouts/conformance/kube/controlplane"
 	corev1 "k8s.io/api/core/v1"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apiextensions "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
-	"sigs.k8s.io/yaml"
 )
 
 type apiClient struct {
@@ -56,55 +51,11 @@ func newAPI(cfg *rest.Config) (*apiClient, error) {
 	return &apiClient{kube: kube, ext: ext, dyn: dyn, mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disc)), fieldMg: "argocd-controller"}, nil
 }
 
-// installCRDs creates every CustomResourceDefinition found under dir and waits until each is
-// Established, so the API server serves (and validates) its kinds.
+// installCRDs installs the CRDs under dir (controlplane.InstallCRDs) and refreshes the mapper.
 func (a *apiClient) installCRDs(ctx context.Context, dir string) error {
-	var names []string
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for _, doc := range strings.Split(string(data), "\n---") {
-			if strings.TrimSpace(doc) == "" {
-				continue
-			}
-			var crd apiextensionsv1.CustomResourceDefinition
-			if err := yaml.UnmarshalStrict([]byte(doc), &crd); err != nil {
-				return fmt.Errorf("%s: %w", path, err)
-			}
-			if crd.Kind != "CustomResourceDefinition" {
-				continue
-			}
-			if _, err := a.ext.ApiextensionsV1().CustomResourceDefinitions().Create(ctx, &crd, metav1.CreateOptions{}); err != nil {
-				return fmt.Errorf("install CRD %s from %s: %w", crd.Name, path, err)
-			}
-			names = append(names, crd.Name)
-		}
-		return nil
-	})
+	names, err := controlplane.InstallCRDs(ctx, a.ext, dir)
 	if err != nil {
 		return err
-	}
-	for _, name := range names {
-		err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
-			crd, err := a.ext.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, name, metav1.GetOptions{})
-			if err != nil {
-				return false, err
-			}
-			for _, c := range crd.Status.Conditions {
-				if c.Type == apiextensionsv1.Established && c.Status == apiextensionsv1.ConditionTrue {
-					return true, nil
-				}
-			}
-			return false, nil
-		})
-		if err != nil {
-			return fmt.Errorf("CRD %s not established: %w", name, err)
-		}
 	}
 	a.mapper.Reset()
 	fmt.Printf("installed %d CRDs: %s\n", len(names), strings.Join(names, ", "))

@@ -39,7 +39,19 @@ func (d *driver) apiGetter(ctx context.Context, sc scenario, ns string) getter {
 }
 
 func (d *driver) check(ctx context.Context, sc scenario, ns string, exp expectation) []string {
-	return checkRouting(sc, d.apiGetter(ctx, sc, ns), exp)
+	get := d.apiGetter(ctx, sc, ns)
+	errs := checkRouting(sc, get, exp)
+	errs = append(errs, d.checkBasicCanary(ctx, sc, ns, exp)...)
+	errs = append(errs, checkWorkloadGeneration(sc, get, exp)...)
+	if exp.promotionPending {
+		ro := rolloutOf(sc.Objects)
+		if live, err := get("Rollout", ro.GetName()); err != nil {
+			errs = append(errs, err.Error())
+		} else {
+			errs = append(errs, d.checkPrePromotionAnalysis(ctx, ns, live)...)
+		}
+	}
+	return errs
 }
 
 // checkRouting checks that the controller did what the steps done so far say: Services select
@@ -47,7 +59,10 @@ func (d *driver) check(ctx context.Context, sc scenario, ns string, exp expectat
 // step's weight, header and mirror routes exist exactly while a step has set them, and the
 // DestinationRule's subsets select the right pod-template hashes.
 func checkRouting(sc scenario, get getter, exp expectation) []string {
-	var errs []string
+	if exp.beforeMigration {
+		return checkWorkloadRef(sc, get, exp)
+	}
+	errs := checkWorkloadRef(sc, get, exp)
 	errf := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
 	ro := rolloutOf(sc.Objects)
 	live, err := get("Rollout", ro.GetName())
@@ -97,6 +112,22 @@ func checkRouting(sc scenario, get getter, exp expectation) []string {
 		// after full promotion the ping-pong canary side keeps its last ReplicaSet (the
 		// simulator comparison covers it)
 		selects(canarySvc, currentHash, "canary")
+	}
+
+	// blue-green: the active Service selects the stable ReplicaSet (the old one until promotion,
+	// and after an abort), the preview Service the current one (the aborted one after an abort)
+	if bg, ok, _ := unstructured.NestedMap(ro.Object, "spec", "strategy", "blueGreen"); ok {
+		active, _ := bg["activeService"].(string)
+		preview, _ := bg["previewService"].(string)
+		selects(active, stableRS, "active")
+		selects(preview, currentHash, "preview")
+		activeSel, _, _ := unstructured.NestedString(live.Object, "status", "blueGreen", "activeSelector")
+		if activeSel != stableRS {
+			errf("Rollout status: blueGreen.activeSelector %q, want stable %q", activeSel, stableRS)
+		}
+		if (exp.promotionPending || exp.aborted) && stableRS == currentHash {
+			errf("Rollout status: stableRS %s is the new ReplicaSet before promotion", stableRS)
+		}
 	}
 
 	routing, _ := canary["trafficRouting"].(map[string]any)
@@ -318,6 +349,13 @@ func project(obj map[string]any) map[string]any {
 		if k == lastApplied || k == "deployment.kubernetes.io/revision" || k == nudgeAnnotation {
 			continue
 		}
+		if k == workloadGenerationAnno && u.GetKind() == "Rollout" {
+			// its value counts the controller's scale-down writes (checkWorkloadRef checks it
+			// against the Deployment); the simulator writes a placeholder naming the workload
+			kind, _, _ := unstructured.NestedString(obj, "spec", "workloadRef", "kind")
+			name, _, _ := unstructured.NestedString(obj, "spec", "workloadRef", "name")
+			v = fmt.Sprintf("(metadata.generation of %s %s)", kind, name)
+		}
 		ann[k] = v
 	}
 	labels := map[string]any{}
@@ -512,9 +550,12 @@ func (d *driver) syncUnderFire(ctx context.Context, sc scenario, app *applicatio
 // (argoproj/argo-cd#23283, #26588).
 func (d *driver) respectIgnoreProbe(ctx context.Context, sc scenario, app *application) (string, error) {
 	release := len(sc.Images) + 1
-	rollout := func(r int) []map[string]any {
+	// the object that carries the pod template: the Rollout, or its workloadRef Deployment
+	kind, name := templateKind(sc), templateName(sc)
+	template := func(r int) []map[string]any {
 		for _, o := range objectsFor(sc, r) {
-			if o["kind"] == "Rollout" {
+			u := &unstructured.Unstructured{Object: o}
+			if u.GetKind() == kind && u.GetName() == name {
 				return []map[string]any{o}
 			}
 		}
@@ -522,14 +563,17 @@ func (d *driver) respectIgnoreProbe(ctx context.Context, sc scenario, app *appli
 	}
 	plain := *app
 	plain.respectIgnore = false
-	if _, err := d.sync(ctx, &plain, rollout(release-1), true); err != nil {
+	if kind == "Rollout" {
+		// a workloadRef Deployment keeps its ignored replicas (a sync without the option would
+		// scale it up again)
+		if _, err := d.sync(ctx, &plain, template(release-1), true); err != nil {
+			return "", err
+		}
+	}
+	if _, err := d.sync(ctx, app, template(release), false); err != nil {
 		return "", err
 	}
-	if _, err := d.sync(ctx, app, rollout(release), false); err != nil {
-		return "", err
-	}
-	ro := rolloutOf(sc.Objects)
-	live, err := d.apiGetter(ctx, sc, app.app.Spec.Destination.Namespace)("Rollout", ro.GetName())
+	live, err := d.apiGetter(ctx, sc, app.app.Spec.Destination.Namespace)(kind, name)
 	if err != nil {
 		return "", err
 	}
@@ -541,9 +585,9 @@ func (d *driver) respectIgnoreProbe(ctx context.Context, sc scenario, app *appli
 	if image == imageOf(sc, release) {
 		return "", nil
 	}
-	finding := fmt.Sprintf("with RespectIgnoreDifferences=true, Argo CD's sync of release %d left the Rollout's image at %s instead of %s: "+
+	finding := fmt.Sprintf("with RespectIgnoreDifferences=true, Argo CD's sync of release %d left the %s's image at %s instead of %s: "+
 		"the live pod template is as in Git (2048Mi, 1000m), Argo CD's known-types normaliser canonicalises it (2Gi, 1), and the JSON merge patch "+
 		"that copies ignored fields from live into the target replaces the whole containers list with the live one (controller/sync.go "+
-		"normalizeTargetResources; argoproj/argo-cd#23283, #26588)", release, image, imageOf(sc, release))
+		"normalizeTargetResources; argoproj/argo-cd#23283, #26588)", release, kind, image, imageOf(sc, release))
 	return finding, nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,8 +17,8 @@ import (
 	roclient "github.com/argoproj/argo-rollouts/pkg/client/clientset/versioned/typed/rollouts/v1alpha1"
 	"github.com/argoproj/argo-rollouts/pkg/kubectl-argo-rollouts/cmd/abort"
 	"github.com/argoproj/argo-rollouts/pkg/kubectl-argo-rollouts/cmd/promote"
+	"github.com/cdk8s-rollouts/cdk8s-rollouts/conformance/kube/controlplane"
 	corev1 "k8s.io/api/core/v1"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apiextensions "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -33,7 +32,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
-	"sigs.k8s.io/yaml"
 )
 
 const (
@@ -45,6 +43,8 @@ const (
 	albCondsPrefix   = "alb.ingress.kubernetes.io/conditions."
 	// the driver's own annotation (see waitNudging), left out of the simulator comparison
 	nudgeAnnotation = "conformance.cdk8s-rollouts/nudge"
+	// the referenced workload's metadata.generation, written on a workloadRef Rollout
+	workloadGenerationAnno = "rollout.argoproj.io/workload-generation"
 )
 
 type driver struct {
@@ -94,53 +94,10 @@ func (d *driver) resource(u *unstructured.Unstructured) (dynamic.ResourceInterfa
 	return d.dyn.Resource(mapping.Resource), nil
 }
 
+// installCRDs installs the CRDs under dir (controlplane.InstallCRDs) and refreshes the mapper.
 func (d *driver) installCRDs(ctx context.Context, dir string) error {
-	var names []string
-	err := filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() || !strings.HasSuffix(path, ".yaml") {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for _, doc := range strings.Split(string(data), "\n---") {
-			var crd apiextensionsv1.CustomResourceDefinition
-			if strings.TrimSpace(doc) == "" {
-				continue
-			}
-			if err := yaml.Unmarshal([]byte(doc), &crd); err != nil {
-				return fmt.Errorf("%s: %w", path, err)
-			}
-			if crd.Kind != "CustomResourceDefinition" {
-				continue
-			}
-			if _, err := d.ext.ApiextensionsV1().CustomResourceDefinitions().Create(ctx, &crd, metav1.CreateOptions{}); err != nil {
-				return fmt.Errorf("install CRD %s: %w", crd.Name, err)
-			}
-			names = append(names, crd.Name)
-		}
-		return nil
-	})
-	if err != nil {
+	if _, err := controlplane.InstallCRDs(ctx, d.ext, dir); err != nil {
 		return err
-	}
-	for _, name := range names {
-		err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
-			crd, err := d.ext.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, name, metav1.GetOptions{})
-			if err != nil {
-				return false, err
-			}
-			for _, c := range crd.Status.Conditions {
-				if c.Type == apiextensionsv1.Established && c.Status == apiextensionsv1.ConditionTrue {
-					return true, nil
-				}
-			}
-			return false, nil
-		})
-		if err != nil {
-			return fmt.Errorf("CRD %s not established: %w", name, err)
-		}
 	}
 	d.mapper.Reset()
 	return nil
@@ -185,13 +142,18 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 		return fail(err)
 	}
 	steps, _, _ := unstructured.NestedSlice(ro.Object, "spec", "strategy", "canary", "steps")
-	if steps == nil {
-		return fail(fmt.Errorf("only canary Rollouts are driven so far"))
+	blueGreen := sc.Strategy == "blueGreen"
+	if steps == nil && !blueGreen {
+		return fail(fmt.Errorf("a canary Rollout without steps is not driven"))
 	}
 	rolloutIf := d.rollouts.ArgoprojV1alpha1().Rollouts(ns)
-	fmt.Printf("== %s (Application %s, %d steps)\n", sc.Name, app.app.Name, len(steps))
+	if blueGreen {
+		fmt.Printf("== %s (Application %s, blue-green)\n", sc.Name, app.app.Name)
+	} else {
+		fmt.Printf("== %s (Application %s, %d steps)\n", sc.Name, app.app.Name, len(steps))
+	}
 
-	observe := func(release int, moment string, kind string, step int, exp expectation) error {
+	var observe observeFunc = func(release int, moment string, kind string, step int, exp expectation) error {
 		o := observation{Release: release, Moment: moment}
 		// Wait (bounded) until the controller has done what the step says and the live objects
 		// match the simulator's prediction: the controller may rewrite an object more than once
@@ -257,18 +219,55 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 		return nil
 	}
 
+	// A workloadRef migration starts from the Deployment alone, as it ran before the migration.
+	migration := sc.Template.Kind != "Rollout"
+	if migration {
+		if _, err := d.sync(ctx, app, objectsFor(sc, 0), false); err != nil {
+			return fail(fmt.Errorf("before the migration: sync: %w", err))
+		}
+		if err := d.waitDeploymentAvailable(ctx, ns, sc.Template.Name); err != nil {
+			return fail(fmt.Errorf("before the migration: %w", err))
+		}
+		if err := observe(0, "before the migration (the Deployment alone)", "before", -1, expectation{beforeMigration: true}); err != nil {
+			return fail(err)
+		}
+	}
+
 	// Release 1
 	if _, err := d.sync(ctx, app, objectsFor(sc, 1), false); err != nil {
 		return fail(fmt.Errorf("release 1 sync: %w", err))
 	}
+	// the replicas of a workloadRef Deployment as the controller scales it down (migration only)
+	var scaled []int32
 	if err := d.waitRollout(ctx, rolloutIf, ro.GetName(), "Healthy with every step done", func(s rolloutStatus) bool {
+		if migration {
+			scaled = d.recordReplicas(ctx, ns, sc.Template.Name, scaled)
+		}
 		return s.Phase == "Healthy" && s.StableRS != "" && s.StableRS == s.CurrentPodHash && s.current()
 	}); err != nil {
 		return fail(fmt.Errorf("release 1: %w", err))
 	}
 	sr.Releases++
+	if migration {
+		scaleErrs := d.checkMigration(ctx, ro, ns, &scaled)
+		sr.DeploymentReplicas = scaled
+		fmt.Printf("  release 1: the Deployment's spec.replicas while the Rollout came up: %v\n", scaled)
+		for _, e := range scaleErrs {
+			fmt.Fprintf(os.Stderr, "    %s / release 1: workloadRef scale-down: %s\n", sc.Name, e)
+		}
+		if len(scaleErrs) > 0 {
+			sr.CheckErrors += len(scaleErrs)
+			sr.Failures = append(sr.Failures, observation{Release: 1, Moment: "workloadRef scale-down", CheckErrors: scaleErrs})
+		}
+	}
 	if err := observe(1, "steady state", "steady", -1, expectation{final: true}); err != nil {
 		return fail(err)
+	}
+	if blueGreen {
+		if err := d.runBlueGreen(ctx, sc, app, cfg, ns, rolloutIf, ro.GetName(), &sr, observe); err != nil {
+			return fail(err)
+		}
+		return d.finish(ctx, sc, app, &sr, fail)
 	}
 
 	for release := 2; release <= len(sc.Images); release++ {
@@ -348,6 +347,14 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 			return fail(err)
 		}
 	}
+	return d.finish(ctx, sc, app, &sr, fail)
+}
+
+// observeFunc reads every live object at one moment of a release and judges it (see run).
+type observeFunc func(release int, moment string, kind string, step int, exp expectation) error
+
+// finish runs what follows the last observation of a scenario.
+func (d *driver) finish(ctx context.Context, sc scenario, app *application, sr *scenarioReport, fail func(error) scenarioReport) scenarioReport {
 	// after the last observation: can a RespectIgnoreDifferences sync roll out a new image when
 	// the live pod template is as in Git?
 	finding, err := d.respectIgnoreProbe(ctx, sc, app)
@@ -361,7 +368,7 @@ func (d *driver) run(ctx context.Context, sc scenario, dropIgnore string) (sr sc
 	if sr.SyncUnderFire == nil {
 		sr.SyncUnderFire = &fireReport{Moment: "none: no step leaves controller-owned routing state", RoutingSurvive: true}
 	}
-	return sr
+	return *sr
 }
 
 func okOr(n int) string {
@@ -411,6 +418,10 @@ type expectation struct {
 	mirrorRoutes []string
 	final        bool // fully promoted or steady: weight 0, no managed routes, canary == stable
 	aborted      bool
+	// blue-green: the new ReplicaSet is behind the preview Service, waiting for promotion
+	promotionPending bool
+	// workloadRef migration: the Deployment alone, before the Rollout exists
+	beforeMigration bool
 }
 
 func (e expectation) after(step map[string]any) expectation {
@@ -588,22 +599,43 @@ func rolloutOf(objects []map[string]any) *unstructured.Unstructured {
 	return &unstructured.Unstructured{Object: map[string]any{}}
 }
 
-// objectsFor is the scenario's objects with the image of the given release.
+// objectsFor is the scenario's objects with the image of the given release in the template
+// object's first container (the Rollout, or the Deployment its workloadRef names). Release 0 is
+// a workloadRef migration's starting point: release 1 without the Rollout.
 func objectsFor(sc scenario, release int) []map[string]any {
 	var out []map[string]any
+	image := imageOf(sc, max(release, 1))
 	for _, o := range sc.Objects {
 		c := (&unstructured.Unstructured{Object: o}).DeepCopy().Object
-		if c["kind"] == "Rollout" {
+		u := &unstructured.Unstructured{Object: c}
+		if release == 0 && u.GetKind() == "Rollout" {
+			continue
+		}
+		if u.GetKind() == templateKind(sc) && u.GetName() == templateName(sc) {
 			containers, _, _ := unstructured.NestedSlice(c, "spec", "template", "spec", "containers")
 			if len(containers) > 0 {
 				first, _ := containers[0].(map[string]any)
-				first["image"] = imageOf(sc, release)
+				first["image"] = image
 				_ = unstructured.SetNestedSlice(c, containers, "spec", "template", "spec", "containers")
 			}
 		}
 		out = append(out, c)
 	}
 	return out
+}
+
+func templateKind(sc scenario) string {
+	if sc.Template.Kind == "" {
+		return "Rollout"
+	}
+	return sc.Template.Kind
+}
+
+func templateName(sc scenario) string {
+	if sc.Template.Name == "" {
+		return rolloutOf(sc.Objects).GetName()
+	}
+	return sc.Template.Name
 }
 
 func httpGetOK(url string) bool {

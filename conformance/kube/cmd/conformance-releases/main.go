@@ -34,11 +34,19 @@ type scenario struct {
 	Name        string           `json:"name"`
 	Example     string           `json:"example"`
 	Application map[string]any   `json:"application"`
+	Strategy    string           `json:"strategy"`
+	Template    objectRef        `json:"template"`
 	Objects     []map[string]any `json:"objects"`
 	Images      []string         `json:"images"`
 	ProbeImage  string           `json:"probeImage"`
 	AbortAfter  int              `json:"abortAfter"`
 	Predicted   []predicted      `json:"predicted"`
+}
+
+// objectRef names the object whose pod template carries a release's image.
+type objectRef struct {
+	Kind string `json:"kind"`
+	Name string `json:"name"`
 }
 
 type predicted struct {
@@ -73,6 +81,8 @@ type scenarioReport struct {
 	SimulatorCompared   int         `json:"simulatorPhasesCompared"`
 	SyncUnderFire       *fireReport `json:"syncUnderFire,omitempty"`
 	Aborted             bool        `json:"aborted"`
+	// workloadRef migration: the Deployment's spec.replicas as the controller scaled it down
+	DeploymentReplicas []int32 `json:"deploymentReplicas,omitempty"`
 	// Problems found that are not OutOfSync at a step (reported, not failed on).
 	Findings []string `json:"findings,omitempty"`
 	// Promotions repeated because the controller did not take the first one up.

@@ -1,0 +1,199 @@
+import { ApiObject, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AnalysisRunOptions } from './analysis/analysis-run';
+import { CanaryAppPodOptions } from './canary-app';
+import { checkImage, podTemplateProps } from './front-door-pod';
+import { isDnsLabel, readableName } from './private/names';
+import { registerObject } from './private/object-registry';
+import { applyPatchesLast } from './private/patches';
+import { RolloutNotification } from './rollout/notifications';
+import { RollbackWindow, Rollout } from './rollout/rollout';
+import { AntiAffinity, ReplicaSetMetadata, RolloutStrategy } from './rollout/strategy';
+import { WorkloadRef } from './rollout/workload-ref';
+
+/** Blue-green options a `BlueGreenApp` passes through to its Rollout. */
+export interface BlueGreenAppStrategyOptions {
+  /**
+   * Promote as soon as the preview is ready (after `autoPromotionDelay`); false waits for
+   * `kubectl argo rollouts promote`.
+   * @default true
+   */
+  readonly autoPromotionEnabled?: boolean;
+  /** Wait this long after the preview is ready before promoting. @default - promote at once */
+  readonly autoPromotionDelay?: Duration;
+  /** Pods of the preview before promotion. @default - all replicas */
+  readonly previewReplicaCount?: number;
+  /** Keep the old version running this long after a promotion. @default - 30 seconds */
+  readonly scaleDownDelay?: Duration;
+  /** How many old versions keep running during that delay. @default - no limit */
+  readonly scaleDownDelayRevisionLimit?: number;
+  /** @default - 30 seconds */
+  readonly abortScaleDownDelay?: Duration;
+  /** Keep new pods off the nodes of the old ones. @default - none */
+  readonly antiAffinity?: AntiAffinity;
+  /** Labels and annotations of the active pods. @default - none */
+  readonly activeMetadata?: ReplicaSetMetadata;
+  /** Labels and annotations of the preview pods. @default - none */
+  readonly previewMetadata?: ReplicaSetMetadata;
+}
+
+/** Properties of a `BlueGreenApp`. */
+export interface BlueGreenAppProps {
+  /**
+   * Base name of every object: Rollout `<name>`, Services `<name>-active` and `<name>-preview`.
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * The container image. Give this or `workloadRef`.
+   * @default - none: `workloadRef` must be given
+   */
+  readonly image?: string;
+
+  /** The port the container listens on. */
+  readonly containerPort: number;
+
+  /**
+   * The port of the Services.
+   * @default 80
+   */
+  readonly servicePort?: number;
+
+  /**
+   * Number of pods.
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * The rest of the main container (env, probes, resources, ...).
+   * @default - cdk8s-plus defaults
+   */
+  readonly container?: kplus.ContainerProps;
+
+  /**
+   * Pod-level settings (service account, pod metadata, security context, volumes, scheduling).
+   * @default - cdk8s-plus defaults
+   */
+  readonly pod?: CanaryAppPodOptions;
+
+  /**
+   * Migrate an existing Deployment: the Rollout takes its pod template.
+   * @default - the Rollout's own pod template from `image`
+   */
+  readonly workloadRef?: WorkloadRef;
+
+  /**
+   * Analysis that must pass before the preview is promoted (it runs against the preview).
+   * @default - none
+   */
+  readonly prePromotionAnalysis?: AnalysisRunOptions;
+
+  /**
+   * Analysis that runs after promotion; a failure aborts and switches back.
+   * @default - none
+   */
+  readonly postPromotionAnalysis?: AnalysisRunOptions;
+
+  /**
+   * Everything else of the blue-green strategy.
+   * @default - none
+   */
+  readonly strategy?: BlueGreenAppStrategyOptions;
+
+  /** Roll back fast within the last `revisions` releases. @default - no window */
+  readonly rollbackWindow?: RollbackWindow;
+  /** @default Duration.seconds(600) */
+  readonly progressDeadline?: Duration;
+  /** @default false */
+  readonly progressDeadlineAbort?: boolean;
+  /** @default Duration.seconds(0) */
+  readonly minReady?: Duration;
+  /** @default 10 */
+  readonly revisionHistoryLimit?: number;
+  /** @default false */
+  readonly paused?: boolean;
+  /** @default - no restart */
+  readonly restartAt?: Date;
+  /** Notification subscriptions of the Rollout. @default - none */
+  readonly notifications?: RolloutNotification[];
+}
+
+/**
+ * A whole blue-green app from a few props: the Rollout and its active and preview Services,
+ * named `<name>`, `<name>-active`, `<name>-preview`, with pre- and post-promotion analysis.
+ *
+ * @example
+ * new BlueGreenApp(chart, 'checkout', {
+ *   image: 'ghcr.io/acme/checkout:1.4.2',
+ *   containerPort: 8080,
+ *   replicas: 4,
+ *   prePromotionAnalysis: { templates: [successRate] },
+ *   strategy: { autoPromotionEnabled: false },
+ * });
+ */
+export class BlueGreenApp extends Construct {
+  /** The base name of the objects. */
+  public readonly name: string;
+  /** The Rollout. */
+  public readonly rollout: Rollout;
+  /** The Service that sends production traffic to the active version. */
+  public readonly activeService: kplus.Service;
+  /** The Service that reaches the new version before promotion. */
+  public readonly previewService: kplus.Service;
+
+  constructor(scope: Construct, id: string, props: BlueGreenAppProps) {
+    super(scope, id);
+    this.name = props.name ?? readableName(this);
+    const where = `[${this.node.path}]`;
+    const servicePort = props.servicePort ?? 80;
+    for (const [field, port] of [['containerPort', props.containerPort], ['servicePort', servicePort]] as const) {
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${where} ${field} must be a port number 1-65535; got ${port}`);
+    }
+    if (props.container?.portNumber !== undefined && props.container.portNumber !== props.containerPort) {
+      throw new Error(`${where} container.portNumber ${props.container.portNumber} differs from containerPort ${props.containerPort}; set the port once, with containerPort`);
+    }
+    const max = 63 - '-preview'.length;
+    if (!isDnsLabel(this.name, max)) {
+      throw new Error(`${where} name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter) of at most ${max} characters, so that "<name>-preview" fits 63; got "${this.name}"; pass a shorter lower-case name`);
+    }
+    checkImage(where, props);
+
+    const service = (suffix: string) => {
+      const created = new kplus.Service(this, suffix, {
+        metadata: { name: `${this.name}-${suffix}` },
+        ports: [{ name: 'http', port: servicePort, targetPort: props.containerPort }],
+      });
+      applyPatchesLast(ApiObject.of(created));
+      registerObject(created, ApiObject.of(created));
+      return created;
+    };
+    this.activeService = service('active');
+    this.previewService = service('preview');
+
+    const pod = podTemplateProps(where, props);
+    this.rollout = new Rollout(this, 'rollout', {
+      ...pod.rolloutProps,
+      metadata: { name: this.name },
+      replicas: props.replicas,
+      strategy: RolloutStrategy.blueGreen({
+        ...props.strategy,
+        activeService: this.activeService,
+        previewService: this.previewService,
+        prePromotionAnalysis: props.prePromotionAnalysis,
+        postPromotionAnalysis: props.postPromotionAnalysis,
+      }),
+      rollbackWindow: props.rollbackWindow,
+      progressDeadline: props.progressDeadline,
+      progressDeadlineAbort: props.progressDeadlineAbort,
+      minReady: props.minReady,
+      revisionHistoryLimit: props.revisionHistoryLimit,
+      paused: props.paused,
+      restartAt: props.restartAt,
+      notifications: props.notifications,
+    });
+    pod.applyScheduling(this.rollout);
+  }
+}
