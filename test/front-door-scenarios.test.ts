@@ -1,5 +1,5 @@
 /**
- * The field reports' scenarios (/work/shared/seeds, issue #18 "Done when"), each written with a
+ * The field reports' scenarios (issue #18 "Done when"), each written with a
  * front door only (CanaryApp or BlueGreenApp): no Rollout, no hand-made Service, no JSON patch.
  */
 import { Chart, Duration, Testing } from 'cdk8s';

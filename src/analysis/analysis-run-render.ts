@@ -13,8 +13,8 @@ const USAGE_TEXT: Record<AnalysisUsage, string> = {
   [AnalysisUsage.TIMED_EXPERIMENT]: 'an experiment analysis',
 };
 
-// What the controller accepts in an argument's valueFrom.fieldRef.fieldPath (upstream rule a.5 #41,
-// pkg/apis/rollouts/validation/validation.go and utils/analysis/factory.go):
+// What the controller accepts in an argument's valueFrom.fieldRef.fieldPath (Argo Rollouts'
+// ValidateRollout in pkg/apis/rollouts/validation/validation.go, and utils/analysis/factory.go):
 // - a path starting with "metadata" goes to Kubernetes' downward-API extractor
 //   (k8s.io/kubernetes/pkg/fieldpath ExtractFieldPathAsString), which supports only
 //   metadata.name, metadata.namespace, metadata.uid, metadata.labels, metadata.annotations and

@@ -35,7 +35,7 @@ export interface RolloutInternals {
   readonly rules: RolloutRulesContext;
 }
 
-/** The spec itself (upstream rules a.1 to a.5), at construction. */
+/** The spec itself (what Argo Rollouts' ValidateRollout checks, and more), at construction. */
 export function validateRolloutSpec(x: RolloutInternals): string[] {
   const errors: string[] = [];
   const p = x.props;
@@ -75,7 +75,7 @@ export function validateRolloutSpec(x: RolloutInternals): string[] {
   if (wholeDurations.length === 0 && x.progressDeadline.toSeconds() <= x.minReady.toSeconds()) {
     errors.push(`progressDeadline (${x.progressDeadline.toSeconds()}s) must be greater than minReady (${x.minReady.toSeconds()}s)`);
   }
-  // upstream validates the template as a ReplicaSet's (#5), which only allows restartPolicy Always
+  // upstream (ValidateRollout) validates the template as a ReplicaSet's, which only allows restartPolicy Always
   if (x.rollout.restartPolicy !== undefined && x.rollout.restartPolicy !== kplus.RestartPolicy.ALWAYS) {
     errors.push(`restartPolicy must be Always for a Rollout's pods (the controller validates the template as a ReplicaSet's); got ${x.rollout.restartPolicy}`);
   }
@@ -138,7 +138,7 @@ export function validateRolloutReferences(x: RolloutInternals): string[] {
     const byBlueGreen = service === x.blueGreen?.activeService;
     for (const router of x.rules.routers) errors.push(...router._serviceProblems(x.rules.routerContext, service, byBlueGreen));
   }
-  // the controller looks every referenced object up by name in the Rollout's namespace (#46, #49, #51)
+  // the controller looks every referenced object up by name in the Rollout's namespace
   const referenced = [
     ...x.rules.switchedServices.map(s => ({ kind: 'Service', name: s.name, construct: s as Construct })),
     ...x.rules.routers.flatMap(r => r._references()),

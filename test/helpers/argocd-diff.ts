@@ -1,8 +1,8 @@
 /**
- * A model of how Argo CD compares desired and live objects (shared/research/argocd-istio-alb.md
- * a.1-a.7): the ignore normaliser (JSON-pointer removals that silently skip missing paths, and
- * jq `del(<expression>)` evaluated by the real jq in `jq-wasm`, skipping an expression that
- * fails or gives no single result), `/status` ignored for every kind, and the default legacy
+ * A model of how Argo CD compares desired and live objects (its diff and ignoreDifferences
+ * normalisation in argoproj/argo-cd and gitops-engine): the ignore normaliser (JSON-pointer
+ * removals that silently skip missing paths, and jq `del(<expression>)` evaluated by the real jq
+ * in `jq-wasm`, skipping an expression that fails or gives no single result), `/status` ignored for every kind, and the default legacy
  * 3-way diff of a client-side apply, in which only fields present in the desired object can
  * drift. With `strict`, live-only keys inside atomic maps and list elements count as drift too,
  * as under Server-Side Diff.

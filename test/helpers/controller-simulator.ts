@@ -1,6 +1,7 @@
 /**
  * A model of what the Argo Rollouts controller writes to the objects it manages
- * (shared/research/argo-rollouts.md section b), used to prove that the `ignoreDifferences` of an
+ * (the Service, ALB Ingress, Istio and Rollout writes of the Argo Rollouts controller's traffic
+ * routers and replica-set reconciler), used to prove that the `ignoreDifferences` of an
  * Argo CD Application cover every runtime write.
  *
  * Given the synthesized (desired) manifests of one canary Rollout and the objects it routes

@@ -21,7 +21,7 @@ function synthApp(scope: Construct): string {
 
 const basic = () => RolloutStrategy.canary({ steps: [Step.setWeight(20), Step.pause()] });
 
-describe('Rollout: spec-level rules (a.1)', () => {
+describe('Rollout: spec-level rules (ValidateRollout)', () => {
   test('renders a basic canary with readable selector and pod labels', () => {
     const c = chart();
     rollout(c, basic());
@@ -51,7 +51,7 @@ describe('Rollout: spec-level rules (a.1)', () => {
     expect(() => rollout(chart(), basic(), { revisionHistoryLimit: -2 })).toThrow(/revisionHistoryLimit must be a whole number >= 0; got -2/);
   });
 
-  test('fails when progressDeadline is not greater than minReady (#7)', () => {
+  test('fails when progressDeadline is not greater than minReady (ValidateRollout)', () => {
     expect(() => rollout(chart(), basic(), { minReady: Duration.minutes(10) }))
       .toThrow(/progressDeadline \(600s\) must be greater than minReady \(600s\)/);
   });
@@ -71,14 +71,14 @@ describe('Rollout: spec-level rules (a.1)', () => {
     expect(() => synthApp(c)).toThrow(/the Rollout has no containers; add one with containers or addContainer\(\), or use workloadRef/);
   });
 
-  test('fails when a workloadRef Rollout also has containers (#4)', () => {
+  test('fails when a workloadRef Rollout also has containers (ValidateRollout)', () => {
     const c = chart();
     expect(() => new Rollout(c, 'checkout', {
       containers: containers(), workloadRef: WorkloadRef.deploymentName('legacy'), strategy: basic(),
     })).toThrow(/a Rollout with workloadRef \(Deployment legacy\) takes its pod template from that workload; remove containers, volumes and podMetadata/);
   });
 
-  test('a workloadRef Rollout renders no template and the workload labels as selector (#4, #10)', () => {
+  test('a workloadRef Rollout renders no template and the workload labels as selector (ValidateRollout)', () => {
     const c = chart();
     new Rollout(c, 'checkout', {
       workloadRef: WorkloadRef.deploymentName('legacy', { matchLabels: { app: 'legacy' }, scaleDown: WorkloadRefScaleDown.PROGRESSIVELY }),
@@ -96,19 +96,19 @@ describe('Rollout: spec-level rules (a.1)', () => {
   });
 });
 
-describe('Rollout: blue-green rules (a.2)', () => {
+describe('Rollout: blue-green rules (ValidateRollout)', () => {
   const bg = (c: Construct, extra: any = {}) => RolloutStrategy.blueGreen({
     activeService: service(c, 'checkout-active'), previewService: service(c, 'checkout-preview'), ...extra,
   });
 
-  test('fails when activeService and previewService are the same (#11)', () => {
+  test('fails when activeService and previewService are the same (ValidateRollout)', () => {
     const c = chart();
     const active = service(c, 'checkout-active');
     expect(() => rollout(c, RolloutStrategy.blueGreen({ activeService: active, previewService: active })))
       .toThrow(/blueGreen activeService and previewService are both "checkout-active"; the controller needs two different Services/);
   });
 
-  test('fails when scaleDownDelayRevisionLimit exceeds revisionHistoryLimit (#12)', () => {
+  test('fails when scaleDownDelayRevisionLimit exceeds revisionHistoryLimit (ValidateRollout)', () => {
     const c = chart();
     expect(() => rollout(c, bg(c, { scaleDownDelayRevisionLimit: 5 }), { revisionHistoryLimit: 3 }))
       .toThrow(/blueGreen scaleDownDelayRevisionLimit 5 is greater than revisionHistoryLimit 3/);
@@ -124,7 +124,7 @@ describe('Rollout: blue-green rules (a.2)', () => {
     expect(() => rollout(c, bg(c, { previewReplicaCount: -1 }))).toThrow(/blueGreen previewReplicaCount must be a whole number >= 0; got -1/);
   });
 
-  test('fails when blue-green anti-affinity weight is outside 1-100 (#14)', () => {
+  test('fails when blue-green anti-affinity weight is outside 1-100 (ValidateRollout)', () => {
     const c = chart();
     expect(() => rollout(c, bg(c, { antiAffinity: AntiAffinity.preferred(101) }))).toThrow(/blueGreen antiAffinity weight must be a whole number from 1 to 100; got 101/);
   });
@@ -134,7 +134,7 @@ describe('Rollout: blue-green rules (a.2)', () => {
     expect(() => rollout(c, bg(c, { autoPromotionDelay: Duration.millis(1500) }))).toThrow(/blueGreen autoPromotionDelay must be a whole number of seconds; got 1500ms/);
   });
 
-  test('fails at synth when a promotion analysis runs indefinitely (#59)', () => {
+  test('fails at synth when a promotion analysis runs indefinitely (upstream reference checks)', () => {
     const c = chart();
     const forever = new AnalysisTemplate(c, 'forever', {
       metrics: [Metric.prometheus({ name: 'rate', address: 'http://prom:9090', query: 'vector(1)', successCondition: 'result[0] == 1', interval: Duration.minutes(1) })],
@@ -144,7 +144,7 @@ describe('Rollout: blue-green rules (a.2)', () => {
   });
 });
 
-describe('Rollout: cross-object rules (a.7, a.9)', () => {
+describe('Rollout: cross-object rules (upstream reference checks, and more)', () => {
   test('selects the Rollout pods in an unselected stable/canary Service', () => {
     const c = chart();
     const r = albCanary(c, [Step.setWeight(10)]);
@@ -156,7 +156,7 @@ describe('Rollout: cross-object rules (a.7, a.9)', () => {
     expect(() => synthApp(c)).not.toThrow();
   });
 
-  test('fails when a Service selects a label the pods do not have (#47)', () => {
+  test('fails when a Service selects a label the pods do not have (upstream reference checks)', () => {
     const c = chart();
     const s = albSetup(c);
     const other = new kplus.Deployment(c, 'other', { containers: containers() });
@@ -170,7 +170,7 @@ describe('Rollout: cross-object rules (a.7, a.9)', () => {
     expect(() => synthApp(c)).toThrow(/Service "checkout-stable" selects cdk8s.io\/metadata.addr=.*, but the Rollout's pods have no label cdk8s.io\/metadata.addr/);
   });
 
-  test('fails when a Service selects a label key the pods lack (#47)', () => {
+  test('fails when a Service selects a label key the pods lack (upstream reference checks)', () => {
     const c = chart();
     const stable = service(c, 'checkout-stable');
     stable.selectLabel('app', 'checkout');
@@ -178,7 +178,7 @@ describe('Rollout: cross-object rules (a.7, a.9)', () => {
     expect(() => synthApp(c)).toThrow(/Service "checkout-stable" selects app=checkout, but the Rollout's pods have no label app; select the Rollout's pods/);
   });
 
-  test('fails when a Service selects the pod-template hash label (a.9)', () => {
+  test('fails when a Service selects the pod-template hash label (not checked upstream)', () => {
     const c = chart();
     const stable = service(c, 'checkout-stable');
     const r = rollout(c, RolloutStrategy.canary({ stableService: stable, canaryService: service(c, 'checkout-canary') }));
@@ -187,13 +187,13 @@ describe('Rollout: cross-object rules (a.7, a.9)', () => {
     expect(() => synthApp(c)).toThrow(/Service "checkout-stable" selects rollouts-pod-template-hash, which the controller sets at runtime; remove it from the selector/);
   });
 
-  test('fails when ALB servicePort is not a port of a switched Service (a.9 #2)', () => {
+  test('fails when ALB servicePort is not a port of a switched Service (not checked upstream)', () => {
     const c = chart();
     albCanary(c, [Step.setWeight(10)], {}, { servicePort: 8080 });
     expect(() => synthApp(c)).toThrow(/ALB servicePort 8080 is not a port of Service "checkout-stable" \(ports \[80\]\)/);
   });
 
-  test('fails when the Ingress is in another namespace than the Rollout (#49)', () => {
+  test('fails when the Ingress is in another namespace than the Rollout (upstream reference checks)', () => {
     const app = new App();
     const c = new Chart(app, 'shop', { namespace: 'shop' });
     const edge = new Chart(app, 'edge', { namespace: 'edge' });
@@ -207,7 +207,7 @@ describe('Rollout: cross-object rules (a.7, a.9)', () => {
     expect(() => app.synthYaml()).toThrow(/Ingress "checkout" is in namespace "edge" but the Rollout is in "shop"; the controller looks it up in the Rollout's namespace/);
   });
 
-  test('fails when two Rollouts share a Service (#48)', () => {
+  test('fails when two Rollouts share a Service (upstream reference checks)', () => {
     const c = chart();
     const stable = service(c, 'shared-stable');
     rollout(c, RolloutStrategy.canary({ stableService: stable, canaryService: service(c, 'a-canary') }), {}, 'a');
@@ -466,8 +466,8 @@ describe('Rollout: durations', () => {
   });
 });
 
-describe('Rollout: pod template and namespaces (#5, #46, #51)', () => {
-  test('fails when restartPolicy is not Always (#5)', () => {
+describe('Rollout: pod template and namespaces (ValidateRollout, upstream reference checks)', () => {
+  test('fails when restartPolicy is not Always (ValidateRollout)', () => {
     expect(() => rollout(chart(), basic(), { restartPolicy: kplus.RestartPolicy.NEVER }))
       .toThrow(/restartPolicy must be Always for a Rollout's pods \(the controller validates the template as a ReplicaSet's\); got Never/);
   });
@@ -478,7 +478,7 @@ describe('Rollout: pod template and namespaces (#5, #46, #51)', () => {
     expect(findManifest(synthValidated(c), 'Rollout').spec.template.spec.restartPolicy).toEqual('Always');
   });
 
-  test('fails when a Service is in another namespace than the Rollout (#46)', () => {
+  test('fails when a Service is in another namespace than the Rollout (upstream reference checks)', () => {
     const app = new App();
     const c = new Chart(app, 'shop', { namespace: 'shop' });
     const other = new Chart(app, 'other', { namespace: 'other' });
@@ -486,7 +486,7 @@ describe('Rollout: pod template and namespaces (#5, #46, #51)', () => {
     expect(() => app.synthYaml()).toThrow(/Service "checkout-stable" is in namespace "other" but the Rollout is in "shop"/);
   });
 
-  test('fails when a VirtualService or DestinationRule is in another namespace than the Rollout (#51)', () => {
+  test('fails when a VirtualService or DestinationRule is in another namespace than the Rollout (upstream reference checks)', () => {
     const app = new App();
     const c = new Chart(app, 'shop', { namespace: 'shop' });
     const mesh = new Chart(app, 'mesh', { namespace: 'mesh' });

@@ -40,7 +40,7 @@ describe('Step rendering', () => {
     expect(hdr().kind).toBe(StepKind.SET_HEADER_ROUTE);
   });
 
-  test('derives managedRoutes from the steps, in order of first use (#37, #38)', () => {
+  test('derives managedRoutes from the steps, in order of first use (ValidateRollout)', () => {
     const c = chart();
     const r = istioCanary(c, [Step.setCanaryScale({ weight: 10 }), mirror('m1'), hdr('h1'), Step.removeMirrorRoute('m1'), mirror('m1')]);
     expect(r.managedRoutes).toEqual(['m1', 'h1']);
@@ -48,7 +48,7 @@ describe('Step rendering', () => {
   });
 });
 
-describe('setWeight and pause (#28, #29)', () => {
+describe('setWeight and pause (ValidateRollout)', () => {
   test.each([-1, 101, 12.5])('fails when setWeight is %s', (w) => {
     expect(() => basic([Step.setWeight(w)])).toThrow(new RegExp(`step 0 setWeight ${w}: weight must be a whole number from 0 to 100; got ${w}`));
   });
@@ -59,7 +59,7 @@ describe('setWeight and pause (#28, #29)', () => {
   });
 });
 
-describe('setCanaryScale (#30, g)', () => {
+describe('setCanaryScale (ValidateRollout, step semantics)', () => {
   test('fails when more than one option is set', () => {
     expect(() => albCanary(chart(), [Step.setCanaryScale({ weight: 10, replicas: 2 })]))
       .toThrow(/step 0 setCanaryScale: set exactly one of weight, replicas or matchTrafficWeight; got \{"weight":10,"replicas":2\}/);
@@ -81,14 +81,14 @@ describe('setCanaryScale (#30, g)', () => {
     expect(() => albCanary(chart(), [Step.setCanaryScale({ replicas: -1 })])).toThrow(/replicas must be a whole number >= 0; got -1/);
   });
 
-  test('fails without trafficRouting (#30)', () => {
+  test('fails without trafficRouting (ValidateRollout)', () => {
     expect(() => basic([Step.setCanaryScale({ weight: 10 })]))
       .toThrow(/step 0 setCanaryScale: setCanaryScale needs trafficRouting \(without it pod counts follow setWeight\); add trafficRouting/);
   });
 });
 
-describe('header and mirror routes (#31-#38, a.9)', () => {
-  test('fails when a header route comes before any canary pods (a.9 #4)', () => {
+describe('header and mirror routes (ValidateRollout, not checked upstream)', () => {
+  test('fails when a header route comes before any canary pods (not checked upstream)', () => {
     expect(() => albCanary(chart(), [hdr(), Step.setWeight(10)]))
       .toThrow(/step 0 setHeaderRoute "canary-hdr": no earlier step gives the canary pods, and the controller removes managed routes while the canary has no available pods/);
   });
@@ -120,7 +120,7 @@ describe('header and mirror routes (#31-#38, a.9)', () => {
       .toThrow(/step 2 setCanaryScale: leaves the canary with no pods while route "canary-hdr"/);
   });
 
-  test('fails when a route name is longer than 52 characters (a.9 #6)', () => {
+  test('fails when a route name is longer than 52 characters (not checked upstream)', () => {
     const name = 'h'.repeat(53);
     expect(() => albCanary(chart(), [Step.setWeight(10), Step.setHeaderRoute(name, [HeaderMatch.exact('a', 'b')])]))
       .toThrow(/route name "h{53}" must be a DNS-1035 label of at most 52 characters/);
@@ -141,16 +141,16 @@ describe('header and mirror routes (#31-#38, a.9)', () => {
     expect(() => istioCanary(chart(), [Step.setWeight(10), hdr('r'), mirror('r')])).toThrow(/step 2 setMirrorRoute "r": "r" is already a header route; give each route its own name/);
   });
 
-  test('fails when a header route has no trafficRouting (#31)', () => {
+  test('fails when a header route has no trafficRouting (ValidateRollout)', () => {
     expect(() => basic([Step.setWeight(10), hdr()])).toThrow(/step 1 setHeaderRoute "canary-hdr": header routes need ALB, Istio or plugin trafficRouting/);
   });
 
-  test('fails when a mirror route is used with ALB (#35)', () => {
+  test('fails when a mirror route is used with ALB (ValidateRollout)', () => {
     expect(() => albCanary(chart(), [Step.setWeight(10), mirror()]))
       .toThrow(/step 1 setMirrorRoute "canary-mirror": mirror routes need Istio trafficRouting \(the ALB cannot mirror traffic\); use Istio, or a header route instead/);
   });
 
-  test('fails when a mirror route has no trafficRouting (#35)', () => {
+  test('fails when a mirror route has no trafficRouting (ValidateRollout)', () => {
     expect(() => basic([Step.setWeight(10), mirror()])).toThrow(/mirror routes need Istio trafficRouting; use Istio/);
   });
 
@@ -168,17 +168,17 @@ describe('header and mirror routes (#31-#38, a.9)', () => {
     expect(() => istioCanary(chart(), [Step.setWeight(10), Step.setHeaderRoute('h', [HeaderMatch.prefix('x', '')])])).toThrow(/header "x" has an empty prefix value/);
   });
 
-  test('fails when ALB header match is a prefix (#33)', () => {
+  test('fails when ALB header match is a prefix (ValidateRollout)', () => {
     expect(() => albCanary(chart(), [Step.setWeight(10), Step.setHeaderRoute('beta', [HeaderMatch.prefix('version', 'v2')])]))
       .toThrow(/\[test\/checkout\] invalid Rollout:\n {2}step 1 setHeaderRoute "beta": ALB matches headers by exact value only; got prefix "v2" for header "version"; use HeaderMatch.exact/);
   });
 
-  test('fails when ALB header match is a regex (#33)', () => {
+  test('fails when ALB header match is a regex (ValidateRollout)', () => {
     expect(() => albCanary(chart(), [Step.setWeight(10), Step.setHeaderRoute('beta', [HeaderMatch.regex('version', 'v.*')])]))
       .toThrow(/ALB matches headers by exact value only; got regex "v.\*"/);
   });
 
-  test('Istio accepts prefix and regex header matches (#34)', () => {
+  test('Istio accepts prefix and regex header matches (ValidateRollout)', () => {
     const c = chart();
     istioCanary(c, [Step.setWeight(10), Step.setHeaderRoute('beta', [HeaderMatch.prefix('version', 'v2'), HeaderMatch.regex('ua', '.*Chrome.*')])]);
     expect(() => synthValidated(c)).not.toThrow();
@@ -199,7 +199,7 @@ describe('header and mirror routes (#31-#38, a.9)', () => {
       .toThrow(/match 0 has no condition, so it would mirror every request; give a method, path or header/);
   });
 
-  test('fails when a mirror header match has an empty value (a.9 #3, headers unchecked upstream)', () => {
+  test('fails when a mirror header match has an empty value (not checked upstream)', () => {
     expect(() => istioCanary(chart(), [Step.setWeight(10), Step.setMirrorRoute({ name: 'm', matches: [{ headers: { 'x-a': StringMatch.exact('') } }] })]))
       .toThrow(/match 0 has an empty exact value/);
   });
@@ -209,23 +209,23 @@ describe('header and mirror routes (#31-#38, a.9)', () => {
     expect(Object.keys(step._toKube().setMirrorRoute.match[0].headers)).toEqual(['a', 'b']);
   });
 
-  test('fails when a managed route has the name of a Service the Rollout uses (a.9 #5)', () => {
+  test('fails when a managed route has the name of a Service the Rollout uses (not checked upstream)', () => {
     expect(() => istioCanary(chart(), [Step.setWeight(10), hdr('checkout-canary')]))
       .toThrow(/managed route "checkout-canary" has the same name as a Service the Rollout uses; the controller deletes every route and Ingress path with a managed route's name/);
   });
 
-  test('fails when a managed route has the name of the ALB action (a.9 #5)', () => {
+  test('fails when a managed route has the name of the ALB action (not checked upstream)', () => {
     expect(() => albCanary(chart(), [Step.setWeight(10), hdr('checkout-root')]))
       .toThrow(/managed route "checkout-root" has the same name as the ALB action \(root Service\)/);
   });
 
-  test('fails when a managed route has the name of the VirtualService route (a.9 #5)', () => {
+  test('fails when a managed route has the name of the VirtualService route (not checked upstream)', () => {
     expect(() => istioCanary(chart(), [Step.setWeight(10), mirror('primary')]))
       .toThrow(/managed route "primary" has the same name as the route of VirtualService "checkout"/);
   });
 });
 
-describe('analysis and experiment steps (#39-#41, #59-#61)', () => {
+describe('analysis and experiment steps (ValidateRollout, upstream reference checks)', () => {
   test('fails when an analysis step does not supply a required argument', () => {
     const c = chart();
     const t = new AnalysisTemplate(c, 'needs-arg', {
@@ -236,7 +236,7 @@ describe('analysis and experiment steps (#39-#41, #59-#61)', () => {
       .toThrow(/step 1 analysis: .*AnalysisTemplate "needs-arg" needs argument "service"/);
   });
 
-  test('fails when an analysis step argument reads an unsupported fieldRef (#41)', () => {
+  test('fails when an analysis step argument reads an unsupported fieldRef (ValidateRollout)', () => {
     const c = chart();
     const t = successRate(c);
     expect(() => rollout(c, RolloutStrategy.canary({ steps: [Step.analysis({ templates: [t], args: [AnalysisArgument.fieldRef('x', 'spec.replicas[')] })] })))
@@ -252,7 +252,7 @@ describe('analysis and experiment steps (#39-#41, #59-#61)', () => {
       .toThrow(/template names must be unique; got \["a","a"\]/);
   });
 
-  test('fails when an experiment template weight is used without trafficRouting (#39)', () => {
+  test('fails when an experiment template weight is used without trafficRouting (ValidateRollout)', () => {
     expect(() => basic([Step.experiment({ templates: [{ name: 'a', specRef: ExperimentSpecRef.CANARY, weight: 5 }] })]))
       .toThrow(/template "a" has a weight, which needs trafficRouting/);
   });

@@ -9,13 +9,13 @@ import { AlbIngress } from '../../src/routing/alb';
 import { IstioVirtualService } from '../../src/routing/istio';
 import { findManifest, synthValidated } from '../helpers/synth';
 
-describe('canary strategy: services and ping-pong (a.3)', () => {
+describe('canary strategy: services and ping-pong (ValidateRollout)', () => {
   test('fails when trafficRouting has no router', () => {
     const c = chart();
     expect(() => rollout(c, RolloutStrategy.canary({ trafficRouting: {} }))).toThrow(/canary trafficRouting has no router; set alb, istio, plugins or routers/);
   });
 
-  test('fails when maxSurge and maxUnavailable are both zero (#15)', () => {
+  test('fails when maxSurge and maxUnavailable are both zero (ValidateRollout)', () => {
     const c = chart();
     expect(() => rollout(c, RolloutStrategy.canary({
       maxSurge: kplus.PercentOrAbsolute.absolute(0),
@@ -30,21 +30,21 @@ describe('canary strategy: services and ping-pong (a.3)', () => {
     expect(findManifest(synthValidated(c), 'Rollout').spec.strategy.canary).toMatchObject({ maxSurge: '50%', maxUnavailable: 0 });
   });
 
-  test('fails when stableService and canaryService are the same (#16)', () => {
+  test('fails when stableService and canaryService are the same (ValidateRollout)', () => {
     const c = chart();
     const s = service(c, 'checkout-svc');
     expect(() => rollout(c, RolloutStrategy.canary({ stableService: s, canaryService: s })))
       .toThrow(/canary stableService and canaryService are both "checkout-svc"; the controller needs two different Services/);
   });
 
-  test('fails when stable and canary Services have the same name (#16)', () => {
+  test('fails when stable and canary Services have the same name (ValidateRollout)', () => {
     const c = chart();
     const a = service(c, 'same', 80, undefined, 'a');
     const b = service(c, 'same', 80, undefined, 'b');
     expect(() => rollout(c, RolloutStrategy.canary({ stableService: a, canaryService: b }))).toThrow(/stableService and canaryService are both "same"/);
   });
 
-  test('fails when ping and pong are the same Service (#19)', () => {
+  test('fails when ping and pong are the same Service (ValidateRollout)', () => {
     const c = chart();
     const s = service(c, 'checkout-ping');
     const ingress = new AlbIngress(c, 'ingress');
@@ -60,7 +60,7 @@ describe('canary strategy: services and ping-pong (a.3)', () => {
       .toThrow(/canary pingPong needs trafficRouting with alb or istio; without it the ping and pong Services are never switched/);
   });
 
-  test('fails when ALB ping-pong has no root service (#20)', () => {
+  test('fails when ALB ping-pong has no root service (ValidateRollout)', () => {
     const c = chart();
     const ingress = new AlbIngress(c, 'ingress');
     expect(() => rollout(c, RolloutStrategy.canary({
@@ -69,7 +69,7 @@ describe('canary strategy: services and ping-pong (a.3)', () => {
     }))).toThrow(/canary pingPong with ALB needs alb.rootServiceName/);
   });
 
-  test('fails when ALB routing lacks the canary Service (#21)', () => {
+  test('fails when ALB routing lacks the canary Service (ValidateRollout)', () => {
     const c = chart();
     const s = albSetup(c);
     expect(() => rollout(c, RolloutStrategy.canary({
@@ -77,14 +77,14 @@ describe('canary strategy: services and ping-pong (a.3)', () => {
     }))).toThrow(/canary trafficRouting with ALB needs both stableService and canaryService \(got only stableService\); set both, or use pingPong/);
   });
 
-  test('fails when Istio host-level routing has no stable/canary Services (#21)', () => {
+  test('fails when Istio host-level routing has no stable/canary Services (ValidateRollout)', () => {
     const c = chart();
     const vs = new IstioVirtualService(c, 'vs', { hosts: ['checkout'] });
     expect(() => rollout(c, RolloutStrategy.canary({ trafficRouting: { istio: { virtualServices: [vs] } } })))
       .toThrow(/canary trafficRouting with Istio host-level routing needs both stableService and canaryService \(got neither\); set both, or use pingPong or an Istio destinationRule/);
   });
 
-  test('Istio subset-level routing needs no stable/canary Services (#21 note)', () => {
+  test('Istio subset-level routing needs no stable/canary Services (ValidateRollout)', () => {
     const c = chart();
     istioSubsetCanary(c, [Step.setWeight(5), Step.pause(Duration.minutes(10))]);
     const canary = findManifest(synthValidated(c), 'Rollout').spec.strategy.canary;
@@ -96,13 +96,13 @@ describe('canary strategy: services and ping-pong (a.3)', () => {
   });
 });
 
-describe('canary strategy: trafficRouting-dependent fields (a.4)', () => {
-  test('fails when scaleDownDelay is set without trafficRouting (#22)', () => {
+describe('canary strategy: trafficRouting-dependent fields (ValidateRollout)', () => {
+  test('fails when scaleDownDelay is set without trafficRouting (ValidateRollout)', () => {
     expect(() => rollout(chart(), RolloutStrategy.canary({ scaleDownDelay: Duration.seconds(30) })))
       .toThrow(/canary scaleDownDelay only works with trafficRouting/);
   });
 
-  test('fails when dynamicStableScale is set without trafficRouting (#23)', () => {
+  test('fails when dynamicStableScale is set without trafficRouting (ValidateRollout)', () => {
     expect(() => rollout(chart(), RolloutStrategy.canary({ dynamicStableScale: true })))
       .toThrow(/canary dynamicStableScale only works with trafficRouting/);
   });
@@ -114,7 +114,7 @@ describe('canary strategy: trafficRouting-dependent fields (a.4)', () => {
       .toThrow(/canary minPodsPerReplicaSet only works with trafficRouting/);
   });
 
-  test('fails when dynamicStableScale is combined with scaleDownDelay (#24)', () => {
+  test('fails when dynamicStableScale is combined with scaleDownDelay (ValidateRollout)', () => {
     expect(() => albCanary(chart(), [Step.setWeight(10)], { dynamicStableScale: true, scaleDownDelay: Duration.seconds(30) }))
       .toThrow(/canary dynamicStableScale cannot be combined with scaleDownDelay/);
   });
@@ -129,7 +129,7 @@ describe('canary strategy: trafficRouting-dependent fields (a.4)', () => {
       .toThrow(/canary scaleDownDelay must be a whole number of seconds; got 2500ms/);
   });
 
-  test('fails when canary anti-affinity weight is outside 1-100 (#14)', () => {
+  test('fails when canary anti-affinity weight is outside 1-100 (ValidateRollout)', () => {
     expect(() => rollout(chart(), RolloutStrategy.canary({ antiAffinity: AntiAffinity.preferred(0) })))
       .toThrow(/canary antiAffinity weight must be a whole number from 1 to 100; got 0/);
   });
@@ -194,7 +194,7 @@ describe('canary strategy: ALB and Istio routing fields', () => {
     expect(action.ForwardConfig.TargetGroupStickinessConfig).toEqual({ Enabled: true, DurationSeconds: 604800 });
   });
 
-  test('fails when the ALB action name is longer than 55 characters (a.9 #6)', () => {
+  test('fails when the ALB action name is longer than 55 characters (not checked upstream)', () => {
     const name = 'r'.repeat(56);
     expect(() => albCanary(chart(), [Step.setWeight(10)], {}, { rootServiceName: name }))
       .toThrow(new RegExp(`canary ALB action name "${name}" becomes the annotation key actions.${name}, so it must be a DNS-1035 label of at most 55 characters`));

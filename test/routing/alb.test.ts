@@ -52,7 +52,7 @@ describe('AlbIngress: props', () => {
 });
 
 describe('AlbIngress: rendering', () => {
-  test('every rule backend is the root action with port name use-annotation (a.9 #1), with the initial 0/100 action', () => {
+  test('every rule backend is the root action with port name use-annotation (not checked upstream), with the initial 0/100 action', () => {
     const c = chart();
     const s = albSetup(c);
     const ingress = new AlbIngress(c, 'public', {
@@ -97,7 +97,7 @@ describe('AlbIngress: rendering', () => {
     });
   });
 
-  test('without a root Service the action is the stable Service (#50)', () => {
+  test('without a root Service the action is the stable Service (upstream reference checks)', () => {
     const c = chart();
     const s = albSetup(c);
     rollout(c, RolloutStrategy.canary({

@@ -53,7 +53,7 @@ describe('IstioVirtualService: props', () => {
 });
 
 describe('IstioVirtualService: rendering', () => {
-  test('host-level: one named route, stable 100 and canary 0 with the Service port (#53-#55)', () => {
+  test('host-level: one named route, stable 100 and canary 0 with the Service port (upstream reference checks)', () => {
     const c = chart();
     istioCanary(c, [Step.setCanaryScale({ weight: 20 }), Step.setHeaderRoute('hdr', [HeaderMatch.prefix('x-canary', 'beta')])]);
     const m = synthValidated(c);
@@ -74,7 +74,7 @@ describe('IstioVirtualService: rendering', () => {
     });
   });
 
-  test('TLS and TCP routes are split too and listed in the Rollout (#57)', () => {
+  test('TLS and TCP routes are split too and listed in the Rollout (upstream reference checks)', () => {
     const c = chart();
     const vs = new IstioVirtualService(c, 'vs', {
       name: 'checkout',
@@ -107,7 +107,7 @@ describe('IstioVirtualService: rendering', () => {
     });
   });
 
-  test('subset-level: one host, stable and canary subsets (#56, a.9 #7)', () => {
+  test('subset-level: one host, stable and canary subsets, and no others (upstream reference checks)', () => {
     const c = chart();
     istioSubsetCanary(c, [Step.setWeight(5)]);
     const m = synthValidated(c);

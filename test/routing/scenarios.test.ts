@@ -1,6 +1,7 @@
 /**
- * The acceptance scenarios S1-S6 of research/argo-rollouts.md f.3, built from typed props with
- * the L2s, and checked for agreement between the objects (names, ports, labels, routes,
+ * Six acceptance scenarios (S1-S6: ALB root action, ALB ping-pong, ALB header routing, Istio
+ * host-level with header and mirror routes, Istio subset-level, ALB plus Istio with analysis),
+ * built from typed props with the L2s, and checked for agreement between the objects (names, ports, labels, routes,
  * managedRoutes).
  */
 import { App, Chart, Duration } from 'cdk8s';
@@ -51,7 +52,7 @@ function albBackends(ingress: any): any[] {
   return ingress.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.backend.service));
 }
 
-describe('f.3 scenarios', () => {
+describe('acceptance scenarios', () => {
   test('S1: ALB canary with a root action', () => {
     const c = chart();
     const [root, stable, canary] = ['app-root', 'app-stable', 'app-canary'].map(n => svc(c, n));
