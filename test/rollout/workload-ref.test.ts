@@ -51,4 +51,13 @@ describe('WorkloadRef', () => {
     });
     expect(() => Testing.synth(c)).not.toThrow();
   });
+
+  test('fails at synth when a Service has no selector and the referenced workload\'s labels are unknown', () => {
+    const c = chart();
+    new Rollout(c, 'checkout', {
+      workloadRef: WorkloadRef.deploymentName('legacy'),
+      strategy: RolloutStrategy.canary({ stableService: service(c, 'checkout-stable'), canaryService: service(c, 'checkout-canary'), steps: [Step.setWeight(20)] }),
+    });
+    expect(() => Testing.synth(c)).toThrow(/Service "checkout-stable" has no selector; select the Rollout's pods/);
+  });
 });
