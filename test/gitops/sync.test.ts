@@ -52,7 +52,8 @@ describe('AutomatedSync', () => {
   });
 
   test('allowEmpty is rendered when set', () => {
-    expect(application({ automatedSync: { allowEmpty: true } }).spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: false, allowEmpty: true });
+    expect(application({ automatedSync: { allowEmpty: true } }).spec.syncPolicy.automated)
+      .toEqual({ prune: false, selfHeal: false, allowEmpty: true });
   });
 
   test('no automated sync, retry or option renders no syncPolicy', () => {
