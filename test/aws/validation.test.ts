@@ -1,0 +1,59 @@
+import {
+  DEFAULT_CONTROLLER_NAMESPACE, DEFAULT_CONTROLLER_SERVICE_ACCOUNT, checkNamespace, checkServiceAccountName, isAwsRegion,
+  isUnresolvedCdkToken,
+} from '../../src/aws/validation';
+
+describe('checkNamespace', () => {
+  test('returns a valid namespace unchanged', () => {
+    expect(checkNamespace('[x]', DEFAULT_CONTROLLER_NAMESPACE)).toBe('argo-rollouts');
+  });
+
+  test('rejects a dotted name, which is a subdomain but not a label', () => {
+    expect(() => checkNamespace('[platform/rollouts]', 'argo.rollouts')).toThrow(
+      '[platform/rollouts] namespace "argo.rollouts" is not a valid RFC 1123 DNS label: '
+      + 'use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
+  });
+});
+
+describe('checkServiceAccountName', () => {
+  test('accepts a dotted name', () => {
+    expect(checkServiceAccountName('[x]', 'argo.rollouts')).toBe('argo.rollouts');
+    expect(checkServiceAccountName('[x]', DEFAULT_CONTROLLER_SERVICE_ACCOUNT)).toBe('argo-rollouts');
+  });
+
+  test('rejects upper case, naming the value and the fix', () => {
+    expect(() => checkServiceAccountName('[platform/rollouts]', 'Argo')).toThrow(
+      '[platform/rollouts] ServiceAccount name "Argo" is not a valid RFC 1123 DNS subdomain: '
+      + 'use at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
+  });
+});
+
+describe('isAwsRegion', () => {
+  test.each(['us-east-1', 'eu-central-2', 'ap-southeast-7', 'cn-north-1', 'us-gov-west-1', 'us-iso-east-1', 'us-isob-east-1'])(
+    'accepts %s', region => {
+      expect(isAwsRegion(region)).toBe(true);
+    });
+
+  test.each(['US-EAST-1', 'us-east', 'useast1', 'us-east-100', 'eu-west-1a', ''])('rejects %j', region => {
+    expect(isAwsRegion(region)).toBe(false);
+  });
+});
+
+describe('isUnresolvedCdkToken', () => {
+  test('is false for plain strings and non-strings', () => {
+    expect(isUnresolvedCdkToken('eu-west-1')).toBe(false);
+    expect(isUnresolvedCdkToken(42)).toBe(false);
+    expect(isUnresolvedCdkToken(undefined)).toBe(false);
+  });
+
+  test('is true for an AWS CDK token', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+    const core: typeof import('aws-cdk-lib/core') = require('aws-cdk-lib/core');
+    const stack = new core.Stack();
+    expect(isUnresolvedCdkToken(stack.region)).toBe(true);
+  });
+
+  test('is false for text that merely mentions Token[ but is not a token', () => {
+    expect(isUnresolvedCdkToken('Token[not really')).toBe(false);
+  });
+});
