@@ -7,6 +7,7 @@ import { IgnoreDifference, _IgnoreDifferencesBuilder } from './ignore-difference
 import { RuntimeOwnership } from './runtime-ownership';
 import { AutomatedSync, CascadeDelete, RuntimeFieldsSyncPolicy, SyncOption, SyncRetry } from './sync';
 import * as argo from '../imports/application-argoproj.io';
+import { checkWholeSeconds } from '../private/duration';
 import { isDns1123Label } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
@@ -540,6 +541,11 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
     if (retry.limit !== undefined && !Number.isInteger(retry.limit)) this.fail(`retry limit ${retry.limit}`, 'give an integer (negative: retry forever)');
     if (retry.backoffFactor !== undefined && (!Number.isInteger(retry.backoffFactor) || retry.backoffFactor < 1)) {
       this.fail(`retry backoffFactor ${retry.backoffFactor}`, 'give an integer >= 1 (Argo CD stores it as an int64)');
+    }
+    // rendered as "<n>s": a fraction of a second would not convert
+    for (const [field, value] of [['backoffDuration', retry.backoffDuration], ['backoffMaxDuration', retry.backoffMaxDuration]] as const) {
+      const problem = value === undefined ? undefined : checkWholeSeconds(`retry ${field}`, value)[0];
+      if (problem) this.fail(problem, 'give a whole number of seconds, e.g. Duration.seconds(5)');
     }
     const duration = retry.backoffDuration?.toSeconds() ?? 5;
     const max = retry.backoffMaxDuration?.toSeconds() ?? 180;

@@ -29,12 +29,12 @@ describe('checkServiceAccountName', () => {
 });
 
 describe('isAwsRegion', () => {
-  test.each(['us-east-1', 'eu-central-2', 'ap-southeast-7', 'cn-north-1', 'us-gov-west-1', 'us-iso-east-1', 'us-isob-east-1'])(
+  test.each(['us-east-1', 'eu-central-2', 'ap-southeast-7', 'cn-north-1', 'us-gov-west-1', 'us-iso-east-1', 'us-isob-east-1', 'eusc-de-east-1'])(
     'accepts %s', region => {
       expect(isAwsRegion(region)).toBe(true);
     });
 
-  test.each(['US-EAST-1', 'us-east', 'useast1', 'us-east-100', 'eu-west-1a', ''])('rejects %j', region => {
+  test.each(['US-EAST-1', 'us-east', 'useast1', 'us-east-100', 'eu-west-1a', 'eu-west-north-east-1', ''])('rejects %j', region => {
     expect(isAwsRegion(region)).toBe(false);
   });
 });

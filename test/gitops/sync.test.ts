@@ -84,6 +84,11 @@ describe('SyncRetry', () => {
       .toThrow('[apps/orders] retry backoffMaxDuration 3s shorter than backoffDuration 5s: make backoffMaxDuration at least backoffDuration');
   });
 
+  test('a backoffDuration that is not a whole number of seconds fails', () => {
+    expect(build({ retry: { backoffDuration: Duration.millis(1500) } }))
+      .toThrow('[apps/orders] retry backoffDuration must be a whole number of seconds; got 1500ms: give a whole number of seconds, e.g. Duration.seconds(5)');
+  });
+
   test('a backoffDuration longer than the default maximum fails', () => {
     expect(build({ retry: { backoffDuration: Duration.minutes(5) } }))
       .toThrow('[apps/orders] retry backoffMaxDuration 180s shorter than backoffDuration 300s: make backoffMaxDuration at least backoffDuration');

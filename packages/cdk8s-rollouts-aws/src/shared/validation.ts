@@ -12,7 +12,7 @@ export const DEFAULT_CONTROLLER_SERVICE_ACCOUNT = 'argo-rollouts';
  * AWS region names: `us-east-1`, `eu-central-2`, `ap-southeast-7`, `cn-north-1`,
  * `us-gov-west-1`, `us-iso-east-1`, `us-isob-east-1`, `eusc-de-east-1`, ...
  */
-const AWS_REGION = /^[a-z]{2,4}(-(gov|iso|isob|isoe|isof))?-[a-z]+-[0-9]{1,2}$/;
+const AWS_REGION = /^[a-z]{2,4}(-(gov|iso|isob|isoe|isof))?(-[a-z]+){1,2}-[0-9]{1,2}$/;
 
 /** Throws unless `value` is an RFC 1123 DNS label (a namespace name). */
 export function checkNamespace(where: string, value: string): string {
