@@ -3,12 +3,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AnalysisRunOptions } from './analysis/analysis-run';
 import { CanaryAppPodOptions } from './canary-app';
-import { checkImage, podTemplateProps } from './front-door-pod';
+import { checkImage, podTemplateProps, releaseRolloutProps } from './front-door-pod';
+import { FrontDoorReleaseOptions } from './front-door-release';
 import { isDnsLabel, readableName } from './private/names';
 import { registerObject } from './private/object-registry';
 import { applyPatchesLast } from './private/patches';
-import { RolloutNotification } from './rollout/notifications';
-import { RollbackWindow, Rollout } from './rollout/rollout';
+import { Rollout } from './rollout/rollout';
 import { AntiAffinity, ReplicaSetMetadata, RolloutStrategy } from './rollout/strategy';
 import { WorkloadRef } from './rollout/workload-ref';
 
@@ -39,7 +39,7 @@ export interface BlueGreenAppStrategyOptions {
 }
 
 /** Properties of a `BlueGreenApp`. */
-export interface BlueGreenAppProps {
+export interface BlueGreenAppProps extends FrontDoorReleaseOptions {
   /**
    * Base name of every object: Rollout `<name>`, Services `<name>-active` and `<name>-preview`.
    * @default - derived from the construct id
@@ -102,23 +102,6 @@ export interface BlueGreenAppProps {
    * @default - none
    */
   readonly strategy?: BlueGreenAppStrategyOptions;
-
-  /** Roll back fast within the last `revisions` releases. @default - no window */
-  readonly rollbackWindow?: RollbackWindow;
-  /** @default Duration.seconds(600) */
-  readonly progressDeadline?: Duration;
-  /** @default false */
-  readonly progressDeadlineAbort?: boolean;
-  /** @default Duration.seconds(0) */
-  readonly minReady?: Duration;
-  /** @default 10 */
-  readonly revisionHistoryLimit?: number;
-  /** @default false */
-  readonly paused?: boolean;
-  /** @default - no restart */
-  readonly restartAt?: Date;
-  /** Notification subscriptions of the Rollout. @default - none */
-  readonly notifications?: RolloutNotification[];
 }
 
 /**
@@ -185,14 +168,7 @@ export class BlueGreenApp extends Construct {
         prePromotionAnalysis: props.prePromotionAnalysis,
         postPromotionAnalysis: props.postPromotionAnalysis,
       }),
-      rollbackWindow: props.rollbackWindow,
-      progressDeadline: props.progressDeadline,
-      progressDeadlineAbort: props.progressDeadlineAbort,
-      minReady: props.minReady,
-      revisionHistoryLimit: props.revisionHistoryLimit,
-      paused: props.paused,
-      restartAt: props.restartAt,
-      notifications: props.notifications,
+      ...releaseRolloutProps(props),
     });
     pod.applyScheduling(this.rollout);
   }

@@ -2,12 +2,12 @@ import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackgroundAnalysisOptions } from './analysis/analysis-run';
-import { checkImage, podTemplateProps } from './front-door-pod';
+import { checkImage, podTemplateProps, releaseRolloutProps } from './front-door-pod';
+import { FrontDoorReleaseOptions } from './front-door-release';
 import { isDnsLabel, readableName } from './private/names';
 import { registerObject } from './private/object-registry';
 import { applyPatchesLast } from './private/patches';
-import { RolloutNotification } from './rollout/notifications';
-import { RollbackWindow, Rollout } from './rollout/rollout';
+import { Rollout } from './rollout/rollout';
 import { Step } from './rollout/step';
 import { AntiAffinity, CanaryStrategyOptions, ReplicaSetMetadata, RolloutStrategy } from './rollout/strategy';
 import { WorkloadRef } from './rollout/workload-ref';
@@ -16,7 +16,7 @@ import { IstioDestinationRule, IstioVirtualService } from './routing/istio';
 import { TrafficRouting } from './routing/traffic-routing';
 
 /** Properties of a `CanaryApp`. */
-export interface CanaryAppProps {
+export interface CanaryAppProps extends FrontDoorReleaseOptions {
   /**
    * Base name of every object: Rollout `<name>`, Services `<name>-stable`, `<name>-canary`,
    * `<name>-root` (or `<name>-ping`, `<name>-pong`), Ingress / VirtualService / DestinationRule `<name>`.
@@ -77,55 +77,6 @@ export interface CanaryAppProps {
    * @default - none
    */
   readonly strategy?: CanaryAppStrategyOptions;
-
-  /**
-   * Roll back fast: a Git revert to one of the last `revisions` releases skips the steps while
-   * that release still has pods (see docs/rollback.md).
-   * @default - no window
-   */
-  readonly rollbackWindow?: RollbackWindow;
-
-  /**
-   * How long an update may make no progress before it is marked as failed.
-   * @default Duration.seconds(600)
-   */
-  readonly progressDeadline?: Duration;
-
-  /**
-   * Abort the update when the progress deadline passes, instead of waiting for a person.
-   * @default false
-   */
-  readonly progressDeadlineAbort?: boolean;
-
-  /**
-   * Seconds a new pod must be ready before it counts as available.
-   * @default Duration.seconds(0)
-   */
-  readonly minReady?: Duration;
-
-  /**
-   * Old ReplicaSets to keep for rollback.
-   * @default 10
-   */
-  readonly revisionHistoryLimit?: number;
-
-  /**
-   * Pause the Rollout where it is (commit `false` to resume under Argo CD auto-sync).
-   * @default false
-   */
-  readonly paused?: boolean;
-
-  /**
-   * Restart every pod at this time.
-   * @default - no restart
-   */
-  readonly restartAt?: Date;
-
-  /**
-   * Notification subscriptions of the Rollout (e.g. a Slack channel on `on-rollout-aborted`).
-   * @default - none
-   */
-  readonly notifications?: RolloutNotification[];
 
   /**
    * Pod-level settings of the Rollout's pod template: service account, pod labels and
@@ -362,14 +313,7 @@ export class CanaryApp extends Construct {
       metadata: { name: this.name },
       replicas: props.replicas,
       strategy: RolloutStrategy.canary(strategy),
-      rollbackWindow: props.rollbackWindow,
-      progressDeadline: props.progressDeadline,
-      progressDeadlineAbort: props.progressDeadlineAbort,
-      minReady: props.minReady,
-      revisionHistoryLimit: props.revisionHistoryLimit,
-      paused: props.paused,
-      restartAt: props.restartAt,
-      notifications: props.notifications,
+      ...releaseRolloutProps(props),
     });
     pod.applyScheduling(this.rollout);
     // the root / subset-level / mesh-host Services select every pod of the app; the controller never switches them

@@ -3,6 +3,7 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { CanaryAppPodOptions } from './canary-app';
+import { FrontDoorReleaseOptions } from './front-door-release';
 import { Rollout } from './rollout/rollout';
 import { WorkloadRef } from './rollout/workload-ref';
 
@@ -56,4 +57,10 @@ export function podTemplateProps(where: string, props: FrontDoorPodProps): {
       for (const t of tolerations ?? []) rollout.scheduling.tolerate(kplus.Node.tainted(t));
     },
   };
+}
+
+/** The Rollout props of a front door's release settings. */
+export function releaseRolloutProps(props: FrontDoorReleaseOptions): FrontDoorReleaseOptions {
+  const { rollbackWindow, progressDeadline, progressDeadlineAbort, minReady, revisionHistoryLimit, paused, restartAt, notifications } = props;
+  return { rollbackWindow, progressDeadline, progressDeadlineAbort, minReady, revisionHistoryLimit, paused, restartAt, notifications };
 }

@@ -13,6 +13,7 @@ export * from './routing/traffic-router';
 export * from './routing/plugin';
 export * from './routing/gateway-api';
 export * from './routing/traffic-routing';
+export * from './front-door-release';
 export * from './canary-app';
 export * from './gitops/application-source';
 export * from './gitops/argocd-application';

@@ -105,6 +105,13 @@ export class RolloutNotification {
    * @param recipients what the service takes (channels, addresses, ...); may be empty
    */
   public static to(trigger: RolloutNotificationTrigger, service: string, recipients: string[]): RolloutNotification {
+    // jsii callers are not type-checked: a trigger left out or a single string would render garbage
+    if (!(trigger instanceof RolloutNotificationTrigger)) {
+      throw new Error(`RolloutNotification: trigger ${JSON.stringify(trigger)} is not a RolloutNotificationTrigger; use one of its constants, e.g. RolloutNotificationTrigger.ROLLOUT_ABORTED, or RolloutNotificationTrigger.custom(name)`);
+    }
+    if (!Array.isArray(recipients)) {
+      throw new Error(`RolloutNotification: recipients for ${trigger.name}/${service} must be a list; got ${JSON.stringify(recipients)}; give e.g. ["releases"]`);
+    }
     if (!NAME.test(service)) {
       throw new Error(`RolloutNotification: service "${service}" is not a service name; use the name the controller's notification settings give it, e.g. "slack"`);
     }

@@ -57,6 +57,13 @@ describe('RolloutNotification (subscriptions on a Rollout)', () => {
     })).toThrow('[shop/checkout] notifications subscribe on-rollout-aborted through "slack" twice; give all recipients of one trigger and service in one RolloutNotification');
   });
 
+  test('fails when a JavaScript caller passes one string as recipients or leaves out the trigger', () => {
+    expect(() => RolloutNotification.slack(RolloutNotificationTrigger.ROLLOUT_ABORTED, 'releases' as any))
+      .toThrow('RolloutNotification: recipients for on-rollout-aborted/slack must be a list; got "releases"; give e.g. ["releases"]');
+    expect(() => RolloutNotification.slack(undefined as any, ['releases']))
+      .toThrow('RolloutNotification: trigger undefined is not a RolloutNotificationTrigger; use one of its constants');
+  });
+
   test('fails on a recipient with ";" and on invalid names', () => {
     expect(() => RolloutNotification.slack(T.ROLLOUT_ABORTED, ['a;b'])).toThrow('recipient "a;b" for on-rollout-aborted/slack is empty or contains \';\'');
     expect(() => RolloutNotification.to(T.ROLLOUT_ABORTED, 'my.slack', [])).toThrow('service "my.slack" is not a service name');
