@@ -24,8 +24,10 @@ type caseObjects struct {
 	virtualServices  map[string]unstructured.Unstructured
 	templates        map[string]*v1alpha1.AnalysisTemplate
 	clusterTemplates map[string]*v1alpha1.ClusterAnalysisTemplate
-	decodeErrors     []finding
-	complete         bool
+	// pod-template labels of the workloads a workloadRef may name, by kind/namespace/name
+	workloadLabels map[string]map[string]string
+	decodeErrors   []finding
+	complete       bool
 }
 
 func key(ns, name string) string { return ns + "/" + name }
@@ -44,7 +46,7 @@ func index(tc corpusCase) caseObjects {
 	co := caseObjects{
 		services: map[string]*corev1.Service{}, ingresses: map[string]*networkingv1.Ingress{},
 		virtualServices: map[string]unstructured.Unstructured{}, templates: map[string]*v1alpha1.AnalysisTemplate{},
-		clusterTemplates: map[string]*v1alpha1.ClusterAnalysisTemplate{},
+		clusterTemplates: map[string]*v1alpha1.ClusterAnalysisTemplate{}, workloadLabels: map[string]map[string]string{},
 	}
 	for _, obj := range tc.Objects {
 		u := unstructured.Unstructured{Object: obj}
@@ -77,6 +79,13 @@ func index(tc corpusCase) caseObjects {
 			if err = strictDecode(obj, &at); err == nil {
 				co.templates[key(ns, at.Name)] = &at
 			}
+		case (gvk.Group == "apps" && (gvk.Kind == "Deployment" || gvk.Kind == "ReplicaSet")) || (gvk.Group == "" && gvk.Kind == "PodTemplate"):
+			path := []string{"spec", "template", "metadata", "labels"}
+			if gvk.Kind == "PodTemplate" {
+				path = []string{"template", "metadata", "labels"}
+			}
+			labels, _, _ := unstructured.NestedStringMap(obj, path...)
+			co.workloadLabels[gvk.Kind+"/"+key(ns, u.GetName())] = labels
 		case gvk.Group == "argoproj.io" && gvk.Kind == "ClusterAnalysisTemplate":
 			var cat v1alpha1.ClusterAnalysisTemplate
 			if err = strictDecode(obj, &cat); err == nil {
@@ -99,15 +108,31 @@ func validateRollouts(tc corpusCase) (rollouts, unresolved int, findings []findi
 	for _, ro := range co.rollouts {
 		var errs field.ErrorList
 		errs = append(errs, validation.ValidateRollout(ro)...)
-		refs, refErrs := co.references(ro)
-		for _, e := range refErrs {
-			if e.Type == field.ErrorTypeNotFound && !co.complete {
-				unresolved++
-			} else {
-				errs = append(errs, e)
+		// rollout/templateref.go resolves a workloadRef before the referenced resources are
+		// validated: the Service selectors are checked against the workload's pod labels
+		if ref := ro.Spec.WorkloadRef; ref != nil && !ro.Spec.TemplateResolvedFromRef {
+			if labels, ok := co.workloadLabels[ref.Kind+"/"+key(ro.Namespace, ref.Name)]; ok {
+				ro.Spec.Template.Labels = labels
+				ro.Spec.TemplateResolvedFromRef = true
+			} else if co.complete {
+				errs = append(errs, field.NotFound(field.NewPath("spec", "workloadRef"), ref.Kind+" "+ref.Name))
 			}
 		}
-		errs = append(errs, validation.ValidateRolloutReferencedResources(ro, refs)...)
+		if ro.Spec.WorkloadRef != nil && !ro.Spec.TemplateResolvedFromRef {
+			// the workload lives outside the case: the controller would check the references
+			// against its labels, which the case does not have
+			unresolved++
+		} else {
+			refs, refErrs := co.references(ro)
+			for _, e := range refErrs {
+				if e.Type == field.ErrorTypeNotFound && !co.complete {
+					unresolved++
+				} else {
+					errs = append(errs, e)
+				}
+			}
+			errs = append(errs, validation.ValidateRolloutReferencedResources(ro, refs)...)
+		}
 		for _, e := range errs {
 			findings = append(findings, finding{Case: tc.ID, Kind: "argoproj.io/v1alpha1/Rollout", Name: key(ro.Namespace, ro.Name), Message: e.Error()})
 		}
