@@ -7,10 +7,10 @@ import {
 import { ApplicationSource } from '../gitops/application-source';
 import { ArgoCdApplication } from '../gitops/argocd-application';
 import { SyncOption } from '../gitops/sync';
+import { cachedValidation } from '../private/synthesis-cache';
 import { renderNotificationValues, subscriptionProblems } from '../rollout/notification-render';
 import { ControllerNotifications } from '../rollout/notification-settings';
 import { RolloutNotification } from '../rollout/notifications';
-import { cachedValidation } from '../private/synthesis-cache';
 import { Rollout } from '../rollout/rollout';
 import { AlbTrafficRouter } from '../routing/alb';
 
