@@ -3,13 +3,26 @@ import { IConstruct } from 'constructs';
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
-/** A DNS-1035 label made from the construct id: lower case, '-' for anything else. */
+/**
+ * The one way the library turns a construct id into an object name: a DNS-1035 label in kebab
+ * case (`SuccessRate` → `success-rate`, `checkout` → `checkout`), '-' for anything else.
+ */
 export function readableName(construct: IConstruct): string {
-  const name = construct.node.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '');
+  const name = kebabCase(construct.node.id).replace(/^[^a-z]+/, '').replace(/-+$/, '');
   if (!DNS_LABEL.test(name) || name.length > 63) {
     throw new Error(`[${construct.node.path}] cannot derive a Kubernetes name from the id "${construct.node.id}"; pass a name (a DNS-1035 label of at most 63 characters)`);
   }
   return name;
+}
+
+/** Kebab case of an id: `SuccessRate` → `success-rate`, `APIServer` → `api-server`, `my_app` → `my-app`. */
+export function kebabCase(id: string): string {
+  return id
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-');
 }
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
