@@ -4,8 +4,9 @@ import { AnalysisArgument, IAnalysisTemplate, MeasurementRetention } from './ana
 import { Metric } from './metric';
 import { TemplateArgument } from './template-argument';
 import { TemplateBody } from './template-body';
-import * as l1 from '../imports/analysistemplate-argoproj.io';
-import * as l1c from '../imports/clusteranalysistemplate-argoproj.io';
+import type * as l1 from '../imports/analysistemplate-argoproj.io';
+import type * as l1c from '../imports/clusteranalysistemplate-argoproj.io';
+import { analysisTemplateL1, clusterAnalysisTemplateL1, lazily } from '../private/l1-modules';
 import { isDns1123Subdomain } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
@@ -109,7 +110,7 @@ export class AnalysisTemplate extends Construct implements IAnalysisTemplate {
     this.templateName = resolveName(this, props.name);
     this.definedBy = this;
     this.body = new TemplateBody(this, `AnalysisTemplate "${this.templateName}"`, props);
-    this.apiObject = new AnalysisTemplateResource(this, 'Resource', this.body, {
+    this.apiObject = new (analysisTemplateResourceClass())(this, 'Resource', this.body, {
       metadata: { name: this.templateName, labels: props.labels, annotations: props.annotations },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
@@ -188,7 +189,7 @@ export class ClusterAnalysisTemplate extends Construct implements IAnalysisTempl
     this.templateName = resolveName(this, props.name);
     this.definedBy = this;
     this.body = new TemplateBody(this, `ClusterAnalysisTemplate "${this.templateName}"`, props);
-    this.apiObject = new ClusterAnalysisTemplateResource(this, 'Resource', this.body, {
+    this.apiObject = new (clusterAnalysisTemplateResourceClass())(this, 'Resource', this.body, {
       metadata: { name: this.templateName, labels: props.labels, annotations: props.annotations },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
@@ -236,7 +237,7 @@ export class ClusterAnalysisTemplate extends Construct implements IAnalysisTempl
 }
 
 /** The L1 AnalysisTemplate, with the Job metrics' pod specs kept as plain Kubernetes JSON. */
-class AnalysisTemplateResource extends l1.AnalysisTemplate {
+const analysisTemplateResourceClass = lazily(() => class AnalysisTemplateResource extends analysisTemplateL1().AnalysisTemplate {
   constructor(scope: Construct, id: string, private readonly body: TemplateBody, props: l1.AnalysisTemplateProps) {
     super(scope, id, props);
   }
@@ -244,10 +245,11 @@ class AnalysisTemplateResource extends l1.AnalysisTemplate {
   public toJson(): any {
     return this.body.restoreJobPods(super.toJson());
   }
-}
+});
 
 /** The L1 ClusterAnalysisTemplate, with the Job metrics' pod specs kept as plain Kubernetes JSON. */
-class ClusterAnalysisTemplateResource extends l1c.ClusterAnalysisTemplate {
+const clusterAnalysisTemplateResourceClass = lazily(() => class ClusterAnalysisTemplateResource
+  extends clusterAnalysisTemplateL1().ClusterAnalysisTemplate {
   constructor(scope: Construct, id: string, private readonly body: TemplateBody, props: l1c.ClusterAnalysisTemplateProps) {
     super(scope, id, props);
   }
@@ -255,7 +257,7 @@ class ClusterAnalysisTemplateResource extends l1c.ClusterAnalysisTemplate {
   public toJson(): any {
     return this.body.restoreJobPods(super.toJson());
   }
-}
+});
 
 /**
  * A namespaced AnalysisTemplate defined outside this app: a construct without objects, so the

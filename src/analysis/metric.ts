@@ -1,8 +1,9 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { MetricAuthentication } from './metric-authentication';
-import * as l1 from '../imports/analysistemplate-argoproj.io';
+import type * as l1 from '../imports/analysistemplate-argoproj.io';
 import { goDuration, wholeSeconds } from '../private/duration';
+import { analysisTemplateL1 } from '../private/l1-modules';
 import { isDns1123Subdomain } from '../private/names';
 
 /**
@@ -569,7 +570,7 @@ export class Metric {
     if (props.formula !== undefined && names.length === 0) problems.push(`datadog formula "${props.formula}" needs queries to combine; give queries`);
     if (props.formula === undefined && names.length > 1) problems.push(`datadog has ${names.length} queries and no formula, so the result column is ambiguous; give a formula, e.g. "${names.join(' / ')}"`);
     if (version === DatadogApiVersion.V1 && props.aggregator !== undefined) problems.push(`datadog aggregator "${props.aggregator}" needs apiVersion v2; use DatadogApiVersion.V2`);
-    const aggregators = Object.values(l1.AnalysisTemplateSpecMetricsProviderDatadogAggregator) as string[];
+    const aggregators = Object.values(analysisTemplateL1().AnalysisTemplateSpecMetricsProviderDatadogAggregator) as string[];
     if (props.aggregator !== undefined && !aggregators.includes(props.aggregator)) {
       problems.push(`datadog aggregator must be one of ${aggregators.join(', ')}; got "${props.aggregator}"`);
     }
@@ -629,7 +630,7 @@ export class Metric {
             dimensions: s.dimensions ? Object.entries(s.dimensions).map(([name, value]) => ({ name, value })) : undefined,
           },
           period: period === undefined ? undefined
-            : l1.AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesMetricStatPeriod.fromNumber(period),
+            : analysisTemplateL1().AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesMetricStatPeriod.fromNumber(period),
           stat: s.stat,
           unit: s.unit,
         };
@@ -641,7 +642,7 @@ export class Metric {
         label: q.label,
         metricStat,
         period: period === undefined ? undefined
-          : l1.AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesPeriod.fromNumber(period),
+          : analysisTemplateL1().AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesPeriod.fromNumber(period),
         returnData: q.returnData,
       };
       return query;
@@ -786,17 +787,18 @@ export class Metric {
       name: o.name,
       interval: typeof intervalSeconds === 'number' ? goDuration(intervalSeconds) : undefined,
       initialDelay: typeof delaySeconds === 'number' ? goDuration(delaySeconds) : undefined,
-      count: this.countArgument !== undefined ? l1.AnalysisTemplateSpecMetricsCount.fromString(`{{args.${this.countArgument}}}`)
-        : o.count === undefined ? undefined : l1.AnalysisTemplateSpecMetricsCount.fromNumber(o.count),
+      count: this.countArgument !== undefined ? analysisTemplateL1().AnalysisTemplateSpecMetricsCount.fromString(`{{args.${this.countArgument}}}`)
+        : o.count === undefined ? undefined : analysisTemplateL1().AnalysisTemplateSpecMetricsCount.fromNumber(o.count),
       successCondition: o.successCondition,
       failureCondition: o.failureCondition,
-      failureLimit: o.failureLimit === undefined ? undefined : l1.AnalysisTemplateSpecMetricsFailureLimit.fromNumber(o.failureLimit),
+      failureLimit: o.failureLimit === undefined ? undefined
+        : analysisTemplateL1().AnalysisTemplateSpecMetricsFailureLimit.fromNumber(o.failureLimit),
       inconclusiveLimit: o.inconclusiveLimit === undefined ? undefined
-        : l1.AnalysisTemplateSpecMetricsInconclusiveLimit.fromNumber(o.inconclusiveLimit),
+        : analysisTemplateL1().AnalysisTemplateSpecMetricsInconclusiveLimit.fromNumber(o.inconclusiveLimit),
       consecutiveErrorLimit: o.consecutiveErrorLimit === undefined ? undefined
-        : l1.AnalysisTemplateSpecMetricsConsecutiveErrorLimit.fromNumber(o.consecutiveErrorLimit),
+        : analysisTemplateL1().AnalysisTemplateSpecMetricsConsecutiveErrorLimit.fromNumber(o.consecutiveErrorLimit),
       consecutiveSuccessLimit: o.consecutiveSuccessLimit === undefined ? undefined
-        : l1.AnalysisTemplateSpecMetricsConsecutiveSuccessLimit.fromNumber(o.consecutiveSuccessLimit),
+        : analysisTemplateL1().AnalysisTemplateSpecMetricsConsecutiveSuccessLimit.fromNumber(o.consecutiveSuccessLimit),
       provider: this.renderProvider(),
     };
   }

@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import * as argo from '../imports/appproject-argoproj.io';
+import type * as argo from '../imports/appproject-argoproj.io';
+import { appProjectL1 } from '../private/l1-modules';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
 import { cachedValidation } from '../private/synthesis-cache';
@@ -166,7 +167,7 @@ export class ArgoCdAppProject extends Construct {
     for (const repo of props.sourceRepos ?? []) {
       if (repo === '' || /\s/.test(repo)) this.fail(`sourceRepos entry "${repo}"`, 'give a repository URL or glob, e.g. "https://github.com/acme/*"');
     }
-    this.apiObject = new argo.AppProject(this, 'Resource', {
+    this.apiObject = new (appProjectL1().AppProject)(this, 'Resource', {
       metadata: { ...props.metadata, name: this.projectName },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });

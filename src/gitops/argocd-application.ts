@@ -6,8 +6,9 @@ import { ArgoCdAppProject, _ProjectMember, _ProjectMemberView } from './argocd-a
 import { IgnoreDifference, _IgnoreDifferencesBuilder } from './ignore-differences';
 import { RuntimeOwnership } from './runtime-ownership';
 import { AutomatedSync, CascadeDelete, RuntimeFieldsSyncPolicy, SyncOption, SyncRetry } from './sync';
-import * as argo from '../imports/application-argoproj.io';
+import type * as argo from '../imports/application-argoproj.io';
 import { checkWholeSeconds } from '../private/duration';
+import { applicationL1 } from '../private/l1-modules';
 import { isDns1123Label } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
@@ -211,7 +212,7 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
     for (const e of props.ignoreDifferences ?? []) this.addIgnoreDifference(e);
 
     const finalizer = FINALIZERS[props.cascadeDelete ?? CascadeDelete.NONE];
-    this.resource = new argo.Application(this, 'Resource', {
+    this.resource = new (applicationL1().Application)(this, 'Resource', {
       metadata: {
         ...props.metadata,
         name: this.name,

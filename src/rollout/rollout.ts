@@ -10,7 +10,7 @@ import { renderBlueGreen, renderCanary } from './strategy-render';
 import { WorkloadRef, WorkloadRefScaleDown } from './workload-ref';
 import { AnalysisArgument } from '../analysis/analysis-run';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
-import { Rollout as RolloutL1 } from '../imports/rollout-argoproj.io';
+import { lazily, rolloutL1 } from '../private/l1-modules';
 import { isDns1123Subdomain, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
@@ -105,11 +105,11 @@ export interface RollbackWindow {
  * The generated L1, rendering the spec as given: it is already in wire format (from
  * cdk8s-plus' own converters), which the L1's int-or-string and quantity converters would drop.
  */
-class RolloutObject extends RolloutL1 {
+const rolloutObjectClass = lazily(() => class RolloutObject extends rolloutL1().Rollout {
   public toJson(): any {
     return ApiObject.prototype.toJson.call(this);
   }
-}
+});
 
 /**
  * An Argo Rollouts `Rollout`: a Deployment replacement that releases new versions as a canary
@@ -169,7 +169,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     if (!isDns1123Subdomain(name) || name.length > 63) {
       throw new Error(`[${this.node.path}] Rollout name must be a lower-case DNS-1123 name of at most 63 characters (it is also the value of the pods' ${NAME_LABEL} label); got "${name}"; use lower-case letters, digits and '-'`);
     }
-    this.apiObject = new RolloutObject(this, 'Resource', {
+    this.apiObject = new (rolloutObjectClass())(this, 'Resource', {
       metadata: { ...props.metadata, name },
       spec: Lazy.any({ produce: () => this._toKube() }) as any,
     });

@@ -4,10 +4,11 @@ import { IstioHttpRouteSettings, IstioTrafficPolicy } from './istio-traffic-poli
 import { pingPongReset, RouterReference, TrafficRouterContext } from './router-context';
 import { TrafficRouter } from './traffic-router';
 import { RuntimeOwnedFields } from '../gitops/runtime-ownership';
-import { DestinationRule, DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancerSimple, DestinationRuleSpecTrafficPolicyTlsMode } from '../imports/destinationrule-networking.istio.io';
+import type { DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancerSimple, DestinationRuleSpecTrafficPolicyTlsMode } from '../imports/destinationrule-networking.istio.io';
 import { RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
-import { VirtualService, VirtualServiceSpecHttpRetries } from '../imports/virtualservice-networking.istio.io';
+import type { VirtualServiceSpecHttpRetries } from '../imports/virtualservice-networking.istio.io';
 import { int32Problem, istioExportToProblem, istioGatewayProblem, istioHostProblem } from '../private/checks';
+import { destinationRuleL1, lazily, virtualServiceL1 } from '../private/l1-modules';
 import { isDns1123Label, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
@@ -40,7 +41,7 @@ export class IstioApiVersion {
 }
 
 /** The generated L1 VirtualService, written in the chosen API version (the L1 always writes v1). */
-class VirtualServiceObject extends VirtualService {
+const virtualServiceObjectClass = lazily(() => class VirtualServiceObject extends virtualServiceL1().VirtualService {
   constructor(scope: Construct, id: string, private readonly istioApiVersion: IstioApiVersion, props: any) {
     super(scope, id, props);
   }
@@ -48,10 +49,10 @@ class VirtualServiceObject extends VirtualService {
   public toJson(): any {
     return { ...super.toJson(), apiVersion: this.istioApiVersion.apiVersion };
   }
-}
+});
 
 /** The generated L1 DestinationRule, written in the chosen API version (the L1 always writes v1). */
-class DestinationRuleObject extends DestinationRule {
+const destinationRuleObjectClass = lazily(() => class DestinationRuleObject extends destinationRuleL1().DestinationRule {
   constructor(scope: Construct, id: string, private readonly istioApiVersion: IstioApiVersion, props: any) {
     super(scope, id, props);
   }
@@ -59,7 +60,7 @@ class DestinationRuleObject extends DestinationRule {
   public toJson(): any {
     return { ...super.toJson(), apiVersion: this.istioApiVersion.apiVersion };
   }
-}
+});
 
 /** A TLS route of the VirtualService the Rollout splits (matched by port and SNI hosts). */
 export interface IstioTlsRoute {
@@ -212,7 +213,7 @@ export class IstioVirtualService extends Construct {
     this.httpRouteSettings = renderHttpRouteSettings(props.httpRoute, routeProblems);
     if (routeProblems.length > 0) throw new Error(`${where} httpRoute ${routeProblems.join('; ')}`);
 
-    this.apiObject = new VirtualServiceObject(this, 'Resource', props.apiVersion ?? IstioApiVersion.V1BETA1, {
+    this.apiObject = new (virtualServiceObjectClass())(this, 'Resource', props.apiVersion ?? IstioApiVersion.V1BETA1, {
       metadata: { name: this.name },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
@@ -360,7 +361,7 @@ export class IstioDestinationRule extends Construct {
     const policyProblems: string[] = [];
     this.trafficPolicy = renderTrafficPolicy(props.trafficPolicy, policyProblems);
     if (policyProblems.length > 0) throw new Error(`${where} trafficPolicy ${policyProblems.join('; ')}`);
-    this.apiObject = new DestinationRuleObject(this, 'Resource', props.apiVersion ?? IstioApiVersion.V1BETA1, {
+    this.apiObject = new (destinationRuleObjectClass())(this, 'Resource', props.apiVersion ?? IstioApiVersion.V1BETA1, {
       metadata: { name: this.name },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
