@@ -1,7 +1,8 @@
 // Internal: the objects of one App by identity (API group, kind, namespace, name), so that two
 // constructs emitting the same object fail at synth, naming both construct paths. Each
 // emitting construct registers its object when it is created (no rendering); the check is a
-// map lookup per object. Not part of the public API.
+// map lookup per object, made only for an object registered after another of the same
+// identity. Not part of the public API.
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { cachedValidation } from './synthesis-cache';
@@ -47,6 +48,9 @@ export function registerObject(owner: IConstruct, object: ApiObject): void {
   const entries = registry.get(key) ?? [];
   entries.push({ owner, object });
   registry.set(key, entries);
+  // only later owners report, so the first owner of an identity needs no validation: cdk8s
+  // calls every validation of the App once per chart in app.synth() and app.synthYaml()
+  if (entries.length === 1) return;
   owner.node.addValidation(cachedValidation(() => {
     const all = registry!.get(key)!;
     const index = all.findIndex(e => e.object === object);

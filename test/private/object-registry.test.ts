@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, Node } from 'constructs';
 import { registerObject } from '../../src/private/object-registry';
 
 /** A construct at `path` in `app` that emits one object and registers it. */
@@ -72,6 +72,21 @@ describe('registerObject', () => {
   test('objects in different Apps do not collide', () => {
     emit(new App(), 'c', 'v1', 'Service', 'orders', 'shop');
     expect(emit(new App(), 'c', 'v1', 'Service', 'orders', 'shop').node.validate()).toEqual([]);
+  });
+
+  test('only an owner with an earlier duplicate gets a validation (cdk8s runs every validation once per chart)', () => {
+    const app = new App();
+    const added = jest.spyOn(Node.prototype, 'addValidation');
+    try {
+      emit(app, 'c', 'v1', 'Service', 'orders', 'shop');
+      emit(app, 'c', 'v1', 'Service', 'payments', 'shop');
+      expect(added).not.toHaveBeenCalled();
+      const second = emit(app, 'c', 'v1', 'Service', 'orders', 'shop');
+      expect(added).toHaveBeenCalledTimes(1);
+      expect(added.mock.contexts[0]).toBe(second.node);
+    } finally {
+      added.mockRestore();
+    }
   });
 
   test('a duplicate fails the synthesis of the App', () => {
