@@ -22,9 +22,12 @@
 //   when RUNS would exceed it (both are reported).
 // - peak RSS (folder mode): process.resourceUsage().maxRSS of a fresh child process per
 //   (N, variant, run) that loads the modules and synthesizes once.
+// - per-chart walk (synth and yaml modes): CPU ms of one `App._synthChart()` of an empty chart, the
+//   dependency resolution and validation of the whole App that cdk8s repeats for every chart,
+//   timed inside one synthesis (WALK_RUNS rounds of WALK_CALLS calls, median), library and baseline.
 // - require cost: fresh `node -e` children timing, with process.hrtime, `require('cdk8s');
 //   require('cdk8s-plus-28')` against the same plus `require('<repo>/lib')` (REQUIRE_RUNS, median).
-// Env: BENCH_SIZES=100,1000  BENCH_MODES=synth,yaml,folder  BENCH_RUNS=5  BENCH_REQUIRE_RUNS=9
+// Env: BENCH_SIZES=100,1000  BENCH_MODES=synth,yaml,folder  BENCH_RUNS=5  BENCH_REQUIRE_RUNS=9  BENCH_WALK_RUNS=5
 //      BENCH_BUDGET_S=120  BENCH_LIB=<path of a compiled lib>.
 // A table goes to stdout, then a last line that is only JSON with every figure and target.
 'use strict';
@@ -42,6 +45,8 @@ const LIB = process.env.BENCH_LIB ? path.resolve(process.env.BENCH_LIB) : path.j
 const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [100, 1000];
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const REQUIRE_RUNS = Number(process.env.BENCH_REQUIRE_RUNS || 9);
+const WALK_RUNS = Number(process.env.BENCH_WALK_RUNS || 5); // rounds of the per-chart walk measurement
+const WALK_CALLS = 5; // App._synthChart() calls per round
 const CHECK_N = 4; // baseline output must equal library output at this N (2 ALB + 2 Istio apps)
 // at most this long per (mode, size) for the timed runs (library + baseline); fewer runs (or none) beyond it
 const SYNTH_BUDGET_MS = Number(process.env.BENCH_BUDGET_S || 120) * 1000;
@@ -386,6 +391,63 @@ function timeSynthesis(mods, templates, mode, folder) {
   return results;
 }
 
+/**
+ * What cdk8s adds per chart in the `synth` and `yaml` modes: `App._synthChart()` of an empty chart
+ * (dependency resolution and validation of the whole App, nothing rendered), timed inside one
+ * synthesis so that the library's validations are reused as they are in `app.synth()`. CPU ms
+ * per chart, median of WALK_RUNS rounds of WALK_CALLS calls, library and baseline alternating;
+ * times N charts it is the quadratic part of those modes.
+ */
+function measureWalk(mods, templates) {
+  const { App, ApiObject, Chart } = mods.cdk8s;
+  const gc = gcFunction();
+  const results = {};
+  for (const n of SIZES) {
+    const apps = { library: synthLibrary(mods, n, 'synth'), baseline: synthBaseline(mods, n, 'synth', templates) };
+    const samples = { library: [], baseline: [] };
+    const counts = {};
+    for (const [v, app] of Object.entries(apps)) {
+      const all = app.node.findAll();
+      counts[v] = { constructs: all.length, validations: all.reduce((k, c) => k + (c.node._validations ? c.node._validations.length : 0), 0) };
+      new Chart(app, 'zz-walk-empty');
+    }
+    for (let r = 0; r < WALK_RUNS; r++) {
+      for (const v of (r % 2 ? ['baseline', 'library'] : ['library', 'baseline'])) {
+        const app = apps[v];
+        const empty = app.node.findChild('zz-walk-empty');
+        // a probe object whose rendering times the walks: its chart's toJson() is the one synthesis
+        const probeChart = new Chart(app, `zz-walk-probe-${r}`);
+        class Probe extends ApiObject {
+          toJson() {
+            App._synthChart(empty);
+            gc();
+            const c0 = cpuMs();
+            for (let k = 0; k < WALK_CALLS; k++) App._synthChart(empty);
+            samples[v].push((cpuMs() - c0) / WALK_CALLS);
+            return super.toJson();
+          }
+        }
+        new Probe(probeChart, 'probe', { apiVersion: 'v1', kind: 'ConfigMap' });
+        App._synthChart(probeChart);
+        app.node.tryRemoveChild(probeChart.node.id);
+      }
+    }
+    for (const app of Object.values(apps)) fs.rmSync(app.outdir, { recursive: true, force: true });
+    const lib = median(samples.library);
+    const base = median(samples.baseline);
+    results[n] = {
+      libraryCpuMsPerChart: round(lib, 2),
+      baselineCpuMsPerChart: round(base, 2),
+      ratio: round(lib / base, 2),
+      libraryCpuMsTimesN: round(lib * n, 0),
+      baselineCpuMsTimesN: round(base * n, 0),
+      constructsPerApp: { library: round(counts.library.constructs / n, 1), baseline: round(counts.baseline.constructs / n, 1) },
+      validationsPerApp: { library: round(counts.library.validations / n, 1), baseline: round(counts.baseline.validations / n, 1) },
+    };
+  }
+  return results;
+}
+
 function measureRss(synth) {
   const results = {};
   for (const n of SIZES) {
@@ -465,6 +527,7 @@ function main() {
   // folder first: its figures bound the linear part of the other modes' projections
   for (const mode of [...MODE_NAMES].sort((a, b) => (b === 'folder') - (a === 'folder'))) synth[mode] = timeSynthesis(mods, templates, mode, synth.folder);
   const rss = measureRss(synth.folder);
+  const walk = MODE_NAMES.some(m => m !== 'folder') ? measureWalk(mods, templates) : null;
   const req = measureRequire();
 
   const at = (mode, n) => (synth[mode] && synth[mode][n]) || { skipped: `${mode} at N=${n} not measured` };
@@ -510,6 +573,16 @@ function main() {
     console.log('');
     console.log(`peak RSS, folder mode (fresh process): ${SIZES.map(n => `N=${n} library ${fixed(rss[n].libraryPeakRssMiB, 1)} MiB, baseline ${fixed(rss[n].baselinePeakRssMiB, 1)} MiB`).join('; ')}`);
   }
+  if (walk) {
+    console.log('');
+    console.log(`per-chart walk of cdk8s in the synth and yaml modes (App._synthChart of an empty chart inside one synthesis; CPU, median of ${WALK_RUNS} x ${WALK_CALLS}):`);
+    for (const n of SIZES) {
+      const w = walk[n];
+      console.log(`  N=${n}: library ${w.libraryCpuMsPerChart} ms/chart (${w.constructsPerApp.library} constructs, ${w.validationsPerApp.library} validations per app), `
+        + `baseline ${w.baselineCpuMsPerChart} ms/chart (${w.constructsPerApp.baseline} constructs, ${w.validationsPerApp.baseline} validations per app), ratio ${w.ratio}; `
+        + `x N charts: library ${w.libraryCpuMsTimesN} ms, baseline ${w.baselineCpuMsTimesN} ms`);
+    }
+  }
   console.log('');
   console.log(`require (median of ${req.runs}, fresh node per run): cdk8s + cdk8s-plus-28 ${req.cdk8sAndPlusMs} ms, `
     + `+ library ${req.withLibraryMs} ms, extra ${req.extraMs} ms (CPU time: extra ${req.extraCpuMs} ms); aws-cdk-lib loaded: ${req.awsCdkLibLoaded ? `yes (${req.awsCdkLibModules} modules)` : 'no'}`);
@@ -540,7 +613,7 @@ function main() {
     }
   }
   console.log(JSON.stringify({
-    node: process.version, cpus: os.cpus().length, runs: RUNS, constructsPerApp, load: { start: loadAtStart, end: loadAtEnd }, modes, require: req, targets,
+    node: process.version, cpus: os.cpus().length, runs: RUNS, constructsPerApp, load: { start: loadAtStart, end: loadAtEnd }, modes, perChartWalk: walk, require: req, targets,
     pass: Object.values(targets).every(t => t.pass), elapsedS,
   }));
 }
