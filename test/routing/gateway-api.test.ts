@@ -8,13 +8,10 @@ import { RolloutStrategy } from '../../src/rollout/strategy';
 import { GatewayApiHttpRoute, GatewayApiTrafficRouter } from '../../src/routing/gateway-api';
 import { TrafficRouting } from '../../src/routing/traffic-routing';
 import { drift, IgnoreRule } from '../helpers/argocd-diff';
-import { findManifest } from '../helpers/synth';
+import { findManifest, synthValidated } from '../helpers/synth';
 import { chart, service } from '../rollout/fixtures';
 
 const PLUGIN = 'argoproj-labs/gatewayAPI';
-
-/** cdk8s synthesis with validations; no schema package for the Gateway API is installed. */
-const synthValidated = (c: Chart): any[] => Testing.synth(c);
 
 function gatewayApp(steps: Step[], c: Chart = chart()): CanaryApp {
   return new CanaryApp(c, 'checkout', {
