@@ -1,7 +1,8 @@
 // The conformance suite: what cdk8s-rollouts synthesizes, judged by the real upstream code.
 //
 // 1. Builds, from Go modules pinned in conformance/*/go.mod: etcd, kube-apiserver and the
-//    conformance-kube driver (Kubernetes + Argo Rollouts' own validation), and conformance-istio
+//    conformance-kube driver (Kubernetes + Argo Rollouts' own validation; the API server has the
+//    CRDs of crds/ installed, the Gateway API's HTTPRoute among them), and conformance-istio
 //    (Istio's own validation).
 // 2. Gathers the corpus: every example's committed YAML, every chart the unit tests synthesize as
 //    valid (captured by test/helpers/synth.ts when CONFORMANCE_CORPUS_DIR is set), and the
@@ -20,6 +21,7 @@ const WORK = path.join(ROOT, 'conformance', '.work');
 const REPORT = path.join(ROOT, 'test-reports', 'conformance.json');
 const SEED = Number(process.env.CONFORMANCE_SEED ?? 20261129);
 const GENERATED = Number(process.env.CONFORMANCE_CASES ?? 300);
+const HTTP_ROUTE = 'gateway.networking.k8s.io/v1/HTTPRoute';
 
 interface CorpusCase { readonly id: string; readonly complete: boolean; readonly objects: any[] }
 
@@ -248,6 +250,7 @@ function main(): void {
     argoRollouts: goModVersion('kube', 'github.com/argoproj/argo-rollouts'),
     argoCd: fs.readFileSync(path.join(ROOT, 'crds', 'VERSIONS'), 'utf8').match(/^argo-cd (\S+)/m)![1],
     istio: `istio.io/istio ${goModVersion('istio', 'istio.io/istio')} (VERSION 1.31 main line), istio.io/api ${goModVersion('istio', 'istio.io/api')}`,
+    gatewayApi: `sigs.k8s.io/gateway-api ${goModVersion('gateway-api', 'sigs.k8s.io/gateway-api')} (standard-channel HTTPRoute CRD)`,
   };
   const kubeReport = path.join(WORK, 'kube-report.json');
   const istioReport = path.join(WORK, 'istio-report.json');
@@ -269,7 +272,7 @@ function main(): void {
       unitTestCharts: unit.length,
       generated: { seed: SEED, ...generated.summary },
     },
-    dryRun: { mode: kube.mode, objects: kube.dryRunObjects, rejected: kube.rejected.length, findings: kube.rejected },
+    dryRun: { mode: kube.mode, objects: kube.dryRunObjects, byKind: kube.dryRunByKind, rejected: kube.rejected.length, findings: kube.rejected },
     rolloutsValidation: {
       rollouts: kube.rollouts,
       errors: kube.rolloutsValidationErrors.length,
@@ -297,6 +300,9 @@ function main(): void {
   (report.corpus.generated as any).brokenAcceptedByAll = brokenAcceptedByAll;
   const failures: string[] = [];
   for (const f of kube.rejected) failures.push(`kube-apiserver refused ${f.kind} ${f.name} (${f.case}): ${f.message}`);
+  // the Gateway API cases must really reach the API server (crds/gateway-api)
+  const httpRoutes = kube.dryRunByKind[HTTP_ROUTE] ?? 0;
+  if (httpRoutes === 0) failures.push(`no ${HTTP_ROUTE} reached the API server; the corpus lost its Gateway API cases`);
   for (const f of kube.rolloutsValidationErrors) failures.push(`Argo Rollouts validation: ${f.kind} ${f.name} (${f.case}): ${f.message}`);
   for (const f of istio.errors) failures.push(`Istio validation: ${f.kind} ${f.name} (${f.case}): ${f.message}`);
   failures.push(...releaseFailures);
@@ -308,7 +314,7 @@ function main(): void {
   log(`report: ${path.relative(ROOT, REPORT)}`);
   console.log(JSON.stringify({
     upstream: report.upstream,
-    dryRun: { objects: report.dryRun.objects, rejected: report.dryRun.rejected },
+    dryRun: { objects: report.dryRun.objects, httpRoutes, rejected: report.dryRun.rejected },
     rolloutsValidation: { rollouts: report.rolloutsValidation.rollouts, errors: report.rolloutsValidation.errors },
     istioValidation: { objects: report.istioValidation.objects, errors: report.istioValidation.errors },
     releases: {

@@ -6,6 +6,7 @@ import { TrafficRouter } from './traffic-router';
 import type { ControllerPlugin } from '../aws/rollouts-controller';
 import { RuntimeOwnedFields } from '../gitops/runtime-ownership';
 import { RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
+import { ingressHostProblem, ingressPathProblem } from '../private/checks';
 import { isDns1123Label, isDns1123Subdomain, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
@@ -16,6 +17,16 @@ const PLUGIN = 'argoproj-labs/gatewayAPI';
 const RELEASES = 'https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download';
 const GROUP = 'gateway.networking.k8s.io';
 const VERSION = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;
+/** The characters the HTTPRoute CRD allows in an Exact or PathPrefix path (its CEL rule). */
+const PATH_CHARS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
+
+/** Problem of an HTTPRoute PathPrefix value: the Ingress rules, plus the CRD's '#' and character rules. */
+function httpRoutePathProblem(path: string): string | undefined {
+  return ingressPathProblem(path)
+    ?? (path.includes('#') ? 'must not contain "#"' : undefined)
+    ?? (path.length > 1024 ? 'must be at most 1024 characters' : undefined)
+    ?? (PATH_CHARS.test(path) ? undefined : 'must contain only URL path characters (letters, digits, "-._~!$&\'()*+,;=:@/" and %XX escapes)');
+}
 
 /** Properties of a `GatewayApiHttpRoute`. */
 export interface GatewayApiHttpRouteProps {
@@ -77,15 +88,23 @@ export class GatewayApiHttpRoute extends Construct {
       throw new Error(`${where} HTTPRoute name must be a lower-case DNS-1123 subdomain; got "${this.name}"; use lower-case letters, digits, '-' and '.'`);
     }
     if (props.gateways.length === 0) throw new Error(`${where} an HTTPRoute needs at least one Gateway; got gateways: []; name the Gateway, e.g. "infra/public"`);
-    for (const gateway of props.gateways) {
+    if (props.gateways.length > 32) throw new Error(`${where} an HTTPRoute attaches to at most 32 Gateways; got ${props.gateways.length}; split the route`);
+    for (const [i, gateway] of props.gateways.entries()) {
       const parts = gateway.split('/');
       if (parts.length > 2 || !parts.every(isDns1123Label)) {
         throw new Error(`${where} gateway must be "<name>" or "<namespace>/<name>" with lower-case DNS labels; got "${gateway}"; e.g. "infra/public"`);
       }
+      // the API server refuses two parentRefs to one Gateway without a sectionName
+      if (props.gateways.indexOf(gateway) !== i) throw new Error(`${where} gateways name a Gateway twice; got "${gateway}" twice; list each Gateway once`);
     }
-    if (props.path !== undefined && !props.path.startsWith('/')) {
-      throw new Error(`${where} path must start with '/'; got "${props.path}"`);
+    const hostnames = props.hostnames ?? [];
+    if (hostnames.length > 16) throw new Error(`${where} an HTTPRoute matches at most 16 hostnames; got ${hostnames.length}; split the route or use a wildcard such as "*.example.com"`);
+    for (const hostname of hostnames) {
+      const problem = ingressHostProblem(hostname);
+      if (problem) throw new Error(`${where} hostname ${problem}; got "${hostname}"; use a host name such as "app.example.com" or "*.example.com" (no scheme, port or upper case)`);
     }
+    const pathProblem = props.path === undefined ? undefined : httpRoutePathProblem(props.path);
+    if (pathProblem) throw new Error(`${where} path ${pathProblem}; got "${props.path}"; give an absolute, normalized path such as "/api"`);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: `${GROUP}/v1`,
       kind: 'HTTPRoute',

@@ -1,5 +1,6 @@
-// Property-based corpus for the conformance runner: valid cases that the real API server, Argo
-// Rollouts' ValidateRollout and istiod must accept, and broken cases that inject exactly one
+// Property-based corpus for the conformance runner: valid cases that the real API server (with the
+// vendored CRDs, the Gateway API's HTTPRoute among them), Argo Rollouts' ValidateRollout and istiod
+// must accept, and broken cases that inject exactly one
 // mistake the library must refuse at synth (issue #12). Deterministic per seed.
 import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -20,7 +21,7 @@ export interface GeneratedCase {
   build(app: App): void;
 }
 
-type Router = 'none' | 'alb' | 'alb-ping-pong' | 'istio-host' | 'istio-subset' | 'istio-ping-pong';
+type Router = 'none' | 'alb' | 'alb-ping-pong' | 'istio-host' | 'istio-subset' | 'istio-ping-pong' | 'gateway-api';
 type Kind = 'canary-app' | 'rollout' | 'blue-green';
 type StepSpec =
   | { k: 'weight'; w: number } | { k: 'pause'; s?: number } | { k: 'scale'; w: number } | { k: 'match' }
@@ -50,6 +51,8 @@ interface Spec {
   istioHosts?: string[];
   gateways?: string[];
   exportTo?: string[];
+  /** Gateway API: the Gateways the HTTPRoute attaches to (`host` and `path` are its hostname and path). */
+  parentGateways?: string[];
   minPods?: number;
   scaleDownDelay?: number;
   /** Broken-only knobs. */
@@ -62,11 +65,12 @@ const WORDS = ['orders', 'checkout', 'search', 'cart', 'payments', 'reviews', 'c
 const SYNC_OPTIONS = [SyncOption.CREATE_NAMESPACE, SyncOption.PRUNE_LAST, SyncOption.SERVER_SIDE_APPLY, SyncOption.APPLY_OUT_OF_SYNC_ONLY,
   SyncOption.FAIL_ON_SHARED_RESOURCE, SyncOption.PRUNE_PROPAGATION_FOREGROUND];
 const CASCADES = [CascadeDelete.NONE, CascadeDelete.FOREGROUND, CascadeDelete.BACKGROUND];
-const ROUTERS: Router[] = ['none', 'alb', 'alb-ping-pong', 'istio-host', 'istio-subset', 'istio-ping-pong'];
+const ROUTERS: Router[] = ['none', 'alb', 'alb-ping-pong', 'istio-host', 'istio-subset', 'istio-ping-pong', 'gateway-api'];
 const PROM = 'http://prometheus.monitoring:9090';
 
 const isAlb = (r: Router) => r === 'alb' || r === 'alb-ping-pong';
 const isIstio = (r: Router) => r.startsWith('istio');
+const isGatewayApi = (r: Router) => r === 'gateway-api';
 
 /** Canary steps that the rules accept for the router: routes only after the canary has pods. */
 function stepsArb(router: Router): fc.Arbitrary<StepSpec[]> {
@@ -125,6 +129,7 @@ function specArb(index: number, seed: number): fc.Arbitrary<Spec> {
     path: fc.option(fc.constantFrom('/', '/api', '/v1/orders'), { nil: undefined }),
     gateways: fc.option(fc.constantFrom(['mesh'], ['istio-system/public', 'mesh'], ['public-gateway']), { nil: undefined }),
     exportTo: fc.option(fc.constantFrom(['*'], ['.'], ['.', 'istio-system']), { nil: undefined }),
+    parentGateways: fc.constantFrom(['public'], ['infra/public'], ['infra/public', 'infra/internal']),
   }).chain(base => {
     const router = base.kind === 'canary-app' ? base.router : base.kind === 'rollout' ? 'none' as Router : 'none' as Router;
     return stepsArb(router).map(steps => ({ base, router, steps }));
@@ -152,6 +157,11 @@ function specArb(index: number, seed: number): fc.Arbitrary<Spec> {
       spec.gateways = base.gateways ? [...base.gateways] : undefined;
       spec.exportTo = base.exportTo ? [...base.exportTo] : undefined;
     }
+    if (isGatewayApi(router)) {
+      spec.parentGateways = [...base.parentGateways];
+      spec.host = base.host;
+      spec.path = base.path;
+    }
     return spec;
   });
 }
@@ -168,6 +178,9 @@ function routingOf(spec: Spec): TrafficRouting | undefined {
   }
   if (isIstio(spec.router)) {
     return TrafficRouting.istio({ hosts: spec.istioHosts!, gateways: spec.gateways, exportTo: spec.exportTo, subsetLevel: spec.router === 'istio-subset' });
+  }
+  if (isGatewayApi(spec.router)) {
+    return TrafficRouting.gatewayApi({ gateways: spec.parentGateways!, hostnames: spec.host ? [spec.host] : undefined, path: spec.path });
   }
   return undefined;
 }
@@ -289,6 +302,7 @@ const canaryApp = (s: Spec) => s.kind === 'canary-app';
 const alb = (s: Spec) => canaryApp(s) && isAlb(s.router);
 const istio = (s: Spec) => canaryApp(s) && isIstio(s.router);
 const istioVs = (s: Spec) => istio(s);
+const gatewayApi = (s: Spec) => canaryApp(s) && isGatewayApi(s.router);
 const hasHeader = (s: Spec) => s.steps.some(x => x.k === 'header');
 const hasAnalysisStep = (s: Spec) => s.steps.some(x => x.k === 'analysis');
 
@@ -315,6 +329,12 @@ const MISTAKES: Mistake[] = [
   { name: 'gateway "/gw"', applies: istioVs, inject: s => { s.gateways = ['/public']; return '/public'; } },
   { name: 'gateway upper case', applies: istioVs, inject: s => { s.gateways = ['istio-system/Public']; return 'istio-system/Public'; } },
   { name: 'bad exportTo', applies: istioVs, inject: s => { s.exportTo = ['Shop']; return 'Shop'; } },
+  { name: 'HTTPRoute gateway upper case', applies: gatewayApi, inject: s => { s.parentGateways = ['infra/Public']; return 'infra/Public'; } },
+  { name: 'HTTPRoute gateway with two slashes', applies: gatewayApi, inject: s => { s.parentGateways = ['infra/public/x']; return 'infra/public/x'; } },
+  { name: 'HTTPRoute path without leading /', applies: gatewayApi, inject: s => (s.path = 'api') },
+  { name: 'HTTPRoute path with #', applies: gatewayApi, inject: s => (s.path = '/api#v1') },
+  { name: 'HTTPRoute hostname upper case', applies: gatewayApi, inject: s => (s.host = 'Shop.example.org') },
+  { name: 'HTTPRoute gateway twice', applies: gatewayApi, inject: s => { s.parentGateways = ['infra/public', 'infra/public']; return 'infra/public'; } },
   { name: 'replicas above int32', applies: () => true, inject: s => String(s.replicas = 2147483648) },
   { name: 'minPodsPerReplicaSet above int32', applies: s => canaryApp(s) && s.router !== 'none', inject: s => String(s.minPods = 2147483648) },
   { name: 'scaleDownDelay above int32', applies: s => canaryApp(s) && s.router !== 'none', inject: s => `${s.scaleDownDelay = 2147483648}s` },

@@ -10,6 +10,7 @@ const validateInWorker: (file: string, kind: string, manifest: any) => string | 
 
 const CORE_GROUPS = new Set(['', 'apps', 'batch', 'networking.k8s.io', 'autoscaling', 'policy', 'rbac.authorization.k8s.io']);
 const ARGO_CD_KINDS = new Set(['Application', 'AppProject', 'ApplicationSet']);
+const GATEWAY_API_KINDS = new Set(['gateway.networking.k8s.io/v1/HTTPRoute']);
 
 function packageDir(name: string): string {
   for (const dir of require.resolve.paths(name) ?? []) {
@@ -39,6 +40,9 @@ export function validateManifest(manifest: any): void {
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
     throw new Error(`manifest without apiVersion/kind: ${JSON.stringify(manifest).slice(0, 200)}`);
   }
+  // no schema package for the Gateway API is installed: its HTTPRoutes are judged by the
+  // conformance suite, which dry-runs them against the vendored CRD (crds/gateway-api/)
+  if (GATEWAY_API_KINDS.has(`${apiVersion}/${kind}`)) return;
   const file = modelFile(apiVersion, kind);
   if (!fs.existsSync(file)) throw new Error(`no schema is known for ${apiVersion} ${kind} (${file})`);
   const error = validateInWorker(file, kind, manifest);

@@ -8,13 +8,10 @@ import { RolloutStrategy } from '../../src/rollout/strategy';
 import { GatewayApiHttpRoute, GatewayApiTrafficRouter } from '../../src/routing/gateway-api';
 import { TrafficRouting } from '../../src/routing/traffic-routing';
 import { drift, IgnoreRule } from '../helpers/argocd-diff';
-import { findManifest } from '../helpers/synth';
+import { findManifest, synthValidated } from '../helpers/synth';
 import { chart, service } from '../rollout/fixtures';
 
 const PLUGIN = 'argoproj-labs/gatewayAPI';
-
-/** cdk8s synthesis with validations; no schema package for the Gateway API is installed. */
-const synthValidated = (c: Chart): any[] => Testing.synth(c);
 
 function gatewayApp(steps: Step[], c: Chart = chart()): CanaryApp {
   return new CanaryApp(c, 'checkout', {
@@ -87,6 +84,27 @@ describe('GatewayApiTrafficRouter on a Rollout', () => {
 
   test.each(['a/b/c', 'Public'])('refuses a malformed gateway (%j)', (gateway) => {
     expect(() => new GatewayApiHttpRoute(chart(), 'route', { gateways: [gateway] })).toThrow(/gateway must be "<name>" or "<namespace>\/<name>"/);
+  });
+
+  // each of these synthesized before and was refused by the API server with the vendored CRD
+  test.each([
+    [{ gateways: ['infra/public', 'infra/public'] }, /gateways name a Gateway twice; got "infra\/public" twice; list each Gateway once/],
+    [{ hostnames: ['Shop.example.com'] }, /hostname must be a lower-case DNS-1123 subdomain .*; got "Shop.example.com"/],
+    [{ hostnames: ['shop.example.com:443'] }, /hostname must be a DNS name, not an IP address or host:port; got "shop.example.com:443"/],
+    [{ hostnames: ['10.1.2.3'] }, /hostname must be a DNS name, not an IP address or host:port; got "10.1.2.3"/],
+    [{ hostnames: Array.from({ length: 17 }, (_, i) => `h${i}.example.com`) }, /matches at most 16 hostnames; got 17/],
+    [{ path: 'api' }, /path must start with "\/"; got "api"/],
+    [{ path: '/api//v1' }, /path must not contain "\/\/"; got "\/api\/\/v1"; give an absolute, normalized path/],
+    [{ path: '/api#top' }, /path must not contain "#"; got "\/api#top"/],
+    [{ path: '/a b' }, /path must not contain whitespace; got "\/a b"/],
+    [{ path: '/a"b' }, /path must contain only URL path characters .*; got "\/a"b"/],
+  ])('refuses what the HTTPRoute CRD refuses (%j)', (props, message) => {
+    expect(() => new GatewayApiHttpRoute(chart(), 'route', { gateways: ['infra/public'], ...props })).toThrow(message);
+    expect(() => new GatewayApiHttpRoute(chart(), 'route', { gateways: ['infra/public'], ...props })).toThrow(/^\[test\/route\] /);
+  });
+
+  test('accepts wildcard hostnames and escaped paths', () => {
+    expect(() => new GatewayApiHttpRoute(chart(), 'route', { gateways: ['infra/public', 'public'], hostnames: ['*.example.com'], path: '/caf%C3%A9/v1.2' })).not.toThrow();
   });
 
   test('merges its plugin entry with raw plugins of the same Rollout', () => {

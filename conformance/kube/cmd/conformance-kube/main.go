@@ -48,6 +48,8 @@ type report struct {
 	Rejected           []finding `json:"rejected"`
 	Rollouts           int       `json:"rollouts"`
 	RolloutsValidation []finding `json:"rolloutsValidationErrors"`
+	// The objects sent to the API server, by apiVersion/kind (what really ran).
+	DryRunByKind map[string]int `json:"dryRunByKind"`
 	// References a Rollout of an incomplete case names but its case does not hold.
 	UnresolvedReferences int     `json:"unresolvedReferences"`
 	Seconds              float64 `json:"seconds"`
@@ -74,7 +76,7 @@ func main() {
 
 	r := report{
 		Kubernetes: *k8sVersion, ArgoRollouts: *rolloutsVersion, Mode: "kube-apiserver (server-side apply, dryRun=All, fieldValidation=Strict)",
-		Cases: len(c.Cases), Rejected: []finding{}, RolloutsValidation: []finding{},
+		Cases: len(c.Cases), DryRunByKind: map[string]int{}, Rejected: []finding{}, RolloutsValidation: []finding{},
 	}
 
 	// Argo Rollouts' own validation needs no server.
@@ -97,6 +99,9 @@ func main() {
 	for _, tc := range c.Cases {
 		for _, obj := range tc.Objects {
 			r.DryRunObjects++
+			apiVersion, _ := obj["apiVersion"].(string)
+			kind, _ := obj["kind"].(string)
+			r.DryRunByKind[apiVersion+"/"+kind]++
 			if msg := api.dryRunApply(ctx, obj); msg != "" {
 				r.Rejected = append(r.Rejected, describe(tc.ID, obj, msg))
 			}
