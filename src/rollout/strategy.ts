@@ -4,6 +4,8 @@ import { Step } from './step';
 import { AnalysisRunOptions, BackgroundAnalysisOptions } from '../analysis/analysis-run';
 import { AlbIngress } from '../routing/alb';
 import { IstioDestinationRule, IstioVirtualService } from '../routing/istio';
+import type { RolloutSpecStrategyCanaryAntiAffinity } from '../imports/rollout-argoproj.io';
+import { Wire } from '../private/wire';
 import type { TrafficRouter } from '../routing/traffic-router';
 
 /** The ping and pong Services of a ping-pong canary: they swap roles after every release. */
@@ -97,7 +99,7 @@ export class AntiAffinity {
   private constructor(public readonly weight: number | undefined) {}
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): Wire<RolloutSpecStrategyCanaryAntiAffinity> {
     return this.weight === undefined
       ? { requiredDuringSchedulingIgnoredDuringExecution: {} }
       : { preferredDuringSchedulingIgnoredDuringExecution: { weight: this.weight } };
