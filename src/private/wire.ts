@@ -1,6 +1,10 @@
 // Internal: the generated L1 types as the YAML carries them, for objects rendered without the
 // L1's `toJson_*` converter.
 import type * as kplus from 'cdk8s-plus-28';
+import type {
+  AnalysisTemplateSpec, AnalysisTemplateSpecMetrics, AnalysisTemplateSpecMetricsProvider, AnalysisTemplateSpecMetricsProviderJob,
+  AnalysisTemplateSpecMetricsProviderJobSpec, AnalysisTemplateSpecMetricsProviderJobSpecTemplate,
+} from '../imports/analysistemplate-argoproj.io';
 import type { RolloutSpec, RolloutSpecTemplateMetadata } from '../imports/rollout-argoproj.io';
 
 /**
@@ -13,7 +17,8 @@ import type { RolloutSpec, RolloutSpecTemplateMetadata } from '../imports/rollou
 export type Wire<T> =
   0 extends (1 & T) ? T // `any` (free-form fields such as plugin configuration) stays as it is
     : T extends Date ? string
-      : T extends string | number | boolean ? T
+      : T extends string ? `${T}` // a generated enum: its values
+        : T extends number | boolean ? T
         : T extends ReadonlyArray<infer E> ? Wire<E>[]
           : T extends { readonly value: infer V } & object
             ? ([Exclude<keyof T, 'value'>] extends [never] ? V : { [K in keyof T]: Wire<T[K]> })
@@ -33,3 +38,19 @@ export type RolloutSpecJson = Omit<Wire<RolloutSpec>, 'template'> & {
 
 /** A pod spec as Kubernetes JSON, rendered by cdk8s-plus' `k8s.toJson_PodSpec`. */
 export type PodSpecJson = NonNullable<ReturnType<typeof kplus.k8s.toJson_PodSpec>>;
+
+/** `T` with its field `K` of type `V` instead. */
+type With<T, K extends keyof T, V> = Omit<T, K> & { readonly [P in K]?: V };
+
+/** An analysis template's spec as written (both template kinds share the schema). */
+export type AnalysisTemplateSpecJson = With<Wire<AnalysisTemplateSpec>, 'metrics', MetricJson[]>;
+
+/** A metric as written: a Job metric's pod spec is Kubernetes JSON from cdk8s-plus, as in a Rollout. */
+export type MetricJson = With<Wire<AnalysisTemplateSpecMetrics>, 'provider', MetricProviderJson>;
+
+/** A metric provider as written. */
+export type MetricProviderJson = With<Wire<AnalysisTemplateSpecMetricsProvider>, 'job', JobJson>;
+
+type JobJson = With<Wire<AnalysisTemplateSpecMetricsProviderJob>, 'spec',
+  With<Wire<AnalysisTemplateSpecMetricsProviderJobSpec>, 'template',
+    With<Wire<AnalysisTemplateSpecMetricsProviderJobSpecTemplate>, 'spec', PodSpecJson>>>;
