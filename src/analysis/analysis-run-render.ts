@@ -5,7 +5,7 @@ import { AnalysisRunOptions, AnalysisUsage, BackgroundAnalysisOptions } from './
 import { duplicates, TemplateBody } from './template-body';
 import type { RolloutSpecStrategyCanaryAnalysis } from '../imports/rollout-argoproj.io';
 import { int32Problem } from '../private/checks';
-import { Wire } from '../private/wire';
+import type { Wire } from '../private/wire';
 
 const USAGE_TEXT: Record<AnalysisUsage, string> = {
   [AnalysisUsage.STEP]: 'an analysis step',
@@ -94,7 +94,8 @@ function mergeProblems(where: string, what: string, options: AnalysisRunOptions)
 }
 
 /** Renders the Rollout fields shared by every kind of analysis. */
-export function renderAnalysisRun(options: AnalysisRunOptions | BackgroundAnalysisOptions, usage: AnalysisUsage = AnalysisUsage.STEP): Wire<RolloutSpecStrategyCanaryAnalysis> {
+export function renderAnalysisRun(options: AnalysisRunOptions | BackgroundAnalysisOptions,
+  usage: AnalysisUsage = AnalysisUsage.STEP): Wire<RolloutSpecStrategyCanaryAnalysis> {
   const background = options as BackgroundAnalysisOptions;
   const args = [...(options.args ?? [])];
   if (usage === AnalysisUsage.BACKGROUND) {

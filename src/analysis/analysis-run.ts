@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import type { RolloutSpecStrategyCanaryAnalysisArgs } from '../imports/rollout-argoproj.io';
-import { Wire } from '../private/wire';
+import type { Wire } from '../private/wire';
 
 /**
  * A template an analysis can run: an `AnalysisTemplate` or `ClusterAnalysisTemplate` of this

@@ -8,7 +8,7 @@ import type { AnalysisTemplate as AnalysisTemplateL1 } from '../imports/analysis
 import { isDns1123Subdomain } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
-import { AnalysisTemplateSpecJson } from '../private/wire';
+import type { AnalysisTemplateSpecJson } from '../private/wire';
 
 
 /** Props of an `AnalysisTemplate` or `ClusterAnalysisTemplate`. */

@@ -1,5 +1,5 @@
 import type { AnalysisTemplateSpecMetricsProviderPrometheusAuthentication } from '../imports/analysistemplate-argoproj.io';
-import { Wire } from '../private/wire';
+import type { Wire } from '../private/wire';
 
 /**
  * A metric's `authentication` (the Prometheus and web providers share the shape). `basicAuth` is

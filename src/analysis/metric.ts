@@ -4,7 +4,7 @@ import { MetricAuthentication } from './metric-authentication';
 import * as l1 from '../imports/analysistemplate-argoproj.io';
 import { goDuration, wholeSeconds } from '../private/duration';
 import { isDns1123Subdomain } from '../private/names';
-import { MetricJson, MetricProviderJson, Wire } from '../private/wire';
+import type { MetricJson, MetricProviderJson, Wire } from '../private/wire';
 
 /**
  * What every metric has, whatever its provider.

@@ -1,5 +1,5 @@
 import type { AnalysisTemplateSpecArgs } from '../imports/analysistemplate-argoproj.io';
-import { Wire } from '../private/wire';
+import type { Wire } from '../private/wire';
 
 const ARG_NAME = /^[A-Za-z0-9_.-]+$/;
 

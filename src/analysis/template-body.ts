@@ -5,7 +5,7 @@ import { AnalysisArgument, MeasurementRetention } from './analysis-run';
 import { Metric } from './metric';
 import { TemplateArgument } from './template-argument';
 import { cachedValidation } from '../private/synthesis-cache';
-import { AnalysisTemplateSpecJson } from '../private/wire';
+import type { AnalysisTemplateSpecJson } from '../private/wire';
 
 export interface TemplateBodyProps {
   readonly metrics: Metric[];

@@ -19,11 +19,11 @@ export type Wire<T> =
     : T extends Date ? string
       : T extends string ? `${T}` // a generated enum: its values
         : T extends number | boolean ? T
-        : T extends ReadonlyArray<infer E> ? Wire<E>[]
-          : T extends { readonly value: infer V } & object
-            ? ([Exclude<keyof T, 'value'>] extends [never] ? V : { [K in keyof T]: Wire<T[K]> })
-            : T extends object ? { [K in keyof T]: Wire<T[K]> }
-              : T;
+          : T extends ReadonlyArray<infer E> ? Wire<E>[]
+            : T extends { readonly value: infer V } & object
+              ? ([Exclude<keyof T, 'value'>] extends [never] ? V : { [K in keyof T]: Wire<T[K]> })
+              : T extends object ? { [K in keyof T]: Wire<T[K]> }
+                : T;
 
 /**
  * The Rollout spec as written: the pod template's spec is the Kubernetes JSON cdk8s-plus renders

@@ -15,7 +15,7 @@ import { isDns1123Subdomain, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
 import { cachedValidation } from '../private/synthesis-cache';
-import { RolloutSpecJson, Wire } from '../private/wire';
+import type { RolloutSpecJson, Wire } from '../private/wire';
 import { TrafficRouterContext } from '../routing/router-context';
 import { trafficRoutersOf } from '../routing/routers';
 import { TrafficRouter } from '../routing/traffic-router';

@@ -2,10 +2,10 @@ import { Duration } from 'cdk8s';
 import { ExperimentStepOptions } from './experiment';
 import { AnalysisRunOptions } from '../analysis/analysis-run';
 import { renderAnalysisRun } from '../analysis/analysis-run-render';
-import { describeDuration } from '../private/duration';
 import type { RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryStepsExperiment, RolloutSpecStrategyCanaryStepsSetHeaderRouteMatch, RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue } from '../imports/rollout-argoproj.io';
+import { describeDuration } from '../private/duration';
 import { renderDuration, sortedMap } from '../private/render';
-import { Wire } from '../private/wire';
+import type { Wire } from '../private/wire';
 
 /** How a `StringMatch` compares a value. */
 export enum StringMatchType {

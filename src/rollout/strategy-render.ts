@@ -3,7 +3,7 @@ import { BlueGreenStrategyOptions, CanaryStrategyOptions, ReplicaSetMetadata } f
 import { AnalysisUsage } from '../analysis/analysis-run';
 import { renderAnalysisRun } from '../analysis/analysis-run-render';
 import type { RolloutSpecStrategyBlueGreen, RolloutSpecStrategyCanary, RolloutSpecStrategyCanaryCanaryMetadata, RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
-import { Wire } from '../private/wire';
+import type { Wire } from '../private/wire';
 import { TrafficRouterContext } from '../routing/router-context';
 import { TrafficRouter } from '../routing/traffic-router';
 

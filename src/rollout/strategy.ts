@@ -2,10 +2,10 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Step } from './step';
 import { AnalysisRunOptions, BackgroundAnalysisOptions } from '../analysis/analysis-run';
+import type { RolloutSpecStrategyCanaryAntiAffinity } from '../imports/rollout-argoproj.io';
+import type { Wire } from '../private/wire';
 import { AlbIngress } from '../routing/alb';
 import { IstioDestinationRule, IstioVirtualService } from '../routing/istio';
-import type { RolloutSpecStrategyCanaryAntiAffinity } from '../imports/rollout-argoproj.io';
-import { Wire } from '../private/wire';
 import type { TrafficRouter } from '../routing/traffic-router';
 
 /** The ping and pong Services of a ping-pong canary: they swap roles after every release. */

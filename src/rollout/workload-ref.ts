@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import type { RolloutSpecWorkloadRef } from '../imports/rollout-argoproj.io';
-import { Wire } from '../private/wire';
+import type { Wire } from '../private/wire';
 
 /** When the controller scales the referenced Deployment down. */
 export enum WorkloadRefScaleDown {

@@ -4,9 +4,9 @@ import { IstioHttpRouteSettings, IstioTrafficPolicy } from './istio-traffic-poli
 import { pingPongReset, RouterReference, TrafficRouterContext } from './router-context';
 import { TrafficRouter } from './traffic-router';
 import { RuntimeOwnedFields } from '../gitops/runtime-ownership';
-import { DestinationRule, DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancerSimple, DestinationRuleSpecTrafficPolicyTlsMode } from '../imports/destinationrule-networking.istio.io';
+import { DestinationRule, DestinationRuleSpec, DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancerSimple, DestinationRuleSpecTrafficPolicyTlsMode, toJson_DestinationRuleSpec } from '../imports/destinationrule-networking.istio.io';
 import { RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
-import { VirtualService, VirtualServiceSpecHttpRetries } from '../imports/virtualservice-networking.istio.io';
+import { toJson_VirtualServiceSpec, VirtualService, VirtualServiceSpec, VirtualServiceSpecHttpRoute, VirtualServiceSpecHttpRetries } from '../imports/virtualservice-networking.istio.io';
 import { int32Problem, istioExportToProblem, istioGatewayProblem, istioHostProblem } from '../private/checks';
 import { isDns1123Label, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
@@ -36,28 +36,6 @@ export class IstioApiVersion {
   /** The `apiVersion`, e.g. `networking.istio.io/v1beta1`. */
   public get apiVersion(): string {
     return `networking.istio.io/${this.version}`;
-  }
-}
-
-/** The generated L1 VirtualService, written in the chosen API version (the L1 always writes v1). */
-class VirtualServiceObject extends VirtualService {
-  constructor(scope: Construct, id: string, private readonly istioApiVersion: IstioApiVersion, props: any) {
-    super(scope, id, props);
-  }
-
-  public toJson(): any {
-    return { ...super.toJson(), apiVersion: this.istioApiVersion.apiVersion };
-  }
-}
-
-/** The generated L1 DestinationRule, written in the chosen API version (the L1 always writes v1). */
-class DestinationRuleObject extends DestinationRule {
-  constructor(scope: Construct, id: string, private readonly istioApiVersion: IstioApiVersion, props: any) {
-    super(scope, id, props);
-  }
-
-  public toJson(): any {
-    return { ...super.toJson(), apiVersion: this.istioApiVersion.apiVersion };
   }
 }
 
@@ -212,9 +190,13 @@ export class IstioVirtualService extends Construct {
     this.httpRouteSettings = renderHttpRouteSettings(props.httpRoute, routeProblems);
     if (routeProblems.length > 0) throw new Error(`${where} httpRoute ${routeProblems.join('; ')}`);
 
-    this.apiObject = new VirtualServiceObject(this, 'Resource', props.apiVersion ?? IstioApiVersion.V1BETA1, {
+    // The L1's kind with the chosen apiVersion (the L1 always writes v1); its converter turns
+    // the typed spec into Istio's spelling (mirror_percent).
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: (props.apiVersion ?? IstioApiVersion.V1BETA1).apiVersion,
+      kind: VirtualService.GVK.kind,
       metadata: { name: this.name },
-      spec: Lazy.any({ produce: () => this._toKube() }),
+      spec: Lazy.any({ produce: () => toJson_VirtualServiceSpec(this._toKube()) }),
     });
     applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
@@ -249,7 +231,7 @@ export class IstioVirtualService extends Construct {
     this.binding = binding;
   }
 
-  private destinations(withPort: boolean): any[] {
+  private destinations(withPort: boolean): VirtualServiceSpecHttpRoute[] {
     const b = this.binding!;
     const destination = (host: string, subset?: string) => ({
       host,
@@ -263,7 +245,7 @@ export class IstioVirtualService extends Construct {
   }
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): VirtualServiceSpec {
     const p = this.props;
     if (!this.binding) return { hosts: p.hosts };
     return {
@@ -360,9 +342,12 @@ export class IstioDestinationRule extends Construct {
     const policyProblems: string[] = [];
     this.trafficPolicy = renderTrafficPolicy(props.trafficPolicy, policyProblems);
     if (policyProblems.length > 0) throw new Error(`${where} trafficPolicy ${policyProblems.join('; ')}`);
-    this.apiObject = new DestinationRuleObject(this, 'Resource', props.apiVersion ?? IstioApiVersion.V1BETA1, {
+    // as the VirtualService; the converter writes consecutive5xxErrors
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: (props.apiVersion ?? IstioApiVersion.V1BETA1).apiVersion,
+      kind: DestinationRule.GVK.kind,
       metadata: { name: this.name },
-      spec: Lazy.any({ produce: () => this._toKube() }),
+      spec: Lazy.any({ produce: () => toJson_DestinationRuleSpec(this._toKube()) }),
     });
     applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
@@ -380,7 +365,7 @@ export class IstioDestinationRule extends Construct {
   }
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): DestinationRuleSpec {
     return {
       host: this.host,
       trafficPolicy: this.trafficPolicy,
