@@ -118,7 +118,9 @@ project.addTask('bench', {
 
 // Regenerate the L1 classes from the upstream CRDs vendored in crds/ (the releases we target,
 // see crds/VERSIONS and scripts/vendor-crds.sh). The output is committed; CI re-runs this and
-// fails when src/imports differs.
+// fails when src/imports differs. Only the kinds the library emits: the Experiment and
+// AnalysisRun CRDs are vendored for the conformance suite alone (an experiment step renders
+// with the Rollout's own types).
 const importTask = project.addTask('import', {
   description: 'cdk8s import of the vendored upstream CRDs in crds/ into src/imports',
 });
@@ -127,7 +129,6 @@ for (const [module, file] of [
   ['rollout', 'argo-rollouts/rollout-crd.yaml'],
   ['analysistemplate', 'argo-rollouts/analysis-template-crd.yaml'],
   ['clusteranalysistemplate', 'argo-rollouts/cluster-analysis-template-crd.yaml'],
-  ['experiment', 'argo-rollouts/experiment-crd.yaml'],
   ['application', 'argo-cd/application-crd.yaml'],
   ['appproject', 'argo-cd/appproject-crd.yaml'],
   ['virtualservice', 'istio/virtualservice-crd.yaml'],

@@ -3,7 +3,9 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AnalysisRunOptions, AnalysisUsage, BackgroundAnalysisOptions } from './analysis-run';
 import { duplicates, TemplateBody } from './template-body';
+import type { RolloutSpecStrategyCanaryAnalysis } from '../imports/rollout-argoproj.io';
 import { int32Problem } from '../private/checks';
+import type { Wire } from '../private/wire';
 
 const USAGE_TEXT: Record<AnalysisUsage, string> = {
   [AnalysisUsage.STEP]: 'an analysis step',
@@ -92,7 +94,8 @@ function mergeProblems(where: string, what: string, options: AnalysisRunOptions)
 }
 
 /** Renders the Rollout fields shared by every kind of analysis. */
-export function renderAnalysisRun(options: AnalysisRunOptions | BackgroundAnalysisOptions, usage: AnalysisUsage = AnalysisUsage.STEP): any {
+export function renderAnalysisRun(options: AnalysisRunOptions | BackgroundAnalysisOptions,
+  usage: AnalysisUsage = AnalysisUsage.STEP): Wire<RolloutSpecStrategyCanaryAnalysis> {
   const background = options as BackgroundAnalysisOptions;
   const args = [...(options.args ?? [])];
   if (usage === AnalysisUsage.BACKGROUND) {

@@ -1,4 +1,6 @@
 import { IConstruct } from 'constructs';
+import type { RolloutSpecStrategyCanaryAnalysisArgs } from '../imports/rollout-argoproj.io';
+import type { Wire } from '../private/wire';
 
 /**
  * A template an analysis can run: an `AnalysisTemplate` or `ClusterAnalysisTemplate` of this
@@ -68,7 +70,7 @@ export class AnalysisArgument {
     return new AnalysisArgument(name, { valueFrom: { fieldRef: { fieldPath } } });
   }
 
-  private constructor(public readonly name: string, private readonly source: any) {}
+  private constructor(public readonly name: string, private readonly source: Wire<Omit<RolloutSpecStrategyCanaryAnalysisArgs, 'name'>>) {}
 
   /** The field path for `fieldRef` arguments. */
   public get fieldPath(): string | undefined {
@@ -76,7 +78,7 @@ export class AnalysisArgument {
   }
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): Wire<RolloutSpecStrategyCanaryAnalysisArgs> {
     return { name: this.name, ...this.source };
   }
 }

@@ -4,12 +4,11 @@ import { AnalysisArgument, IAnalysisTemplate, MeasurementRetention } from './ana
 import { Metric } from './metric';
 import { TemplateArgument } from './template-argument';
 import { TemplateBody } from './template-body';
-import type * as l1 from '../imports/analysistemplate-argoproj.io';
-import type * as l1c from '../imports/clusteranalysistemplate-argoproj.io';
-import { analysisTemplateL1, clusterAnalysisTemplateL1, lazily } from '../private/l1-modules';
+import type { AnalysisTemplate as AnalysisTemplateL1 } from '../imports/analysistemplate-argoproj.io';
 import { isDns1123Subdomain } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import type { AnalysisTemplateSpecJson } from '../private/wire';
 
 
 /** Props of an `AnalysisTemplate` or `ClusterAnalysisTemplate`. */
@@ -72,129 +71,48 @@ export interface AnalysisTemplateReferenceOptions {
   readonly indefiniteMetrics?: string[];
 }
 
-/**
- * A namespaced Argo Rollouts `AnalysisTemplate`: metrics that an analysis step, background
- * analysis or blue-green promotion analysis of a Rollout in the same namespace can run.
- */
-export class AnalysisTemplate extends Construct implements IAnalysisTemplate {
-  /**
-   * An `AnalysisTemplate` that already exists in the cluster (another app, a platform chart,
-   * Helm), referenced by name. Nothing is emitted; the template is taken to live in the
-   * namespace of `scope`'s chart, so a Rollout in another namespace fails at synth.
-   * @param scope a construct in the chart (namespace) the template lives in
-   * @param id the id of the reference construct
-   * @param templateName the template's `metadata.name`
-   * @param options its required arguments and indefinite metrics, if known
-   */
-  public static fromTemplateName(scope: Construct, id: string, templateName: string,
-    options: AnalysisTemplateReferenceOptions = {}): IAnalysisTemplate {
-    return new ImportedAnalysisTemplate(scope, id, templateName, options);
-  }
+/** The `apiVersion` of both generated L1s (`AnalysisTemplate.GVK`, `ClusterAnalysisTemplate.GVK`). */
+const API_VERSION: typeof AnalysisTemplateL1.GVK.apiVersion = 'argoproj.io/v1alpha1';
 
+/**
+ * What `AnalysisTemplate` and `ClusterAnalysisTemplate` share: the metrics, the arguments and
+ * the object. The two kinds have the same spec; only their scope differs.
+ */
+export abstract class AnalysisTemplateBase extends Construct implements IAnalysisTemplate {
   /** `metadata.name` of the template. */
   public readonly templateName: string;
 
-  /** Always false: a namespaced template. */
-  public readonly clusterScope: boolean = false;
+  /** Whether the template is cluster-scoped (a `ClusterAnalysisTemplate`). */
+  public readonly clusterScope: boolean;
 
   /** The construct that defines the template (this). */
   public readonly definedBy?: IConstruct;
 
-  /** The underlying `argoproj.io/v1alpha1` `AnalysisTemplate` object. */
+  /** The underlying `argoproj.io/v1alpha1` object. */
   public readonly apiObject: ApiObject;
 
   private readonly body: TemplateBody;
 
-  public constructor(scope: Construct, id: string, props: AnalysisTemplateProps) {
+  /**
+   * @param clusterScope true for a `ClusterAnalysisTemplate`, false for an `AnalysisTemplate`
+   */
+  protected constructor(scope: Construct, id: string, props: AnalysisTemplateProps, clusterScope: boolean) {
     super(scope, id);
+    this.clusterScope = clusterScope;
+    const kind = this.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
     this.templateName = resolveName(this, props.name);
     this.definedBy = this;
-    this.body = new TemplateBody(this, `AnalysisTemplate "${this.templateName}"`, props);
-    this.apiObject = new (analysisTemplateResourceClass())(this, 'Resource', this.body, {
+    this.body = new TemplateBody(this, `${kind} "${this.templateName}"`, props);
+    // A plain ApiObject, not the L1: a Job metric's pod spec is Kubernetes JSON from cdk8s-plus,
+    // which the L1's toJson_*Spec would re-convert and lose (as in a Rollout).
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: API_VERSION,
+      kind,
       metadata: { name: this.templateName, labels: props.labels, annotations: props.annotations },
       spec: Lazy.any({ produce: () => this._toKube() }),
     });
     applyPatchesLast(this.apiObject);
-    registerObject(this, this.apiObject);
-  }
-
-  /** Template arguments without a value that every analysis must supply. */
-  public get requiredArgs(): string[] {
-    return this.body.requiredArgs;
-  }
-
-  /** Metrics with an interval and no count (they run until the analysis stops). */
-  public get indefiniteMetrics(): string[] {
-    return this.body.indefiniteMetrics;
-  }
-
-  /** Names of the template's metrics, in order. */
-  public get metricNames(): string[] {
-    return this.body.metricNames;
-  }
-
-  /**
-   * Argument values a canary's background analysis passes: `0` for every metric whose count is
-   * read from an argument (the built-in templates), so it measures until the update ends.
-   */
-  public get backgroundArguments(): AnalysisArgument[] | undefined {
-    return this.body.backgroundArguments;
-  }
-
-  /** Adds a metric; throws if it is invalid or its name is taken. */
-  public addMetric(metric: Metric): void {
-    this.body.addMetric(metric);
-  }
-
-  /** @internal */
-  public _toKube(): l1.AnalysisTemplateSpec {
-    return this.body.toKube();
-  }
-}
-
-/**
- * A cluster-scoped Argo Rollouts `ClusterAnalysisTemplate`: metrics that Rollouts in any namespace
- * can run. The object carries no namespace even when its chart has one.
- */
-export class ClusterAnalysisTemplate extends Construct implements IAnalysisTemplate {
-  /**
-   * A `ClusterAnalysisTemplate` defined elsewhere (another app, a platform chart, Helm).
-   * @param templateName its `metadata.name`
-   * @param requiredArgs its arguments without a value, if known, so analyses that run it are
-   * checked for them
-   */
-  public static fromTemplateName(templateName: string, requiredArgs?: string[]): IAnalysisTemplate {
-    if (!isDns1123Subdomain(templateName)) {
-      throw new Error(`ClusterAnalysisTemplate.fromTemplateName: "${templateName}" is not a valid object name; use lower-case letters, digits, '-' and '.' (at most 253 characters)`);
-    }
-    return new ImportedClusterAnalysisTemplate(templateName, [...(requiredArgs ?? [])]);
-  }
-
-  /** `metadata.name` of the template. */
-  public readonly templateName: string;
-
-  /** Always true: a cluster-scoped template. */
-  public readonly clusterScope: boolean = true;
-
-  /** The construct that defines the template (this). */
-  public readonly definedBy?: IConstruct;
-
-  /** The underlying `argoproj.io/v1alpha1` `ClusterAnalysisTemplate` object. */
-  public readonly apiObject: ApiObject;
-
-  private readonly body: TemplateBody;
-
-  public constructor(scope: Construct, id: string, props: AnalysisTemplateProps) {
-    super(scope, id);
-    this.templateName = resolveName(this, props.name);
-    this.definedBy = this;
-    this.body = new TemplateBody(this, `ClusterAnalysisTemplate "${this.templateName}"`, props);
-    this.apiObject = new (clusterAnalysisTemplateResourceClass())(this, 'Resource', this.body, {
-      metadata: { name: this.templateName, labels: props.labels, annotations: props.annotations },
-      spec: Lazy.any({ produce: () => this._toKube() }),
-    });
-    applyPatchesLast(this.apiObject);
-    if (this.apiObject.metadata.namespace !== undefined) {
+    if (this.clusterScope && this.apiObject.metadata.namespace !== undefined) {
       // cdk8s gives every object its chart's namespace; a cluster-scoped object has none.
       this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
@@ -230,34 +148,57 @@ export class ClusterAnalysisTemplate extends Construct implements IAnalysisTempl
   }
 
   /** @internal */
-  public _toKube(): l1c.ClusterAnalysisTemplateSpec {
-    // Both generated specs come from the same schema and have the same shape.
-    return this.body.toKube() as any;
+  public _toKube(): AnalysisTemplateSpecJson {
+    return this.body.toKube();
   }
 }
 
-/** The L1 AnalysisTemplate, with the Job metrics' pod specs kept as plain Kubernetes JSON. */
-const analysisTemplateResourceClass = lazily(() => class AnalysisTemplateResource extends analysisTemplateL1().AnalysisTemplate {
-  constructor(scope: Construct, id: string, private readonly body: TemplateBody, props: l1.AnalysisTemplateProps) {
-    super(scope, id, props);
+/**
+ * A namespaced Argo Rollouts `AnalysisTemplate`: metrics that an analysis step, background
+ * analysis or blue-green promotion analysis of a Rollout in the same namespace can run.
+ */
+export class AnalysisTemplate extends AnalysisTemplateBase {
+  /**
+   * An `AnalysisTemplate` that already exists in the cluster (another app, a platform chart,
+   * Helm), referenced by name. Nothing is emitted; the template is taken to live in the
+   * namespace of `scope`'s chart, so a Rollout in another namespace fails at synth.
+   * @param scope a construct in the chart (namespace) the template lives in
+   * @param id the id of the reference construct
+   * @param templateName the template's `metadata.name`
+   * @param options its required arguments and indefinite metrics, if known
+   */
+  public static fromTemplateName(scope: Construct, id: string, templateName: string,
+    options: AnalysisTemplateReferenceOptions = {}): IAnalysisTemplate {
+    return new ImportedAnalysisTemplate(scope, id, templateName, options);
   }
 
-  public toJson(): any {
-    return this.body.restoreJobPods(super.toJson());
+  public constructor(scope: Construct, id: string, props: AnalysisTemplateProps) {
+    super(scope, id, props, false);
   }
-});
+}
 
-/** The L1 ClusterAnalysisTemplate, with the Job metrics' pod specs kept as plain Kubernetes JSON. */
-const clusterAnalysisTemplateResourceClass = lazily(() => class ClusterAnalysisTemplateResource
-  extends clusterAnalysisTemplateL1().ClusterAnalysisTemplate {
-  constructor(scope: Construct, id: string, private readonly body: TemplateBody, props: l1c.ClusterAnalysisTemplateProps) {
-    super(scope, id, props);
+/**
+ * A cluster-scoped Argo Rollouts `ClusterAnalysisTemplate`: metrics that Rollouts in any namespace
+ * can run. The object carries no namespace even when its chart has one.
+ */
+export class ClusterAnalysisTemplate extends AnalysisTemplateBase {
+  /**
+   * A `ClusterAnalysisTemplate` defined elsewhere (another app, a platform chart, Helm).
+   * @param templateName its `metadata.name`
+   * @param requiredArgs its arguments without a value, if known, so analyses that run it are
+   * checked for them
+   */
+  public static fromTemplateName(templateName: string, requiredArgs?: string[]): IAnalysisTemplate {
+    if (!isDns1123Subdomain(templateName)) {
+      throw new Error(`ClusterAnalysisTemplate.fromTemplateName: "${templateName}" is not a valid object name; use lower-case letters, digits, '-' and '.' (at most 253 characters)`);
+    }
+    return new ImportedClusterAnalysisTemplate(templateName, [...(requiredArgs ?? [])]);
   }
 
-  public toJson(): any {
-    return this.body.restoreJobPods(super.toJson());
+  public constructor(scope: Construct, id: string, props: AnalysisTemplateProps) {
+    super(scope, id, props, true);
   }
-});
+}
 
 /**
  * A namespaced AnalysisTemplate defined outside this app: a construct without objects, so the

@@ -1,3 +1,14 @@
+import type { AnalysisTemplateSpecMetricsProviderPrometheusAuthentication } from '../imports/analysistemplate-argoproj.io';
+import type { Wire } from '../private/wire';
+
+/**
+ * A metric's `authentication` (the Prometheus and web providers share the shape). `basicAuth` is
+ * in no provider's schema: every metric rejects that method, so it is never written, but its
+ * placeholders still count as argument references.
+ */
+type AuthenticationJson = Wire<AnalysisTemplateSpecMetricsProviderPrometheusAuthentication>
+  & { readonly basicAuth?: { readonly username: string; readonly password: string } };
+
 /**
  * Options for AWS Signature Version 4 signing, e.g. for Amazon Managed Service for Prometheus.
  */
@@ -90,7 +101,7 @@ export class MetricAuthentication {
   private constructor(
     /** The method: `sigv4`, `oauth2` or `basic`. */
     public readonly method: string,
-    private readonly rendered: any,
+    private readonly rendered: AuthenticationJson,
     private readonly problems: string[]) {}
 
   /** @internal */
@@ -99,7 +110,7 @@ export class MetricAuthentication {
   }
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): AuthenticationJson {
     return this.rendered;
   }
 }

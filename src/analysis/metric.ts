@@ -5,6 +5,7 @@ import type * as l1 from '../imports/analysistemplate-argoproj.io';
 import { goDuration, wholeSeconds } from '../private/duration';
 import { analysisTemplateL1 } from '../private/l1-modules';
 import { isDns1123Subdomain } from '../private/names';
+import type { MetricJson, MetricProviderJson, Wire } from '../private/wire';
 
 /**
  * What every metric has, whatever its provider.
@@ -433,7 +434,7 @@ export class Metric {
     }
     if (!props.query || props.query.trim() === '') problems.push('prometheus query must not be empty');
     const timeout = props.timeout ? seconds(props.timeout, 'prometheus timeout', 1, problems) : undefined;
-    let rangeQuery: any;
+    let rangeQuery: Wire<l1.AnalysisTemplateSpecMetricsProviderPrometheusRangeQuery> | undefined;
     if (props.rangeQuery) {
       const step = seconds(props.rangeQuery.step, 'prometheus rangeQuery step', 1, problems);
       if (!props.rangeQuery.start) problems.push('prometheus rangeQuery start must not be empty');
@@ -446,7 +447,7 @@ export class Metric {
     if (props.authentication?.method === 'basic') {
       problems.push('prometheus basic authentication is not in the Argo Rollouts release this library targets (v1.9.0: its Prometheus provider has no basicAuth field, so the credentials would be dropped); use MetricAuthentication.oauth2() or sigv4(), or pass an Authorization header through headers');
     }
-    const provider: l1.AnalysisTemplateSpecMetricsProvider = {
+    const provider: MetricProviderJson = {
       prometheus: {
         address: props.address,
         query: props.query,
@@ -478,7 +479,7 @@ export class Metric {
     if (props.authentication && props.authentication.method !== 'oauth2') {
       problems.push(`web ${props.authentication.method} authentication is ignored by the controller: the v1.9.0 web provider reads only authentication.oauth2${props.authentication.method === 'basic' ? ' (and has no basicAuth field at all)' : ' (it never signs requests)'}, so the request would go out without credentials; use MetricAuthentication.oauth2(), or pass an Authorization header through headers (with the secret from a template argument)`);
     }
-    const provider: l1.AnalysisTemplateSpecMetricsProvider = {
+    const provider: MetricProviderJson = {
       web: {
         url: props.url,
         method: props.method,
@@ -512,7 +513,7 @@ export class Metric {
     const activeDeadline = props.activeDeadline ? seconds(props.activeDeadline, 'job activeDeadline', 1, problems) : undefined;
     const ttl = props.ttlAfterFinished ? seconds(props.ttlAfterFinished, 'job ttlAfterFinished', 0, problems) : undefined;
     const securityContext = new kplus.PodSecurityContext(props.securityContext);
-    const render = (): l1.AnalysisTemplateSpecMetricsProvider => {
+    const render = (): MetricProviderJson => {
       const volumes = new Map<string, kplus.Volume>();
       for (const c of containers) {
         for (const mount of c.mounts) {
@@ -527,9 +528,7 @@ export class Metric {
         ? { labels: props.jobLabels, annotations: props.jobAnnotations }
         : undefined;
       // The cdk8s-plus-28 container and pod-security models render the pod; toJson_PodSpec turns
-      // it into plain Kubernetes JSON. (The generated L1 types some pod fields differently from
-      // the k8s ones, so the template's L1 object puts this JSON back after its own conversion:
-      // see the Resource classes in analysis-template.ts.)
+      // it into plain Kubernetes JSON (the generated L1 spells some pod fields differently).
       const podSpec = kplus.k8s.toJson_PodSpec({
         restartPolicy: 'Never',
         serviceAccountName: props.serviceAccountName,
@@ -547,7 +546,7 @@ export class Metric {
             ttlSecondsAfterFinished: ttl,
             template: {
               metadata: (props.podLabels || props.podAnnotations) ? { labels: props.podLabels, annotations: props.podAnnotations } : undefined,
-              spec: podSpec as any,
+              spec: podSpec,
             },
           },
         },
@@ -576,14 +575,14 @@ export class Metric {
     }
     if (props.secretInRolloutNamespace && !props.secretName) problems.push('datadog secretInRolloutNamespace needs secretName; name the Secret in the Rollout\'s namespace');
     const window = props.window ? seconds(props.window, 'datadog window', 1, problems) : undefined;
-    const provider: l1.AnalysisTemplateSpecMetricsProvider = {
+    const provider: MetricProviderJson = {
       datadog: {
-        apiVersion: props.apiVersion === undefined && version === DatadogApiVersion.V1 ? undefined : version as any,
+        apiVersion: props.apiVersion === undefined && version === DatadogApiVersion.V1 ? undefined : version,
         query: props.query,
         queries: names.length > 0 ? { ...queries } : undefined,
         formula: props.formula,
         interval: window === undefined ? undefined : goDuration(window),
-        aggregator: props.aggregator as any,
+        aggregator: Object.values(analysisTemplateL1().AnalysisTemplateSpecMetricsProviderDatadogAggregator).find(a => a === props.aggregator),
         secretRef: props.secretName ? { name: props.secretName, namespaced: props.secretInRolloutNamespace } : undefined,
       },
     };
@@ -598,7 +597,7 @@ export class Metric {
       problems.push(`newRelic profile must name a Secret (a DNS-1123 subdomain); got "${props.profile}"`);
     }
     const timeout = props.timeout ? seconds(props.timeout, 'newRelic timeout', 1, problems) : undefined;
-    const provider: l1.AnalysisTemplateSpecMetricsProvider = {
+    const provider: MetricProviderJson = {
       newRelic: { query: props.query, profile: props.profile, timeout },
     };
     return new Metric(props, 'newRelic', () => provider, problems);
@@ -619,7 +618,7 @@ export class Metric {
       if ((q.expression === undefined) === (q.metricStat === undefined)) {
         problems.push(`cloudWatch query "${q.id}" must have exactly one of expression or metricStat; got ${q.expression === undefined ? 'neither' : 'both'}`);
       }
-      let metricStat: l1.AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesMetricStat | undefined;
+      let metricStat: Wire<l1.AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesMetricStat> | undefined;
       if (q.metricStat) {
         const s = q.metricStat;
         const period = cloudWatchPeriod(s.period, `cloudWatch query "${q.id}" metricStat period`, problems);
@@ -629,20 +628,18 @@ export class Metric {
             metricName: s.metricName,
             dimensions: s.dimensions ? Object.entries(s.dimensions).map(([name, value]) => ({ name, value })) : undefined,
           },
-          period: period === undefined ? undefined
-            : analysisTemplateL1().AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesMetricStatPeriod.fromNumber(period),
+          period,
           stat: s.stat,
           unit: s.unit,
         };
       }
       const period = q.period ? cloudWatchPeriod(q.period, `cloudWatch query "${q.id}" period`, problems) : undefined;
-      const query: l1.AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueries = {
+      const query: Wire<l1.AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueries> = {
         id: q.id,
         expression: q.expression,
         label: q.label,
         metricStat,
-        period: period === undefined ? undefined
-          : analysisTemplateL1().AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesPeriod.fromNumber(period),
+        period,
         returnData: q.returnData,
       };
       return query;
@@ -651,7 +648,7 @@ export class Metric {
       problems.push('cloudWatch has no query with returnData true, so every measurement is empty; let at least one query return data');
     }
     const lookback = props.lookback ? seconds(props.lookback, 'cloudWatch lookback', 1, problems) : undefined;
-    const provider: l1.AnalysisTemplateSpecMetricsProvider = {
+    const provider: MetricProviderJson = {
       cloudWatch: {
         interval: lookback === undefined ? undefined : goDuration(lookback),
         metricDataQueries: rendered,
@@ -668,11 +665,11 @@ export class Metric {
 
   private readonly options: MetricOptions;
   private countArgument?: string;
-  private readonly renderProvider: () => l1.AnalysisTemplateSpecMetricsProvider;
+  private readonly renderProvider: () => MetricProviderJson;
   private readonly providerProblems: string[];
 
   private constructor(options: MetricOptions, provider: string,
-    renderProvider: () => l1.AnalysisTemplateSpecMetricsProvider, problems: string[]) {
+    renderProvider: () => MetricProviderJson, problems: string[]) {
     this.name = options.name;
     this.provider = provider;
     this.options = { ...options };
@@ -770,16 +767,8 @@ export class Metric {
     return problems;
   }
 
-  /**
-   * The Job pod spec as plain Kubernetes JSON, for job metrics.
-   * @internal
-   */
-  public _jobPodSpec(): any {
-    return this.renderProvider().job?.spec?.template?.spec;
-  }
-
   /** @internal */
-  public _toKube(): l1.AnalysisTemplateSpecMetrics {
+  public _toKube(): MetricJson {
     const o = this.options;
     const intervalSeconds = o.interval ? wholeSeconds(o.interval, 'interval', 1) : undefined;
     const delaySeconds = o.initialDelay ? wholeSeconds(o.initialDelay, 'initialDelay', 0) : undefined;
@@ -787,18 +776,13 @@ export class Metric {
       name: o.name,
       interval: typeof intervalSeconds === 'number' ? goDuration(intervalSeconds) : undefined,
       initialDelay: typeof delaySeconds === 'number' ? goDuration(delaySeconds) : undefined,
-      count: this.countArgument !== undefined ? analysisTemplateL1().AnalysisTemplateSpecMetricsCount.fromString(`{{args.${this.countArgument}}}`)
-        : o.count === undefined ? undefined : analysisTemplateL1().AnalysisTemplateSpecMetricsCount.fromNumber(o.count),
+      count: this.countArgument !== undefined ? `{{args.${this.countArgument}}}` : o.count,
       successCondition: o.successCondition,
       failureCondition: o.failureCondition,
-      failureLimit: o.failureLimit === undefined ? undefined
-        : analysisTemplateL1().AnalysisTemplateSpecMetricsFailureLimit.fromNumber(o.failureLimit),
-      inconclusiveLimit: o.inconclusiveLimit === undefined ? undefined
-        : analysisTemplateL1().AnalysisTemplateSpecMetricsInconclusiveLimit.fromNumber(o.inconclusiveLimit),
-      consecutiveErrorLimit: o.consecutiveErrorLimit === undefined ? undefined
-        : analysisTemplateL1().AnalysisTemplateSpecMetricsConsecutiveErrorLimit.fromNumber(o.consecutiveErrorLimit),
-      consecutiveSuccessLimit: o.consecutiveSuccessLimit === undefined ? undefined
-        : analysisTemplateL1().AnalysisTemplateSpecMetricsConsecutiveSuccessLimit.fromNumber(o.consecutiveSuccessLimit),
+      failureLimit: o.failureLimit,
+      inconclusiveLimit: o.inconclusiveLimit,
+      consecutiveErrorLimit: o.consecutiveErrorLimit,
+      consecutiveSuccessLimit: o.consecutiveSuccessLimit,
       provider: this.renderProvider(),
     };
   }

@@ -1,3 +1,6 @@
+import type { AnalysisTemplateSpecArgs } from '../imports/analysistemplate-argoproj.io';
+import type { Wire } from '../private/wire';
+
 const ARG_NAME = /^[A-Za-z0-9_.-]+$/;
 
 /**
@@ -29,7 +32,7 @@ export class TemplateArgument {
   private constructor(
     /** The argument name. */
     public readonly name: string,
-    private readonly source: any,
+    private readonly source: Wire<Omit<AnalysisTemplateSpecArgs, 'name'>>,
     /** Whether every analysis that runs the template must supply a value. */
     public readonly isRequired: boolean) {}
 
@@ -62,7 +65,7 @@ export class TemplateArgument {
   }
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): Wire<AnalysisTemplateSpecArgs> {
     return { name: this.name, ...this.source };
   }
 }

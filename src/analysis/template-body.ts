@@ -4,8 +4,8 @@ import { IConstruct } from 'constructs';
 import { AnalysisArgument, MeasurementRetention } from './analysis-run';
 import { Metric } from './metric';
 import { TemplateArgument } from './template-argument';
-import * as l1 from '../imports/analysistemplate-argoproj.io';
 import { cachedValidation } from '../private/synthesis-cache';
+import type { AnalysisTemplateSpecJson } from '../private/wire';
 
 export interface TemplateBodyProps {
   readonly metrics: Metric[];
@@ -118,7 +118,7 @@ export class TemplateBody {
     return values;
   }
 
-  public toKube(): l1.AnalysisTemplateSpec {
+  public toKube(): AnalysisTemplateSpecJson {
     return {
       args: this.args.length > 0 ? this.args.map(a => a._toKube()) : undefined,
       metrics: this.metrics.map(m => m._toKube()),
@@ -127,20 +127,6 @@ export class TemplateBody {
         ? this.retention.map(r => ({ metricName: r.metricName, limit: r.limit }))
         : undefined,
     };
-  }
-
-  /**
-   * Puts the Job metrics' pod specs, plain Kubernetes JSON, into the converted object: the
-   * generated L1 converter types some pod fields (resources, probe ports) differently from the
-   * Kubernetes schema and would drop or mangle them.
-   */
-  public restoreJobPods(json: any): any {
-    this.metrics.forEach((metric, i) => {
-      const pod = metric._jobPodSpec();
-      const job = json?.spec?.metrics?.[i]?.provider?.job;
-      if (pod !== undefined && job?.spec?.template) job.spec.template.spec = sortKeys(pod);
-    });
-    return json;
   }
 
   private validate(): string[] {
@@ -166,16 +152,4 @@ export function duplicates(values: string[]): string[] {
     seen.add(v);
   }
   return twice;
-}
-
-function sortKeys(value: any): any {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: any = {};
-    for (const key of Object.keys(value).sort()) {
-      if (value[key] !== undefined) out[key] = sortKeys(value[key]);
-    }
-    return out;
-  }
-  return value;
 }

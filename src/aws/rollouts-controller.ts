@@ -8,7 +8,7 @@ import { ApplicationSource } from '../gitops/application-source';
 import { ArgoCdApplication } from '../gitops/argocd-application';
 import { SyncOption } from '../gitops/sync';
 import { cachedValidation } from '../private/synthesis-cache';
-import { renderNotificationValues, subscriptionProblems } from '../rollout/notification-render';
+import { NotificationValues, renderNotificationValues, subscriptionProblems } from '../rollout/notification-render';
 import { ControllerNotifications } from '../rollout/notification-settings';
 import { RolloutNotification } from '../rollout/notifications';
 import { Rollout } from '../rollout/rollout';
@@ -254,7 +254,7 @@ export class RolloutsController extends Construct {
   /** Names of the step plugins the controller loads. */
   public readonly stepPluginNames: string[];
 
-  private readonly values: any;
+  private readonly values: ChartValues;
   private readonly notificationSettings?: ControllerNotifications;
 
   public constructor(scope: Construct, id: string, props: RolloutsControllerProps) {
@@ -306,7 +306,7 @@ export class RolloutsController extends Construct {
     this.trafficRouterPluginNames = trafficRouterPlugins.map(p => p.name);
     this.stepPluginNames = stepPlugins.map(p => p.name);
 
-    const values: any = {
+    const values: ChartValues = {
       controller: {
         extraArgs: args,
         extraEnv: [{ name: 'AWS_REGION', value: props.region }],
@@ -477,7 +477,7 @@ const PLUGIN_NAME = /^([a-zA-Z0-9-]+)\/([a-zA-Z0-9_.-]+)$/;
 const PLUGIN_LOCATION = /^(https?:\/\/[^\s]+|file:\/\/\/?[^\s]+)$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
-function checkPlugins(where: string, field: string, plugins: ControllerPlugin[] | undefined): any[] {
+function checkPlugins(where: string, field: string, plugins: ControllerPlugin[] | undefined): PluginValue[] {
   const seen = new Set<string>();
   return (plugins ?? []).map(p => {
     if (!PLUGIN_NAME.test(p.name ?? '')) {
@@ -498,6 +498,29 @@ function checkPlugins(where: string, field: string, plugins: ControllerPlugin[] 
       ...(p.args !== undefined && p.args.length > 0 ? { args: [...p.args] } : {}),
     };
   });
+}
+
+/** The argo-rollouts chart values the controller sets (the chart's values.yaml names). */
+interface ChartValues {
+  readonly controller: {
+    readonly extraArgs: string[];
+    readonly extraEnv: Array<{ readonly name: string; readonly value?: string }>;
+    readonly trafficRouterPlugins?: PluginValue[];
+    readonly stepPlugins?: PluginValue[];
+  };
+  readonly serviceAccount: { readonly create: boolean; readonly name: string; readonly annotations?: { [key: string]: string } };
+  notifications?: NotificationValues;
+  providerRBAC?: {
+    readonly additionalRules: Array<{ readonly apiGroups: string[]; readonly resources: string[]; readonly verbs: string[] }>;
+  };
+}
+
+/** A plugin in `controller.trafficRouterPlugins` / `controller.stepPlugins`. */
+interface PluginValue {
+  readonly name: string;
+  readonly location: string;
+  readonly sha256?: string;
+  readonly args?: string[];
 }
 
 /** Compares two exact semantic versions (pre-release suffixes sort before the release). */

@@ -6,17 +6,13 @@
 type AnalysisTemplateModule = typeof import('../imports/analysistemplate-argoproj.io');
 type ApplicationModule = typeof import('../imports/application-argoproj.io');
 type AppProjectModule = typeof import('../imports/appproject-argoproj.io');
-type ClusterAnalysisTemplateModule = typeof import('../imports/clusteranalysistemplate-argoproj.io');
 type DestinationRuleModule = typeof import('../imports/destinationrule-networking.istio.io');
-type RolloutModule = typeof import('../imports/rollout-argoproj.io');
 type VirtualServiceModule = typeof import('../imports/virtualservice-networking.istio.io');
 
 let analysisTemplate: AnalysisTemplateModule | undefined;
 let application: ApplicationModule | undefined;
 let appProject: AppProjectModule | undefined;
-let clusterAnalysisTemplate: ClusterAnalysisTemplateModule | undefined;
 let destinationRule: DestinationRuleModule | undefined;
-let rollout: RolloutModule | undefined;
 let virtualService: VirtualServiceModule | undefined;
 
 /** The L1 module of `argoproj.io` AnalysisTemplate. */
@@ -34,28 +30,12 @@ export function appProjectL1(): AppProjectModule {
   return appProject ??= require('../imports/appproject-argoproj.io');
 }
 
-/** The L1 module of `argoproj.io` ClusterAnalysisTemplate. */
-export function clusterAnalysisTemplateL1(): ClusterAnalysisTemplateModule {
-  return clusterAnalysisTemplate ??= require('../imports/clusteranalysistemplate-argoproj.io');
-}
-
 /** The L1 module of the Istio DestinationRule. */
 export function destinationRuleL1(): DestinationRuleModule {
   return destinationRule ??= require('../imports/destinationrule-networking.istio.io');
 }
 
-/** The L1 module of the Argo Rollouts Rollout. */
-export function rolloutL1(): RolloutModule {
-  return rollout ??= require('../imports/rollout-argoproj.io');
-}
-
 /** The L1 module of the Istio VirtualService. */
 export function virtualServiceL1(): VirtualServiceModule {
   return virtualService ??= require('../imports/virtualservice-networking.istio.io');
-}
-
-/** `define()`, called on first use only: for a class that extends an L1 class. */
-export function lazily<T>(define: () => T): () => T {
-  let value: T | undefined;
-  return () => value ??= define();
 }

@@ -8,11 +8,32 @@ import { RolloutNotification } from './notifications';
 const NOTIFICATION_SECRET = 'argo-rollouts-notification-secret';
 const NAME = /^[a-zA-Z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?$/;
 
+/** The chart's `notifications` values: the notifications ConfigMap's keys, each a YAML string. */
+export interface NotificationValues {
+  readonly notifiers: { [key: string]: string };
+  readonly templates: { [key: string]: string };
+  readonly triggers: { [key: string]: string };
+}
+
+/** A notification template as the notifications engine reads it (`template.<name>`). */
+interface TemplateConfig {
+  message: string;
+  email?: { subject: string };
+  slack?: { attachments: string };
+}
+
+/** One condition of a trigger (`trigger.<name>`), keys in the engine's order. */
+interface TriggerCondition {
+  when?: string;
+  oncePer?: string;
+  send?: string[];
+}
+
 /**
  * Checks the settings and renders the chart values `notifications.notifiers`, `templates` and
  * `triggers`; throws naming `where` (the controller's path).
  */
-export function renderNotificationValues(where: string, settings: ControllerNotifications): any {
+export function renderNotificationValues(where: string, settings: ControllerNotifications): NotificationValues {
   const notifiers: { [key: string]: string } = {};
   for (const s of settings.services) {
     if (notifiers[s._key] !== undefined) throw new Error(`${where} notifications: service "${s._key}" is configured twice; configure each service once (give one a name)`);
@@ -27,7 +48,7 @@ export function renderNotificationValues(where: string, settings: ControllerNoti
   for (const t of settings.templates ?? []) {
     if (!NAME.test(t.name)) throw new Error(`${where} notifications: template name "${t.name}" is not a name; use letters, digits, '-' and '_'`);
     if (templates[`template.${t.name}`] !== undefined) throw new Error(`${where} notifications: template "${t.name}" is defined twice; give each template once`);
-    const body: any = { message: t.message };
+    const body: TemplateConfig = { message: t.message };
     if (t.emailSubject !== undefined) body.email = { subject: t.emailSubject };
     if (t.slackAttachments !== undefined) body.slack = { attachments: t.slackAttachments };
     templates[`template.${t.name}`] = Yaml.stringify(body);
@@ -43,7 +64,7 @@ export function renderNotificationValues(where: string, settings: ControllerNoti
     for (const t of d.send.filter(x => templates[`template.${x}`] === undefined)) {
       throw new Error(`${where} notifications: trigger "${name}" sends template "${t}", which is not defined; add { name: '${t}', message: ... } to templates`);
     }
-    const entry: any = {};
+    const entry: TriggerCondition = {};
     if (d.condition !== undefined) entry.when = d.condition;
     if (d.oncePer !== undefined) entry.oncePer = d.oncePer;
     entry.send = [...d.send];

@@ -51,7 +51,7 @@ export class NotificationService {
   /** Slack, with the bot token read from the notification Secret. */
   public static slack(options: SlackServiceOptions): NotificationService {
     checkSecretKey('slack tokenSecretKey', options.tokenSecretKey);
-    const config: any = { token: `$${options.tokenSecretKey}` };
+    const config: { token: string; username?: string } = { token: `$${options.tokenSecretKey}` };
     if (options.username !== undefined) config.username = options.username;
     return new NotificationService('slack', options.name, Yaml.stringify(config), [options.tokenSecretKey]);
   }
@@ -62,7 +62,7 @@ export class NotificationService {
       throw new Error(`NotificationService.webhook "${name}": url "${options.url}" is not an http(s) URL`);
     }
     const headers = options.headers ?? [];
-    const config: any = { url: options.url };
+    const config: { url: string; headers?: Array<{ name: string; value: string }> } = { url: options.url };
     if (headers.length) config.headers = headers.map(h => ({ name: h.name, value: h.value }));
     return new NotificationService('webhook', name, Yaml.stringify(config), secretRefs(headers.map(h => h.value)));
   }

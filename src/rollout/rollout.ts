@@ -10,11 +10,12 @@ import { renderBlueGreen, renderCanary } from './strategy-render';
 import { WorkloadRef, WorkloadRefScaleDown } from './workload-ref';
 import { AnalysisArgument } from '../analysis/analysis-run';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
-import { lazily, rolloutL1 } from '../private/l1-modules';
+import type { Rollout as RolloutL1, RolloutSpecTemplateMetadata } from '../imports/rollout-argoproj.io';
 import { isDns1123Subdomain, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
 import { cachedValidation } from '../private/synthesis-cache';
+import type { RolloutSpecJson, Wire } from '../private/wire';
 import { TrafficRouterContext } from '../routing/router-context';
 import { trafficRoutersOf } from '../routing/routers';
 import { TrafficRouter } from '../routing/traffic-router';
@@ -101,15 +102,8 @@ export interface RollbackWindow {
 }
 
 
-/**
- * The generated L1, rendering the spec as given: it is already in wire format (from
- * cdk8s-plus' own converters), which the L1's int-or-string and quantity converters would drop.
- */
-const rolloutObjectClass = lazily(() => class RolloutObject extends rolloutL1().Rollout {
-  public toJson(): any {
-    return ApiObject.prototype.toJson.call(this);
-  }
-});
+/** The `apiVersion` and `kind` of the generated L1 (`Rollout.GVK`). */
+const ROLLOUT_GVK: typeof RolloutL1.GVK = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' };
 
 /**
  * An Argo Rollouts `Rollout`: a Deployment replacement that releases new versions as a canary
@@ -169,9 +163,12 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     if (!isDns1123Subdomain(name) || name.length > 63) {
       throw new Error(`[${this.node.path}] Rollout name must be a lower-case DNS-1123 name of at most 63 characters (it is also the value of the pods' ${NAME_LABEL} label); got "${name}"; use lower-case letters, digits and '-'`);
     }
-    this.apiObject = new (rolloutObjectClass())(this, 'Resource', {
+    // A plain ApiObject, not the L1: the spec is in wire format (the pod template from
+    // cdk8s-plus' own converter), which the L1's toJson_RolloutSpec would re-convert and lose.
+    this.apiObject = new ApiObject(this, 'Resource', {
+      ...ROLLOUT_GVK,
       metadata: { ...props.metadata, name },
-      spec: Lazy.any({ produce: () => this._toKube() }) as any,
+      spec: Lazy.any({ produce: () => this._toKube() }),
     });
     applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
@@ -392,9 +389,9 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
   // rendering
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): RolloutSpecJson {
     const p = this.props;
-    const spec: any = {
+    return {
       replicas: this.hasAutoscaler ? undefined : this.replicas,
       selector: Object.keys(this.matchLabels).length > 0 || this.matchExpressions.length > 0 ? this._toLabelSelector() : undefined,
       workloadRef: this.workloadRef?._toKube(),
@@ -410,7 +407,6 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
         ? { canary: renderCanary(this.canary, this.routers, this.routerContext) }
         : { blueGreen: renderBlueGreen(this.blueGreen!) },
     };
-    return spec;
   }
 
   /**
@@ -418,7 +414,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
    * construct path, so moving the construct would change the template and start an update.
    * The Rollout selects its pods by `app.kubernetes.io/name` instead.
    */
-  private renderPodMetadata(): any {
+  private renderPodMetadata(): Wire<RolloutSpecTemplateMetadata> {
     const metadata = this.podMetadata.toJson();
     const { [kplus.Pod.ADDRESS_LABEL]: _address, ...labels } = metadata.labels ?? {};
     return { ...metadata, labels: Object.keys(labels).length > 0 ? labels : undefined };

@@ -2,8 +2,10 @@ import { Duration } from 'cdk8s';
 import { ExperimentStepOptions } from './experiment';
 import { AnalysisRunOptions } from '../analysis/analysis-run';
 import { renderAnalysisRun } from '../analysis/analysis-run-render';
+import type { RolloutSpecStrategyCanarySteps, RolloutSpecStrategyCanaryStepsExperiment, RolloutSpecStrategyCanaryStepsSetHeaderRouteMatch, RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue } from '../imports/rollout-argoproj.io';
 import { describeDuration } from '../private/duration';
 import { renderDuration, sortedMap } from '../private/render';
+import type { Wire } from '../private/wire';
 
 /** How a `StringMatch` compares a value. */
 export enum StringMatchType {
@@ -42,7 +44,7 @@ export class StringMatch {
   }
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): Wire<RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue> {
     return { [this.type]: this.value };
   }
 }
@@ -72,7 +74,7 @@ export class HeaderMatch {
   private constructor(public readonly header: string, public readonly match: StringMatch) {}
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): Wire<RolloutSpecStrategyCanaryStepsSetHeaderRouteMatch> {
     return { headerName: this.header, headerValue: this.match._toKube() };
   }
 }
@@ -340,7 +342,7 @@ export class Step {
   }
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): Wire<RolloutSpecStrategyCanarySteps> {
     const c = this.config;
     switch (this.kind) {
       case StepKind.SET_WEIGHT: return { setWeight: c.weight };
@@ -353,11 +355,11 @@ export class Step {
         },
       };
       case StepKind.SET_HEADER_ROUTE: return {
-        setHeaderRoute: { name: c.routeName, match: c.headerMatches?.map(m => m._toKube()) },
+        setHeaderRoute: { name: c.routeName!, match: c.headerMatches?.map(m => m._toKube()) },
       };
       case StepKind.SET_MIRROR_ROUTE: return {
         setMirrorRoute: {
-          name: c.routeName,
+          name: c.routeName!,
           percentage: c.percentage,
           match: c.mirrorMatches?.map(m => ({
             method: m.method?._toKube(),
@@ -368,7 +370,7 @@ export class Step {
       };
       case StepKind.ANALYSIS: return { analysis: renderAnalysisRun(c.analysis!) };
       case StepKind.EXPERIMENT: return { experiment: renderExperimentStep(c.experiment!) };
-      case StepKind.PLUGIN: return { plugin: { name: c.pluginName, config: c.pluginConfig } };
+      case StepKind.PLUGIN: return { plugin: { name: c.pluginName!, config: c.pluginConfig } };
     }
   }
 }
@@ -388,7 +390,7 @@ interface StepConfig {
 }
 
 /** Renders an experiment step. */
-function renderExperimentStep(options: ExperimentStepOptions): any {
+function renderExperimentStep(options: ExperimentStepOptions): Wire<RolloutSpecStrategyCanaryStepsExperiment> {
   return {
     duration: options.duration ? renderDuration(options.duration) : undefined,
     templates: options.templates.map(t => ({

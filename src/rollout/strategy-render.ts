@@ -2,11 +2,12 @@
 import { BlueGreenStrategyOptions, CanaryStrategyOptions, ReplicaSetMetadata } from './strategy';
 import { AnalysisUsage } from '../analysis/analysis-run';
 import { renderAnalysisRun } from '../analysis/analysis-run-render';
-import { RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
+import type { RolloutSpecStrategyBlueGreen, RolloutSpecStrategyCanary, RolloutSpecStrategyCanaryCanaryMetadata, RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
+import type { Wire } from '../private/wire';
 import { TrafficRouterContext } from '../routing/router-context';
 import { TrafficRouter } from '../routing/traffic-router';
 
-export function renderCanary(c: CanaryStrategyOptions, routers: TrafficRouter[], ctx: TrafficRouterContext): any {
+export function renderCanary(c: CanaryStrategyOptions, routers: TrafficRouter[], ctx: TrafficRouterContext): Wire<RolloutSpecStrategyCanary> {
   let trafficRouting: RolloutSpecStrategyCanaryTrafficRouting | undefined;
   if (c.trafficRouting) {
     const routes = ctx.managedRoutes;
@@ -34,7 +35,7 @@ export function renderCanary(c: CanaryStrategyOptions, routers: TrafficRouter[],
   };
 }
 
-export function renderBlueGreen(bg: BlueGreenStrategyOptions): any {
+export function renderBlueGreen(bg: BlueGreenStrategyOptions): Wire<RolloutSpecStrategyBlueGreen> {
   return {
     activeService: bg.activeService.name,
     previewService: bg.previewService?.name,
@@ -52,7 +53,7 @@ export function renderBlueGreen(bg: BlueGreenStrategyOptions): any {
   };
 }
 
-function renderMetadata(metadata?: ReplicaSetMetadata): any {
+function renderMetadata(metadata?: ReplicaSetMetadata): Wire<RolloutSpecStrategyCanaryCanaryMetadata> | undefined {
   if (!metadata || (!metadata.labels && !metadata.annotations)) return undefined;
   return { labels: metadata.labels, annotations: metadata.annotations };
 }

@@ -2,6 +2,8 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Step } from './step';
 import { AnalysisRunOptions, BackgroundAnalysisOptions } from '../analysis/analysis-run';
+import type { RolloutSpecStrategyCanaryAntiAffinity } from '../imports/rollout-argoproj.io';
+import type { Wire } from '../private/wire';
 import { AlbIngress } from '../routing/alb';
 import { IstioDestinationRule, IstioVirtualService } from '../routing/istio';
 import type { TrafficRouter } from '../routing/traffic-router';
@@ -97,7 +99,7 @@ export class AntiAffinity {
   private constructor(public readonly weight: number | undefined) {}
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): Wire<RolloutSpecStrategyCanaryAntiAffinity> {
     return this.weight === undefined
       ? { requiredDuringSchedulingIgnoredDuringExecution: {} }
       : { preferredDuringSchedulingIgnoredDuringExecution: { weight: this.weight } };

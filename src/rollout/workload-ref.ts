@@ -1,4 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
+import type { RolloutSpecWorkloadRef } from '../imports/rollout-argoproj.io';
+import type { Wire } from '../private/wire';
 
 /** When the controller scales the referenced Deployment down. */
 export enum WorkloadRefScaleDown {
@@ -68,7 +70,7 @@ export class WorkloadRef {
     public readonly deploymentConstruct?: kplus.Deployment) {}
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): Wire<RolloutSpecWorkloadRef> {
     return { apiVersion: this.apiVersion, kind: this.kind, name: this.name, scaleDown: this.scaleDown };
   }
 }

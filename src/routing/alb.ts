@@ -273,15 +273,14 @@ export class AlbIngress extends Construct {
   public _initialActionJson(): string {
     const a = this.action!;
     const port = String(a.servicePort);
-    const forwardConfig: any = {
+    // the controller's ingressutil.ForwardConfig, in its JSON spelling
+    const forwardConfig = {
       TargetGroups: [
         { ServiceName: a.canaryServiceName, ServicePort: port, Weight: 0 },
         { ServiceName: a.stableServiceName, ServicePort: port, Weight: 100 },
       ],
+      TargetGroupStickinessConfig: a.stickiness ? { Enabled: true, DurationSeconds: a.stickiness.toSeconds() } : undefined,
     };
-    if (a.stickiness) {
-      forwardConfig.TargetGroupStickinessConfig = { Enabled: true, DurationSeconds: a.stickiness.toSeconds() };
-    }
     return JSON.stringify({ Type: 'forward', ForwardConfig: forwardConfig });
   }
 
@@ -304,7 +303,7 @@ export class AlbIngress extends Construct {
   }
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): kplus.k8s.IngressSpec {
     const backendName = this.action?.actionName ?? this.name;
     return {
       ingressClassName: this.ingressClassName,

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import type { HttpRouteSpec } from './http-route-spec';
 import { AppRouting, AppRoutingContext, AppRoutingResult, RouterReference, TrafficRouterContext } from './router-context';
 import { TrafficRouter } from './traffic-router';
 import type { ControllerPlugin } from '../aws/rollouts-controller';
@@ -130,7 +131,7 @@ export class GatewayApiHttpRoute extends Construct {
   }
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): HttpRouteSpec {
     const p = this.props;
     const b = this.binding;
     const backend = (name: string, weight: number) => ({ group: '', kind: 'Service', name, port: b?.port, weight });

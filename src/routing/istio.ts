@@ -4,16 +4,20 @@ import { IstioHttpRouteSettings, IstioTrafficPolicy } from './istio-traffic-poli
 import { pingPongReset, RouterReference, TrafficRouterContext } from './router-context';
 import { TrafficRouter } from './traffic-router';
 import { RuntimeOwnedFields } from '../gitops/runtime-ownership';
-import type { DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancerSimple, DestinationRuleSpecTrafficPolicyTlsMode } from '../imports/destinationrule-networking.istio.io';
-import { RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
-import type { VirtualServiceSpecHttpRetries } from '../imports/virtualservice-networking.istio.io';
+import type { DestinationRule, DestinationRuleSpec, DestinationRuleSpecTrafficPolicy, DestinationRuleSpecTrafficPolicyLoadBalancerSimple, DestinationRuleSpecTrafficPolicyTlsMode } from '../imports/destinationrule-networking.istio.io';
+import type { RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
+import type { VirtualService, VirtualServiceSpec, VirtualServiceSpecHttpRoute, VirtualServiceSpecHttpRetries } from '../imports/virtualservice-networking.istio.io';
 import { int32Problem, istioExportToProblem, istioGatewayProblem, istioHostProblem } from '../private/checks';
-import { destinationRuleL1, lazily, virtualServiceL1 } from '../private/l1-modules';
+import { destinationRuleL1, virtualServiceL1 } from '../private/l1-modules';
 import { isDns1123Label, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
 import { StepKind } from '../rollout/step';
 import type { IstioTrafficRouting } from '../rollout/strategy';
+
+/** The kinds of the generated L1s (their `GVK`), without loading them at require. */
+const VIRTUAL_SERVICE_KIND: typeof VirtualService.GVK.kind = 'VirtualService';
+const DESTINATION_RULE_KIND: typeof DestinationRule.GVK.kind = 'DestinationRule';
 
 /**
  * The `networking.istio.io` version the VirtualService and DestinationRule are written in. Every
@@ -39,28 +43,6 @@ export class IstioApiVersion {
     return `networking.istio.io/${this.version}`;
   }
 }
-
-/** The generated L1 VirtualService, written in the chosen API version (the L1 always writes v1). */
-const virtualServiceObjectClass = lazily(() => class VirtualServiceObject extends virtualServiceL1().VirtualService {
-  constructor(scope: Construct, id: string, private readonly istioApiVersion: IstioApiVersion, props: any) {
-    super(scope, id, props);
-  }
-
-  public toJson(): any {
-    return { ...super.toJson(), apiVersion: this.istioApiVersion.apiVersion };
-  }
-});
-
-/** The generated L1 DestinationRule, written in the chosen API version (the L1 always writes v1). */
-const destinationRuleObjectClass = lazily(() => class DestinationRuleObject extends destinationRuleL1().DestinationRule {
-  constructor(scope: Construct, id: string, private readonly istioApiVersion: IstioApiVersion, props: any) {
-    super(scope, id, props);
-  }
-
-  public toJson(): any {
-    return { ...super.toJson(), apiVersion: this.istioApiVersion.apiVersion };
-  }
-});
 
 /** A TLS route of the VirtualService the Rollout splits (matched by port and SNI hosts). */
 export interface IstioTlsRoute {
@@ -213,9 +195,13 @@ export class IstioVirtualService extends Construct {
     this.httpRouteSettings = renderHttpRouteSettings(props.httpRoute, routeProblems);
     if (routeProblems.length > 0) throw new Error(`${where} httpRoute ${routeProblems.join('; ')}`);
 
-    this.apiObject = new (virtualServiceObjectClass())(this, 'Resource', props.apiVersion ?? IstioApiVersion.V1BETA1, {
+    // The L1's kind with the chosen apiVersion (the L1 always writes v1); its converter turns
+    // the typed spec into Istio's spelling (mirror_percent).
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: (props.apiVersion ?? IstioApiVersion.V1BETA1).apiVersion,
+      kind: VIRTUAL_SERVICE_KIND,
       metadata: { name: this.name },
-      spec: Lazy.any({ produce: () => this._toKube() }),
+      spec: Lazy.any({ produce: () => virtualServiceL1().toJson_VirtualServiceSpec(this._toKube()) }),
     });
     applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
@@ -250,7 +236,7 @@ export class IstioVirtualService extends Construct {
     this.binding = binding;
   }
 
-  private destinations(withPort: boolean): any[] {
+  private destinations(withPort: boolean): VirtualServiceSpecHttpRoute[] {
     const b = this.binding!;
     const destination = (host: string, subset?: string) => ({
       host,
@@ -264,7 +250,7 @@ export class IstioVirtualService extends Construct {
   }
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): VirtualServiceSpec {
     const p = this.props;
     if (!this.binding) return { hosts: p.hosts };
     return {
@@ -361,9 +347,12 @@ export class IstioDestinationRule extends Construct {
     const policyProblems: string[] = [];
     this.trafficPolicy = renderTrafficPolicy(props.trafficPolicy, policyProblems);
     if (policyProblems.length > 0) throw new Error(`${where} trafficPolicy ${policyProblems.join('; ')}`);
-    this.apiObject = new (destinationRuleObjectClass())(this, 'Resource', props.apiVersion ?? IstioApiVersion.V1BETA1, {
+    // as the VirtualService; the converter writes consecutive5xxErrors
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: (props.apiVersion ?? IstioApiVersion.V1BETA1).apiVersion,
+      kind: DESTINATION_RULE_KIND,
       metadata: { name: this.name },
-      spec: Lazy.any({ produce: () => this._toKube() }),
+      spec: Lazy.any({ produce: () => destinationRuleL1().toJson_DestinationRuleSpec(this._toKube()) }),
     });
     applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
@@ -381,7 +370,7 @@ export class IstioDestinationRule extends Construct {
   }
 
   /** @internal */
-  public _toKube(): any {
+  public _toKube(): DestinationRuleSpec {
     return {
       host: this.host,
       trafficPolicy: this.trafficPolicy,

@@ -206,7 +206,7 @@ describe('header and mirror routes (ValidateRollout, not checked upstream)', () 
 
   test('renders mirror header matches sorted by name', () => {
     const step = Step.setMirrorRoute({ name: 'm', matches: [{ headers: { b: StringMatch.exact('1'), a: StringMatch.regex('x') } }] });
-    expect(Object.keys(step._toKube().setMirrorRoute.match[0].headers)).toEqual(['a', 'b']);
+    expect(Object.keys(step._toKube().setMirrorRoute!.match![0].headers!)).toEqual(['a', 'b']);
   });
 
   test('fails when a managed route has the name of a Service the Rollout uses (not checked upstream)', () => {
