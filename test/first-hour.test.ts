@@ -207,7 +207,7 @@ describe('#15.1 the documented Application points at the deployed chart', () => 
 
   test('an absolute outdir without outdirInRepo fails and names the fix', () => {
     expect(() => sourceOf(build({ outdir: '/tmp/out' })))
-      .toThrow(/\[apps\/checkout\] path not given and the App's outdir "\/tmp\/out" is absolute.*give outdirInRepo/);
+      .toThrow(/\[apps\/checkout\] path not given and the App's outdir is absolute, so where it sits in the Git repository is unknown; got "\/tmp\/out"; give outdirInRepo/);
   });
 
   test('the old documented pairing, new App() with path dist/checkout, fails at synth with the output type and the paths that work', () => {
@@ -328,7 +328,7 @@ describe('#15.4 TrafficRouting.alb verifyTargetGroups means what it says', () =>
       canaryService: service(c, 'checkout-canary'),
       trafficRouting: { alb: { ingresses: [ingress], servicePort: 80, rootServiceName: 'checkout-root', verifyTargetGroups: true } },
       steps: [Step.setWeight(20), Step.pause()],
-    }))).toThrow(/ALB verifyTargetGroups checks that the ALB registered the pod IPs, which needs targetType ip; got instance on Ingress "checkout"/);
+    }))).toThrow(/ALB verifyTargetGroups checks that the ALB registered the pod IPs, which needs targetType ip, but Ingress "checkout" uses another; got "instance"; use AlbTargetType.IP/);
   });
 });
 

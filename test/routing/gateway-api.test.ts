@@ -57,7 +57,7 @@ describe('TrafficRouting.gatewayApi: a CanaryApp behind an HTTPRoute', () => {
   test('refuses ping-pong, which the router does not split', () => {
     expect(() => new CanaryApp(chart(), 'checkout', {
       image: 'a:1', containerPort: 8080, pingPong: true, routing: TrafficRouting.gatewayApi({ gateways: ['public'] }),
-    })).toThrow(/\[test\/checkout\] Gateway API routing splits between the stable and canary Services; got pingPong: true; remove pingPong/);
+    })).toThrow(/\[test\/checkout\] Gateway API routing splits between the stable and canary Services; got \{"pingPong":true\}; remove pingPong/);
   });
 
   test('mirror routes are refused as with every plugin router', () => {
