@@ -3,10 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnJson, Stack, Token } from 'aws-cdk-lib/core';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { fail, Problems } from './private/problems';
 import {
   DEFAULT_CONTROLLER_NAMESPACE, DEFAULT_CONTROLLER_SERVICE_ACCOUNT, checkNamespace, checkServiceAccountName,
 } from './shared/validation';
-import { fail, Problems } from './private/problems';
 import { TargetGroupVerificationPolicy } from './target-group-verification';
 
 /** The service principal EKS Pod Identity assumes roles as. */
