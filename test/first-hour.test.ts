@@ -397,7 +397,7 @@ describe('#15.5 the controller and the apps of one App agree', () => {
     expect(() => new RolloutsController(new Chart(Testing.app(), 'platform'), 'rollouts', {
       region: 'eu-west-1',
       trafficRouterPlugins: [{ name: 'a/b', location: 'https://x/1' }, { name: 'a/b', location: 'https://x/2' }],
-    })).toThrow(/trafficRouterPlugins lists "a\/b" twice/);
+    })).toThrow(/\[platform\/rollouts\] trafficRouterPlugins lists a plugin twice; got "a\/b"; list each plugin once/);
   });
 
   test('with two controllers in one App (two clusters) the apps are not checked against either', () => {
