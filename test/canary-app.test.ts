@@ -42,7 +42,7 @@ describe('CanaryApp: errors', () => {
 
   test('fails when verifyTargetGroups is combined with instance targets', () => {
     expect(() => app({ routing: TrafficRouting.alb({ verifyTargetGroups: true, targetType: AlbTargetType.INSTANCE }) }))
-      .toThrow(/\[checkout\/checkout\] verifyTargetGroups checks pod IPs, which needs targetType ip; got instance/);
+      .toThrow(/\[checkout\/checkout\] verifyTargetGroups checks pod IPs, which needs targetType ip; got "instance"; remove targetType or use AlbTargetType.IP/);
   });
 
   test('fails when pingPong has no routing', () => {

@@ -207,7 +207,7 @@ describe('#15.1 the documented Application points at the deployed chart', () => 
 
   test('an absolute outdir without outdirInRepo fails and names the fix', () => {
     expect(() => sourceOf(build({ outdir: '/tmp/out' })))
-      .toThrow(/\[apps\/checkout\] path not given and the App's outdir "\/tmp\/out" is absolute.*give outdirInRepo/);
+      .toThrow(/\[apps\/checkout\] path not given and the App's outdir is absolute, so where it sits in the Git repository is unknown; got "\/tmp\/out"; give outdirInRepo/);
   });
 
   test('the old documented pairing, new App() with path dist/checkout, fails at synth with the output type and the paths that work', () => {
@@ -328,7 +328,7 @@ describe('#15.4 TrafficRouting.alb verifyTargetGroups means what it says', () =>
       canaryService: service(c, 'checkout-canary'),
       trafficRouting: { alb: { ingresses: [ingress], servicePort: 80, rootServiceName: 'checkout-root', verifyTargetGroups: true } },
       steps: [Step.setWeight(20), Step.pause()],
-    }))).toThrow(/ALB verifyTargetGroups checks that the ALB registered the pod IPs, which needs targetType ip; got instance on Ingress "checkout"/);
+    }))).toThrow(/ALB verifyTargetGroups checks that the ALB registered the pod IPs, which needs targetType ip, but Ingress "checkout" uses another; got "instance"; use AlbTargetType.IP/);
   });
 });
 
@@ -397,7 +397,7 @@ describe('#15.5 the controller and the apps of one App agree', () => {
     expect(() => new RolloutsController(new Chart(Testing.app(), 'platform'), 'rollouts', {
       region: 'eu-west-1',
       trafficRouterPlugins: [{ name: 'a/b', location: 'https://x/1' }, { name: 'a/b', location: 'https://x/2' }],
-    })).toThrow(/trafficRouterPlugins lists "a\/b" twice/);
+    })).toThrow(/\[platform\/rollouts\] trafficRouterPlugins lists a plugin twice; got "a\/b"; list each plugin once/);
   });
 
   test('with two controllers in one App (two clusters) the apps are not checked against either', () => {

@@ -99,7 +99,7 @@ describe('#12 Ingress fields', () => {
 
   test('an annotation value that is not a string fails', () => {
     expect(() => canary({ routing: alb({ annotations: { 'example.com/retries': 3 as any } }) }))
-      .toThrow(/\[shop\/orders\/ingress\] annotation "example.com\/retries" must have a string value; got 3 \(number\); quote it/);
+      .toThrow(/\[shop\/orders\/ingress\] annotation "example.com\/retries" must have a string value, not a number; got 3; quote it/);
   });
 });
 
@@ -109,7 +109,7 @@ describe('#12 Istio fields', () => {
   });
 
   test('"*" on the mesh gateway fails (also when gateways default to mesh)', () => {
-    expect(() => canary({ routing: istio({ hosts: ['*'] }) })).toThrow(/\[shop\/orders\/virtual-service\] the host "\*" cannot be used by a VirtualService bound to the mesh gateway .*got hosts \["\*"\] with gateways \["mesh"\]/);
+    expect(() => canary({ routing: istio({ hosts: ['*'] }) })).toThrow(/\[shop\/orders\/virtual-service\] the host "\*" cannot be used by a VirtualService bound to the mesh gateway .*; got \{"hosts":\["\*"\],"gateways":\["mesh"\]\}; name the hosts/);
     expect(() => canary({ routing: istio({ hosts: ['*'], gateways: ['istio-system/public'] }) })).not.toThrow();
   });
 

@@ -7,6 +7,7 @@ import {
 import { ApplicationSource } from '../gitops/application-source';
 import { ArgoCdApplication } from '../gitops/argocd-application';
 import { SyncOption } from '../gitops/sync';
+import { Problems } from '../private/problems';
 import { cachedValidation } from '../private/synthesis-cache';
 import { NotificationValues, renderNotificationValues, subscriptionProblems } from '../rollout/notification-render';
 import { ControllerNotifications } from '../rollout/notification-settings';
@@ -260,22 +261,24 @@ export class RolloutsController extends Construct {
   public constructor(scope: Construct, id: string, props: RolloutsControllerProps) {
     super(scope, id);
     const where = `[${this.node.path}]`;
+    const problems = new Problems(this);
     const viaCdk = props.deployedWithAwsCdk ?? false;
 
-    this.namespace = checkNamespace(where, props.namespace ?? DEFAULT_CONTROLLER_NAMESPACE);
-    this.serviceAccountName = checkServiceAccountName(where, props.serviceAccountName ?? DEFAULT_CONTROLLER_SERVICE_ACCOUNT);
-    const argoCdNamespace = checkNamespace(where, props.argoCdNamespace ?? Chart.of(this).namespace ?? 'argocd');
-    const applicationName = checkServiceAccountName(where, props.applicationName ?? 'argo-rollouts');
+    this.namespace = checkNamespace(problems, props.namespace ?? DEFAULT_CONTROLLER_NAMESPACE);
+    this.serviceAccountName = checkServiceAccountName(problems, props.serviceAccountName ?? DEFAULT_CONTROLLER_SERVICE_ACCOUNT);
+    const argoCdNamespace = checkNamespace(problems, props.argoCdNamespace ?? Chart.of(this).namespace ?? 'argocd');
+    const applicationName = checkServiceAccountName(problems, props.applicationName ?? 'argo-rollouts');
 
     this.chartVersion = props.chartVersion ?? DEFAULT_CHART_VERSION;
-    if (!SEMVER.test(this.chartVersion)) {
-      throw new Error(`${where} chartVersion "${this.chartVersion}" is not an exact chart version: `
-        + `pin one, e.g. "${DEFAULT_CHART_VERSION}" (ranges such as "2.*" or "^2.40.0" let the controller change under you)`);
+    const exactChart = SEMVER.test(this.chartVersion);
+    if (!exactChart) {
+      problems.add('chartVersion is not an exact chart version', this.chartVersion,
+        `pin one, e.g. "${DEFAULT_CHART_VERSION}" (ranges such as "2.*" or "^2.40.0" let the controller change under you)`);
     }
 
-    checkRegion(where, props.region, viaCdk);
-    const roleArn = checkRoleArn(where, props.serviceAccountRoleArn, viaCdk);
-    const tgbApiVersion = this.resolveTgbApiVersion(where, props);
+    checkRegion(problems, props.region, viaCdk);
+    const roleArn = checkRoleArn(problems, props.serviceAccountRoleArn, viaCdk);
+    const tgbApiVersion = this.resolveTgbApiVersion(problems, props);
 
     const args: string[] = [];
     this.verifiesTargetGroups = props.verifyTargetGroups ?? true;
@@ -284,25 +287,25 @@ export class RolloutsController extends Construct {
     if (props.albTagKeyResourceId !== undefined) {
       const key = props.albTagKeyResourceId;
       if (key.length === 0 || key.length > 128 || /\s/.test(key)) {
-        throw new Error(`${where} albTagKeyResourceId "${key}" is not a valid AWS tag key: `
-          + 'use 1-128 characters without spaces, or leave it unset for the default "ingress.k8s.aws/resource"');
+        problems.add('albTagKeyResourceId is not a valid AWS tag key', key,
+          'use 1-128 characters without spaces, or leave it unset for the default "ingress.k8s.aws/resource"');
       }
       args.push(`--alb-tag-key-resource-id=${key}`);
     }
-    if ((tgbApiVersion !== undefined || props.albTagKeyResourceId !== undefined)
+    if (exactChart && (tgbApiVersion !== undefined || props.albTagKeyResourceId !== undefined)
       && compareVersions(this.chartVersion, MIN_CHART_FOR_TGB_API_FLAG) < 0) {
-      throw new Error(`${where} chartVersion "${this.chartVersion}" installs a controller older than v1.9.0, which exits on `
-        + `${args.filter(a => a.startsWith('--aws-target-group') || a.startsWith('--alb-tag-key')).map(a => a.split('=')[0]).join(' and ')}: `
-        + `use chartVersion ${MIN_CHART_FOR_TGB_API_FLAG} or later`);
+      const flags = args.filter(a => a.startsWith('--aws-target-group') || a.startsWith('--alb-tag-key')).map(a => a.split('=')[0]).join(' and ');
+      problems.add(`chartVersion installs a controller older than v1.9.0, which exits on ${flags}`, this.chartVersion,
+        `use chartVersion ${MIN_CHART_FOR_TGB_API_FLAG} or later`);
     }
-    const ingressClasses = checkIngressClasses(where, props.albIngressClasses);
+    const ingressClasses = checkIngressClasses(problems, props.albIngressClasses);
     for (const ingressClass of ingressClasses) {
       args.push(`--alb-ingress-classes=${ingressClass}`);
     }
     this.controllerArgs = args;
     this.albIngressClasses = ingressClasses.length > 0 ? ingressClasses : [DEFAULT_ALB_INGRESS_CLASS];
-    const trafficRouterPlugins = checkPlugins(where, 'trafficRouterPlugins', props.trafficRouterPlugins);
-    const stepPlugins = checkPlugins(where, 'stepPlugins', props.stepPlugins);
+    const trafficRouterPlugins = checkPlugins(problems, 'trafficRouterPlugins', props.trafficRouterPlugins);
+    const stepPlugins = checkPlugins(problems, 'stepPlugins', props.stepPlugins);
     this.trafficRouterPluginNames = trafficRouterPlugins.map(p => p.name);
     this.stepPluginNames = stepPlugins.map(p => p.name);
 
@@ -319,17 +322,20 @@ export class RolloutsController extends Construct {
         ...(roleArn !== undefined ? { annotations: { [IRSA_ANNOTATION]: roleArn } } : {}),
       },
     };
+    const tgbGroup = (tgbApiVersion ?? TGB_API_LOAD_BALANCER_CONTROLLER).split('/')[0];
+    const extraTgbGroup = tgbGroup !== TGB_API_LOAD_BALANCER_CONTROLLER.split('/')[0];
+    // the chart's awsLoadBalancerController provider rules cover elbv2.k8s.aws only
+    if (exactChart && extraTgbGroup && compareVersions(this.chartVersion, MIN_CHART_FOR_ADDITIONAL_RULES) < 0) {
+      problems.add(`chartVersion has no providerRBAC.additionalRules, so the controller could not list ${tgbGroup} targetgroupbindings`, this.chartVersion,
+        `use chartVersion ${MIN_CHART_FOR_TGB_API_FLAG} or later`);
+    }
+    problems.throwIfAny();
+
     if (props.notifications !== undefined) {
       values.notifications = renderNotificationValues(where, props.notifications);
     }
     this.notificationSettings = props.notifications;
-    const tgbGroup = (tgbApiVersion ?? TGB_API_LOAD_BALANCER_CONTROLLER).split('/')[0];
-    if (tgbGroup !== TGB_API_LOAD_BALANCER_CONTROLLER.split('/')[0]) {
-      // the chart's awsLoadBalancerController provider rules cover elbv2.k8s.aws only
-      if (compareVersions(this.chartVersion, MIN_CHART_FOR_ADDITIONAL_RULES) < 0) {
-        throw new Error(`${where} chartVersion "${this.chartVersion}" has no providerRBAC.additionalRules, so the controller `
-          + `could not list ${tgbGroup} targetgroupbindings: use chartVersion ${MIN_CHART_FOR_TGB_API_FLAG} or later`);
-      }
+    if (extraTgbGroup) {
       values.providerRBAC = {
         additionalRules: [{ apiGroups: [tgbGroup], resources: ['targetgroupbindings'], verbs: ['get', 'list'] }],
       };
@@ -373,7 +379,7 @@ export class RolloutsController extends Construct {
   private validateApps(): string[] {
     const all = this.node.root.node.findAll();
     if (all.some(c => c !== this && c instanceof RolloutsController)) return [];
-    const errors: string[] = [];
+    const problems = new Problems(this);
     const me = `the RolloutsController at ${this.node.path}`;
     for (const construct of all) {
       if (!(construct instanceof Rollout)) continue;
@@ -381,92 +387,102 @@ export class RolloutsController extends Construct {
       const albRouters = construct._trafficRouters.filter((r): r is AlbTrafficRouter => r instanceof AlbTrafficRouter);
       for (const ingress of albRouters.flatMap(r => r.options.ingresses)) {
         if (!this.albIngressClasses.includes(ingress.ingressClassName)) {
-          errors.push(`${rollout} routes through Ingress "${ingress.name}" (${ingress.node.path}) of class "${ingress.ingressClassName}", but ${me} treats only ${JSON.stringify(this.albIngressClasses)} as ALB (--alb-ingress-classes), so it never reconciles that Ingress; got "${ingress.ingressClassName}"; add "${ingress.ingressClassName}" to the controller's albIngressClasses${this.albIngressClasses.includes(DEFAULT_ALB_INGRESS_CLASS) ? '' : ' (the list replaces the default "alb")'}, or use one of ${JSON.stringify(this.albIngressClasses)} as the Ingress's ingressClassName`);
+          problems.add(`${rollout} routes through Ingress "${ingress.name}" (${ingress.node.path}) of class "${ingress.ingressClassName}", but ${me} treats only ${JSON.stringify(this.albIngressClasses)} as ALB (--alb-ingress-classes), so it never reconciles that Ingress`,
+            ingress.ingressClassName,
+            `add "${ingress.ingressClassName}" to the controller's albIngressClasses${this.albIngressClasses.includes(DEFAULT_ALB_INGRESS_CLASS) ? '' : ' (the list replaces the default "alb")'}, or use one of ${JSON.stringify(this.albIngressClasses)} as the Ingress's ingressClassName`);
         }
       }
       if (!this.verifiesTargetGroups && albRouters.some(r => r.options.verifyTargetGroups)) {
-        errors.push(`${rollout} relies on target-group verification (alb verifyTargetGroups: true), but ${me} has verifyTargetGroups false, so nothing is verified; got verifyTargetGroups false; set verifyTargetGroups: true on the controller (it also needs the ELB Describe permissions of TargetGroupVerificationPolicy), or remove verifyTargetGroups from the routing`);
+        problems.add(`${rollout} relies on target-group verification (alb verifyTargetGroups: true), but ${me} has verifyTargetGroups false, so nothing is verified`, { verifyTargetGroups: false },
+          'set verifyTargetGroups: true on the controller (it also needs the ELB Describe permissions of TargetGroupVerificationPolicy), or remove verifyTargetGroups from the routing');
       }
       const albStatus = construct._analysisArguments.filter(a => (a.fieldPath ?? '').startsWith('status.alb'));
       if (!this.verifiesTargetGroups && albStatus.length > 0) {
-        errors.push(`${rollout} passes analysis arguments from ${albStatus.map(a => `${a.fieldPath} ("${a.name}")`).join(', ')}, which the controller writes only while it verifies target groups, but ${me} has verifyTargetGroups false, so the arguments never resolve and the analysis errors; got verifyTargetGroups false; set verifyTargetGroups: true on the controller (with an IAM role that has the ELB Describe permissions), or use metrics that do not read status.alb`);
+        problems.add(`${rollout} passes analysis arguments from ${albStatus.map(a => `${a.fieldPath} ("${a.name}")`).join(', ')}, which the controller writes only while it verifies target groups, but ${me} has verifyTargetGroups false, so the arguments never resolve and the analysis errors`,
+          { verifyTargetGroups: false },
+          'set verifyTargetGroups: true on the controller (with an IAM role that has the ELB Describe permissions), or use metrics that do not read status.alb');
       }
-      errors.push(...subscriptionProblems(rollout, me, this.notificationSettings, RolloutNotification._of(construct)));
+      problems.addAll(subscriptionProblems(rollout, me, this.notificationSettings, RolloutNotification._of(construct)));
       for (const [kind, used, known, field] of [
         ['traffic-router', construct._trafficRouterPluginNames, this.trafficRouterPluginNames, 'trafficRouterPlugins'],
         ['step', construct._stepPluginNames, this.stepPluginNames, 'stepPlugins'],
       ] as const) {
         for (const name of used.filter(n => !known.includes(n))) {
-          errors.push(`${rollout} uses the ${kind} plugin "${name}", but ${me} does not load it (${field}: ${JSON.stringify(known)}), so the controller cannot reconcile the Rollout ("plugin ${name} not configured in configmap"); got "${name}"; add { name: "${name}", location: "<https URL of the plugin binary>" } to the controller's ${field}`);
+          problems.add(`${rollout} uses the ${kind} plugin "${name}", but ${me} does not load it (${field}: ${JSON.stringify(known)}), so the controller cannot reconcile the Rollout ("plugin ${name} not configured in configmap")`,
+            name, `add { name: "${name}", location: "<https URL of the plugin binary>" } to the controller's ${field}`);
         }
       }
     }
-    return errors;
+    return problems.messages;
   }
 
-  private resolveTgbApiVersion(where: string, props: RolloutsControllerProps): string | undefined {
+  private resolveTgbApiVersion(problems: Problems, props: RolloutsControllerProps): string | undefined {
     const autoMode = props.eksAutoMode ?? false;
     const given = props.targetGroupBindingApiVersion;
     if (given !== undefined && !API_VERSION.test(given)) {
-      throw new Error(`${where} targetGroupBindingApiVersion "${given}" is not a group/version: expected `
-        + `"${TGB_API_LOAD_BALANCER_CONTROLLER}" (AWS Load Balancer Controller) or "${TGB_API_EKS_AUTO_MODE}" (EKS Auto Mode)`);
+      problems.add('targetGroupBindingApiVersion is not a group/version', given,
+        `give "${TGB_API_LOAD_BALANCER_CONTROLLER}" (AWS Load Balancer Controller) or "${TGB_API_EKS_AUTO_MODE}" (EKS Auto Mode)`);
+      return undefined;
     }
     const group = given?.split('/')[0];
     if (autoMode && given !== undefined && given !== TGB_API_EKS_AUTO_MODE) {
-      throw new Error(`${where} eksAutoMode is set but targetGroupBindingApiVersion is "${given}": EKS Auto Mode serves `
-        + `TargetGroupBindings as "${TGB_API_EKS_AUTO_MODE}"; remove targetGroupBindingApiVersion or set it to "${TGB_API_EKS_AUTO_MODE}"`);
+      problems.add(`eksAutoMode is set but targetGroupBindingApiVersion is not "${TGB_API_EKS_AUTO_MODE}", as which EKS Auto Mode serves TargetGroupBindings`, given,
+        `remove targetGroupBindingApiVersion or set it to "${TGB_API_EKS_AUTO_MODE}"`);
     }
     if (!autoMode && group === TGB_API_EKS_AUTO_MODE.split('/')[0]) {
-      throw new Error(`${where} targetGroupBindingApiVersion "${given}" is EKS Auto Mode's API but eksAutoMode is not set: `
-        + 'set eksAutoMode: true (which also grants the controller RBAC on that group) and drop targetGroupBindingApiVersion');
+      problems.add('targetGroupBindingApiVersion is EKS Auto Mode\'s API but eksAutoMode is not set', given,
+        'set eksAutoMode: true (which also grants the controller RBAC on that group) and drop targetGroupBindingApiVersion');
     }
     if (autoMode) return TGB_API_EKS_AUTO_MODE;
     return given;
   }
 }
 
-function checkRegion(where: string, region: string | undefined, viaCdk: boolean): void {
+function checkRegion(problems: Problems, region: string | undefined, viaCdk: boolean): void {
   if (region === undefined || region === null || region === '') {
-    throw new Error(`${where} region is required: the controller reads it from AWS_REGION (there is no --aws-region flag); `
-      + 'got none: pass the cluster\'s region, e.g. region: "eu-west-1"');
+    problems.add('region is required: the controller reads it from AWS_REGION (there is no --aws-region flag)', region,
+      'pass the cluster\'s region, e.g. region: "eu-west-1"');
+    return;
   }
   if (isUnresolvedCdkToken(region)) {
     if (viaCdk) return;
-    throw new Error(`${where} region is an unresolved AWS CDK token (${region}), which would reach the YAML as literal text: `
-      + 'pass the region as a string (e.g. the Stack\'s env.region), or set deployedWithAwsCdk when the chart is applied by eks.Cluster.addCdk8sChart');
+    problems.add('region is an unresolved AWS CDK token, which would reach the YAML as literal text', region,
+      'pass the region as a string (e.g. the Stack\'s env.region), or set deployedWithAwsCdk when the chart is applied by eks.Cluster.addCdk8sChart');
+    return;
   }
   if (!isAwsRegion(region)) {
-    throw new Error(`${where} region "${region}" does not look like an AWS region: expected a name such as "us-east-1", `
-      + '"eu-central-1" or "us-gov-west-1" (not an availability zone such as "us-east-1a")');
+    problems.add('region does not look like an AWS region', region,
+      'give a name such as "us-east-1", "eu-central-1" or "us-gov-west-1" (not an availability zone such as "us-east-1a")');
   }
 }
 
-function checkRoleArn(where: string, arn: string | undefined, viaCdk: boolean): string | undefined {
+function checkRoleArn(problems: Problems, arn: string | undefined, viaCdk: boolean): string | undefined {
   if (arn === undefined) return undefined;
   if (isUnresolvedCdkToken(arn)) {
     if (viaCdk) return arn;
-    throw new Error(`${where} serviceAccountRoleArn is an unresolved AWS CDK token (${arn}), which would reach the YAML as `
-      + 'literal text: give RolloutsControllerRole a roleName and pass role.plainRoleArn(), or set deployedWithAwsCdk '
+    problems.add('serviceAccountRoleArn is an unresolved AWS CDK token, which would reach the YAML as literal text', arn,
+      'give RolloutsControllerRole a roleName and pass role.plainRoleArn(), or set deployedWithAwsCdk '
       + 'when the chart is applied by eks.Cluster.addCdk8sChart');
+    return undefined;
   }
   if (!ROLE_ARN.test(arn)) {
-    throw new Error(`${where} serviceAccountRoleArn "${arn}" is not an IAM role ARN: expected arn:<partition>:iam::<12-digit account>:role/<name>`);
+    problems.add('serviceAccountRoleArn is not an IAM role ARN', arn, 'give arn:<partition>:iam::<12-digit account>:role/<name>');
   }
   return arn;
 }
 
-function checkIngressClasses(where: string, classes: string[] | undefined): string[] {
+function checkIngressClasses(problems: Problems, classes: string[] | undefined): string[] {
   if (classes === undefined) return [];
   if (classes.length === 0) {
-    throw new Error(`${where} albIngressClasses is empty: leave it unset for the controller's default ["alb"], or list the classes`);
+    problems.add('albIngressClasses is empty', classes, 'leave it unset for the controller\'s default ["alb"], or list the classes');
   }
   const seen = new Set<string>();
   for (const c of classes) {
     if (c.length > 253 || !INGRESS_CLASS.test(c)) {
-      throw new Error(`${where} albIngressClasses: "${c}" is not a valid IngressClass name (RFC 1123 subdomain); `
-        + 'use lowercase letters, digits, "-" and ".", or "" for Ingresses without a class');
+      problems.add('albIngressClasses: not a valid IngressClass name (RFC 1123 subdomain)', c,
+        'use lowercase letters, digits, "-" and ".", or "" for Ingresses without a class');
     }
-    if (seen.has(c)) throw new Error(`${where} albIngressClasses lists "${c}" twice: list each class once`);
+    if (seen.has(c)) problems.add('albIngressClasses lists a class twice', c, 'list each class once');
     seen.add(c);
   }
   return [...classes];
@@ -477,19 +493,19 @@ const PLUGIN_NAME = /^([a-zA-Z0-9-]+)\/([a-zA-Z0-9_.-]+)$/;
 const PLUGIN_LOCATION = /^(https?:\/\/[^\s]+|file:\/\/\/?[^\s]+)$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
-function checkPlugins(where: string, field: string, plugins: ControllerPlugin[] | undefined): PluginValue[] {
+function checkPlugins(problems: Problems, field: string, plugins: ControllerPlugin[] | undefined): PluginValue[] {
   const seen = new Set<string>();
   return (plugins ?? []).map(p => {
     if (!PLUGIN_NAME.test(p.name ?? '')) {
-      throw new Error(`${where} ${field}: plugin name must be "<owner>/<name>" (letters, digits, "-", and "_" or "." after the slash); got "${p.name}"; use e.g. "argoproj-labs/gatewayAPI"`);
+      problems.add(`${field}: plugin name must be "<owner>/<name>" (letters, digits, "-", and "_" or "." after the slash)`, p.name, 'use e.g. "argoproj-labs/gatewayAPI"');
     }
-    if (seen.has(p.name)) throw new Error(`${where} ${field} lists "${p.name}" twice; list each plugin once`);
+    if (seen.has(p.name)) problems.add(`${field} lists a plugin twice`, p.name, 'list each plugin once');
     seen.add(p.name);
     if (!PLUGIN_LOCATION.test(p.location ?? '')) {
-      throw new Error(`${where} ${field}: plugin "${p.name}" location must be an http(s):// URL or a file:// path; got "${p.location}"`);
+      problems.add(`${field}: plugin "${p.name}" location must be an http(s):// URL or a file:// path`, p.location, 'give the URL of the plugin binary, e.g. "https://github.com/<owner>/<repo>/releases/download/..."');
     }
     if (p.sha256 !== undefined && !SHA256.test(p.sha256)) {
-      throw new Error(`${where} ${field}: plugin "${p.name}" sha256 must be 64 lower-case hex digits; got "${p.sha256}"`);
+      problems.add(`${field}: plugin "${p.name}" sha256 must be 64 lower-case hex digits`, p.sha256, 'give the sha256 checksum of the binary, or omit it');
     }
     return {
       name: p.name,

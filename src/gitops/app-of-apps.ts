@@ -3,6 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { ArgoCdAppProject } from './argocd-app-project';
 import { ArgoCdApplication, ArgoCdApplicationProps } from './argocd-application';
 import { AutomatedSync, CascadeDelete, SyncOption } from './sync';
+import { readableName } from '../private/names';
+import { Problems } from '../private/problems';
 import { cachedValidation } from '../private/synthesis-cache';
 
 /** Props of `ArgoCdAppOfApps`. */
@@ -32,7 +34,7 @@ export interface ArgoCdAppOfAppsProps {
 
   /**
    * Name of the root Application.
-   * @default - the construct id
+   * @default - derived from the construct id in kebab case (`Platform` → `platform`)
    */
   readonly name?: string;
 
@@ -101,13 +103,19 @@ export class ArgoCdAppOfApps extends Construct {
     super(scope, id);
     this.props = props;
     const chart = Chart.of(this);
+    const problems = new Problems(this);
     if (!chart.namespace) {
-      throw new Error(`[${this.node.path}] the chart "${chart.node.id}" has no namespace: give it the Argo CD namespace, e.g. new Chart(app, '${chart.node.id}', { namespace: 'argocd' })`);
+      problems.add(`the chart "${chart.node.id}" has no namespace`, `give it the Argo CD namespace, e.g. new Chart(app, '${chart.node.id}', { namespace: 'argocd' })`);
     }
+    const chartsPath = props.chartsPath ?? 'dist';
+    if (chartsPath.startsWith('/') || chartsPath.split('/').includes('..')) {
+      problems.add('chartsPath must be relative to the repository root without ".."', chartsPath, 'give e.g. "dist"');
+    }
+    problems.throwIfAny();
     const path = props.path ?? `${this.chartsPath}/${chart.node.id}`;
     const rootScope = props.rootScope ?? this;
     this.root = new ArgoCdApplication(rootScope, props.rootScope ? id : 'Root', {
-      name: props.name ?? id,
+      name: props.name ?? readableName(this),
       project: props.project,
       appProject: props.appProject,
       repoUrl: props.repoUrl,
@@ -145,7 +153,7 @@ export class ArgoCdAppOfApps extends Construct {
   }
 
   /**
-   * Adds a child Application that deploys a chart: named after the chart's id, reading
+   * Adds a child Application that deploys a chart: named after the chart's id (in kebab case), reading
    * `<chartsPath>/<chart id>`, with the chart's namespace as destination namespace. Its
    * `ignoreDifferences` come from the runtime-ownership records of the chart.
    *
@@ -156,32 +164,28 @@ export class ArgoCdAppOfApps extends Construct {
     const deploys: IConstruct[] = [chart, ...(props.deploys ?? [])];
     return this.addApplication(chart.node.id, {
       ...props,
-      name: props.name ?? chart.node.id,
       path: props.source ? undefined : (props.path ?? `${this.chartsPath}/${chart.node.id}`),
       destinationNamespace: props.destinationNamespace ?? chart.namespace,
       deploys,
     });
   }
 
+  /** The folder of the charts' output (checked by the constructor). */
   private get chartsPath(): string {
-    const p = this.props.chartsPath ?? 'dist';
-    if (p.startsWith('/') || p.split('/').includes('..')) {
-      throw new Error(`[${this.node.path}] chartsPath "${p}" must be relative to the repository root without "..", e.g. "dist"`);
-    }
-    return p.replace(/\/+$/, '');
+    return (this.props.chartsPath ?? 'dist').replace(/\/+$/, '');
   }
 
   private validateNames(): string[] {
     const seen = new Map<string, string>();
-    const errors: string[] = [];
+    const problems = new Problems(this);
     const all = this.props.rootScope ? this.children : [this.root, ...this.children];
     for (const application of all) {
       const other = seen.get(application.name);
       if (other) {
-        errors.push(`Applications ${other} and ${application.node.path} are both named "${application.name}"; give one of them another name`);
+        problems.add(`Applications ${other} and ${application.node.path} have the same name`, application.name, 'give one of them another name');
       }
       seen.set(application.name, application.node.path);
     }
-    return errors;
+    return problems.messages;
   }
 }

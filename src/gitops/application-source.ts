@@ -1,4 +1,5 @@
 import { ApplicationSpecSource } from '../imports/application-argoproj.io';
+import { Problem, Problems } from '../private/problems';
 
 /** Options shared by every source. */
 export interface SourceOptions {
@@ -96,8 +97,7 @@ export interface KustomizeSourceOptions extends SourceOptions {
 export class ApplicationSource {
   /** A directory of plain YAML (the usual target for synthesized cdk8s output). */
   public static directory(options: DirectorySourceOptions): ApplicationSource {
-    checkRepo(options.repoUrl);
-    checkPath(options.path);
+    checkSource('ApplicationSource.directory', options.repoUrl, options.path);
     const directory = options.recurse || options.include || options.exclude
       ? { recurse: options.recurse || undefined, include: options.include, exclude: options.exclude }
       : undefined;
@@ -111,11 +111,14 @@ export class ApplicationSource {
 
   /** A Helm chart from a chart repository. */
   public static helmChart(options: HelmChartSourceOptions): ApplicationSource {
-    checkRepo(options.repoUrl);
-    if (!options.chart) throw new Error('helm chart source: chart is empty; set the chart name, e.g. "argo-rollouts"');
+    const problems = new Problems('ApplicationSource.helmChart');
+    const repo = ApplicationSource._repoUrlProblem(options.repoUrl);
+    if (repo) problems.add(repo.what, repo.value, repo.fix);
+    if (!options.chart) problems.add('helm chart source: chart is empty', 'set the chart name, e.g. "argo-rollouts"');
     if (!options.targetRevision || options.targetRevision === 'HEAD') {
-      throw new Error(`helm chart source "${options.chart}": targetRevision "${options.targetRevision ?? ''}" is not a chart version; pin one, e.g. "2.39.0"`);
+      problems.add(`helm chart source "${options.chart}": targetRevision is not a chart version`, options.targetRevision ?? '', 'pin one, e.g. "2.39.0"');
     }
+    problems.throwIfAny();
     const helm = options.values || options.releaseName || options.valueFiles
       ? { valuesObject: options.values, releaseName: options.releaseName, valueFiles: options.valueFiles }
       : undefined;
@@ -129,8 +132,7 @@ export class ApplicationSource {
 
   /** A Kustomize directory. */
   public static kustomize(options: KustomizeSourceOptions): ApplicationSource {
-    checkRepo(options.repoUrl);
-    checkPath(options.path);
+    checkSource('ApplicationSource.kustomize', options.repoUrl, options.path);
     const kustomize = {
       namePrefix: options.namePrefix,
       nameSuffix: options.nameSuffix,
@@ -143,6 +145,24 @@ export class ApplicationSource {
       targetRevision: options.targetRevision ?? 'HEAD',
       kustomize: Object.values(kustomize).some(v => v !== undefined) ? kustomize : {},
     });
+  }
+
+  /**
+   * Why a repository URL cannot be used, or undefined.
+   * @internal
+   */
+  public static _repoUrlProblem(repoUrl: string | undefined): Problem | undefined {
+    if (repoUrl && !/\s/.test(repoUrl)) return undefined;
+    return { what: 'source repoUrl is empty or contains spaces', value: repoUrl ?? '', fix: 'give the repository URL, e.g. "https://github.com/acme/platform.git"' };
+  }
+
+  /**
+   * Why a path in a repository cannot be used, or undefined.
+   * @internal
+   */
+  public static _pathProblem(path: string | undefined): Problem | undefined {
+    if (path && !path.startsWith('/') && !path.split('/').includes('..')) return undefined;
+    return { what: 'source path must be a non-empty path relative to the repository root without ".."', value: path ?? '', fix: 'give e.g. "dist/checkout" ("." for the root)' };
   }
 
   private constructor(private readonly spec: ApplicationSpecSource) {}
@@ -158,14 +178,9 @@ export class ApplicationSource {
   }
 }
 
-function checkRepo(repoUrl: string): void {
-  if (!repoUrl || /\s/.test(repoUrl)) {
-    throw new Error(`source repoUrl "${repoUrl ?? ''}" is empty or contains spaces; give the repository URL, e.g. "https://github.com/acme/platform.git"`);
-  }
-}
-
-function checkPath(path: string): void {
-  if (!path || path.startsWith('/') || path.split('/').includes('..')) {
-    throw new Error(`source path "${path ?? ''}" must be a non-empty path relative to the repository root without "..", e.g. "dist/checkout" ("." for the root)`);
-  }
+/** The problems of a repository URL and a path in it, reported against `where`. */
+function checkSource(where: string, repoUrl: string, path: string): void {
+  const problems = new Problems(where);
+  for (const p of [ApplicationSource._repoUrlProblem(repoUrl), ApplicationSource._pathProblem(path)]) if (p) problems.add(p.what, p.value, p.fix);
+  problems.throwIfAny();
 }

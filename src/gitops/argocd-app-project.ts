@@ -2,8 +2,10 @@ import { ApiObject, ApiObjectMetadata, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type * as argo from '../imports/appproject-argoproj.io';
 import { appProjectL1 } from '../private/l1-modules';
+import { readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import { Problems } from '../private/problems';
 import { cachedValidation } from '../private/synthesis-cache';
 
 /** A Kubernetes API group and kind an Argo CD project allows. */
@@ -37,7 +39,7 @@ export interface ProjectDestination {
 export interface ArgoCdAppProjectProps {
   /**
    * `metadata.name` of the project; Applications refer to it by this name.
-   * @default - the construct id
+   * @default - derived from the construct id in kebab case (`Shop` → `shop`)
    */
   readonly name?: string;
 
@@ -89,6 +91,11 @@ export interface ArgoCdAppProjectProps {
 export interface _ProjectMember extends IConstruct {
   /** @internal */
   _projectView(): _ProjectMemberView;
+  /**
+   * The view, or undefined when the member cannot say where its source is (it reports that itself).
+   * @internal
+   */
+  _checkedProjectView(): _ProjectMemberView | undefined;
 }
 
 /** @internal */
@@ -150,23 +157,25 @@ export class ArgoCdAppProject extends Construct {
   constructor(scope: Construct, id: string, props: ArgoCdAppProjectProps = {}) {
     super(scope, id);
     this.props = props;
-    this.projectName = props.name ?? id;
+    this.projectName = props.name ?? readableName(this);
+    const problems = new Problems(this);
     if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(this.projectName)) {
-      this.fail(`name "${this.projectName}" is not a DNS-1123 subdomain`, 'use lowercase letters, digits, "-" and ".", e.g. "shop"');
+      problems.add('name is not a DNS-1123 subdomain', this.projectName, 'use lowercase letters, digits, "-" and ".", e.g. "shop"');
     }
     for (const r of [...props.clusterResources ?? [], ...props.namespaceResources ?? []]) {
-      if (r.kind === '') this.fail(`resource kind "" (group "${r.group}")`, 'give a kind, e.g. "Deployment", or "*" for any');
+      if (r.kind === '') problems.add(`resource kind is empty (group "${r.group}")`, r.kind, 'give a kind, e.g. "Deployment", or "*" for any');
     }
     for (const d of props.destinations ?? []) {
       if ((d.server === undefined) === (d.name === undefined)) {
-        this.fail(`destination for namespace "${d.namespace}" with ${d.server === undefined ? 'neither server nor name' : 'both server and name'}`,
+        problems.add(`destination for namespace "${d.namespace}" has ${d.server === undefined ? 'neither server nor name' : 'both server and name'}`, d,
           'give exactly one of server (API server URL) or name (the cluster\'s name in Argo CD)');
       }
-      if (d.namespace === '') this.fail('destination namespace ""', 'give a namespace, or "*" for any');
+      if (d.namespace === '') problems.add('destination namespace is empty', d.namespace, 'give a namespace, or "*" for any');
     }
     for (const repo of props.sourceRepos ?? []) {
-      if (repo === '' || /\s/.test(repo)) this.fail(`sourceRepos entry "${repo}"`, 'give a repository URL or glob, e.g. "https://github.com/acme/*"');
+      if (repo === '' || /\s/.test(repo)) problems.add('sourceRepos entry is empty or contains spaces', repo, 'give a repository URL or glob, e.g. "https://github.com/acme/*"');
     }
+    problems.throwIfAny();
     this.apiObject = new (appProjectL1().AppProject)(this, 'Resource', {
       metadata: { ...props.metadata, name: this.projectName },
       spec: Lazy.any({ produce: () => this._toKube() }),
@@ -248,25 +257,23 @@ export class ArgoCdAppProject extends Construct {
   }
 
   private validateMembers(): string[] {
-    const errors: string[] = [];
+    const problems = new Problems(this);
     const projectNamespace = Chart.of(this).namespace;
     const needsDeploys = this.props.namespaceResources === undefined || this.props.destinations === undefined;
     for (const m of this.members) {
-      let view: _ProjectMemberView;
-      try {
-        view = m._projectView();
-      } catch {
-        continue; // the Application reports its own source problem
-      }
+      const view = m._checkedProjectView();
+      if (view === undefined) continue; // the Application reports its own source problem
       const app = `Application ${m.node.path}`;
       if (view.applicationNamespace !== projectNamespace) {
-        errors.push(`${app} is in namespace "${view.applicationNamespace ?? '<none>'}" but its AppProject "${this.projectName}" is in "${projectNamespace ?? '<none>'}"; Argo CD looks the project up in the Application's namespace: put both in the Argo CD namespace`);
+        problems.add(`${app} is not in the namespace of its AppProject "${this.projectName}" ("${projectNamespace ?? '<none>'}")`, view.applicationNamespace ?? '<none>',
+          'Argo CD looks the project up in the Application\'s namespace: put both in the Argo CD namespace');
       }
       if (view.deploys === undefined && needsDeploys) {
-        errors.push(`${app} deploys nothing this app defines, so AppProject "${this.projectName}" cannot derive the namespaces and kinds it may use; give the Application deploys, or give the project destinations and namespaceResources`);
+        problems.add(`${app} deploys nothing this app defines, so AppProject "${this.projectName}" cannot derive the namespaces and kinds it may use`, [],
+          'give the Application deploys, or give the project destinations and namespaceResources');
       }
       if (this.props.sourceRepos && !this.props.sourceRepos.some(p => globMatch(p, view.repoUrl))) {
-        errors.push(`${app} reads repository "${view.repoUrl}", which AppProject "${this.projectName}" does not allow (sourceRepos: ${this.props.sourceRepos.join(', ')}); add it to sourceRepos`);
+        problems.add(`${app} reads a repository AppProject "${this.projectName}" does not allow (sourceRepos: ${this.props.sourceRepos.join(', ')})`, view.repoUrl, 'add it to sourceRepos');
       }
       const destinations = this.props.destinations;
       const cluster = view.clusterName ? `cluster "${view.clusterName}"` : `server "${view.server}"`;
@@ -277,7 +284,8 @@ export class ArgoCdAppProject extends Construct {
         for (const o of objects) if (!o.clusterScoped && o.namespace) namespaces.add(o.namespace);
         for (const ns of namespaces) {
           if (!destinationAllowed(destinations, view, ns)) {
-            errors.push(`${app} deploys to namespace "${ns}" on ${cluster}, which AppProject "${this.projectName}" does not allow; add { ${view.clusterName ? `name: '${view.clusterName}'` : `server: '${view.server}'`}, namespace: '${ns}' } to its destinations`);
+            problems.add(`${app} deploys to a namespace on ${cluster} that AppProject "${this.projectName}" does not allow`, ns,
+              `add { ${view.clusterName ? `name: '${view.clusterName}'` : `server: '${view.server}'`}, namespace: '${ns}' } to its destinations`);
           }
         }
       }
@@ -290,15 +298,12 @@ export class ArgoCdAppProject extends Construct {
           const key = `${o.group}/${o.kind}`;
           if (reported.has(key) || allowed.some(r => globMatch(r.group, o.group) && globMatch(r.kind, o.kind))) continue;
           reported.add(key);
-          errors.push(`${app} deploys ${o.kind} "${o.name}" (group "${o.group}"), a ${clusterScoped ? 'cluster-scoped' : 'namespaced'} kind AppProject "${this.projectName}" does not allow; add { group: '${o.group}', kind: '${o.kind}' } to its ${field}`);
+          problems.add(`${app} deploys ${o.kind} "${o.name}", a ${clusterScoped ? 'cluster-scoped' : 'namespaced'} kind AppProject "${this.projectName}" does not allow`, { group: o.group, kind: o.kind },
+            `add { group: '${o.group}', kind: '${o.kind}' } to its ${field}`);
         }
       }
     }
-    return errors;
-  }
-
-  private fail(what: string, fix: string): never {
-    throw new Error(`[${this.node.path}] ${what}: ${fix}`);
+    return problems.messages;
   }
 }
 

@@ -9,9 +9,10 @@ import { AutomatedSync, CascadeDelete, RuntimeFieldsSyncPolicy, SyncOption, Sync
 import type * as argo from '../imports/application-argoproj.io';
 import { checkWholeSeconds } from '../private/duration';
 import { applicationL1 } from '../private/l1-modules';
-import { isDns1123Label } from '../private/names';
+import { isDns1123Label, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import { Problems } from '../private/problems';
 import { cachedValidation, perSynthesis } from '../private/synthesis-cache';
 
 const FINALIZERS: { [policy: string]: string | undefined } = {
@@ -25,7 +26,7 @@ const FINALIZERS: { [policy: string]: string | undefined } = {
 export interface ArgoCdApplicationProps {
   /**
    * Name of the Application.
-   * @default - the construct id
+   * @default - derived from the construct id in kebab case (`Checkout` → `checkout`)
    */
   readonly name?: string;
 
@@ -195,19 +196,22 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
     this.props = props;
-    this.name = props.name ?? id;
-    checkName(this.node.path, 'name', this.name);
+    this.name = props.name ?? readableName(this);
+    const problems = new Problems(this);
+    checkName(problems, 'name', this.name);
 
-    this.givenSource = this.resolveSource(props);
-    this.checkDestination(props);
-    if (props.project !== undefined) checkName(this.node.path, 'project', props.project);
+    this.givenSource = this.resolveSource(props, problems);
+    this.checkDestination(props, problems);
+    if (props.project !== undefined) checkName(problems, 'project', props.project);
     if (props.project !== undefined && props.appProject !== undefined) {
-      this.fail(`project "${props.project}" and appProject "${props.appProject.projectName}"`, 'give one of them: project names a project defined elsewhere, appProject one defined in this app');
+      problems.add('both project and appProject are given', { project: props.project, appProject: props.appProject.projectName },
+        'give one of them: project names a project defined elsewhere, appProject one defined in this app');
     }
     if (props.revisionHistoryLimit !== undefined && (!Number.isInteger(props.revisionHistoryLimit) || props.revisionHistoryLimit < 0)) {
-      this.fail(`revisionHistoryLimit ${props.revisionHistoryLimit}`, 'give an integer >= 0');
+      problems.add('revisionHistoryLimit is not an integer >= 0', props.revisionHistoryLimit, 'give an integer >= 0');
     }
-    this.checkRetry(props.retry);
+    this.checkRetry(props.retry, problems);
+    problems.throwIfAny();
     for (const d of props.deploys ?? []) this.addDeploy(d);
     for (const e of props.ignoreDifferences ?? []) this.addIgnoreDifference(e);
 
@@ -239,9 +243,20 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
 
   /** @internal */
   public _projectView(): _ProjectMemberView {
+    return this.projectViewOf(this.source);
+  }
+
+  /** @internal */
+  public _checkedProjectView(): _ProjectMemberView | undefined {
+    // the Application's own validation reports why the source cannot be derived
+    const source = this.givenSource ?? this.deriveSource(new Problems(this));
+    return source && this.projectViewOf(source);
+  }
+
+  private projectViewOf(source: ApplicationSource): _ProjectMemberView {
     const deploys = [...this.deploysList, ...this.projectDeploys];
     return {
-      repoUrl: this.source.repoUrl,
+      repoUrl: source.repoUrl,
       server: this.props.destinationName ? undefined : (this.props.destinationServer ?? ArgoCdApplication.IN_CLUSTER_SERVER),
       clusterName: this.props.destinationName,
       destinationNamespace: this.props.destinationNamespace,
@@ -255,7 +270,11 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
    * derived from the layout the App writes the deployed chart in.
    */
   public get source(): ApplicationSource {
-    return this.givenSource ?? this.deriveSource();
+    if (this.givenSource) return this.givenSource;
+    const problems = new Problems(this);
+    const derived = this.deriveSource(problems);
+    problems.throwIfAny();
+    return derived!;
   }
 
   /** Deploys the objects of another construct (usually a chart) with this Application. */
@@ -336,7 +355,7 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
   }
 
   private buildIgnores(): _IgnoreDifferencesBuilder {
-    const builder = new _IgnoreDifferencesBuilder(this.node.path);
+    const builder = new _IgnoreDifferencesBuilder(this);
     for (const construct of this.deploysList) {
       for (const record of RuntimeOwnership.collect(construct)) builder.addRecord(record);
     }
@@ -345,6 +364,14 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
   }
 
   private syncOptions(builder: _IgnoreDifferencesBuilder): string[] {
+    const problems = new Problems(this);
+    const options = this.checkedSyncOptions(builder, problems);
+    problems.throwIfAny();
+    return options;
+  }
+
+  /** The sync options to render; the conflicts among them (and with the ignores) go to `problems`. */
+  private checkedSyncOptions(builder: _IgnoreDifferencesBuilder, problems: Problems): string[] {
     const respect = SyncOption.RESPECT_IGNORE_DIFFERENCES.value;
     const outOfSyncOnly = SyncOption.APPLY_OUT_OF_SYNC_ONLY.value;
     const options: string[] = [];
@@ -354,12 +381,12 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
     if (policy === RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING) {
       const conflicting = options.filter(o => o === respect || o === outOfSyncOnly);
       if (conflicting.length) {
-        this.fail(`runtimeFieldsSyncPolicy ACCEPT_FLAPPING with sync option ${conflicting.join(', ')}`,
+        problems.add('runtimeFieldsSyncPolicy ACCEPT_FLAPPING conflicts with sync options', conflicting,
           'use RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES (which adds both options) or remove the option');
       }
       const unsafe = builder.unsafeResets();
       if (unsafe.length) {
-        this.fail(`runtimeFieldsSyncPolicy ACCEPT_FLAPPING, but a sync that writes Git back would not flap, it would break: ${unsafe.join('; ')}`,
+        problems.add(`runtimeFieldsSyncPolicy ACCEPT_FLAPPING, but a sync that writes Git back would not flap, it would break: ${unsafe.join('; ')}`,
           'use RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES (the default)');
       }
     } else if (builder.hasRecords()) {
@@ -370,13 +397,13 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
     const hasOutOfSyncOnly = options.includes(outOfSyncOnly);
     if (hasRespect !== hasOutOfSyncOnly) {
       const [given, missing] = hasRespect ? [respect, outOfSyncOnly] : [outOfSyncOnly, respect];
-      this.fail(`sync option ${given} without ${missing}`,
+      problems.add(`sync option ${given} without ${missing}`, options,
         `add SyncOption.${missing === respect ? 'RESPECT_IGNORE_DIFFERENCES' : 'APPLY_OUT_OF_SYNC_ONLY'} too, or remove ${given}: `
         + 'RespectIgnoreDifferences alone re-applies every object on every sync with the live values it read before (racing the controller\'s own updates), '
         + 'and ApplyOutOfSyncOnly alone still resets weights and managed routes whenever the object changes in Git');
     }
     if (options.includes(SyncOption.SERVER_SIDE_APPLY.value) && !hasRespect && this.deploysList.length > 0) {
-      this.fail(`sync option ${SyncOption.SERVER_SIDE_APPLY.value} without ${respect}`,
+      problems.add(`sync option ${SyncOption.SERVER_SIDE_APPLY.value} without ${respect}`, options,
         'a server-side apply replaces atomic fields whole, stripping the rollouts-pod-template-hash Service selector and the live weights; '
         + 'add SyncOption.RESPECT_IGNORE_DIFFERENCES and SyncOption.APPLY_OUT_OF_SYNC_ONLY or drop ServerSideApply');
     }
@@ -392,38 +419,33 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
     if (policy === RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES && !(this.props.syncOptions ?? []).some(o => checked.includes(o.value))) {
       return [];
     }
-    try {
-      this.syncOptions(this.buildIgnores());
-      return [];
-    } catch (e) {
-      // cdk8s prefixes validation messages with the path already
-      return [(e as Error).message.replace(`[${this.node.path}] `, '')];
-    }
+    const builder = this.buildIgnores();
+    const problems = new Problems(this).addAll(builder.problems.messages);
+    this.checkedSyncOptions(builder, problems);
+    return problems.messages;
   }
 
-  private resolveSource(props: ArgoCdApplicationProps): ApplicationSource | undefined {
+  private resolveSource(props: ArgoCdApplicationProps, problems: Problems): ApplicationSource | undefined {
     const flat = props.repoUrl !== undefined || props.path !== undefined || props.targetRevision !== undefined || props.recurse !== undefined;
     if (props.source && flat) {
-      this.fail('both source and repoUrl/path/targetRevision/recurse', 'give either source (ApplicationSource.directory/helmChart/kustomize) or the flat repoUrl + path');
+      problems.add('both source and repoUrl/path/targetRevision/recurse are given', 'give either source (ApplicationSource.directory/helmChart/kustomize) or the flat repoUrl + path');
     }
     if (props.source) return props.source;
     if (props.repoUrl === undefined) {
-      this.fail(`repoUrl "" and path "${props.path ?? ''}"`, 'give repoUrl (and path, or let it be derived from deploys), or source');
-    }
-    if (props.path === undefined) {
-      if (props.recurse !== undefined) this.fail('recurse without path', 'give path too, or drop recurse (a derived source selects exactly the deployed chart\'s files)');
+      problems.add('no source: repoUrl is not given', { repoUrl: '', path: props.path ?? '' }, 'give repoUrl (and path, or let it be derived from deploys), or source');
       return undefined;
     }
-    try {
-      return ApplicationSource.directory({
-        repoUrl: props.repoUrl,
-        path: props.path,
-        targetRevision: props.targetRevision,
-        recurse: props.recurse,
-      });
-    } catch (e) {
-      throw new Error(`[${this.node.path}] ${(e as Error).message}`);
+    if (props.path === undefined) {
+      if (props.recurse !== undefined) problems.add('recurse without path', props.recurse, 'give path too, or drop recurse (a derived source selects exactly the deployed chart\'s files)');
+      return undefined;
     }
+    if (!addSourceProblems(problems, props.repoUrl, props.path)) return undefined;
+    return ApplicationSource.directory({
+      repoUrl: props.repoUrl,
+      path: props.path,
+      targetRevision: props.targetRevision,
+      recurse: props.recurse,
+    });
   }
 
   /** The one chart the deployed constructs are in, or an error text. */
@@ -439,67 +461,69 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
       : `deploys spans ${charts.length} charts (${charts.map(c => c.node.path).join(', ')}), and one directory source reads one chart's files`;
   }
 
-  /** Where the App's output folder is in the repository, or an error text. */
-  private outdirInRepo(app: App): string {
+  /** Where the App's output folder is in the repository, or undefined (with the reason in `problems`). */
+  private outdirInRepo(app: App, problems: Problems): string | undefined {
     const given = this.props.outdirInRepo;
     if (given !== undefined) {
       if (given === '' || given.startsWith('/') || given.split('/').includes('..')) {
-        this.fail(`outdirInRepo "${given}"`, 'give the output folder relative to the repository root without "..", e.g. "dist" ("." for the root)');
+        problems.add('outdirInRepo is not a relative path', given, 'give the output folder relative to the repository root without "..", e.g. "dist" ("." for the root)');
+        return undefined;
       }
       return trimSlashes(given);
     }
     if (nodePath.isAbsolute(app.outdir)) {
-      this.fail(`path not given and the App's outdir "${app.outdir}" is absolute, so where it sits in the Git repository is unknown`,
+      problems.add('path not given and the App\'s outdir is absolute, so where it sits in the Git repository is unknown', app.outdir,
         'give outdirInRepo (the output folder relative to the repository root, e.g. "dist"), or path');
+      return undefined;
     }
     return trimSlashes(nodePath.posix.normalize(app.outdir.split(nodePath.sep).join('/')));
   }
 
-  /** The source selecting exactly the deployed chart's files in the layout the App writes. */
-  private deriveSource(): ApplicationSource {
+  /**
+   * The source selecting exactly the deployed chart's files in the layout the App writes, or
+   * undefined (with the reasons in `problems`).
+   */
+  private deriveSource(problems: Problems): ApplicationSource | undefined {
     const chart = this.deployedChart();
-    if (typeof chart === 'string') this.fail(`path not given and ${chart}`, 'give path (or source), or deploy one chart per Application');
+    if (typeof chart === 'string') {
+      problems.add(`path not given and ${chart}`, this.deploysList.map(d => d.node.path), 'give path (or source), or deploy one chart per Application');
+      return undefined;
+    }
     const app = App.of(this);
-    const base = this.outdirInRepo(app);
+    const base = this.outdirInRepo(app, problems);
+    if (base === undefined) return undefined;
     const name = chartOutputName(app, chart);
     const join = (...parts: string[]) => parts.filter(p => p !== '.' && p !== '').join('/') || '.';
-    try {
-      switch (app.yamlOutputType) {
-        case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
-          return ApplicationSource.directory({ repoUrl: this.props.repoUrl!, path: join(base, name), targetRevision: this.props.targetRevision });
-        case YamlOutputType.FILE_PER_CHART:
-          return ApplicationSource.directory({ repoUrl: this.props.repoUrl!, path: base, include: `${name}${app.outputFileExtension}`, targetRevision: this.props.targetRevision });
-        default:
-          this.fail(`path not given and the App writes ${outputTypeName(app.yamlOutputType)}, where no directory selects only the chart "${chart.node.path}"`,
-            'use YamlOutputType.FILE_PER_CHART (cdk8s\' default) or YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE');
-      }
-    } catch (e) {
-      if ((e as Error).message.startsWith(`[${this.node.path}]`)) throw e;
-      throw new Error(`[${this.node.path}] ${(e as Error).message}`);
+    const repoUrl = this.props.repoUrl!;
+    switch (app.yamlOutputType) {
+      case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
+        if (!addSourceProblems(problems, repoUrl, join(base, name))) return undefined;
+        return ApplicationSource.directory({ repoUrl, path: join(base, name), targetRevision: this.props.targetRevision });
+      case YamlOutputType.FILE_PER_CHART:
+        if (!addSourceProblems(problems, repoUrl, base)) return undefined;
+        return ApplicationSource.directory({ repoUrl, path: base, include: `${name}${app.outputFileExtension}`, targetRevision: this.props.targetRevision });
+      default:
+        problems.add(`path not given and the App writes ${outputTypeName(app.yamlOutputType)}, where no directory selects only the chart "${chart.node.path}"`,
+          YamlOutputType[app.yamlOutputType], 'use YamlOutputType.FILE_PER_CHART (cdk8s\' default) or YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE');
+        return undefined;
     }
   }
 
   /** A given flat `path` must select exactly the deployed chart's files in the App's layout. */
   private validateSourceLayout(): string[] {
     if (this.givenSource === undefined) {
-      try {
-        this.deriveSource();
-        return [];
-      } catch (e) {
-        return [(e as Error).message.replace(`[${this.node.path}] `, '')];
-      }
+      const problems = new Problems(this);
+      this.deriveSource(problems);
+      return problems.messages;
     }
     const path = this.props.path;
     const chart = this.deployedChart();
     if (path === undefined || typeof chart === 'string') return [];
     const app = App.of(this);
     const name = chartOutputName(app, chart);
-    let base: string;
-    try {
-      base = this.outdirInRepo(app);
-    } catch {
-      base = '<output folder in the repo>';
-    }
+    // a bad outdirInRepo is reported by the constructor's checks of the derived source only; here
+    // it just leaves the folder in the fix unknown
+    const base = this.outdirInRepo(app, new Problems(this)) ?? '<output folder in the repo>';
     const folder = `${base === '.' ? '' : `${base}/`}${name}`;
     const type = app.yamlOutputType;
     const normalized = trimSlashes(path);
@@ -515,9 +539,9 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
     return [`path "${path}" cannot select chart "${chart.node.path}": the App writes ${outputTypeName(type)}, where no folder holds exactly one chart's objects; use YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE with path "${folder}", or omit path with YamlOutputType.FILE_PER_CHART`];
   }
 
-  private checkDestination(props: ArgoCdApplicationProps): void {
+  private checkDestination(props: ArgoCdApplicationProps, problems: Problems): void {
     if (props.destinationServer !== undefined && props.destinationName !== undefined) {
-      this.fail(`destinationServer "${props.destinationServer}" and destinationName "${props.destinationName}"`,
+      problems.add('both destinationServer and destinationName are given', { destinationServer: props.destinationServer, destinationName: props.destinationName },
         'Argo CD accepts only one of them ("application destination can\'t have both name and server defined"); keep one');
     }
     const values: Array<[string, string | undefined]> = [
@@ -528,36 +552,49 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
     for (const [field, value] of values) {
       if (value === undefined) continue;
       if (value === '' || value.includes('*')) {
-        this.fail(`${field} "${value}"`, 'give one exact value: wildcards and empty values are not allowed in destinations');
+        problems.add(`${field} is empty or a wildcard`, value, 'give one exact value: wildcards and empty values are not allowed in destinations');
       }
     }
     if (props.destinationServer !== undefined && !/^https?:\/\/\S+$/.test(props.destinationServer)) {
-      this.fail(`destinationServer "${props.destinationServer}"`, `give the API server URL, e.g. "${ArgoCdApplication.IN_CLUSTER_SERVER}"`);
+      problems.add('destinationServer is not an http(s) URL', props.destinationServer, `give the API server URL, e.g. "${ArgoCdApplication.IN_CLUSTER_SERVER}"`);
     }
-    if (props.destinationNamespace !== undefined) checkLabel(this.node.path, 'destinationNamespace', props.destinationNamespace);
+    if (props.destinationNamespace !== undefined) checkLabel(problems, 'destinationNamespace', props.destinationNamespace);
   }
 
-  private checkRetry(retry?: SyncRetry): void {
+  private checkRetry(retry: SyncRetry | undefined, problems: Problems): void {
     if (!retry) return;
-    if (retry.limit !== undefined && !Number.isInteger(retry.limit)) this.fail(`retry limit ${retry.limit}`, 'give an integer (negative: retry forever)');
+    if (retry.limit !== undefined && !Number.isInteger(retry.limit)) problems.add('retry limit is not an integer', retry.limit, 'give an integer (negative: retry forever)');
     if (retry.backoffFactor !== undefined && (!Number.isInteger(retry.backoffFactor) || retry.backoffFactor < 1)) {
-      this.fail(`retry backoffFactor ${retry.backoffFactor}`, 'give an integer >= 1 (Argo CD stores it as an int64)');
+      problems.add('retry backoffFactor is not an integer >= 1', retry.backoffFactor, 'give an integer >= 1 (Argo CD stores it as an int64)');
     }
     // rendered as "<n>s": a fraction of a second would not convert
+    let whole = true;
     for (const [field, value] of [['backoffDuration', retry.backoffDuration], ['backoffMaxDuration', retry.backoffMaxDuration]] as const) {
       const problem = value === undefined ? undefined : checkWholeSeconds(`retry ${field}`, value)[0];
-      if (problem) this.fail(problem, 'give a whole number of seconds, e.g. Duration.seconds(5)');
+      if (problem) {
+        problems.addMessage(`${problem}; give a whole number of seconds, e.g. Duration.seconds(5)`);
+        whole = false;
+      }
     }
+    if (!whole) return;
     const duration = retry.backoffDuration?.toSeconds() ?? 5;
     const max = retry.backoffMaxDuration?.toSeconds() ?? 180;
     if (max < duration) {
-      this.fail(`retry backoffMaxDuration ${max}s shorter than backoffDuration ${duration}s`, 'make backoffMaxDuration at least backoffDuration');
+      problems.add(`retry backoffMaxDuration is shorter than backoffDuration (${duration}s)`, `${max}s`, 'make backoffMaxDuration at least backoffDuration');
     }
   }
+}
 
-  private fail(what: string, fix: string): never {
-    throw new Error(`[${this.node.path}] ${what}: ${fix}`);
+/** Adds the problems of a directory source's repoUrl and path; whether there were none. */
+function addSourceProblems(problems: Problems, repoUrl: string, path: string): boolean {
+  let ok = true;
+  for (const p of [ApplicationSource._repoUrlProblem(repoUrl), ApplicationSource._pathProblem(path)]) {
+    if (p) {
+      problems.add(p.what, p.value, p.fix);
+      ok = false;
+    }
   }
+  return ok;
 }
 
 function trimSlashes(p: string): string {
@@ -581,27 +618,22 @@ function outputTypeName(type: YamlOutputType): string {
 function chartOutputName(app: App, chart: Chart): string {
   const name = Names.toDnsLabel(chart);
   // as cdk8s' resolveDependencies: nested charts, or a dependency between constructs of two charts
-  const chartOf = (c: IConstruct): Chart | undefined => {
-    try {
-      return Chart.of(c);
-    } catch {
-      return undefined;
-    }
-  };
+  // Chart.of without its throw for a construct outside any chart: the closest chart among the scopes
+  const chartOf = (c: IConstruct): Chart | undefined => [...c.node.scopes].reverse().find(Chart.isChart);
   // a walk of the whole App: once per synthesis, not once per Application and chart rendered
   const dependent = perSynthesis(app, 'dependent-charts', () => app.node.findAll().some(c => c instanceof Chart && c.node.children.some(x => x instanceof Chart))
     || app.node.findAll().some(c => c.node.dependencies.some(d => chartOf(d) !== chartOf(c))));
   return dependent ? `${app.charts.indexOf(chart).toString().padStart(4, '0')}-${name}` : name;
 }
 
-function checkName(path: string, field: string, value: string): void {
+function checkName(problems: Problems, field: string, value: string): void {
   if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(value)) {
-    throw new Error(`[${path}] ${field} "${value}" is not a DNS-1123 subdomain: use lowercase letters, digits, "-" and ".", starting and ending with a letter or digit`);
+    problems.add(`${field} is not a DNS-1123 subdomain`, value, 'use lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
   }
 }
 
-function checkLabel(path: string, field: string, value: string): void {
+function checkLabel(problems: Problems, field: string, value: string): void {
   if (!isDns1123Label(value)) {
-    throw new Error(`[${path}] ${field} "${value}" is not a DNS-1123 label: use at most 63 lowercase letters, digits and "-"`);
+    problems.add(`${field} is not a DNS-1123 label`, value, 'use at most 63 lowercase letters, digits and "-"');
   }
 }

@@ -1,4 +1,6 @@
+import { IConstruct } from 'constructs';
 import { RuntimeOwnedFields } from './runtime-ownership';
+import { fail, Problems } from '../private/problems';
 
 /**
  * One Argo CD `ignoreDifferences` entry, as written in `spec.ignoreDifferences` of an Application.
@@ -68,7 +70,7 @@ export class JsonPointer {
   /** The unescaped segments of a pointer; throws on a malformed pointer. */
   public static parse(pointer: string): string[] {
     const problem = jsonPointerProblem(pointer);
-    if (problem) throw new Error(`invalid JSON pointer "${pointer}": ${problem}`);
+    if (problem) fail('JsonPointer.parse', 'invalid JSON pointer', pointer, problem);
     if (pointer === '') return [];
     return pointer.slice(1).split('/').map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   }
@@ -120,27 +122,25 @@ function jsonPointerProblem(pointer: string): string | undefined {
 
 class JqPathChecker {
   private pos = 0;
+  /** The first problem found; once set, parsing runs to the end of the text without reading more. */
+  private problem?: string;
 
   constructor(private readonly text: string) {}
 
   /** Why the expression is not a safe jq path expression, or undefined. */
   public check(): string | undefined {
-    try {
-      this.skipSpace();
-      this.pipeline();
-      this.skipSpace();
-      if (this.pos < this.text.length) return `unexpected "${this.text.slice(this.pos)}" at offset ${this.pos}`;
-      return undefined;
-    } catch (e) {
-      return (e as Error).message;
-    }
+    this.skipSpace();
+    this.pipeline();
+    this.skipSpace();
+    if (this.problem === undefined && this.pos < this.text.length) return `unexpected "${this.text.slice(this.pos)}" at offset ${this.pos}`;
+    return this.problem;
   }
 
   private pipeline(): void {
     this.term();
     this.skipSpace();
     while (this.peek() === '|') {
-      if (this.text[this.pos + 1] === '=') this.fail('"|=" is an update, not a path expression');
+      if (this.text[this.pos + 1] === '=') this.stop('"|=" is an update, not a path expression');
       this.pos++;
       this.skipSpace();
       this.term();
@@ -156,9 +156,9 @@ class JqPathChecker {
       this.suffixes();
       return;
     }
-    if (this.peek() !== '.') this.fail(`a path expression starts with "." or "select(", got "${this.text.slice(this.pos)}"`);
+    if (this.peek() !== '.') this.stop(`a path expression starts with "." or "select(", got "${this.text.slice(this.pos)}"`);
     this.pos++;
-    if (this.peek() === '.') this.fail('".." (recurse) is not allowed: it deletes far more than intended');
+    if (this.peek() === '.') this.stop('".." (recurse) is not allowed: it deletes far more than intended');
     // `.` alone, `.key`, `."key"`, `.[...]`
     if (this.isIdentStart(this.peek())) this.identifier();
     else if (this.peek() === '"') this.stringLiteral();
@@ -172,14 +172,14 @@ class JqPathChecker {
         this.pos++;
         if (this.isIdentStart(this.peek())) this.identifier();
         else if (this.peek() === '"') this.stringLiteral();
-        else if (this.peek() !== '[') this.fail(`expected a key after "." at offset ${this.pos}`);
+        else if (this.peek() !== '[') this.stop(`expected a key after "." at offset ${this.pos}`);
       } else if (c === '[') {
         this.pos++;
         this.skipSpace();
         if (this.peek() === ']') {
           this.pos++;
           if (this.peek() !== '?') {
-            this.fail('iterate with "[]?" so that an object without the list is left alone instead of failing the expression');
+            this.stop('iterate with "[]?" so that an object without the list is left alone instead of failing the expression');
           }
           this.pos++;
         } else {
@@ -203,7 +203,7 @@ class JqPathChecker {
     while (this.pos < this.text.length) {
       const c = this.text[this.pos];
       if (c === '"') { this.stringLiteral(); continue; }
-      if (c === '$') this.fail('variables are not allowed: Argo CD wraps the expression in del()');
+      if (c === '$') this.stop('variables are not allowed: Argo CD wraps the expression in del()');
       if (c === '(') depth++;
       if (c === ')') {
         depth--;
@@ -211,21 +211,21 @@ class JqPathChecker {
       }
       this.pos++;
     }
-    this.fail('unbalanced parentheses in select(...)');
+    this.stop('unbalanced parentheses in select(...)');
   }
 
   private identifier(): void {
     const start = this.pos;
     while (this.pos < this.text.length && /[A-Za-z0-9_]/.test(this.text[this.pos])) this.pos++;
     const word = this.text.slice(start, this.pos);
-    if (word.length === 0) this.fail(`expected a key at offset ${start}`);
+    if (word.length === 0) this.stop(`expected a key at offset ${start}`);
   }
 
   private stringLiteral(): void {
     this.expect('"');
     while (this.pos < this.text.length && this.text[this.pos] !== '"') {
       if (this.text[this.pos] === '\\') {
-        if (this.text[this.pos + 1] === '(') this.fail('string interpolation is not allowed');
+        if (this.text[this.pos + 1] === '(') this.stop('string interpolation is not allowed');
         this.pos++;
       }
       this.pos++;
@@ -237,7 +237,7 @@ class JqPathChecker {
     const start = this.pos;
     if (this.peek() === '-') this.pos++;
     while (/[0-9]/.test(this.peek())) this.pos++;
-    if (this.pos === start) this.fail(`expected an index, a key or "]" at offset ${start}`);
+    if (this.pos === start) this.stop(`expected an index, a key or "]" at offset ${start}`);
   }
 
   private isIdentStart(c: string): boolean {
@@ -249,7 +249,7 @@ class JqPathChecker {
   }
 
   private expect(c: string): void {
-    if (this.peek() !== c) this.fail(`expected "${c}" at offset ${this.pos}`);
+    if (this.peek() !== c) this.stop(`expected "${c}" at offset ${this.pos}`);
     this.pos++;
   }
 
@@ -257,8 +257,10 @@ class JqPathChecker {
     while (/\s/.test(this.peek())) this.pos++;
   }
 
-  private fail(message: string): never {
-    throw new Error(message);
+  /** Records the first problem and skips to the end of the text, which ends every loop. */
+  private stop(message: string): void {
+    this.problem ??= message;
+    this.pos = this.text.length;
   }
 }
 
@@ -288,20 +290,26 @@ export interface _IgnoreEntry {
  * @internal
  */
 export class _IgnoreDifferencesBuilder {
+  /** The problems of the records and entries added so far; `render` throws them. */
+  public readonly problems: Problems;
   private readonly entries = new Map<string, _IgnoreEntry>();
   private readonly unsafe = new Set<string>();
   private recordCount = 0;
 
-  constructor(private readonly path: string) {}
+  constructor(scope: IConstruct) {
+    this.problems = new Problems(scope);
+  }
 
   public addRecord(record: RuntimeOwnedFields): void {
     const where = `runtime-ownership record for ${record.kind} "${record.name}"`;
-    if (!record.kind) this.fail(`${where}: kind is empty`, 'set the kind of the object the controller writes to');
-    if (!record.name) this.fail(`${where}: name is empty`, 'set the name of the object; an unnamed record would ignore the fields of every object of the kind');
-    if (!record.reason) this.fail(`${where}: reason is empty`, 'say why the controller writes these fields');
+    const found = this.problems.messages.length;
+    if (!record.kind) this.problems.add(`${where}: kind is empty`, record.kind, 'set the kind of the object the controller writes to');
+    if (!record.name) this.problems.add(`${where}: name is empty`, record.name, 'set the name of the object; an unnamed record would ignore the fields of every object of the kind');
+    if (!record.reason) this.problems.add(`${where}: reason is empty`, record.reason, 'say why the controller writes these fields');
     if ((record.jsonPointers ?? []).length + (record.jqPathExpressions ?? []).length === 0) {
-      this.fail(`${where} names no field`, 'give at least one jsonPointer or jqPathExpression');
+      this.problems.add(`${where} names no field`, 'give at least one jsonPointer or jqPathExpression');
     }
+    if (this.problems.messages.length > found) return;
     this.add({
       group: record.group,
       kind: record.kind,
@@ -316,22 +324,25 @@ export class _IgnoreDifferencesBuilder {
 
   public addExtra(entry: IgnoreDifference): void {
     const where = `ignoreDifferences entry for ${entry.kind}${entry.name ? ` "${entry.name}"` : ''}`;
-    if (!entry.kind) this.fail(`${where}: kind is empty`, 'set kind (Argo CD requires it; "*" matches every kind)');
+    const found = this.problems.messages.length;
+    if (!entry.kind) this.problems.add(`${where}: kind is empty`, entry.kind, 'set kind (Argo CD requires it; "*" matches every kind)');
     if ((entry.jsonPointers ?? []).length + (entry.jqPathExpressions ?? []).length + (entry.managedFieldsManagers ?? []).length === 0) {
-      this.fail(`${where} names no field`, 'give jsonPointers, jqPathExpressions or managedFieldsManagers');
+      this.problems.add(`${where} names no field`, 'give jsonPointers, jqPathExpressions or managedFieldsManagers');
     }
     for (const manager of entry.managedFieldsManagers ?? []) {
       if (manager === ROLLOUTS_MANAGER && NO_ROLLOUTS_MANAGER_KINDS.some(k => globMatches(entry.kind, k))) {
-        this.fail(`${where}: managedFieldsManagers "${ROLLOUTS_MANAGER}" on ${entry.kind}`,
+        this.problems.add(`${where}: managedFieldsManagers on ${entry.kind}`, manager,
           'remove it: the controller\'s full Update takes ownership of the whole atomic list, so later Git changes to it are hidden for good (argo-rollouts#3854); the ignores derived from `deploys` already cover the weights and managed routes');
       }
-      if (!manager) this.fail(`${where}: empty managedFieldsManagers entry`, 'remove it');
+      if (!manager) this.problems.add(`${where}: empty managedFieldsManagers entry`, manager, 'remove it');
     }
+    if (this.problems.messages.length > found) return;
     this.add(entry, where, 'user-supplied');
   }
 
   /** The rendered entries, sorted by group, kind, namespace, name; paths sorted. */
   public render(): _IgnoreEntry[] {
+    this.problems.throwIfAny();
     return [...this.entries.values()].sort((a, b) =>
       compare(a.group, b.group) || compare(a.kind, b.kind) || compare(a.namespace ?? '', b.namespace ?? '') || compare(a.name ?? '', b.name ?? ''));
   }
@@ -349,22 +360,24 @@ export class _IgnoreDifferencesBuilder {
   private add(entry: IgnoreDifference, where: string, reason: string): void {
     const group = entry.group ?? '';
     const known = KNOWN_GROUPS[entry.kind];
+    const found = this.problems.messages.length;
     if (known !== undefined && known !== group) {
-      this.fail(`${where}: group "${group}"`, known === ''
+      this.problems.add(`${where}: wrong group`, group, known === ''
         ? `${entry.kind} is in the core group: leave group empty`
         : `${entry.kind} is in group "${known}": Argo CD matches an empty group only against the core group, so the entry would never apply`);
     }
     for (const pointer of entry.jsonPointers ?? []) {
       const problem = jsonPointerProblem(pointer);
-      if (problem) this.fail(`${where}: jsonPointer "${pointer}"`, problem);
+      if (problem) this.problems.add(`${where}: jsonPointer is not a valid pointer`, pointer, problem);
     }
     for (const expression of entry.jqPathExpressions ?? []) {
       const problem = jqPathProblem(expression);
       if (problem) {
-        this.fail(`${where}: jqPathExpression "${expression}"`,
+        this.problems.add(`${where}: jqPathExpression is not a path expression`, expression,
           `Argo CD runs it as del(${expression}), which needs a path expression: ${problem}`);
       }
     }
+    if (this.problems.messages.length > found) return;
     const key = JSON.stringify([group, entry.kind, entry.namespace ?? '', entry.name ?? '']);
     let target = this.entries.get(key);
     if (!target) {
@@ -386,9 +399,6 @@ export class _IgnoreDifferencesBuilder {
     if (!target.reasons.includes(reason)) target.reasons.push(reason);
   }
 
-  private fail(what: string, fix: string): never {
-    throw new Error(`[${this.path}] ${what}: ${fix}`);
-  }
 }
 
 function compare(a: string, b: string): number {

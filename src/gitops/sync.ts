@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { fail } from '../private/problems';
 
 /**
  * An Argo CD sync option. Argo CD matches these strings exactly (case-sensitive, no trimming),
@@ -36,7 +37,7 @@ export class SyncOption {
    */
   public static of(value: string): SyncOption {
     if (!/^[A-Z][A-Za-z]*=[A-Za-z]+$/.test(value)) {
-      throw new Error(`sync option "${value}" is not of the form Key=value without spaces (Argo CD matches the exact string), e.g. "ClientSideApplyMigration=false"`);
+      fail('SyncOption.of', 'sync option is not of the form Key=value without spaces (Argo CD matches the exact string)', value, 'write it as Argo CD spells it, e.g. "ClientSideApplyMigration=false"');
     }
     return new SyncOption(value);
   }

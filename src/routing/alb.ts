@@ -10,6 +10,7 @@ import { ingressHostProblem, ingressPathProblem, qualifiedNameProblem } from '..
 import { isDns1123Subdomain, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import { fail, Problems } from '../private/problems';
 import { HeaderMatch, StepKind, StringMatchType } from '../rollout/step';
 import type { AlbTrafficRouting } from '../rollout/strategy';
 
@@ -193,45 +194,50 @@ export class AlbIngress extends Construct {
     this.targetType = props.targetType ?? AlbTargetType.IP;
     this.rules = props.rules && props.rules.length > 0 ? props.rules : [{}];
 
-    const where = `[${this.node.path}]`;
+    const problems = new Problems(this);
     if (!isDns1123Subdomain(this.name)) {
-      throw new Error(`${where} Ingress name must be a lower-case DNS-1123 subdomain of at most 253 characters; got "${this.name}"; use lower-case letters, digits, '-' and '.'`);
+      problems.add('Ingress name must be a lower-case DNS-1123 subdomain of at most 253 characters', this.name, 'use lower-case letters, digits, \'-\' and \'.\'');
     }
     for (const rule of this.rules) {
-      if (rule.host !== undefined && rule.host.trim() === '') throw new Error(`${where} a rule's host is an empty string; omit it to match any host`);
+      if (rule.host !== undefined && rule.host.trim() === '') {
+        problems.add('a rule\'s host is an empty string', rule.host, 'omit it to match any host');
+        continue;
+      }
       const hostProblem = rule.host === undefined ? undefined : ingressHostProblem(rule.host);
-      if (hostProblem) throw new Error(`${where} rule host ${hostProblem}; got "${rule.host}"; use a host name such as "app.example.com" or "*.example.com" (no scheme, port or upper case)`);
+      if (hostProblem) problems.add(`rule host ${hostProblem}`, rule.host, 'use a host name such as "app.example.com" or "*.example.com" (no scheme, port or upper case)');
       const pathProblem = rule.path === undefined ? undefined : ingressPathProblem(rule.path);
-      if (pathProblem) throw new Error(`${where} rule path ${pathProblem}; got "${rule.path}"; give an absolute, normalized path such as "/api"`);
+      if (pathProblem) problems.add(`rule path ${pathProblem}`, rule.path, 'give an absolute, normalized path such as "/api"');
     }
     if (!isDns1123Subdomain(this.ingressClassName)) {
-      throw new Error(`${where} ingressClassName must be a lower-case DNS-1123 subdomain (the name of an IngressClass); got "${this.ingressClassName}"; use e.g. "alb"`);
+      problems.add('ingressClassName must be a lower-case DNS-1123 subdomain (the name of an IngressClass)', this.ingressClassName, 'use e.g. "alb"');
     }
     if (!isDns1123Subdomain(this.annotationPrefix)) {
-      throw new Error(`${where} annotationPrefix must be a lower-case DNS-1123 subdomain (it becomes the prefix of annotation keys such as <prefix>/actions.<name>); got "${this.annotationPrefix}"; use e.g. "${AlbIngress.DEFAULT_ANNOTATION_PREFIX}"`);
+      problems.add('annotationPrefix must be a lower-case DNS-1123 subdomain (it becomes the prefix of annotation keys such as <prefix>/actions.<name>)',
+        this.annotationPrefix, `use e.g. "${AlbIngress.DEFAULT_ANNOTATION_PREFIX}"`);
     }
     for (const [key, value] of Object.entries(props.annotations ?? {})) {
       const keyProblem = qualifiedNameProblem(key);
-      if (keyProblem) throw new Error(`${where} annotation key ${keyProblem}; got "${key}"; use "<dns-prefix>/<name>" or "<name>"`);
-      if (typeof value !== 'string') throw new Error(`${where} annotation "${key}" must have a string value; got ${JSON.stringify(value)} (${typeof value}); quote it, e.g. "${String(value)}"`);
+      if (keyProblem) problems.add(`annotation key ${keyProblem}`, key, 'use "<dns-prefix>/<name>" or "<name>"');
+      if (typeof value !== 'string') problems.add(`annotation "${key}" must have a string value, not a ${typeof value}`, value, `quote it, e.g. "${String(value)}"`);
     }
     if (props.groupName !== undefined && !GROUP_NAME.test(props.groupName)) {
-      throw new Error(`${where} groupName "${props.groupName}" is invalid: use at most 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`);
+      problems.add('groupName is invalid', props.groupName, 'use at most 63 lower-case letters, digits, \'-\' and \'.\', starting and ending with a letter or digit');
     }
     if (props.sslRedirectPort !== undefined) {
       const https = (props.listenPorts ?? []).filter(p => p.protocol === 'HTTPS').map(p => p.port);
       if (!https.includes(props.sslRedirectPort)) {
-        throw new Error(`${where} sslRedirectPort ${props.sslRedirectPort} is not an HTTPS listen port (got ${JSON.stringify(https)}); add AlbListenPort.https(${props.sslRedirectPort}) to listenPorts`);
+        problems.add(`sslRedirectPort ${props.sslRedirectPort} is not an HTTPS listen port`, https, `add AlbListenPort.https(${props.sslRedirectPort}) to listenPorts`);
       }
     }
     for (const key of Object.keys(props.annotations ?? {})) {
       if (key === 'kubernetes.io/ingress.class') {
-        throw new Error(`${where} annotation kubernetes.io/ingress.class cannot be set together with spec.ingressClassName ("${this.ingressClassName}"); use ingressClassName only`);
+        problems.add(`annotation kubernetes.io/ingress.class cannot be set together with spec.ingressClassName ("${this.ingressClassName}")`, props.annotations![key], 'use ingressClassName only');
       }
       if (key.startsWith(`${this.annotationPrefix}/actions.`) || key.startsWith(`${this.annotationPrefix}/conditions.`)) {
-        throw new Error(`${where} annotation ${key} is written by the Rollouts controller; configure stickiness and header routes on the Rollout instead`);
+        problems.add('annotation is written by the Rollouts controller', key, 'configure stickiness and header routes on the Rollout instead');
       }
     }
+    problems.throwIfAny();
 
     this.apiObject = new kplus.k8s.KubeIngress(this, 'Resource', {
       metadata: { name: this.name, annotations: this.renderAnnotations() },
@@ -240,7 +246,7 @@ export class AlbIngress extends Construct {
     applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
     this.node.addValidation({
-      validate: () => this.action ? [] : [`Ingress "${this.name}" is not used by any Rollout, so its use-annotation backend has no action; pass it to a Rollout's ALB traffic routing`],
+      validate: () => this.action ? [] : new Problems(this).add(`Ingress "${this.name}" is not used by any Rollout, so its use-annotation backend has no action`, 'pass it to a Rollout\'s ALB traffic routing').messages,
     });
   }
 
@@ -260,7 +266,7 @@ export class AlbIngress extends Construct {
    */
   public _bindAction(action: AlbActionBinding): void {
     if (this.action && this.action.rolloutPath !== action.rolloutPath) {
-      throw new Error(`[${this.node.path}] Ingress "${this.name}" is already used by the Rollout at ${this.action.rolloutPath}; each Rollout needs its own Ingress (or an IngressGroup with groupName)`);
+      fail(this, `Ingress "${this.name}" is already used by the Rollout at ${this.action.rolloutPath}`, 'each Rollout needs its own Ingress (or an IngressGroup with groupName)');
     }
     this.action = action;
     this.apiObject.metadata.addAnnotation(this.actionAnnotationKey!, this._initialActionJson());
@@ -339,30 +345,32 @@ export class AlbTrafficRouter extends TrafficRouter {
   public _validate(ctx: TrafficRouterContext): string[] {
     const alb = this.options;
     const c = ctx.canary;
-    const errors: string[] = [];
+    const problems = new Problems(ctx.rollout);
     const instanceIngress = alb.verifyTargetGroups ? alb.ingresses.find(i => i.targetType !== AlbTargetType.IP) : undefined;
     if (instanceIngress) {
-      errors.push(`ALB verifyTargetGroups checks that the ALB registered the pod IPs, which needs targetType ip; got ${instanceIngress.targetType} on Ingress "${instanceIngress.name}"; use AlbTargetType.IP on the Ingress, or remove verifyTargetGroups`);
+      problems.add(`ALB verifyTargetGroups checks that the ALB registered the pod IPs, which needs targetType ip, but Ingress "${instanceIngress.name}" uses another`,
+        instanceIngress.targetType, 'use AlbTargetType.IP on the Ingress, or remove verifyTargetGroups');
     }
     if (c.pingPong && !alb.rootServiceName) {
-      errors.push('canary pingPong with ALB needs alb.rootServiceName, the action name the Ingress backends use (e.g. "<app>-root")');
+      problems.add('canary pingPong with ALB needs alb.rootServiceName', alb.rootServiceName, 'give the action name the Ingress backends use (e.g. "<app>-root")');
     }
-    if (alb.ingresses.length === 0) errors.push('canary trafficRouting.alb needs at least one Ingress; got ingresses: []');
+    if (alb.ingresses.length === 0) problems.add('canary trafficRouting.alb needs at least one Ingress', { ingresses: [] }, 'pass the AlbIngress the Rollout splits traffic on');
     const prefixes = new Set(alb.ingresses.map(i => i.annotationPrefix));
-    if (prefixes.size > 1) errors.push(`canary trafficRouting.alb Ingresses use different annotation prefixes ${JSON.stringify([...prefixes])}; the Rollout writes one prefix to all of them`);
+    if (prefixes.size > 1) problems.add('canary trafficRouting.alb Ingresses use different annotation prefixes', [...prefixes], 'give them one prefix: the Rollout writes one prefix to all of them');
     // milliseconds: Duration.toSeconds() throws (without the construct path) on fractions
     const stickySeconds = alb.stickiness ? alb.stickiness.toMilliseconds({ integral: false }) / 1000 : undefined;
     if (stickySeconds !== undefined && (stickySeconds < 1 || stickySeconds > MAX_STICKINESS_SECONDS || !Number.isInteger(stickySeconds))) {
-      errors.push(`canary ALB stickiness must be 1 to ${MAX_STICKINESS_SECONDS} whole seconds (7 days); got ${stickySeconds}s`);
+      problems.add(`canary ALB stickiness must be 1 to ${MAX_STICKINESS_SECONDS} whole seconds (7 days)`, `${stickySeconds}s`, 'give a whole number of seconds in that range, e.g. Duration.minutes(10)');
     }
     const action = this.actionName(ctx);
     if (action && !isDnsLabel(action, 55)) {
-      errors.push(`canary ALB action name "${action}" becomes the annotation key actions.${action}, so it must be a DNS-1035 label of at most 55 characters`);
+      problems.add(`canary ALB action name becomes the annotation key actions.${action}, so it must be a DNS-1035 label of at most 55 characters`, action,
+        'use a shorter lower-case name');
     }
     if (!Number.isInteger(alb.servicePort) || alb.servicePort < 1 || alb.servicePort > 65535) {
-      errors.push(`canary ALB servicePort must be a port number 1-65535; got ${alb.servicePort}`);
+      problems.add('canary ALB servicePort must be a port number 1-65535', alb.servicePort, 'give the port of the Services the Ingress forwards to');
     }
-    return errors;
+    return problems.messages;
   }
 
   /** @internal */
@@ -414,19 +422,21 @@ export class AlbTrafficRouter extends TrafficRouter {
   }
 
   /** @internal */
-  public _serviceProblems(_ctx: TrafficRouterContext, service: kplus.Service, switchedByBlueGreen: boolean): string[] {
-    const errors: string[] = [];
+  public _serviceProblems(ctx: TrafficRouterContext, service: kplus.Service, switchedByBlueGreen: boolean): string[] {
+    const problems = new Problems(ctx.rollout);
     const alb = this.options;
     const instanceIngress = alb.ingresses.find(i => i.targetType !== AlbTargetType.IP);
     const serviceType: string = service.type;
     if (instanceIngress && !switchedByBlueGreen && !['NodePort', 'LoadBalancer'].includes(serviceType)) {
-      errors.push(`Service "${service.name}" is ${serviceType}, but Ingress "${instanceIngress.name}" uses instance targets (targetType ${instanceIngress.targetType}), which reach pods through node ports only; set targetType: AlbTargetType.IP on the Ingress, or make the Service NodePort`);
+      problems.add(`Service "${service.name}" must be NodePort or LoadBalancer: Ingress "${instanceIngress.name}" uses instance targets (targetType ${instanceIngress.targetType}), which reach pods through node ports only`,
+        serviceType, 'set targetType: AlbTargetType.IP on the Ingress, or make the Service NodePort');
     }
     const ports = service.ports.map(port => port.port);
     if (!ports.includes(alb.servicePort)) {
-      errors.push(`ALB servicePort ${alb.servicePort} is not a port of Service "${service.name}" (ports ${JSON.stringify(ports)}); the weighted action would forward to a port the Service does not have`);
+      problems.add(`ALB servicePort ${alb.servicePort} is not a port of Service "${service.name}"`, ports,
+        'give one of the Service\'s ports: the weighted action would forward to a port the Service does not have');
     }
-    return errors;
+    return problems.messages;
   }
 
   /** @internal */

@@ -11,6 +11,7 @@ import { ingressHostProblem, ingressPathProblem } from '../private/checks';
 import { isDns1123Label, isDns1123Subdomain, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import { fail, Problem, Problems } from '../private/problems';
 import { StepKind } from '../rollout/step';
 
 /** The plugin's name in the controller's configuration and in `trafficRouting.plugins`. */
@@ -84,28 +85,29 @@ export class GatewayApiHttpRoute extends Construct {
     super(scope, id);
     this.props = props;
     this.name = props.name ?? readableName(this);
-    const where = `[${this.node.path}]`;
+    const problems = new Problems(this);
     if (!isDns1123Subdomain(this.name)) {
-      throw new Error(`${where} HTTPRoute name must be a lower-case DNS-1123 subdomain; got "${this.name}"; use lower-case letters, digits, '-' and '.'`);
+      problems.add('HTTPRoute name must be a lower-case DNS-1123 subdomain', this.name, 'use lower-case letters, digits, \'-\' and \'.\'');
     }
-    if (props.gateways.length === 0) throw new Error(`${where} an HTTPRoute needs at least one Gateway; got gateways: []; name the Gateway, e.g. "infra/public"`);
-    if (props.gateways.length > 32) throw new Error(`${where} an HTTPRoute attaches to at most 32 Gateways; got ${props.gateways.length}; split the route`);
+    if (props.gateways.length === 0) problems.add('an HTTPRoute needs at least one Gateway', { gateways: [] }, 'name the Gateway, e.g. "infra/public"');
+    if (props.gateways.length > 32) problems.add('an HTTPRoute attaches to at most 32 Gateways', props.gateways.length, 'split the route');
     for (const [i, gateway] of props.gateways.entries()) {
       const parts = gateway.split('/');
       if (parts.length > 2 || !parts.every(isDns1123Label)) {
-        throw new Error(`${where} gateway must be "<name>" or "<namespace>/<name>" with lower-case DNS labels; got "${gateway}"; e.g. "infra/public"`);
+        problems.add('gateway must be "<name>" or "<namespace>/<name>" with lower-case DNS labels', gateway, 'give e.g. "infra/public"');
       }
       // the API server refuses two parentRefs to one Gateway without a sectionName
-      if (props.gateways.indexOf(gateway) !== i) throw new Error(`${where} gateways name a Gateway twice; got "${gateway}" twice; list each Gateway once`);
+      if (props.gateways.indexOf(gateway) === i && props.gateways.lastIndexOf(gateway) !== i) problems.add('gateways name a Gateway twice', gateway, 'list each Gateway once');
     }
     const hostnames = props.hostnames ?? [];
-    if (hostnames.length > 16) throw new Error(`${where} an HTTPRoute matches at most 16 hostnames; got ${hostnames.length}; split the route or use a wildcard such as "*.example.com"`);
+    if (hostnames.length > 16) problems.add('an HTTPRoute matches at most 16 hostnames', hostnames.length, 'split the route or use a wildcard such as "*.example.com"');
     for (const hostname of hostnames) {
       const problem = ingressHostProblem(hostname);
-      if (problem) throw new Error(`${where} hostname ${problem}; got "${hostname}"; use a host name such as "app.example.com" or "*.example.com" (no scheme, port or upper case)`);
+      if (problem) problems.add(`hostname ${problem}`, hostname, 'use a host name such as "app.example.com" or "*.example.com" (no scheme, port or upper case)');
     }
     const pathProblem = props.path === undefined ? undefined : httpRoutePathProblem(props.path);
-    if (pathProblem) throw new Error(`${where} path ${pathProblem}; got "${props.path}"; give an absolute, normalized path such as "/api"`);
+    if (pathProblem) problems.add(`path ${pathProblem}`, props.path, 'give an absolute, normalized path such as "/api"');
+    problems.throwIfAny();
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: `${GROUP}/v1`,
       kind: 'HTTPRoute',
@@ -115,7 +117,8 @@ export class GatewayApiHttpRoute extends Construct {
     applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
     this.node.addValidation({
-      validate: () => this.binding ? [] : [`HTTPRoute "${this.name}" is not used by any Rollout, so its rule has no backends; pass it to a GatewayApiTrafficRouter of a Rollout's trafficRouting`],
+      validate: () => this.binding ? [] : new Problems(this).add(`HTTPRoute "${this.name}" is not used by any Rollout, so its rule has no backends`,
+        'pass it to a GatewayApiTrafficRouter of a Rollout\'s trafficRouting').messages,
     });
   }
 
@@ -125,7 +128,7 @@ export class GatewayApiHttpRoute extends Construct {
    */
   public _bind(binding: HttpRouteBinding): void {
     if (this.binding && this.binding.rolloutPath !== binding.rolloutPath) {
-      throw new Error(`[${this.node.path}] HTTPRoute "${this.name}" is already split by the Rollout at ${this.binding.rolloutPath}; give each Rollout its own HTTPRoute`);
+      fail(this, `HTTPRoute "${this.name}" is already split by the Rollout at ${this.binding.rolloutPath}`, 'give each Rollout its own HTTPRoute');
     }
     this.binding = binding;
   }
@@ -175,7 +178,7 @@ export class GatewayApiTrafficRouter extends TrafficRouter {
    */
   public static controllerPlugin(version: string, sha256?: string): ControllerPlugin {
     if (!VERSION.test(version)) {
-      throw new Error(`Gateway API plugin version must be a release number such as "0.15.0"; got "${version}"; see the plugin's GitHub releases`);
+      fail('GatewayApiTrafficRouter.controllerPlugin', 'Gateway API plugin version must be a release number such as "0.15.0"', version, 'see the plugin\'s GitHub releases');
     }
     return { name: PLUGIN, location: `${RELEASES}/v${version}/gatewayapi-plugin-linux-amd64`, sha256 };
   }
@@ -198,12 +201,12 @@ export class GatewayApiTrafficRouter extends TrafficRouter {
 
   /** @internal */
   public _validate(ctx: TrafficRouterContext): string[] {
-    const errors: string[] = [];
-    if (this.httpRoutes.length === 0) errors.push('Gateway API routing needs at least one HTTPRoute; got httpRoutes: []');
+    const problems = new Problems(ctx.rollout);
+    if (this.httpRoutes.length === 0) problems.add('Gateway API routing needs at least one HTTPRoute', { httpRoutes: [] }, 'pass the GatewayApiHttpRoute the Rollout splits');
     if (ctx.canary.pingPong) {
-      errors.push('Gateway API routing splits between stableService and canaryService; got pingPong; use stableService and canaryService');
+      problems.add('Gateway API routing splits between stableService and canaryService', { pingPong: true }, 'use stableService and canaryService');
     }
-    return errors;
+    return problems.messages;
   }
 
   /** @internal */
@@ -245,8 +248,8 @@ export class GatewayApiTrafficRouter extends TrafficRouter {
   public _serviceProblems(ctx: TrafficRouterContext, service: kplus.Service, _byBlueGreen: boolean): string[] {
     const port = ctx.servicePort ?? ctx.canary.stableService?.ports[0]?.port;
     const ports = service.ports.map(p => p.port);
-    return port === undefined || ports.includes(port) ? []
-      : [`Service "${service.name}" has no port ${port} (ports ${JSON.stringify(ports)}), which the HTTPRoute backends use; give the stable and canary Services the same port`];
+    if (port === undefined || ports.includes(port)) return [];
+    return new Problems(ctx.rollout).add(`Service "${service.name}" has no port ${port}, which the HTTPRoute backends use`, ports, 'give the stable and canary Services the same port').messages;
   }
 
   /** @internal */
@@ -310,8 +313,8 @@ class GatewayApiAppRouting extends AppRouting {
     return 'Gateway API';
   }
 
-  public check(where: string, pingPong: boolean): void {
-    if (pingPong) throw new Error(`${where} Gateway API routing splits between the stable and canary Services; got pingPong: true; remove pingPong`);
+  public problems(pingPong: boolean): Problem[] {
+    return pingPong ? [{ what: 'Gateway API routing splits between the stable and canary Services', value: { pingPong }, fix: 'remove pingPong' }] : [];
   }
 
   public build(ctx: AppRoutingContext): AppRoutingResult {

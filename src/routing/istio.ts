@@ -12,6 +12,7 @@ import { destinationRuleL1, virtualServiceL1 } from '../private/l1-modules';
 import { isDns1123Label, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import { fail, problemMessage, Problems } from '../private/problems';
 import { StepKind } from '../rollout/step';
 import type { IstioTrafficRouting } from '../rollout/strategy';
 
@@ -156,44 +157,50 @@ export class IstioVirtualService extends Construct {
     this.props = props;
     this.name = props.name ?? readableName(this);
     this.routeName = props.routeName ?? 'primary';
-    const where = `[${this.node.path}]`;
+    const problems = new Problems(this);
     if (!isDns1123Label(this.name)) {
       // the controller reads "<name>.<namespace>" in a VirtualService reference, so a dot would name another namespace
-      throw new Error(`${where} VirtualService name must be a lower-case DNS-1123 label (no '.': the Rollouts controller reads "a.b" as VirtualService "a" in namespace "b"); got "${this.name}"; use lower-case letters, digits and '-'`);
+      problems.add('VirtualService name must be a lower-case DNS-1123 label (no \'.\': the Rollouts controller reads "a.b" as VirtualService "a" in namespace "b")',
+        this.name, 'use lower-case letters, digits and \'-\'');
     }
-    if (props.hosts.length === 0) throw new Error(`${where} a VirtualService needs at least one host; got none`);
-    if (!isDnsLabel(this.routeName)) throw new Error(`${where} routeName "${this.routeName}" must be a DNS-1035 label`);
+    if (props.hosts.length === 0) problems.add('a VirtualService needs at least one host', props.hosts, 'give the hosts it routes, e.g. "checkout"');
+    if (!isDnsLabel(this.routeName)) problems.add('routeName must be a DNS-1035 label', this.routeName, 'use lower-case letters, digits and \'-\', starting with a letter');
     for (const host of props.hosts) {
       const problem = istioHostProblem(host);
-      if (problem) throw new Error(`${where} VirtualService host ${problem}; got "${host}"; use a host such as "checkout", "checkout.shop.svc.cluster.local" or "*.example.com"`);
+      if (problem) problems.add(`VirtualService host ${problem}`, host, 'use a host such as "checkout", "checkout.shop.svc.cluster.local" or "*.example.com"');
     }
     for (const gateway of props.gateways ?? []) {
       const problem = gateway.trim() === '' ? 'is empty' : istioGatewayProblem(gateway);
-      if (problem) throw new Error(`${where} gateway must be "mesh", "<name>" or "<namespace>/<name>" with lower-case DNS names, but it ${problem}; got "${gateway}"; fix the gateway reference, e.g. "istio-system/public"`);
+      if (problem) {
+        problems.add(`gateway must be "mesh", "<name>" or "<namespace>/<name>" with lower-case DNS names, but it ${problem}`, gateway,
+          'fix the gateway reference, e.g. "istio-system/public"');
+      }
     }
     const gateways = props.gateways && props.gateways.length > 0 ? props.gateways : ['mesh'];
     if (gateways.includes('mesh') && props.hosts.includes('*')) {
-      throw new Error(`${where} the host "*" cannot be used by a VirtualService bound to the mesh gateway (istiod rejects it); got hosts ${JSON.stringify(props.hosts)} with gateways ${JSON.stringify(gateways)}; name the hosts, or bind only to ingress gateways`);
+      problems.add('the host "*" cannot be used by a VirtualService bound to the mesh gateway (istiod rejects it)', { hosts: props.hosts, gateways },
+        'name the hosts, or bind only to ingress gateways');
     }
     const exportProblem = props.exportTo ? istioExportToProblem(props.exportTo) : undefined;
-    if (exportProblem) throw new Error(`${where} exportTo ${exportProblem}; got ${JSON.stringify(props.exportTo)}; use namespace names, "." (this namespace) or "*" (all)`);
+    if (exportProblem) problems.add(`exportTo ${exportProblem}`, props.exportTo, 'use namespace names, "." (this namespace) or "*" (all)');
     const ports = [...(props.tlsRoutes ?? []), ...(props.tcpRoutes ?? [])].map(r => r.port);
     for (const r of props.tlsRoutes ?? []) {
-      if (r.sniHosts.length === 0) throw new Error(`${where} the TLS route on port ${r.port} needs at least one SNI host`);
+      if (r.sniHosts.length === 0) problems.add(`the TLS route on port ${r.port} needs at least one SNI host`, r.sniHosts, 'give the SNI hosts it matches');
       for (const sni of r.sniHosts) {
         if (!props.hosts.some(h => isHostSubsetOf(sni, h))) {
-          throw new Error(`${where} the TLS route on port ${r.port} has SNI host "${sni}", which none of the VirtualService hosts ${JSON.stringify(props.hosts)} covers; `
-            + 'istiod refuses it: add the SNI host (or a wildcard that covers it) to hosts');
+          problems.add(`the TLS route on port ${r.port} has SNI host "${sni}", which none of the VirtualService hosts ${JSON.stringify(props.hosts)} covers`, sni,
+            'istiod refuses it: add the SNI host (or a wildcard that covers it) to hosts');
         }
       }
     }
     if (new Set((props.tlsRoutes ?? []).map(r => r.port)).size !== (props.tlsRoutes ?? []).length
       || new Set((props.tcpRoutes ?? []).map(r => r.port)).size !== (props.tcpRoutes ?? []).length) {
-      throw new Error(`${where} TLS and TCP routes are matched by port, so each port may appear once per kind; got ${JSON.stringify(ports)}`);
+      problems.add('TLS and TCP routes are matched by port, so each port may appear once per kind', ports, 'give each route of a kind its own port');
     }
     const routeProblems: string[] = [];
     this.httpRouteSettings = renderHttpRouteSettings(props.httpRoute, routeProblems);
-    if (routeProblems.length > 0) throw new Error(`${where} httpRoute ${routeProblems.join('; ')}`);
+    problems.addAll(routeProblems.map(p => `httpRoute ${p}`));
+    problems.throwIfAny();
 
     // The L1's kind with the chosen apiVersion (the L1 always writes v1); its converter turns
     // the typed spec into Istio's spelling (mirror_percent).
@@ -206,7 +213,8 @@ export class IstioVirtualService extends Construct {
     applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
     this.node.addValidation({
-      validate: () => this.binding ? [] : [`VirtualService "${this.name}" is not used by any Rollout, so its route has no destinations; pass it to a Rollout's Istio traffic routing`],
+      validate: () => this.binding ? [] : new Problems(this).add(`VirtualService "${this.name}" is not used by any Rollout, so its route has no destinations`,
+        'pass it to a Rollout\'s Istio traffic routing').messages,
     });
   }
 
@@ -231,7 +239,7 @@ export class IstioVirtualService extends Construct {
    */
   public _bindDestinations(binding: IstioDestinationBinding): void {
     if (this.binding && this.binding.rolloutPath !== binding.rolloutPath) {
-      throw new Error(`[${this.node.path}] VirtualService "${this.name}" is already split by the Rollout at ${this.binding.rolloutPath}; give each Rollout its own VirtualService`);
+      fail(this, `VirtualService "${this.name}" is already split by the Rollout at ${this.binding.rolloutPath}`, 'give each Rollout its own VirtualService');
     }
     this.binding = binding;
   }
@@ -329,24 +337,26 @@ export class IstioDestinationRule extends Construct {
     this.host = props.host;
     this.stableSubsetName = props.stableSubsetName ?? 'stable';
     this.canarySubsetName = props.canarySubsetName ?? 'canary';
-    const where = `[${this.node.path}]`;
+    const problems = new Problems(this);
     if (!isDns1123Label(this.name)) {
-      throw new Error(`${where} DestinationRule name must be a lower-case DNS-1123 label (no '.': the Rollouts controller reads "a.b" as "a" in namespace "b"); got "${this.name}"; use lower-case letters, digits and '-'`);
+      problems.add('DestinationRule name must be a lower-case DNS-1123 label (no \'.\': the Rollouts controller reads "a.b" as "a" in namespace "b")',
+        this.name, 'use lower-case letters, digits and \'-\'');
     }
     const hostProblem = istioHostProblem(this.host);
     if (hostProblem || this.host.includes('*')) {
-      throw new Error(`${where} DestinationRule host ${hostProblem ?? 'must not be a wildcard'}; got "${this.host}"; use the Service name, e.g. "checkout" or "checkout.shop.svc.cluster.local"`);
+      problems.add(`DestinationRule host ${hostProblem ?? 'must not be a wildcard'}`, this.host, 'use the Service name, e.g. "checkout" or "checkout.shop.svc.cluster.local"');
     }
     for (const subset of [this.stableSubsetName, this.canarySubsetName]) {
       // istiod checks subset names as DNS-1123 labels (they may start with a digit)
-      if (!isDns1123Label(subset)) throw new Error(`${where} subset name "${subset}" must be a DNS-1123 label (lower-case letters, digits and '-')`);
+      if (!isDns1123Label(subset)) problems.add('subset name must be a DNS-1123 label', subset, 'use lower-case letters, digits and \'-\'');
     }
     if (this.stableSubsetName === this.canarySubsetName) {
-      throw new Error(`${where} the stable and canary subsets are both named "${this.stableSubsetName}"; give them different names`);
+      problems.add('the stable and canary subsets have the same name', this.stableSubsetName, 'give them different names');
     }
     const policyProblems: string[] = [];
     this.trafficPolicy = renderTrafficPolicy(props.trafficPolicy, policyProblems);
-    if (policyProblems.length > 0) throw new Error(`${where} trafficPolicy ${policyProblems.join('; ')}`);
+    problems.addAll(policyProblems.map(p => `trafficPolicy ${p}`));
+    problems.throwIfAny();
     // as the VirtualService; the converter writes consecutive5xxErrors
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: (props.apiVersion ?? IstioApiVersion.V1BETA1).apiVersion,
@@ -357,7 +367,8 @@ export class IstioDestinationRule extends Construct {
     applyPatchesLast(this.apiObject);
     registerObject(this, this.apiObject);
     this.node.addValidation({
-      validate: () => this.labels ? [] : [`DestinationRule "${this.name}" is not used by any Rollout, so its subsets select no pods; pass it to a Rollout's Istio traffic routing`],
+      validate: () => this.labels ? [] : new Problems(this).add(`DestinationRule "${this.name}" is not used by any Rollout, so its subsets select no pods`,
+        'pass it to a Rollout\'s Istio traffic routing').messages,
     });
   }
 
@@ -397,7 +408,7 @@ function istioDuration(what: string, d: Duration | undefined, problems: string[]
   if (d === undefined) return undefined;
   const ms = d.toMilliseconds({ integral: false });
   if (!Number.isInteger(ms) || ms < 1) {
-    problems.push(`${what} must be a whole number of milliseconds, at least 1ms; got ${ms}ms`);
+    problems.push(problemMessage({ what: `${what} must be a whole number of milliseconds, at least 1ms`, value: `${ms}ms`, fix: 'give e.g. Duration.millis(500) or Duration.seconds(2)' }));
     return undefined;
   }
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
@@ -406,7 +417,7 @@ function istioDuration(what: string, d: Duration | undefined, problems: string[]
 function count(what: string, value: number | undefined, min: number, problems: string[]): number | undefined {
   if (value === undefined) return undefined;
   const problem = int32Problem(value, min);
-  if (problem) problems.push(`${what} ${problem}; got ${value}`);
+  if (problem) problems.push(problemMessage({ what: `${what} ${problem}`, value, fix: 'give a whole number in that range' }));
   return value;
 }
 
@@ -420,7 +431,9 @@ function renderHttpRouteSettings(settings: IstioHttpRouteSettings | undefined, p
   if (!settings) return {};
   const retries = settings.retries;
   for (const condition of retries?.retryOn ?? []) {
-    if (!/^[a-z0-9-]+$/.test(condition)) problems.push(`retries retryOn condition must be an Envoy retry condition or status code such as "5xx", "reset" or "503"; got "${condition}"`);
+    if (!/^[a-z0-9-]+$/.test(condition)) {
+      problems.push(problemMessage({ what: 'retries retryOn condition must be an Envoy retry condition or status code', value: condition, fix: 'use e.g. "5xx", "reset" or "503"' }));
+    }
   }
   return {
     timeout: istioDuration('timeout', settings.timeout, problems),
@@ -439,7 +452,7 @@ function renderTrafficPolicy(policy: IstioTrafficPolicy | undefined, problems: s
   const outlier = policy.outlierDetection;
   const ejection = outlier?.maxEjectionPercent;
   if (ejection !== undefined && (!Number.isInteger(ejection) || ejection < 0 || ejection > 100)) {
-    problems.push(`outlierDetection maxEjectionPercent must be a whole number from 0 to 100; got ${ejection}`);
+    problems.push(problemMessage({ what: 'outlierDetection maxEjectionPercent must be a whole number from 0 to 100', value: ejection, fix: 'give a percentage, e.g. 50' }));
   }
   const tcp = pool && (pool.maxConnections !== undefined || pool.connectTimeout !== undefined) ? {
     maxConnections: count('connectionPool maxConnections', pool.maxConnections, 1, problems),
@@ -480,8 +493,9 @@ export class IstioTrafficRouter extends TrafficRouter {
   }
 
   /** @internal */
-  public _validate(_ctx: TrafficRouterContext): string[] {
-    return this.options.virtualServices.length === 0 ? ['canary trafficRouting.istio needs at least one VirtualService; got virtualServices: []'] : [];
+  public _validate(ctx: TrafficRouterContext): string[] {
+    if (this.options.virtualServices.length > 0) return [];
+    return new Problems(ctx.rollout).add('canary trafficRouting.istio needs at least one VirtualService', { virtualServices: [] }, 'pass the IstioVirtualService the Rollout splits').messages;
   }
 
   /** @internal */

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { AlbIngress } from './alb';
 import type { CanaryAppIngressOptions } from '../canary-app';
 import type { IstioDestinationRule, IstioVirtualService } from './istio';
+import { Problem, problemMessage, Problems } from '../private/problems';
 import type { CanaryStrategyOptions, CanaryTrafficRouting } from '../rollout/strategy';
 
 /**
@@ -113,8 +114,20 @@ export abstract class AppRouting {
     return undefined;
   }
 
-  /** Throws on options that do not fit the app (construction-time rules of the routing). */
-  public check(_where: string, _pingPong: boolean): void {}
+  /** The options that do not fit the app (construction-time rules of the routing). */
+  public problems(_pingPong: boolean): Problem[] {
+    return [];
+  }
+
+  /**
+   * Throws the `problems` against the app's path (`where` is `[<construct path>]`), in the one
+   * message format; for a caller that does not collect them into its own `Problems`.
+   */
+  public check(where: string, pingPong: boolean): void {
+    const problems = new Problems(where.replace(/^\[(.*)\]$/, '$1'));
+    for (const p of this.problems(pingPong)) problems.addMessage(problemMessage(p));
+    problems.throwIfAny();
+  }
 
   /** Creates the routing objects, after the app's Services. */
   public abstract build(ctx: AppRoutingContext): AppRoutingResult;

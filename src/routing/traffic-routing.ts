@@ -7,6 +7,7 @@ import { IstioHttpRouteSettings, IstioTrafficPolicy } from './istio-traffic-poli
 import { AppRouting, AppRoutingContext, AppRoutingResult } from './router-context';
 import { isDnsLabel } from '../private/names';
 import { applyPatchesLast } from '../private/patches';
+import { fail, Problem } from '../private/problems';
 
 /** Options of `TrafficRouting.alb`. */
 export interface AlbRoutingOptions extends AlbLoadBalancerOptions {
@@ -168,10 +169,11 @@ class AlbAppRouting extends AppRouting {
     };
   }
 
-  public check(where: string, _pingPong: boolean): void {
+  public problems(_pingPong: boolean): Problem[] {
     if (this.options.verifyTargetGroups && this.options.targetType === AlbTargetType.INSTANCE) {
-      throw new Error(`${where} verifyTargetGroups checks pod IPs, which needs targetType ip; got instance. Remove targetType or use AlbTargetType.IP`);
+      return [{ what: 'verifyTargetGroups checks pod IPs, which needs targetType ip', value: this.options.targetType, fix: 'remove targetType or use AlbTargetType.IP' }];
     }
+    return [];
   }
 
   public build(ctx: AppRoutingContext): AppRoutingResult {
@@ -183,7 +185,7 @@ class AlbAppRouting extends AppRouting {
     for (const extra of ctx.additionalIngresses ?? []) {
       const { suffix, host: extraHost, path: extraPath, ...extraLoadBalancer } = extra;
       if (!isDnsLabel(suffix, 63) || seen.has(suffix)) {
-        throw new Error(`${ctx.where} additionalIngresses suffix "${suffix}" is ${seen.has(suffix) ? 'used twice' : 'not a DNS label'}; give each extra Ingress its own lower-case suffix, e.g. "internal"`);
+        fail(ctx.scope, `additionalIngresses suffix is ${seen.has(suffix) ? 'used twice' : 'not a DNS label'}`, suffix, 'give each extra Ingress its own lower-case suffix, e.g. "internal"');
       }
       seen.add(suffix);
       additionalIngresses.push(new AlbIngress(ctx.scope, `ingress-${suffix}`, {
@@ -223,14 +225,24 @@ class IstioAppRouting extends AppRouting {
     return this.options.subsetLevel ?? false;
   }
 
-  public check(where: string, pingPong: boolean): void {
+  public problems(pingPong: boolean): Problem[] {
     const istio = this.options;
+    const problems: Problem[] = [];
     if (istio.trafficPolicy && !istio.subsetLevel) {
-      throw new Error(`${where} Istio trafficPolicy lives in a DestinationRule, which only subset-level routing creates; got trafficPolicy with host-level routing; use subsetLevel: true, or write a DestinationRule for each Service yourself`);
+      problems.push({
+        what: 'Istio trafficPolicy lives in a DestinationRule, which only subset-level routing creates',
+        value: 'trafficPolicy with host-level routing',
+        fix: 'use subsetLevel: true, or write a DestinationRule for each Service yourself',
+      });
     }
     if (istio.subsetLevel && pingPong) {
-      throw new Error(`${where} pingPong cannot be combined with Istio subset-level routing, which splits subsets of one Service; use host-level routing (subsetLevel: false) for ping-pong`);
+      problems.push({
+        what: 'pingPong cannot be combined with Istio subset-level routing, which splits subsets of one Service',
+        value: { pingPong, subsetLevel: istio.subsetLevel },
+        fix: 'use host-level routing (subsetLevel: false) for ping-pong',
+      });
     }
+    return problems;
   }
 
   public build(ctx: AppRoutingContext): AppRoutingResult {

@@ -170,7 +170,7 @@ describe('RolloutsControllerRole', () => {
   describe('fails', () => {
     test('plainRoleArn() without a roleName', () => {
       const role = new RolloutsControllerRole(stackWithEnv(), 'Controller', { identity: ControllerIdentity.podIdentityForClusterName('prod') });
-      expect(() => role.plainRoleArn()).toThrow(/\[Platform\/Controller\] plainRoleArn\(\) needs a fixed roleName; got none: pass roleName to RolloutsControllerRole/);
+      expect(() => role.plainRoleArn()).toThrow(/\[Platform\/Controller\] plainRoleArn\(\) needs a fixed roleName; got "none"; pass roleName to RolloutsControllerRole/);
     });
 
     test('plainRoleArn() in a Stack without env', () => {
@@ -178,30 +178,30 @@ describe('RolloutsControllerRole', () => {
         identity: ControllerIdentity.podIdentityForClusterName('prod'), roleName: 'r',
       });
       expect(() => role.plainRoleArn()).toThrow(
-        /\[Platform\/Controller\] plainRoleArn\(\) needs the account and region of stack Platform; got account unresolved and region unresolved: give the Stack env: \{ account, region \}/);
+        /\[Platform\/Controller\] plainRoleArn\(\) needs the account and region of stack Platform; got \{"account":"unresolved","region":"unresolved"\}; give the Stack env: \{ account, region \}/);
     });
 
     test('Pod Identity on Fargate', () => {
       const stack = stackWithEnv();
       const cluster = new eks.FargateCluster(stack, 'Fargate', { version: eks.KubernetesVersion.V1_31 } as eks.FargateClusterProps);
       expect(() => ControllerIdentity.podIdentity(cluster)).toThrow(
-        /EKS Pod Identity is not supported on Fargate \(cluster Platform\/Fargate\): use ControllerIdentity.irsa\(cluster\) instead/);
+        /\[Platform\/Fargate\] EKS Pod Identity is not supported on Fargate; got "Platform\/Fargate"; use ControllerIdentity.irsa\(cluster\) instead/);
     });
 
     test('an invalid cluster name', () => {
-      expect(() => ControllerIdentity.podIdentityForClusterName('prod cluster')).toThrow(/EKS cluster name "prod cluster" is not valid/);
+      expect(() => ControllerIdentity.podIdentityForClusterName('prod cluster')).toThrow(/\[ControllerIdentity.podIdentityForClusterName\] EKS cluster name is not valid; got "prod cluster"; give 1-100 letters/);
     });
 
     test('an invalid namespace', () => {
       expect(() => new RolloutsControllerRole(stackWithEnv(), 'Controller', {
         identity: ControllerIdentity.podIdentityForClusterName('prod'), namespace: 'Argo',
-      })).toThrow(/\[Platform\/Controller\] namespace "Argo" is not a valid RFC 1123 DNS label/);
+      })).toThrow(/\[Platform\/Controller\] namespace is not a valid RFC 1123 DNS label; got "Argo"; use at most 63/);
     });
 
     test('an invalid ServiceAccount name', () => {
       expect(() => new RolloutsControllerRole(stackWithEnv(), 'Controller', {
         identity: ControllerIdentity.podIdentityForClusterName('prod'), serviceAccountName: 'argo_rollouts',
-      })).toThrow(/\[Platform\/Controller\] ServiceAccount name "argo_rollouts" is not a valid RFC 1123 DNS subdomain/);
+      })).toThrow(/\[Platform\/Controller\] ServiceAccount name is not a valid RFC 1123 DNS subdomain; got "argo_rollouts"; use at most 253/);
     });
   });
 });

@@ -141,32 +141,32 @@ describe('RolloutsController', () => {
 
   describe('fails', () => {
     const cases: Array<[string, RolloutsControllerProps, RegExp]> = [
-      ['without a region', { region: undefined as any }, /\[platform\/rollouts\] region is required: the controller reads it from AWS_REGION \(there is no --aws-region flag\); got none/],
+      ['without a region', { region: undefined as any }, /\[platform\/rollouts\] region is required: the controller reads it from AWS_REGION \(there is no --aws-region flag\); got nothing; pass the cluster's region/],
       ['with an empty region', { region: '' }, /\[platform\/rollouts\] region is required/],
-      ['with an availability zone as region', { region: 'us-east-1a' }, /\[platform\/rollouts\] region "us-east-1a" does not look like an AWS region: .*not an availability zone/],
-      ['with a region that is not one', { region: 'Europe' }, /region "Europe" does not look like an AWS region/],
+      ['with an availability zone as region', { region: 'us-east-1a' }, /\[platform\/rollouts\] region does not look like an AWS region; got "us-east-1a"; .*not an availability zone/],
+      ['with a region that is not one', { region: 'Europe' }, /region does not look like an AWS region; got "Europe"/],
       ['with a malformed role ARN', { region: 'eu-west-1', serviceAccountRoleArn: 'arn:aws:iam::1234:user/bob' },
-        /\[platform\/rollouts\] serviceAccountRoleArn "arn:aws:iam::1234:user\/bob" is not an IAM role ARN: expected arn:<partition>:iam::<12-digit account>:role\/<name>/],
+        /\[platform\/rollouts\] serviceAccountRoleArn is not an IAM role ARN; got "arn:aws:iam::1234:user\/bob"; give arn:<partition>:iam::<12-digit account>:role\/<name>/],
       ['with a chart version range', { region: 'eu-west-1', chartVersion: '^2.40.0' },
-        /\[platform\/rollouts\] chartVersion "\^2.40.0" is not an exact chart version: pin one, e.g. "2.41.0"/],
-      ['with a wildcard chart version', { region: 'eu-west-1', chartVersion: '2.*' }, /chartVersion "2\.\*" is not an exact chart version/],
+        /\[platform\/rollouts\] chartVersion is not an exact chart version; got "\^2.40.0"; pin one, e.g. "2.41.0"/],
+      ['with a wildcard chart version', { region: 'eu-west-1', chartVersion: '2.*' }, /chartVersion is not an exact chart version; got "2\.\*"/],
       ['with EKS Auto Mode on a chart whose controller lacks the flag', { region: 'eu-west-1', eksAutoMode: true, chartVersion: '2.39.0' },
-        /\[platform\/rollouts\] chartVersion "2.39.0" installs a controller older than v1.9.0, which exits on --aws-target-group-binding-api-version: use chartVersion 2.40.8 or later/],
+        /\[platform\/rollouts\] chartVersion installs a controller older than v1.9.0, which exits on --aws-target-group-binding-api-version; got "2.39.0"; use chartVersion 2.40.8 or later/],
       ['with a tag key on a chart whose controller lacks the flag', { region: 'eu-west-1', albTagKeyResourceId: 'k', chartVersion: '2.40.7' },
-        /chartVersion "2.40.7" installs a controller older than v1.9.0, which exits on --alb-tag-key-resource-id/],
+        /chartVersion installs a controller older than v1.9.0, which exits on --alb-tag-key-resource-id; got "2.40.7"/],
       ['with EKS Auto Mode and the AWS Load Balancer Controller API', { region: 'eu-west-1', eksAutoMode: true, targetGroupBindingApiVersion: 'elbv2.k8s.aws/v1beta1' },
-        /\[platform\/rollouts\] eksAutoMode is set but targetGroupBindingApiVersion is "elbv2.k8s.aws\/v1beta1": EKS Auto Mode serves TargetGroupBindings as "eks.amazonaws.com\/v1"; remove targetGroupBindingApiVersion or set it to "eks.amazonaws.com\/v1"/],
+        /\[platform\/rollouts\] eksAutoMode is set but targetGroupBindingApiVersion is not "eks.amazonaws.com\/v1", as which EKS Auto Mode serves TargetGroupBindings; got "elbv2.k8s.aws\/v1beta1"; remove targetGroupBindingApiVersion or set it to "eks.amazonaws.com\/v1"/],
       ['with the EKS Auto Mode API but without eksAutoMode', { region: 'eu-west-1', targetGroupBindingApiVersion: 'eks.amazonaws.com/v1' },
-        /\[platform\/rollouts\] targetGroupBindingApiVersion "eks.amazonaws.com\/v1" is EKS Auto Mode's API but eksAutoMode is not set: set eksAutoMode: true/],
+        /\[platform\/rollouts\] targetGroupBindingApiVersion is EKS Auto Mode's API but eksAutoMode is not set; got "eks.amazonaws.com\/v1"; set eksAutoMode: true/],
       ['with an API version that is not group/version', { region: 'eu-west-1', targetGroupBindingApiVersion: 'v1beta1' },
-        /targetGroupBindingApiVersion "v1beta1" is not a group\/version/],
-      ['with an empty ingress class list', { region: 'eu-west-1', albIngressClasses: [] }, /albIngressClasses is empty: leave it unset/],
-      ['with an invalid ingress class', { region: 'eu-west-1', albIngressClasses: ['ALB'] }, /albIngressClasses: "ALB" is not a valid IngressClass name/],
-      ['with a duplicate ingress class', { region: 'eu-west-1', albIngressClasses: ['alb', 'alb'] }, /albIngressClasses lists "alb" twice/],
-      ['with an invalid tag key', { region: 'eu-west-1', albTagKeyResourceId: 'has space' }, /albTagKeyResourceId "has space" is not a valid AWS tag key/],
-      ['with an invalid namespace', { region: 'eu-west-1', namespace: 'Argo_Rollouts' }, /\[platform\/rollouts\] namespace "Argo_Rollouts" is not a valid RFC 1123 DNS label/],
-      ['with an invalid ServiceAccount name', { region: 'eu-west-1', serviceAccountName: 'SA' }, /ServiceAccount name "SA" is not a valid RFC 1123 DNS subdomain/],
-      ['with a wildcard destination server', { region: 'eu-west-1', destinationServer: '*' }, /destinationServer "\*"/],
+        /targetGroupBindingApiVersion is not a group\/version; got "v1beta1"/],
+      ['with an empty ingress class list', { region: 'eu-west-1', albIngressClasses: [] }, /albIngressClasses is empty; got \[\]; leave it unset/],
+      ['with an invalid ingress class', { region: 'eu-west-1', albIngressClasses: ['ALB'] }, /albIngressClasses: not a valid IngressClass name \(RFC 1123 subdomain\); got "ALB"/],
+      ['with a duplicate ingress class', { region: 'eu-west-1', albIngressClasses: ['alb', 'alb'] }, /albIngressClasses lists a class twice; got "alb"; list each class once/],
+      ['with an invalid tag key', { region: 'eu-west-1', albTagKeyResourceId: 'has space' }, /albTagKeyResourceId is not a valid AWS tag key; got "has space"/],
+      ['with an invalid namespace', { region: 'eu-west-1', namespace: 'Argo_Rollouts' }, /\[platform\/rollouts\] namespace is not a valid RFC 1123 DNS label; got "Argo_Rollouts"/],
+      ['with an invalid ServiceAccount name', { region: 'eu-west-1', serviceAccountName: 'SA' }, /ServiceAccount name is not a valid RFC 1123 DNS subdomain; got "SA"/],
+      ['with a wildcard destination server', { region: 'eu-west-1', destinationServer: '*' }, /\[platform\/rollouts\/Application\] destinationServer is empty or a wildcard; got "\*"/],
     ];
     test.each(cases)('%s', (_name, props, message) => {
       expect(() => controller(props)).toThrow(message);
@@ -176,13 +176,13 @@ describe('RolloutsController', () => {
       const stack = new cdk.Stack();
       const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
       expect(() => controller({ region: 'eu-west-1', serviceAccountRoleArn: role.roleArn })).toThrow(
-        /\[platform\/rollouts\] serviceAccountRoleArn is an unresolved AWS CDK token \(\$\{Token\[TOKEN\.\d+\]\}\), which would reach the YAML as literal text: give RolloutsControllerRole a roleName and pass role.plainRoleArn\(\), or set deployedWithAwsCdk/);
+        /\[platform\/rollouts\] serviceAccountRoleArn is an unresolved AWS CDK token, which would reach the YAML as literal text; got "\$\{Token\[TOKEN\.\d+\]\}"; give RolloutsControllerRole a roleName and pass role.plainRoleArn\(\), or set deployedWithAwsCdk/);
     });
 
     test('with a region that is an unresolved AWS CDK token', () => {
       const stack = new cdk.Stack();
       expect(() => controller({ region: stack.region })).toThrow(
-        /\[platform\/rollouts\] region is an unresolved AWS CDK token \(\$\{Token\[AWS\.Region\.\d+\]\}\), which would reach the YAML as literal text/);
+        /\[platform\/rollouts\] region is an unresolved AWS CDK token, which would reach the YAML as literal text; got "\$\{Token\[AWS\.Region\.\d+\]\}"; pass the region/);
     });
 
     test('with a role ARN that embeds a token', () => {

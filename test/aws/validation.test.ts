@@ -2,28 +2,37 @@ import {
   DEFAULT_CONTROLLER_NAMESPACE, DEFAULT_CONTROLLER_SERVICE_ACCOUNT, checkNamespace, checkServiceAccountName, isAwsRegion,
   isUnresolvedCdkToken,
 } from '../../src/aws/validation';
+import { Problems } from '../../src/private/problems';
 
 describe('checkNamespace', () => {
   test('returns a valid namespace unchanged', () => {
-    expect(checkNamespace('[x]', DEFAULT_CONTROLLER_NAMESPACE)).toBe('argo-rollouts');
+    const problems = new Problems('x');
+    expect(checkNamespace(problems, DEFAULT_CONTROLLER_NAMESPACE)).toBe('argo-rollouts');
+    expect(problems.isEmpty).toBe(true);
   });
 
   test('rejects a dotted name, which is a subdomain but not a label', () => {
-    expect(() => checkNamespace('[platform/rollouts]', 'argo.rollouts')).toThrow(
-      '[platform/rollouts] namespace "argo.rollouts" is not a valid RFC 1123 DNS label: '
+    const problems = new Problems('platform/rollouts');
+    checkNamespace(problems, 'argo.rollouts');
+    expect(() => problems.throwIfAny()).toThrow(
+      '[platform/rollouts] namespace is not a valid RFC 1123 DNS label; got "argo.rollouts"; '
       + 'use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
   });
 });
 
 describe('checkServiceAccountName', () => {
   test('accepts a dotted name', () => {
-    expect(checkServiceAccountName('[x]', 'argo.rollouts')).toBe('argo.rollouts');
-    expect(checkServiceAccountName('[x]', DEFAULT_CONTROLLER_SERVICE_ACCOUNT)).toBe('argo-rollouts');
+    const problems = new Problems('x');
+    expect(checkServiceAccountName(problems, 'argo.rollouts')).toBe('argo.rollouts');
+    expect(checkServiceAccountName(problems, DEFAULT_CONTROLLER_SERVICE_ACCOUNT)).toBe('argo-rollouts');
+    expect(problems.isEmpty).toBe(true);
   });
 
   test('rejects upper case, naming the value and the fix', () => {
-    expect(() => checkServiceAccountName('[platform/rollouts]', 'Argo')).toThrow(
-      '[platform/rollouts] ServiceAccount name "Argo" is not a valid RFC 1123 DNS subdomain: '
+    const problems = new Problems('platform/rollouts');
+    checkServiceAccountName(problems, 'Argo');
+    expect(() => problems.throwIfAny()).toThrow(
+      '[platform/rollouts] ServiceAccount name is not a valid RFC 1123 DNS subdomain; got "Argo"; '
       + 'use at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
   });
 });

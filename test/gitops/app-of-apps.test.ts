@@ -71,13 +71,13 @@ describe('ArgoCdAppOfApps', () => {
     const appOfApps = new ArgoCdAppOfApps(apps, 'platform', { repoUrl: REPO });
     appOfApps.addApplication('a', { name: 'checkout', path: 'dist/a' });
     appOfApps.addApplication('b', { name: 'checkout', path: 'dist/b' });
-    expect(() => Testing.synth(apps)).toThrow(/Applications apps\/platform\/a and apps\/platform\/b are both named "checkout"/);
+    expect(() => Testing.synth(apps)).toThrow(/\[apps\/platform\] Applications apps\/platform\/a and apps\/platform\/b have the same name; got "checkout"; give one of them another name/);
   });
 
   test('fails in a chart without namespace', () => {
     const app = Testing.app({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
     const apps = new Chart(app, 'apps');
     expect(() => new ArgoCdAppOfApps(apps, 'platform', { repoUrl: REPO }))
-      .toThrow('[apps/platform] the chart "apps" has no namespace: give it the Argo CD namespace');
+      .toThrow('[apps/platform] the chart "apps" has no namespace; give it the Argo CD namespace');
   });
 });

@@ -28,7 +28,7 @@ describe('ApplicationSource.directory', () => {
 
   test.each(['', 'dist/../secrets', '../up'])('fails on the path %j', path => {
     expect(() => ApplicationSource.directory({ repoUrl: REPO, path })).toThrow(
-      `source path "${path}" must be a non-empty path relative to the repository root without "..", e.g. "dist/checkout" ("." for the root)`);
+      `[ApplicationSource.directory] source path must be a non-empty path relative to the repository root without ".."; got ${JSON.stringify(path)}; give e.g. "dist/checkout" ("." for the root)`);
   });
 
   test('accepts a name that merely contains two dots', () => {
@@ -37,7 +37,7 @@ describe('ApplicationSource.directory', () => {
 
   test.each(['', 'https://github.com/acme/my platform.git'])('fails on the repoUrl %j', repoUrl => {
     expect(() => ApplicationSource.directory({ repoUrl, path: 'a' })).toThrow(
-      `source repoUrl "${repoUrl}" is empty or contains spaces; give the repository URL, e.g. "https://github.com/acme/platform.git"`);
+      `[ApplicationSource.directory] source repoUrl is empty or contains spaces; got ${JSON.stringify(repoUrl)}; give the repository URL, e.g. "https://github.com/acme/platform.git"`);
   });
 });
 
@@ -51,12 +51,12 @@ describe('ApplicationSource.helmChart', () => {
 
   test('fails on an empty chart name', () => {
     expect(() => ApplicationSource.helmChart({ repoUrl: 'https://charts.example.com', chart: '', targetRevision: '1.0.0' }))
-      .toThrow('helm chart source: chart is empty; set the chart name, e.g. "argo-rollouts"');
+      .toThrow('[ApplicationSource.helmChart] helm chart source: chart is empty; set the chart name, e.g. "argo-rollouts"');
   });
 
   test('fails on HEAD, which is not a chart version', () => {
     expect(() => ApplicationSource.helmChart({ repoUrl: 'https://charts.example.com', chart: 'orders', targetRevision: 'HEAD' }))
-      .toThrow('helm chart source "orders": targetRevision "HEAD" is not a chart version; pin one, e.g. "2.39.0"');
+      .toThrow('[ApplicationSource.helmChart] helm chart source "orders": targetRevision is not a chart version; got "HEAD"; pin one, e.g. "2.39.0"');
   });
 });
 
@@ -73,6 +73,6 @@ describe('ApplicationSource.kustomize', () => {
   });
 
   test('fails on an absolute path', () => {
-    expect(() => ApplicationSource.kustomize({ repoUrl: REPO, path: '/k/base' })).toThrow(/^source path "\/k\/base" must be a non-empty path relative/);
+    expect(() => ApplicationSource.kustomize({ repoUrl: REPO, path: '/k/base' })).toThrow(/^\[ApplicationSource.kustomize\] source path must be a non-empty path relative.*; got "\/k\/base"; /);
   });
 });

@@ -63,10 +63,10 @@ describe('ArgoCdAppProject', () => {
       namespaceResources: [{ group: 'apps', kind: 'Deployment' }],
     });
     new ArgoCdApplication(argocd, 'checkout', { repoUrl: REPO, outdirInRepo: 'dist', appProject: project, deploys: [workload] });
-    expect(() => app.synth()).toThrow(/Application apps\/checkout reads repository "https:\/\/github.com\/acme\/platform.git", which AppProject "shop" does not allow \(sourceRepos: https:\/\/github.com\/other\/\*\); add it to sourceRepos/);
-    expect(() => app.synth()).toThrow(/Application apps\/checkout deploys to namespace "shop" on server "https:\/\/kubernetes.default.svc", which AppProject "shop" does not allow; add \{ server: 'https:\/\/kubernetes.default.svc', namespace: 'shop' \} to its destinations/);
-    expect(() => app.synth()).toThrow(/deploys Namespace "shop" \(group ""\), a cluster-scoped kind AppProject "shop" does not allow; add \{ group: '', kind: 'Namespace' \} to its clusterResources/);
-    expect(() => app.synth()).toThrow(/deploys Service "checkout" \(group ""\), a namespaced kind AppProject "shop" does not allow; add \{ group: '', kind: 'Service' \} to its namespaceResources/);
+    expect(() => app.synth()).toThrow(/\[apps\/shop\] Application apps\/checkout reads a repository AppProject "shop" does not allow \(sourceRepos: https:\/\/github.com\/other\/\*\); got "https:\/\/github.com\/acme\/platform.git"; add it to sourceRepos/);
+    expect(() => app.synth()).toThrow(/Application apps\/checkout deploys to a namespace on server "https:\/\/kubernetes.default.svc" that AppProject "shop" does not allow; got "shop"; add \{ server: 'https:\/\/kubernetes.default.svc', namespace: 'shop' \} to its destinations/);
+    expect(() => app.synth()).toThrow(/deploys Namespace "shop", a cluster-scoped kind AppProject "shop" does not allow; got \{"group":"","kind":"Namespace"\}; add \{ group: '', kind: 'Namespace' \} to its clusterResources/);
+    expect(() => app.synth()).toThrow(/deploys Service "checkout", a namespaced kind AppProject "shop" does not allow; got \{"group":"","kind":"Service"\}; add \{ group: '', kind: 'Service' \} to its namespaceResources/);
   });
 
   test('honours a denying destination', () => {
@@ -75,14 +75,14 @@ describe('ArgoCdAppProject', () => {
       destinations: [{ server: '*', namespace: '*' }, { server: '*', namespace: '!shop' }],
     });
     new ArgoCdApplication(argocd, 'checkout', { repoUrl: REPO, outdirInRepo: 'dist', appProject: project, deploys: [workload] });
-    expect(() => app.synth()).toThrow(/deploys to namespace "shop" on server/);
+    expect(() => app.synth()).toThrow(/deploys to a namespace on server "[^"]*" that AppProject "shop" does not allow; got "shop"/);
   });
 
   test('checks a cluster given by name', () => {
     const { app, argocd, workload } = setup();
     const project = new ArgoCdAppProject(argocd, 'shop', { destinations: [{ name: 'prod-eu', namespace: '*' }] });
     new ArgoCdApplication(argocd, 'checkout', { repoUrl: REPO, outdirInRepo: 'dist', appProject: project, destinationName: 'prod-us', deploys: [workload] });
-    expect(() => app.synth()).toThrow(/deploys to namespace "shop" on cluster "prod-us", which AppProject "shop" does not allow; add \{ name: 'prod-us', namespace: 'shop' \}/);
+    expect(() => app.synth()).toThrow(/deploys to a namespace on cluster "prod-us" that AppProject "shop" does not allow; got "shop"; add \{ name: 'prod-us', namespace: 'shop' \}/);
   });
 
   test('fails when the Application is in another namespace than its project', () => {
@@ -91,7 +91,7 @@ describe('ArgoCdAppProject', () => {
     const argocd = app.node.findChild('apps') as Chart;
     const project = new ArgoCdAppProject(other, 'shop');
     new ArgoCdApplication(argocd, 'checkout', { repoUrl: REPO, outdirInRepo: 'dist', appProject: project, deploys: [workload] });
-    expect(() => app.synth()).toThrow(/Application apps\/checkout is in namespace "argocd" but its AppProject "shop" is in "platform"/);
+    expect(() => app.synth()).toThrow(/Application apps\/checkout is not in the namespace of its AppProject "shop" \("platform"\); got "argocd"; Argo CD looks the project up/);
   });
 
   test('fails when a derived project has an Application whose objects it cannot see', () => {
@@ -105,20 +105,25 @@ describe('ArgoCdAppProject', () => {
     const { argocd, workload } = setup();
     const project = new ArgoCdAppProject(argocd, 'shop');
     expect(() => new ArgoCdApplication(argocd, 'checkout', { repoUrl: REPO, outdirInRepo: 'dist', project: 'default', appProject: project, deploys: [workload] }))
-      .toThrow('[apps/checkout] project "default" and appProject "shop": give one of them');
+      .toThrow('[apps/checkout] both project and appProject are given; got {"project":"default","appProject":"shop"}; give one of them');
   });
 
   test('fails on a destination with neither or both of server and name', () => {
     const { argocd } = setup();
     expect(() => new ArgoCdAppProject(argocd, 'a', { destinations: [{ namespace: 'shop' }] }))
-      .toThrow('[apps/a] destination for namespace "shop" with neither server nor name: give exactly one of server');
+      .toThrow('[apps/a] destination for namespace "shop" has neither server nor name; got {"namespace":"shop"}; give exactly one of server');
     expect(() => new ArgoCdAppProject(argocd, 'b', { destinations: [{ server: '*', name: '*', namespace: 'shop' }] }))
-      .toThrow('[apps/b] destination for namespace "shop" with both server and name');
+      .toThrow('[apps/b] destination for namespace "shop" has both server and name; got {"server":"*","name":"*","namespace":"shop"}; give exactly one');
   });
 
   test('fails on an invalid name', () => {
     const { argocd } = setup();
-    expect(() => new ArgoCdAppProject(argocd, 'Shop')).toThrow('[apps/Shop] name "Shop" is not a DNS-1123 subdomain');
+    expect(() => new ArgoCdAppProject(argocd, 'shop', { name: 'Shop' })).toThrow('[apps/shop] name is not a DNS-1123 subdomain; got "Shop"; use lowercase letters');
+  });
+
+  test('derives a kebab-case name from an id in camel case', () => {
+    const { argocd } = setup();
+    expect(new ArgoCdAppProject(argocd, 'ShopTeam').projectName).toBe('shop-team');
   });
 
   test('keeps the default project possible', () => {

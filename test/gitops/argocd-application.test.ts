@@ -231,7 +231,7 @@ describe('ArgoCdApplication', () => {
         path: 'dist/checkout',
         ignoreDifferences: [{ group: 'networking.istio.io', kind: 'VirtualService', managedFieldsManagers: ['rollouts-controller'] }],
       });
-      expect(() => Testing.synth(apps)).toThrow(/managedFieldsManagers "rollouts-controller" on VirtualService: remove it.*argo-rollouts#3854/);
+      expect(() => Testing.synth(apps)).toThrow(/\[apps\/checkout\] .*managedFieldsManagers on VirtualService; got "rollouts-controller"; remove it.*argo-rollouts#3854/);
     });
   });
 
@@ -264,7 +264,7 @@ describe('ArgoCdApplication', () => {
       new ArgoCdApplication(apps, 'checkout', {
         repoUrl: 'https://x/y.git', path: 'dist/checkout', deploys: [workload], runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
       });
-      expect(() => Testing.synth(apps)).toThrow(/runtimeFieldsSyncPolicy ACCEPT_FLAPPING, but a sync that writes Git back would not flap, it would break: Ingress "checkout": ping-pong weights point at old pods: use RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES/);
+      expect(() => Testing.synth(apps)).toThrow(/runtimeFieldsSyncPolicy ACCEPT_FLAPPING, but a sync that writes Git back would not flap, it would break: Ingress "checkout": ping-pong weights point at old pods; use RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES/);
     });
 
     test('ACCEPT_FLAPPING adds neither option', () => {
@@ -283,12 +283,12 @@ describe('ArgoCdApplication', () => {
         path: 'dist/checkout',
         runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
         syncOptions: [SyncOption.RESPECT_IGNORE_DIFFERENCES, SyncOption.APPLY_OUT_OF_SYNC_ONLY],
-      }).renderSyncOptions()).toThrow('[apps/checkout] runtimeFieldsSyncPolicy ACCEPT_FLAPPING with sync option RespectIgnoreDifferences=true, ApplyOutOfSyncOnly=true');
+      }).renderSyncOptions()).toThrow('[apps/checkout] runtimeFieldsSyncPolicy ACCEPT_FLAPPING conflicts with sync options; got ["RespectIgnoreDifferences=true","ApplyOutOfSyncOnly=true"]; use RuntimeFieldsSyncPolicy.KEEP_LIVE_VALUES');
     });
 
     test.each([
-      [SyncOption.RESPECT_IGNORE_DIFFERENCES, /sync option RespectIgnoreDifferences=true without ApplyOutOfSyncOnly=true: add SyncOption.APPLY_OUT_OF_SYNC_ONLY/],
-      [SyncOption.APPLY_OUT_OF_SYNC_ONLY, /sync option ApplyOutOfSyncOnly=true without RespectIgnoreDifferences=true: add SyncOption.RESPECT_IGNORE_DIFFERENCES/],
+      [SyncOption.RESPECT_IGNORE_DIFFERENCES, /\[apps\/checkout\] sync option RespectIgnoreDifferences=true without ApplyOutOfSyncOnly=true; got \["RespectIgnoreDifferences=true"\]; add SyncOption.APPLY_OUT_OF_SYNC_ONLY/],
+      [SyncOption.APPLY_OUT_OF_SYNC_ONLY, /\[apps\/checkout\] sync option ApplyOutOfSyncOnly=true without RespectIgnoreDifferences=true; got \["ApplyOutOfSyncOnly=true"\]; add SyncOption.RESPECT_IGNORE_DIFFERENCES/],
     ])('fails when only one of the pair is given (%p)', (option, message) => {
       const { apps } = setup();
       new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist/checkout', syncOptions: [option] });
@@ -301,7 +301,7 @@ describe('ArgoCdApplication', () => {
       new ArgoCdApplication(apps, 'checkout', {
         repoUrl: 'https://x/y.git', path: 'dist/checkout', deploys: [workload], syncOptions: [SyncOption.SERVER_SIDE_APPLY], runtimeFieldsSyncPolicy: RuntimeFieldsSyncPolicy.ACCEPT_FLAPPING,
       });
-      expect(() => Testing.synth(apps)).toThrow(/ServerSideApply=true without RespectIgnoreDifferences=true: a server-side apply replaces atomic fields whole/);
+      expect(() => Testing.synth(apps)).toThrow(/ServerSideApply=true without RespectIgnoreDifferences=true; got \["ServerSideApply=true"\]; a server-side apply replaces atomic fields whole/);
     });
   });
 
@@ -310,43 +310,48 @@ describe('ArgoCdApplication', () => {
       const { apps } = setup();
       expect(() => new ArgoCdApplication(apps, 'checkout', {
         repoUrl: 'https://x/y.git', path: 'dist/checkout', destinationServer: 'https://kubernetes.default.svc', destinationName: 'in-cluster',
-      })).toThrow('[apps/checkout] destinationServer "https://kubernetes.default.svc" and destinationName "in-cluster": Argo CD accepts only one of them');
+      })).toThrow('[apps/checkout] both destinationServer and destinationName are given; got {"destinationServer":"https://kubernetes.default.svc","destinationName":"in-cluster"}; Argo CD accepts only one of them');
     });
 
     test('fails on a wildcard destination namespace', () => {
       const { apps } = setup();
       expect(() => new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: 'dist/checkout', destinationNamespace: '*' }))
-        .toThrow('[apps/checkout] destinationNamespace "*": give one exact value');
+        .toThrow('[apps/checkout] destinationNamespace is empty or a wildcard; got "*"; give one exact value');
     });
 
     test('fails on both source and repoUrl/path', () => {
       const { apps } = setup();
       expect(() => new ArgoCdApplication(apps, 'checkout', {
         repoUrl: 'https://x/y.git', path: 'dist/checkout', source: ApplicationSource.directory({ repoUrl: 'https://x/y.git', path: 'dist/checkout' }),
-      })).toThrow('[apps/checkout] both source and repoUrl/path/targetRevision/recurse');
+      })).toThrow('[apps/checkout] both source and repoUrl/path/targetRevision/recurse are given; give either source');
     });
 
     test('fails without any source', () => {
       const { apps } = setup();
       expect(() => new ArgoCdApplication(apps, 'checkout', {}))
-        .toThrow('[apps/checkout] repoUrl "" and path "": give repoUrl (and path, or let it be derived from deploys), or source');
+        .toThrow('[apps/checkout] no source: repoUrl is not given; got {"repoUrl":"","path":""}; give repoUrl (and path, or let it be derived from deploys), or source');
       // without path the source is derived from deploys, at synth
       new ArgoCdApplication(apps, 'nothing', { repoUrl: 'https://x/y.git' });
-      expect(() => Testing.synth(apps)).toThrow(/\[apps\/nothing\] path not given and deploys is empty, so there is no chart to derive the source from: give path/);
+      expect(() => Testing.synth(apps)).toThrow(/\[apps\/nothing\] path not given and deploys is empty, so there is no chart to derive the source from; got \[\]; give path/);
     });
 
     test('fails on an absolute path and an unpinned Helm chart', () => {
       const { apps } = setup();
       expect(() => new ArgoCdApplication(apps, 'checkout', { repoUrl: 'https://x/y.git', path: '/dist' }))
-        .toThrow('[apps/checkout] source path "/dist" must be a non-empty path relative to the repository root');
+        .toThrow('[apps/checkout] source path must be a non-empty path relative to the repository root without ".."; got "/dist"; give e.g. "dist/checkout"');
       expect(() => ApplicationSource.helmChart({ repoUrl: 'https://charts', chart: 'x' }))
-        .toThrow('helm chart source "x": targetRevision "" is not a chart version');
+        .toThrow('[ApplicationSource.helmChart] helm chart source "x": targetRevision is not a chart version; got ""; pin one');
     });
 
     test('fails on an invalid name', () => {
       const { apps } = setup();
-      expect(() => new ArgoCdApplication(apps, 'Checkout', { repoUrl: 'https://x/y.git', path: 'dist/checkout' }))
-        .toThrow('[apps/Checkout] name "Checkout" is not a DNS-1123 subdomain');
+      expect(() => new ArgoCdApplication(apps, 'checkout', { name: 'Checkout', repoUrl: 'https://x/y.git', path: 'dist/checkout' }))
+        .toThrow('[apps/checkout] name is not a DNS-1123 subdomain; got "Checkout"; use lowercase letters');
+    });
+
+    test('derives a kebab-case name from an id in camel case', () => {
+      const { apps } = setup();
+      expect(new ArgoCdApplication(apps, 'CheckoutApp', { repoUrl: 'https://x/y.git', path: 'dist/checkout' }).name).toBe('checkout-app');
     });
   });
 });

@@ -33,7 +33,7 @@ describe('SyncOption', () => {
   test.each(['createNamespace=true', 'CreateNamespace=', 'CreateNamespace', 'CreateNamespace=true ', 'A=b=c', 'Prune-Last=true'])(
     'of() rejects %j with the expected form', value => {
       expect(() => SyncOption.of(value)).toThrow(
-        `sync option "${value}" is not of the form Key=value without spaces (Argo CD matches the exact string), e.g. "ClientSideApplyMigration=false"`);
+        `[SyncOption.of] sync option is not of the form Key=value without spaces (Argo CD matches the exact string); got ${JSON.stringify(value)}; write it as Argo CD spells it, e.g. "ClientSideApplyMigration=false"`);
     });
 
   test('of() accepts a single-letter key', () => {
@@ -71,27 +71,27 @@ describe('SyncRetry', () => {
   });
 
   test('a fractional limit fails, naming the path and the fix', () => {
-    expect(build({ retry: { limit: 2.5 } })).toThrow('[apps/orders] retry limit 2.5: give an integer (negative: retry forever)');
+    expect(build({ retry: { limit: 2.5 } })).toThrow('[apps/orders] retry limit is not an integer; got 2.5; give an integer (negative: retry forever)');
   });
 
   test.each([0, 1.5])('a backoffFactor of %d fails', factor => {
     expect(build({ retry: { backoffFactor: factor } }))
-      .toThrow(`[apps/orders] retry backoffFactor ${factor}: give an integer >= 1 (Argo CD stores it as an int64)`);
+      .toThrow(`[apps/orders] retry backoffFactor is not an integer >= 1; got ${factor}; give an integer >= 1 (Argo CD stores it as an int64)`);
   });
 
   test('a backoffMaxDuration shorter than the default backoffDuration fails', () => {
     expect(build({ retry: { backoffMaxDuration: Duration.seconds(3) } }))
-      .toThrow('[apps/orders] retry backoffMaxDuration 3s shorter than backoffDuration 5s: make backoffMaxDuration at least backoffDuration');
+      .toThrow('[apps/orders] retry backoffMaxDuration is shorter than backoffDuration (5s); got "3s"; make backoffMaxDuration at least backoffDuration');
   });
 
   test('a backoffDuration that is not a whole number of seconds fails', () => {
     expect(build({ retry: { backoffDuration: Duration.millis(1500) } }))
-      .toThrow('[apps/orders] retry backoffDuration must be a whole number of seconds; got 1500ms: give a whole number of seconds, e.g. Duration.seconds(5)');
+      .toThrow('[apps/orders] retry backoffDuration must be a whole number of seconds; got 1500ms; give a whole number of seconds, e.g. Duration.seconds(5)');
   });
 
   test('a backoffDuration longer than the default maximum fails', () => {
     expect(build({ retry: { backoffDuration: Duration.minutes(5) } }))
-      .toThrow('[apps/orders] retry backoffMaxDuration 180s shorter than backoffDuration 300s: make backoffMaxDuration at least backoffDuration');
+      .toThrow('[apps/orders] retry backoffMaxDuration is shorter than backoffDuration (300s); got "180s"; make backoffMaxDuration at least backoffDuration');
   });
 });
 

@@ -190,7 +190,7 @@ describe('Rollout: cross-object rules (upstream reference checks, and more)', ()
   test('fails when ALB servicePort is not a port of a switched Service (not checked upstream)', () => {
     const c = chart();
     albCanary(c, [Step.setWeight(10)], {}, { servicePort: 8080 });
-    expect(() => synthApp(c)).toThrow(/ALB servicePort 8080 is not a port of Service "checkout-stable" \(ports \[80\]\)/);
+    expect(() => synthApp(c)).toThrow(/\[test\/checkout\] ALB servicePort 8080 is not a port of Service "checkout-stable"; got \[80\]; give one of the Service's ports/);
   });
 
   test('fails when the Ingress is in another namespace than the Rollout (upstream reference checks)', () => {
@@ -529,7 +529,7 @@ describe('Rollout: ALB target type', () => {
         trafficRouting: { alb: { ingresses: [ingress], servicePort: 80 } },
       }),
     });
-    expect(() => Testing.synth(c)).toThrow(/Service "checkout-stable" is ClusterIP, but Ingress "checkout" uses instance targets \(targetType instance\), which reach pods through node ports only; set targetType: AlbTargetType.IP on the Ingress, or make the Service NodePort/);
+    expect(() => Testing.synth(c)).toThrow(/Service "checkout-stable" must be NodePort or LoadBalancer: Ingress "checkout" uses instance targets \(targetType instance\), which reach pods through node ports only; got "ClusterIP"; set targetType: AlbTargetType.IP on the Ingress, or make the Service NodePort/);
   });
 });
 

@@ -173,7 +173,7 @@ describe('canary strategy: ALB and Istio routing fields', () => {
     expect(() => rollout(c, RolloutStrategy.canary({
       stableService: s.stable, canaryService: s.canary, trafficRouting: { alb: { ingresses: [s.ingress, other], servicePort: 80 } },
     })))
-      .toThrow(/Ingresses use different annotation prefixes \["alb.ingress.kubernetes.io","custom.aws"\]/);
+      .toThrow(/Ingresses use different annotation prefixes; got \["alb.ingress.kubernetes.io","custom.aws"\]; give them one prefix/);
   });
 
   test.each([
@@ -182,7 +182,7 @@ describe('canary strategy: ALB and Istio routing fields', () => {
     [Duration.millis(1500), '1.5s'],
   ])('fails when ALB stickiness is out of range (%s)', (stickiness, got) => {
     expect(() => albCanary(chart(), [Step.setWeight(10)], {}, { stickiness }))
-      .toThrow(new RegExp(`canary ALB stickiness must be 1 to 604800 whole seconds \\(7 days\\); got ${got.replace('.', '\\.')}`));
+      .toThrow(new RegExp(`canary ALB stickiness must be 1 to 604800 whole seconds \\(7 days\\); got "${got.replace('.', '\\.')}"; give a whole number`));
   });
 
   test('renders ALB stickiness of 7 days in the Rollout and the initial action', () => {
@@ -197,7 +197,7 @@ describe('canary strategy: ALB and Istio routing fields', () => {
   test('fails when the ALB action name is longer than 55 characters (not checked upstream)', () => {
     const name = 'r'.repeat(56);
     expect(() => albCanary(chart(), [Step.setWeight(10)], {}, { rootServiceName: name }))
-      .toThrow(new RegExp(`canary ALB action name "${name}" becomes the annotation key actions.${name}, so it must be a DNS-1035 label of at most 55 characters`));
+      .toThrow(new RegExp(`canary ALB action name becomes the annotation key actions.${name}, so it must be a DNS-1035 label of at most 55 characters; got "${name}"; use a shorter`));
   });
 
   test('fails when the ALB servicePort is not a port number', () => {

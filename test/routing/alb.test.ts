@@ -8,7 +8,7 @@ import { albCanary, albSetup, chart, rollout, service } from '../rollout/fixture
 
 describe('AlbIngress: props', () => {
   test('fails when a rule host is empty', () => {
-    expect(() => new AlbIngress(chart(), 'ingress', { rules: [{ host: ' ' }] })).toThrow(/\[test\/ingress\] a rule's host is an empty string; omit it to match any host/);
+    expect(() => new AlbIngress(chart(), 'ingress', { rules: [{ host: ' ' }] })).toThrow(/\[test\/ingress\] a rule's host is an empty string; got " "; omit it to match any host/);
   });
 
   test('fails when a rule path does not start with /', () => {
@@ -16,12 +16,12 @@ describe('AlbIngress: props', () => {
   });
 
   test('fails when the groupName is invalid', () => {
-    expect(() => new AlbIngress(chart(), 'ingress', { groupName: 'Shop_Group' })).toThrow(/groupName "Shop_Group" is invalid/);
+    expect(() => new AlbIngress(chart(), 'ingress', { groupName: 'Shop_Group' })).toThrow(/\[test\/ingress\] groupName is invalid; got "Shop_Group"; use at most 63/);
   });
 
   test('fails when sslRedirectPort is not an HTTPS listen port', () => {
     expect(() => new AlbIngress(chart(), 'ingress', { listenPorts: [AlbListenPort.http()], sslRedirectPort: 443 }))
-      .toThrow(/sslRedirectPort 443 is not an HTTPS listen port \(got \[\]\); add AlbListenPort.https\(443\) to listenPorts/);
+      .toThrow(/\[test\/ingress\] sslRedirectPort 443 is not an HTTPS listen port; got \[\]; add AlbListenPort.https\(443\) to listenPorts/);
   });
 
   test('fails when the legacy ingress.class annotation is set', () => {
@@ -31,7 +31,7 @@ describe('AlbIngress: props', () => {
 
   test.each(['actions.checkout-root', 'conditions.canary-hdr'])('fails when a controller-written annotation (%s) is set', (key) => {
     expect(() => new AlbIngress(chart(), 'ingress', { annotations: { [`alb.ingress.kubernetes.io/${key}`]: '{}' } }))
-      .toThrow(new RegExp(`annotation alb.ingress.kubernetes.io/${key} is written by the Rollouts controller`));
+      .toThrow(new RegExp(`\\[test/ingress\\] annotation is written by the Rollouts controller; got "alb.ingress.kubernetes.io/${key}"; configure`));
   });
 
   test('fails at synth when no Rollout uses the Ingress', () => {

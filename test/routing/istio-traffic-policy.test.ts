@@ -45,12 +45,12 @@ describe('Istio traffic policy', () => {
 
   test('fails when the outlier baseEjectionTime is below a millisecond', () => {
     expect(() => subsetApp({ trafficPolicy: { outlierDetection: { baseEjectionTime: Duration.millis(0) } } }))
-      .toThrow(/trafficPolicy outlierDetection baseEjectionTime must be a whole number of milliseconds, at least 1ms; got 0ms/);
+      .toThrow(/\[test\/catalog\/destination-rule\] trafficPolicy outlierDetection baseEjectionTime must be a whole number of milliseconds, at least 1ms; got "0ms"; give e.g. Duration.millis/);
   });
 
   test('reports every trafficPolicy problem in one error', () => {
     const build = () => subsetApp({ trafficPolicy: { outlierDetection: { consecutive5xxErrors: -1, maxEjectionPercent: 101 } } });
-    expect(build).toThrow(/outlierDetection maxEjectionPercent must be a whole number from 0 to 100; got 101; outlierDetection consecutive5xxErrors must be from 0 to 2147483647 .*; got -1/);
+    expect(build).toThrow(/outlierDetection maxEjectionPercent must be a whole number from 0 to 100; got 101; give a percentage, e.g. 50\n.*outlierDetection consecutive5xxErrors must be from 0 to 2147483647 .*; got -1; give a whole number in that range/);
   });
 });
 
@@ -64,6 +64,6 @@ describe('Istio HTTP route settings', () => {
 
   test('fails when a retry condition has upper-case letters', () => {
     expect(() => subsetApp({ httpRoute: { retries: { attempts: 2, retryOn: ['Reset'] } } }))
-      .toThrow(/httpRoute retries retryOn condition must be an Envoy retry condition or status code such as "5xx", "reset" or "503"; got "Reset"/);
+      .toThrow(/\[test\/catalog\/virtual-service\] httpRoute retries retryOn condition must be an Envoy retry condition or status code; got "Reset"; use e.g. "5xx", "reset" or "503"/);
   });
 });

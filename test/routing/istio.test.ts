@@ -11,11 +11,11 @@ import { chart, istioCanary, istioSetup, istioSubsetCanary, rollout, service } f
 
 describe('IstioVirtualService: props', () => {
   test('fails when there is no host', () => {
-    expect(() => new IstioVirtualService(chart(), 'vs', { hosts: [] })).toThrow(/\[test\/vs\] a VirtualService needs at least one host; got none/);
+    expect(() => new IstioVirtualService(chart(), 'vs', { hosts: [] })).toThrow(/\[test\/vs\] a VirtualService needs at least one host; got \[\]; give the hosts it routes/);
   });
 
   test('fails when the route name is not a DNS-1035 label', () => {
-    expect(() => new IstioVirtualService(chart(), 'vs', { hosts: ['a'], routeName: 'Primary' })).toThrow(/routeName "Primary" must be a DNS-1035 label/);
+    expect(() => new IstioVirtualService(chart(), 'vs', { hosts: ['a'], routeName: 'Primary' })).toThrow(/\[test\/vs\] routeName must be a DNS-1035 label; got "Primary"; use lower-case letters/);
   });
 
   test.each(['', 'a/b/c'])('fails when a gateway is malformed (%j)', (gateway) => {
@@ -128,12 +128,12 @@ describe('IstioVirtualService: rendering', () => {
 
 describe('IstioDestinationRule', () => {
   test('fails when a subset name is not a DNS label', () => {
-    expect(() => new IstioDestinationRule(chart(), 'dr', { host: 'a', stableSubsetName: 'Stable' })).toThrow(/subset name "Stable" must be a DNS-1123 label/);
+    expect(() => new IstioDestinationRule(chart(), 'dr', { host: 'a', stableSubsetName: 'Stable' })).toThrow(/\[test\/dr\] subset name must be a DNS-1123 label; got "Stable"; use lower-case letters/);
   });
 
   test('fails when the stable and canary subsets share a name', () => {
     expect(() => new IstioDestinationRule(chart(), 'dr', { host: 'a', stableSubsetName: 'v', canarySubsetName: 'v' }))
-      .toThrow(/the stable and canary subsets are both named "v"; give them different names/);
+      .toThrow(/\[test\/dr\] the stable and canary subsets have the same name; got "v"; give them different names/);
   });
 
   test('fails at synth when no Rollout uses the DestinationRule', () => {
@@ -199,7 +199,7 @@ describe('Istio traffic settings', () => {
 
   test.each([
     [{ httpRoute: { retries: { attempts: -1 } } }, /httpRoute retries attempts must be from 0 to 2147483647 .*; got -1/],
-    [{ httpRoute: { timeout: Duration.millis(0.5) } }, /httpRoute timeout must be a whole number of milliseconds, at least 1ms; got 0.5ms/],
+    [{ httpRoute: { timeout: Duration.millis(0.5) } }, /httpRoute timeout must be a whole number of milliseconds, at least 1ms; got "0.5ms"; give e.g. Duration.millis/],
     [{ httpRoute: { retries: { attempts: 2, retryOn: ['5xx,reset'] } } }, /retryOn condition must be an Envoy retry condition .*; got "5xx,reset"/],
     [{ trafficPolicy: { outlierDetection: { maxEjectionPercent: 150 } } }, /outlierDetection maxEjectionPercent must be a whole number from 0 to 100; got 150/],
     [{ trafficPolicy: { connectionPool: { maxConnections: 0 } } }, /connectionPool maxConnections must be from 1 to 2147483647 .*; got 0/],

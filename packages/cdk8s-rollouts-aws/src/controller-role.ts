@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnJson, Stack, Token } from 'aws-cdk-lib/core';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { fail, Problems } from './private/problems';
 import {
   DEFAULT_CONTROLLER_NAMESPACE, DEFAULT_CONTROLLER_SERVICE_ACCOUNT, checkNamespace, checkServiceAccountName,
 } from './shared/validation';
@@ -57,7 +58,7 @@ export abstract class ControllerIdentity {
    */
   public static podIdentity(cluster: eks.ICluster): ControllerIdentity {
     if (cluster instanceof eks.FargateCluster) {
-      throw new Error(`EKS Pod Identity is not supported on Fargate (cluster ${cluster.node.path}): use ControllerIdentity.irsa(cluster) instead`);
+      fail(cluster, 'EKS Pod Identity is not supported on Fargate', cluster.node.path, 'use ControllerIdentity.irsa(cluster) instead');
     }
     return new PodIdentity(() => cluster.clusterName, () => { void cluster.eksPodIdentityAgent; });
   }
@@ -68,7 +69,7 @@ export abstract class ControllerIdentity {
    */
   public static podIdentityForClusterName(clusterName: string): ControllerIdentity {
     if (!Token.isUnresolved(clusterName) && !/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(clusterName)) {
-      throw new Error(`EKS cluster name "${clusterName}" is not valid: expected 1-100 letters, digits, "-" or "_", starting with a letter or digit`);
+      fail('ControllerIdentity.podIdentityForClusterName', 'EKS cluster name is not valid', clusterName, 'give 1-100 letters, digits, "-" or "_", starting with a letter or digit');
     }
     return new PodIdentity(() => clusterName, () => undefined);
   }
@@ -220,9 +221,10 @@ export class RolloutsControllerRole extends Construct {
 
   public constructor(scope: Construct, id: string, props: RolloutsControllerRoleProps) {
     super(scope, id);
-    const where = `[${this.node.path}]`;
-    this.namespace = checkNamespace(where, props.namespace ?? DEFAULT_CONTROLLER_NAMESPACE);
-    this.serviceAccountName = checkServiceAccountName(where, props.serviceAccountName ?? DEFAULT_CONTROLLER_SERVICE_ACCOUNT);
+    const problems = new Problems(this);
+    this.namespace = checkNamespace(problems, props.namespace ?? DEFAULT_CONTROLLER_NAMESPACE);
+    this.serviceAccountName = checkServiceAccountName(problems, props.serviceAccountName ?? DEFAULT_CONTROLLER_SERVICE_ACCOUNT);
+    problems.throwIfAny();
     this.identityType = props.identity.type;
     this.roleName = props.roleName;
 
@@ -245,15 +247,13 @@ export class RolloutsControllerRole extends Construct {
    */
   public plainRoleArn(): string {
     const stack = Stack.of(this);
-    const where = `[${this.node.path}]`;
     if (this.roleName === undefined || Token.isUnresolved(this.roleName)) {
-      throw new Error(`${where} plainRoleArn() needs a fixed roleName; got ${this.roleName === undefined ? 'none' : 'a token'}: `
-        + 'pass roleName to RolloutsControllerRole');
+      fail(this, 'plainRoleArn() needs a fixed roleName', this.roleName === undefined ? 'none' : 'a token', 'pass roleName to RolloutsControllerRole');
     }
     if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
-      throw new Error(`${where} plainRoleArn() needs the account and region of stack ${stack.node.path}; got account `
-        + `${Token.isUnresolved(stack.account) ? 'unresolved' : stack.account} and region `
-        + `${Token.isUnresolved(stack.region) ? 'unresolved' : stack.region}: give the Stack env: { account, region }`);
+      const known = (v: string) => Token.isUnresolved(v) ? 'unresolved' : v;
+      fail(this, `plainRoleArn() needs the account and region of stack ${stack.node.path}`, { account: known(stack.account), region: known(stack.region) },
+        'give the Stack env: { account, region }');
     }
     const partition = RegionInfo.get(stack.region).partition ?? 'aws';
     return `arn:${partition}:iam::${stack.account}:role/${this.roleName}`;

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { fail, Problems } from './private/problems';
 
 /**
  * The ELBv2 read calls the Argo Rollouts controller makes when `--aws-verify-target-group` is on
@@ -119,8 +120,8 @@ export class TargetGroupVerificationPolicy extends iam.ManagedPolicy {
    */
   public override addStatements(...statement: iam.PolicyStatement[]): void {
     if (this.sealed) {
-      throw new Error(`[${this.node.path}] TargetGroupVerificationPolicy grants exactly the six elasticloadbalancing:Describe* actions; `
-        + `got ${statement.length} more statement(s): attach a separate iam.ManagedPolicy to the role instead`);
+      fail(this, 'TargetGroupVerificationPolicy grants exactly the six elasticloadbalancing:Describe* actions; more statements were added',
+        statement.map(st => st.toStatementJson()), 'attach a separate iam.ManagedPolicy to the role instead');
     }
     super.addStatements(...statement);
   }
@@ -131,9 +132,8 @@ export class TargetGroupVerificationPolicy extends iam.ManagedPolicy {
     const expected = canonical(TargetGroupVerificationPolicy.plainDocument().Statement);
     if (canonical(statements) !== expected) {
       // the AWS CDK prefixes validation messages with the construct path
-      return ['TargetGroupVerificationPolicy must contain exactly one statement allowing '
-        + `${ACTIONS.join(', ')} on "*"; got ${JSON.stringify(statements)}: do not add statements to its document, `
-        + 'attach a separate iam.ManagedPolicy instead'];
+      return new Problems(this).add(`TargetGroupVerificationPolicy must contain exactly one statement allowing ${ACTIONS.join(', ')} on "*"`, statements,
+        'do not add statements to its document, attach a separate iam.ManagedPolicy instead').messages;
     }
     return [];
   }

@@ -1,6 +1,7 @@
 // Checks shared by the AWS CDK and the cdk8s side of the controller settings. This module must not
 // load aws-cdk-lib at require time: the cdk8s-only `RolloutsController` imports it.
 import { isDns1123Label, isDns1123Subdomain } from '../private/names';
+import { Problems } from '../private/problems';
 
 /** Namespace of the Argo Rollouts controller in the upstream manifests and the Helm chart docs. */
 export const DEFAULT_CONTROLLER_NAMESPACE = 'argo-rollouts';
@@ -14,20 +15,20 @@ export const DEFAULT_CONTROLLER_SERVICE_ACCOUNT = 'argo-rollouts';
  */
 const AWS_REGION = /^[a-z]{2,4}(-(gov|iso|isob|isoe|isof))?(-[a-z]+){1,2}-[0-9]{1,2}$/;
 
-/** Throws unless `value` is an RFC 1123 DNS label (a namespace name). */
-export function checkNamespace(where: string, value: string): string {
+/** `value`, with a problem added unless it is an RFC 1123 DNS label (a namespace name). */
+export function checkNamespace(problems: Problems, value: string): string {
   if (!isDns1123Label(value)) {
-    throw new Error(`${where} namespace "${value}" is not a valid RFC 1123 DNS label: `
-      + 'use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
+    problems.add('namespace is not a valid RFC 1123 DNS label', value,
+      'use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
   }
   return value;
 }
 
-/** Throws unless `value` is an RFC 1123 DNS subdomain (a ServiceAccount name). */
-export function checkServiceAccountName(where: string, value: string): string {
+/** `value`, with a problem added unless it is an RFC 1123 DNS subdomain (a ServiceAccount name). */
+export function checkServiceAccountName(problems: Problems, value: string): string {
   if (!isDns1123Subdomain(value)) {
-    throw new Error(`${where} ServiceAccount name "${value}" is not a valid RFC 1123 DNS subdomain: `
-      + 'use at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
+    problems.add('ServiceAccount name is not a valid RFC 1123 DNS subdomain', value,
+      'use at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
   }
   return value;
 }
