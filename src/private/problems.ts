@@ -16,8 +16,19 @@ export interface Problem {
   readonly fix: string;
 }
 
-/** The value as it appears in a message: strings quoted, everything else as JSON. */
+/** A value shown as written, not quoted (a duration such as `1500ms`, a count such as `none`). */
+export class Shown {
+  constructor(public readonly text: string) {}
+}
+
+/** Marks a value to appear in a message as written, e.g. `shown('1500ms')` gives `got 1500ms`. */
+export function shown(text: string): Shown {
+  return new Shown(text);
+}
+
+/** The value as it appears in a message: strings quoted, `shown(...)` as written, everything else as JSON. */
 export function formatValue(value: unknown): string {
+  if (value instanceof Shown) return value.text;
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
@@ -56,6 +67,12 @@ export class Problems {
   /** Records a problem; `value` is omitted from the message when not passed. */
   public add(what: string, ...rest: [value: unknown, fix: string] | [fix: string]): this {
     this.found.push(problemMessage(rest.length === 2 ? { what, value: rest[0], fix: rest[1] } : { what, fix: rest[0] }));
+    return this;
+  }
+
+  /** Records a problem built elsewhere (e.g. by a shared check such as `secondsProblem`). */
+  public addProblem(problem: Problem | undefined): this {
+    if (problem) this.found.push(problemMessage(problem));
     return this;
   }
 

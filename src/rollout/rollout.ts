@@ -12,6 +12,7 @@ import { AnalysisArgument } from '../analysis/analysis-run';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
 import { Rollout as RolloutL1 } from '../imports/rollout-argoproj.io';
 import { isDns1123Subdomain, readableName } from '../private/names';
+import { fail, Problems, shown } from '../private/problems';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
 import { cachedValidation } from '../private/synthesis-cache';
@@ -167,7 +168,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     const name = props.metadata?.name ?? readableName(this);
     // the name is also the value of the pods' app.kubernetes.io/name label: at most 63 characters
     if (!isDns1123Subdomain(name) || name.length > 63) {
-      throw new Error(`[${this.node.path}] Rollout name must be a lower-case DNS-1123 name of at most 63 characters (it is also the value of the pods' ${NAME_LABEL} label); got "${name}"; use lower-case letters, digits and '-'`);
+      fail(this, `Rollout name must be a lower-case DNS-1123 name of at most 63 characters (it is also the value of the pods' ${NAME_LABEL} label)`, name, "use lower-case letters, digits and '-'");
     }
     this.apiObject = new RolloutObject(this, 'Resource', {
       metadata: { ...props.metadata, name },
@@ -179,7 +180,8 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
 
     if (workloadRef) {
       if ((props.containers ?? []).length > 0 || (props.initContainers ?? []).length > 0 || (props.volumes ?? []).length > 0 || props.podMetadata) {
-        throw new Error(`[${this.node.path}] a Rollout with workloadRef (${workloadRef.kind} ${workloadRef.name}) takes its pod template from that workload; remove containers, volumes and podMetadata`);
+        fail(this, `a Rollout with workloadRef (${workloadRef.kind} ${workloadRef.name}) takes its pod template from that workload`,
+          shown('containers, volumes or podMetadata too'), 'remove containers, volumes and podMetadata');
       }
       if (workloadRef.matchLabels) this.select(kplus.LabelSelector.of({ labels: workloadRef.matchLabels }));
     } else {
@@ -187,10 +189,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       this.podMetadata.addLabel(NAME_LABEL, name);
     }
 
-    const errors = validateRolloutSpec(this.internals);
-    if (errors.length > 0) {
-      throw new Error(`[${this.node.path}] invalid Rollout:\n  ${errors.join('\n  ')}`);
-    }
+    new Problems(this).addAll(validateRolloutSpec(this.internals)).throwIfAny();
     for (const service of this.switchedServices) {
       if (Object.keys(selectorOf(service)).length === 0) service.select(this);
       registerObject(service, ApiObject.of(service));
