@@ -12,7 +12,7 @@ import { AnalysisArgument } from '../analysis/analysis-run';
 import { IRuntimeOwner, RuntimeOwnedFields } from '../gitops/runtime-ownership';
 import { Rollout as RolloutL1 } from '../imports/rollout-argoproj.io';
 import { isDns1123Subdomain, readableName } from '../private/names';
-import { fail, Problems, shown } from '../private/problems';
+import { fail, Problems } from '../private/problems';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
 import { cachedValidation } from '../private/synthesis-cache';
@@ -181,7 +181,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     if (workloadRef) {
       if ((props.containers ?? []).length > 0 || (props.initContainers ?? []).length > 0 || (props.volumes ?? []).length > 0 || props.podMetadata) {
         fail(this, `a Rollout with workloadRef (${workloadRef.kind} ${workloadRef.name}) takes its pod template from that workload`,
-          shown('containers, volumes or podMetadata too'), 'remove containers, volumes and podMetadata');
+          'remove containers, volumes and podMetadata');
       }
       if (workloadRef.matchLabels) this.select(kplus.LabelSelector.of({ labels: workloadRef.matchLabels }));
     } else {
