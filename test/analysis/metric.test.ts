@@ -101,7 +101,7 @@ describe('Metric.prometheus', () => {
 
   test('fails when the timeout has a fraction of a second', () => {
     expect(build(Metric.prometheus({ name: 'p', address: ADDRESS, query: 'up', timeout: Duration.millis(1500) })))
-      .toThrow('metric "p": prometheus timeout must be a whole number of seconds; got 1 second 500 millis (1500ms)');
+      .toThrow('metric "p": prometheus timeout must be a whole number of seconds; got 1500ms; the controller truncates it to seconds, use Duration.seconds(2)');
   });
 
   test('fails when oauth2 has no client secret', () => {
