@@ -4,8 +4,8 @@ import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { CanaryAppPodOptions } from './canary-app';
 import { FrontDoorReleaseOptions } from './front-door-release';
-import { Rollout } from './rollout/rollout';
 import { Problems, shown } from './private/problems';
+import { Rollout } from './rollout/rollout';
 import { WorkloadRef } from './rollout/workload-ref';
 
 /** The pod props of a front door. */

@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { MetricAuthentication } from './metric-authentication';
 import * as l1 from '../imports/analysistemplate-argoproj.io';
 import { goDuration, secondsProblem, wholeSeconds } from '../private/duration';
-import { Problems } from '../private/problems';
 import { isDns1123Subdomain } from '../private/names';
+import { Problems } from '../private/problems';
 
 /**
  * What every metric has, whatever its provider.

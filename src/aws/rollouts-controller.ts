@@ -320,7 +320,7 @@ export class RolloutsController extends Construct {
       },
     };
     if (props.notifications !== undefined) {
-      values.notifications = renderNotificationValues(where, props.notifications);
+      values.notifications = renderNotificationValues(this, props.notifications);
     }
     this.notificationSettings = props.notifications;
     const tgbGroup = (tgbApiVersion ?? TGB_API_LOAD_BALANCER_CONTROLLER).split('/')[0];
