@@ -511,15 +511,17 @@ export class Metric {
     }
     const activeDeadline = props.activeDeadline ? seconds(props.activeDeadline, 'job activeDeadline', 1, problems) : undefined;
     const ttl = props.ttlAfterFinished ? seconds(props.ttlAfterFinished, 'job ttlAfterFinished', 0, problems) : undefined;
+    const volumeByName = new Map<string, kplus.Volume>();
+    for (const mount of containers.flatMap(c => c.mounts)) {
+      const existing = volumeByName.get(mount.volume.name);
+      if (existing && existing !== mount.volume) problems.addMessage(`job has two different volumes named "${mount.volume.name}"; give each volume a unique name`);
+      volumeByName.set(mount.volume.name, mount.volume);
+    }
     const securityContext = new kplus.PodSecurityContext(props.securityContext);
     const render = (): l1.AnalysisTemplateSpecMetricsProvider => {
       const volumes = new Map<string, kplus.Volume>();
       for (const c of containers) {
         for (const mount of c.mounts) {
-          const existing = volumes.get(mount.volume.name);
-          if (existing && existing !== mount.volume) {
-            throw new Error(`job metric "${props.name}": two different volumes are named "${mount.volume.name}"; give each volume a unique name`);
-          }
           volumes.set(mount.volume.name, mount.volume);
         }
       }

@@ -259,6 +259,14 @@ describe('Metric.job', () => {
     expect(build(Metric.job({ name: 'smoke', containers: [{ name: 'a', image: 'x:1' }, { name: 'a', image: 'y:1' }] })))
       .toThrow('metric "smoke": job has two containers named "a"');
   });
+
+  test('fails when two different volumes share a name, when the template is built', () => {
+    const chart = Testing.chart();
+    const volumeMounts = (id: string) => [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(chart, id, 'tmp') }];
+    expect(() => new AnalysisTemplate(chart, 'Check', {
+      metrics: [Metric.job({ name: 'smoke', containers: [{ name: 'a', image: 'x:1', volumeMounts: volumeMounts('A') }, { name: 'b', image: 'y:1', volumeMounts: volumeMounts('B') }] })],
+    })).toThrow('[test/Check] AnalysisTemplate "check": metric "smoke": job has two different volumes named "tmp"; give each volume a unique name');
+  });
 });
 
 describe('Metric.cloudWatch', () => {
