@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AnalysisRunOptions } from './analysis/analysis-run';
@@ -10,34 +10,11 @@ import { registerObject } from './private/object-registry';
 import { applyPatchesLast } from './private/patches';
 import { Problems } from './private/problems';
 import { Rollout } from './rollout/rollout';
-import { AntiAffinity, ReplicaSetMetadata, RolloutStrategy } from './rollout/strategy';
+import { BlueGreenStrategyBaseOptions, RolloutStrategy } from './rollout/strategy';
 import { WorkloadRef } from './rollout/workload-ref';
 
-/** Blue-green options a `BlueGreenApp` passes through to its Rollout. */
-export interface BlueGreenAppStrategyOptions {
-  /**
-   * Promote as soon as the preview is ready (after `autoPromotionDelay`); false waits for
-   * `kubectl argo rollouts promote`.
-   * @default true
-   */
-  readonly autoPromotionEnabled?: boolean;
-  /** Wait this long after the preview is ready before promoting. @default - promote at once */
-  readonly autoPromotionDelay?: Duration;
-  /** Pods of the preview before promotion. @default - all replicas */
-  readonly previewReplicaCount?: number;
-  /** Keep the old version running this long after a promotion. @default - 30 seconds */
-  readonly scaleDownDelay?: Duration;
-  /** How many old versions keep running during that delay. @default - no limit */
-  readonly scaleDownDelayRevisionLimit?: number;
-  /** @default - 30 seconds */
-  readonly abortScaleDownDelay?: Duration;
-  /** Keep new pods off the nodes of the old ones. @default - none */
-  readonly antiAffinity?: AntiAffinity;
-  /** Labels and annotations of the active pods. @default - none */
-  readonly activeMetadata?: ReplicaSetMetadata;
-  /** Labels and annotations of the preview pods. @default - none */
-  readonly previewMetadata?: ReplicaSetMetadata;
-}
+/** Blue-green options a `BlueGreenApp` passes through to its Rollout (it makes the Services itself). */
+export interface BlueGreenAppStrategyOptions extends BlueGreenStrategyBaseOptions {}
 
 /** Properties of a `BlueGreenApp`. */
 export interface BlueGreenAppProps extends FrontDoorReleaseOptions {

@@ -1,7 +1,6 @@
-import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BackgroundAnalysisOptions } from './analysis/analysis-run';
 import { addPodProblems, addPortProblems, podTemplateProps, releaseRolloutProps } from './front-door-pod';
 import { FrontDoorReleaseOptions } from './front-door-release';
 import { isDnsLabel, readableName } from './private/names';
@@ -10,7 +9,7 @@ import { applyPatchesLast } from './private/patches';
 import { Problems, shown } from './private/problems';
 import { Rollout } from './rollout/rollout';
 import { Step } from './rollout/step';
-import { AntiAffinity, CanaryStrategyOptions, ReplicaSetMetadata, RolloutStrategy } from './rollout/strategy';
+import { CanaryStrategyBaseOptions, CanaryStrategyOptions, RolloutStrategy } from './rollout/strategy';
 import { WorkloadRef } from './rollout/workload-ref';
 import { AlbIngress, AlbLoadBalancerOptions } from './routing/alb';
 import { IstioDestinationRule, IstioVirtualService } from './routing/istio';
@@ -148,31 +147,8 @@ export interface CanaryAppIngressOptions extends AlbLoadBalancerOptions {
   readonly path?: string;
 }
 
-/** Canary strategy options a `CanaryApp` passes through to its Rollout. */
-export interface CanaryAppStrategyOptions {
-  /** @default - 25% */
-  readonly maxSurge?: kplus.PercentOrAbsolute;
-  /** @default - 25% */
-  readonly maxUnavailable?: kplus.PercentOrAbsolute;
-  /** Keeps the old version running this long after a promotion (traffic routing only). @default - 30 seconds */
-  readonly scaleDownDelay?: Duration;
-  /** How many old versions keep running during that delay (traffic routing only). @default - no limit */
-  readonly scaleDownDelayRevisionLimit?: number;
-  /** @default - 30 seconds */
-  readonly abortScaleDownDelay?: Duration;
-  /** @default false */
-  readonly dynamicStableScale?: boolean;
-  /** @default - none */
-  readonly minPodsPerReplicaSet?: number;
-  /** Background analysis for the whole update. @default - none */
-  readonly analysis?: BackgroundAnalysisOptions;
-  /** Labels and annotations of the canary ReplicaSet's pods while it is the canary. @default - none */
-  readonly canaryMetadata?: ReplicaSetMetadata;
-  /** Labels and annotations of the stable ReplicaSet's pods. @default - none */
-  readonly stableMetadata?: ReplicaSetMetadata;
-  /** Keep canary pods off the nodes of the stable pods (`antiAffinity`). @default - none */
-  readonly antiAffinity?: AntiAffinity;
-}
+/** Canary strategy options a `CanaryApp` passes through to its Rollout (it makes the Services, steps and routing itself). */
+export interface CanaryAppStrategyOptions extends CanaryStrategyBaseOptions {}
 
 /**
  * A whole canary app from a few props: the Rollout, its Services for the chosen layout, the ALB
