@@ -1,42 +1,20 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AnalysisRunOptions } from './analysis/analysis-run';
 import { CanaryAppPodOptions } from './canary-app';
-import { checkImage, podTemplateProps, releaseRolloutProps } from './front-door-pod';
+import { addPodProblems, addPortProblems, podTemplateProps, releaseRolloutProps } from './front-door-pod';
 import { FrontDoorReleaseOptions } from './front-door-release';
 import { isDnsLabel, readableName } from './private/names';
 import { registerObject } from './private/object-registry';
 import { applyPatchesLast } from './private/patches';
+import { Problems } from './private/problems';
 import { Rollout } from './rollout/rollout';
-import { AntiAffinity, ReplicaSetMetadata, RolloutStrategy } from './rollout/strategy';
+import { BlueGreenStrategyBaseOptions, RolloutStrategy } from './rollout/strategy';
 import { WorkloadRef } from './rollout/workload-ref';
 
-/** Blue-green options a `BlueGreenApp` passes through to its Rollout. */
-export interface BlueGreenAppStrategyOptions {
-  /**
-   * Promote as soon as the preview is ready (after `autoPromotionDelay`); false waits for
-   * `kubectl argo rollouts promote`.
-   * @default true
-   */
-  readonly autoPromotionEnabled?: boolean;
-  /** Wait this long after the preview is ready before promoting. @default - promote at once */
-  readonly autoPromotionDelay?: Duration;
-  /** Pods of the preview before promotion. @default - all replicas */
-  readonly previewReplicaCount?: number;
-  /** Keep the old version running this long after a promotion. @default - 30 seconds */
-  readonly scaleDownDelay?: Duration;
-  /** How many old versions keep running during that delay. @default - no limit */
-  readonly scaleDownDelayRevisionLimit?: number;
-  /** @default - 30 seconds */
-  readonly abortScaleDownDelay?: Duration;
-  /** Keep new pods off the nodes of the old ones. @default - none */
-  readonly antiAffinity?: AntiAffinity;
-  /** Labels and annotations of the active pods. @default - none */
-  readonly activeMetadata?: ReplicaSetMetadata;
-  /** Labels and annotations of the preview pods. @default - none */
-  readonly previewMetadata?: ReplicaSetMetadata;
-}
+/** Blue-green options a `BlueGreenApp` passes through to its Rollout (it makes the Services itself). */
+export interface BlueGreenAppStrategyOptions extends BlueGreenStrategyBaseOptions {}
 
 /** Properties of a `BlueGreenApp`. */
 export interface BlueGreenAppProps extends FrontDoorReleaseOptions {
@@ -130,19 +108,16 @@ export class BlueGreenApp extends Construct {
   constructor(scope: Construct, id: string, props: BlueGreenAppProps) {
     super(scope, id);
     this.name = props.name ?? readableName(this);
-    const where = `[${this.node.path}]`;
     const servicePort = props.servicePort ?? 80;
-    for (const [field, port] of [['containerPort', props.containerPort], ['servicePort', servicePort]] as const) {
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${where} ${field} must be a port number 1-65535; got ${port}`);
-    }
-    if (props.container?.portNumber !== undefined && props.container.portNumber !== props.containerPort) {
-      throw new Error(`${where} container.portNumber ${props.container.portNumber} differs from containerPort ${props.containerPort}; set the port once, with containerPort`);
-    }
+    const problems = new Problems(this);
+    addPortProblems(problems, props, servicePort);
     const max = 63 - '-preview'.length;
     if (!isDnsLabel(this.name, max)) {
-      throw new Error(`${where} name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter) of at most ${max} characters, so that "<name>-preview" fits 63; got "${this.name}"; pass a shorter lower-case name`);
+      problems.add(`name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter) of at most ${max} characters, so that "<name>-preview" fits 63`,
+        this.name, 'pass a shorter lower-case name');
     }
-    checkImage(where, props);
+    addPodProblems(problems, props);
+    problems.throwIfAny();
 
     const service = (suffix: string) => {
       const created = new kplus.Service(this, suffix, {
@@ -156,7 +131,7 @@ export class BlueGreenApp extends Construct {
     this.activeService = service('active');
     this.previewService = service('preview');
 
-    const pod = podTemplateProps(where, props);
+    const pod = podTemplateProps(props);
     this.rollout = new Rollout(this, 'rollout', {
       ...pod.rolloutProps,
       metadata: { name: this.name },

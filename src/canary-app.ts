@@ -1,15 +1,15 @@
-import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BackgroundAnalysisOptions } from './analysis/analysis-run';
-import { checkImage, podTemplateProps, releaseRolloutProps } from './front-door-pod';
+import { addPodProblems, addPortProblems, podTemplateProps, releaseRolloutProps } from './front-door-pod';
 import { FrontDoorReleaseOptions } from './front-door-release';
 import { isDnsLabel, readableName } from './private/names';
 import { registerObject } from './private/object-registry';
 import { applyPatchesLast } from './private/patches';
+import { Problems, shown } from './private/problems';
 import { Rollout } from './rollout/rollout';
 import { Step } from './rollout/step';
-import { AntiAffinity, CanaryStrategyOptions, ReplicaSetMetadata, RolloutStrategy } from './rollout/strategy';
+import { CanaryStrategyBaseOptions, CanaryStrategyOptions, RolloutStrategy } from './rollout/strategy';
 import { WorkloadRef } from './rollout/workload-ref';
 import { AlbIngress, AlbLoadBalancerOptions } from './routing/alb';
 import { IstioDestinationRule, IstioVirtualService } from './routing/istio';
@@ -147,31 +147,8 @@ export interface CanaryAppIngressOptions extends AlbLoadBalancerOptions {
   readonly path?: string;
 }
 
-/** Canary strategy options a `CanaryApp` passes through to its Rollout. */
-export interface CanaryAppStrategyOptions {
-  /** @default - 25% */
-  readonly maxSurge?: kplus.PercentOrAbsolute;
-  /** @default - 25% */
-  readonly maxUnavailable?: kplus.PercentOrAbsolute;
-  /** Keeps the old version running this long after a promotion (traffic routing only). @default - 30 seconds */
-  readonly scaleDownDelay?: Duration;
-  /** How many old versions keep running during that delay (traffic routing only). @default - no limit */
-  readonly scaleDownDelayRevisionLimit?: number;
-  /** @default - 30 seconds */
-  readonly abortScaleDownDelay?: Duration;
-  /** @default false */
-  readonly dynamicStableScale?: boolean;
-  /** @default - none */
-  readonly minPodsPerReplicaSet?: number;
-  /** Background analysis for the whole update. @default - none */
-  readonly analysis?: BackgroundAnalysisOptions;
-  /** Labels and annotations of the canary ReplicaSet's pods while it is the canary. @default - none */
-  readonly canaryMetadata?: ReplicaSetMetadata;
-  /** Labels and annotations of the stable ReplicaSet's pods. @default - none */
-  readonly stableMetadata?: ReplicaSetMetadata;
-  /** Keep canary pods off the nodes of the stable pods (`antiAffinity`). @default - none */
-  readonly antiAffinity?: AntiAffinity;
-}
+/** Canary strategy options a `CanaryApp` passes through to its Rollout (it makes the Services, steps and routing itself). */
+export interface CanaryAppStrategyOptions extends CanaryStrategyBaseOptions {}
 
 /**
  * A whole canary app from a few props: the Rollout, its Services for the chosen layout, the ALB
@@ -233,12 +210,8 @@ export class CanaryApp extends Construct {
     this.name = props.name ?? readableName(this);
     const servicePort = props.servicePort ?? 80;
     const where = `[${this.node.path}]`;
-    for (const [field, port] of [['containerPort', props.containerPort], ['servicePort', servicePort]] as const) {
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${where} ${field} must be a port number 1-65535; got ${port}`);
-    }
-    if (props.container?.portNumber !== undefined && props.container.portNumber !== props.containerPort) {
-      throw new Error(`${where} container.portNumber ${props.container.portNumber} differs from containerPort ${props.containerPort}; set the port once, with containerPort`);
-    }
+    const problems = new Problems(this);
+    addPortProblems(problems, props, servicePort);
     const routing = props.routing?._app;
     // Services are named <name>-<suffix> and must be DNS-1035 labels (start with a letter, at most 63 characters)
     const suffixes = routing?.singleService ? [] : props.pingPong ? ['ping', 'pong'] : ['stable', 'canary'];
@@ -248,16 +221,20 @@ export class CanaryApp extends Construct {
     const max = limit?.max ?? 63 - longest;
     if (!isDnsLabel(this.name, max)) {
       const why = limit?.why ?? (longest > 0 ? `, so that the Service names ${suffixes.map(x => `"<name>-${x}"`).join(', ')} fit 63` : '');
-      throw new Error(`${where} name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter; no '.') of at most ${max} characters${why}; got "${this.name}" (${this.name.length} characters); pass a shorter lower-case name`);
+      problems.add(`name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter; no '.') of at most ${max} characters${why}`,
+        shown(`"${this.name}" (${this.name.length} characters)`), 'pass a shorter lower-case name');
     }
-    checkImage(where, props);
+    addPodProblems(problems, props);
     if (props.additionalIngresses?.length && !routing?.takesAdditionalIngresses) {
-      throw new Error(`${where} additionalIngresses are ALB Ingresses and need routing: TrafficRouting.alb(...); got ${routing ? `${routing.label} routing` : 'no routing'}`);
+      problems.add('additionalIngresses are ALB Ingresses and need routing: TrafficRouting.alb(...)', shown(routing ? `${routing.label} routing` : 'no routing'),
+        'use TrafficRouting.alb(...), or remove additionalIngresses');
     }
-    routing?.check(where, props.pingPong ?? false);
     if (props.pingPong && !props.routing) {
-      throw new Error(`${where} pingPong needs routing (TrafficRouting.alb or TrafficRouting.istio); without it the ping and pong Services are never switched`);
+      problems.add('pingPong needs routing (TrafficRouting.alb or TrafficRouting.istio); without it the ping and pong Services are never switched',
+        'add routing, or remove pingPong');
     }
+    problems.throwIfAny();
+    routing?.check(where, props.pingPong ?? false);
 
     const service = (suffix: string | undefined) => {
       const created = new kplus.Service(this, suffix ?? 'service', {
@@ -307,7 +284,7 @@ export class CanaryApp extends Construct {
     this.destinationRule = built?.destinationRule;
     strategy.trafficRouting = built?.trafficRouting;
 
-    const pod = podTemplateProps(where, props);
+    const pod = podTemplateProps(props);
     this.rollout = new Rollout(this, 'rollout', {
       ...pod.rolloutProps,
       metadata: { name: this.name },

@@ -4,6 +4,7 @@ import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { CanaryAppPodOptions } from './canary-app';
 import { FrontDoorReleaseOptions } from './front-door-release';
+import { Problems, shown } from './private/problems';
 import { Rollout } from './rollout/rollout';
 import { WorkloadRef } from './rollout/workload-ref';
 
@@ -16,27 +17,48 @@ export interface FrontDoorPodProps {
   readonly workloadRef?: WorkloadRef;
 }
 
-/** The image must be given, unless the pod template comes from `workloadRef`. */
-export function checkImage(where: string, props: FrontDoorPodProps): void {
-  if (props.workloadRef) {
+/**
+ * Records the problems of the pod props: the image must be given, unless the pod template comes
+ * from `workloadRef`, which then also brings the pod's containers, volumes and metadata.
+ */
+export function addPodProblems(problems: Problems, props: FrontDoorPodProps): void {
+  const ref = props.workloadRef;
+  if (ref) {
     const own = (['image', 'container'] as const).filter(k => props[k] !== undefined);
     if (own.length) {
-      throw new Error(`${where} workloadRef takes the pod template from ${props.workloadRef.kind} "${props.workloadRef.name}"; got ${own.join(' and ')} too; remove ${own.join(' and ')} (set them on the ${props.workloadRef.kind}), or drop workloadRef`);
+      problems.add(`workloadRef takes the pod template from ${ref.kind} "${ref.name}"`, shown(`${own.join(' and ')} too`),
+        `remove ${own.join(' and ')} (set them on the ${ref.kind}), or drop workloadRef`);
+    }
+    const pod = props.pod ?? {};
+    if (pod.podMetadata || pod.containers?.length || pod.volumes?.length || pod.initContainers?.length) {
+      problems.add(`workloadRef takes the pod template from ${ref.kind} "${ref.name}"`,
+        shown('pod containers, initContainers, volumes or podMetadata too'), `set them on the ${ref.kind}`);
     }
   } else if (typeof props.image !== 'string' || props.image.trim() === '') {
-    throw new Error(`${where} image must not be empty; got ${JSON.stringify(props.image)}; give an image reference such as "ghcr.io/acme/checkout:1.4.2" (or workloadRef to migrate a Deployment)`);
+    problems.add('image must not be empty', shown(JSON.stringify(props.image) ?? 'undefined'),
+      'give an image reference such as "ghcr.io/acme/checkout:1.4.2" (or workloadRef to migrate a Deployment)');
   }
 }
 
-/** The Rollout props of the pod template, and the scheduling to apply once the Rollout exists. */
-export function podTemplateProps(where: string, props: FrontDoorPodProps): {
+/** Records a problem for each port that is not 1-65535, and for a container port given twice. */
+export function addPortProblems(problems: Problems, props: FrontDoorPodProps, servicePort: number): void {
+  for (const [field, port] of [['containerPort', props.containerPort], ['servicePort', servicePort]] as const) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) problems.add(`${field} must be a port number 1-65535`, port, `give ${field} a port from 1 to 65535`);
+  }
+  if (props.container?.portNumber !== undefined && props.container.portNumber !== props.containerPort) {
+    problems.add(`container.portNumber ${props.container.portNumber} differs from containerPort ${props.containerPort}`, 'set the port once, with containerPort');
+  }
+}
+
+/**
+ * The Rollout props of the pod template, and the scheduling to apply once the Rollout exists
+ * (after `addPodProblems` found nothing).
+ */
+export function podTemplateProps(props: FrontDoorPodProps): {
   rolloutProps: kplus.WorkloadProps & { workloadRef?: WorkloadRef; podMetadata?: ApiObjectMetadata };
   applyScheduling: (rollout: Rollout) => void;
 } {
   const { podMetadata, spread, nodeLabels, tolerations, containers: sidecars, ...pod } = props.pod ?? {};
-  if (props.workloadRef && (podMetadata || sidecars?.length || pod.volumes?.length || pod.initContainers?.length)) {
-    throw new Error(`${where} workloadRef takes the pod template from ${props.workloadRef.kind} "${props.workloadRef.name}"; got pod containers, initContainers, volumes or podMetadata too; set them on the ${props.workloadRef.kind}`);
-  }
   return {
     rolloutProps: {
       ...pod,

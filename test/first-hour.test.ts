@@ -26,7 +26,7 @@ describe('#15.7 blue-green autoPromotionDelay without auto-promotion', () => {
     const preview = service(c, 'search-preview');
     expect(() => rollout(c, RolloutStrategy.blueGreen({
       activeService: active, previewService: preview, autoPromotionEnabled: false, autoPromotionDelay: Duration.minutes(10),
-    }))).toThrow(/\[test\/checkout\] invalid Rollout:[\s\S]*blueGreen autoPromotionDelay 10m with autoPromotionEnabled false: .*ignores autoPromotionSeconds; remove autoPromotionDelay/);
+    }))).toThrow(/\[test\/checkout\] blueGreen autoPromotionDelay 10m with autoPromotionEnabled false: .*ignores autoPromotionSeconds; remove autoPromotionDelay/);
   });
 
   test('still accepts either setting alone', () => {
@@ -48,16 +48,16 @@ describe('#15.11 every error names the construct and the step, all at once', () 
     } catch (e: any) {
       message = e.message;
     }
-    expect(message).toMatch(/^\[test\/checkout\] invalid Rollout:/);
-    expect(message).toMatch(/step 1 pause 0\.5ms: duration 0\.5ms is not a whole number of seconds/);
+    expect(message).toMatch(/^\[test\/checkout\] /);
+    expect(message).toMatch(/step 1 pause 0\.5ms: duration must be a whole number of seconds; got 0\.5ms/);
     expect(message).toMatch(/step 2 setWeight 120: weight must be a whole number from 0 to 100; got 120/);
-    expect(message).toMatch(/step 3 pause 1500ms: duration 1500ms is not a whole number of seconds/);
+    expect(message).toMatch(/step 3 pause 1500ms: duration must be a whole number of seconds; got 1500ms/);
   });
 
   test('a sub-millisecond blue-green delay is reported, not thrown by cdk8s without a path', () => {
     const c = chart();
     expect(() => rollout(c, RolloutStrategy.blueGreen({ activeService: service(c, 'a'), scaleDownDelay: Duration.millis(0.25) })))
-      .toThrow(/\[test\/checkout\] invalid Rollout:[\s\S]*blueGreen scaleDownDelay must be a whole number of seconds; got 0.25ms/);
+      .toThrow(/\[test\/checkout\] blueGreen scaleDownDelay must be a whole number of seconds; got 0.25ms/);
   });
 
   test('every bad metric of a template is reported together', () => {

@@ -5,6 +5,7 @@ import { AnalysisRunOptions, AnalysisUsage, BackgroundAnalysisOptions } from './
 import { duplicates, TemplateBody } from './template-body';
 import type { RolloutSpecStrategyCanaryAnalysis } from '../imports/rollout-argoproj.io';
 import { int32Problem } from '../private/checks';
+import { Problems } from '../private/problems';
 import type { Wire } from '../private/wire';
 
 const USAGE_TEXT: Record<AnalysisUsage, string> = {
@@ -56,7 +57,7 @@ export function fieldPathProblem(path: string): string | undefined {
  * different values (utils/analysis/helpers.go flattenTemplates).
  */
 function mergeProblems(where: string, what: string, options: AnalysisRunOptions): string[] {
-  const errors: string[] = [];
+  const problems = new Problems(where);
   const names = (template: { templateName: string }) => `"${template.templateName}"`;
   const metricOwners = new Map<string, string[]>();
   const values = new Map<string, [string, string]>();
@@ -71,7 +72,7 @@ function mergeProblems(where: string, what: string, options: AnalysisRunOptions)
     for (const [arg, value] of body.argumentValues) {
       const previous = values.get(arg);
       if (previous && previous[1] !== value) {
-        errors.push(`${where}: templates ${previous[0]} and ${names(template)} give argument "${arg}" different values, and the controller fails the merged AnalysisRun; got "${previous[1]}" and "${value}"; give the argument one value (or supply it in the args of ${what})`);
+        problems.addMessage(`${where}: templates ${previous[0]} and ${names(template)} give argument "${arg}" different values, and the controller fails the merged AnalysisRun; got "${previous[1]}" and "${value}"; give the argument one value (or supply it in the args of ${what})`);
       } else if (!previous) {
         values.set(arg, [names(template), value]);
       }
@@ -81,16 +82,16 @@ function mergeProblems(where: string, what: string, options: AnalysisRunOptions)
   }
   for (const [metric, owners] of metricOwners) {
     if (owners.length > 1) {
-      errors.push(`${where}: metric "${metric}" is defined by ${owners.length > new Set(owners).size ? 'one template twice' : `templates ${owners.join(' and ')}`}, and the controller fails the merged AnalysisRun (two metrics have the same name); got metric "${metric}" ${owners.length} times; rename the metric in one template`);
+      problems.addMessage(`${where}: metric "${metric}" is defined by ${owners.length > new Set(owners).size ? 'one template twice' : `templates ${owners.join(' and ')}`}, and the controller fails the merged AnalysisRun (two metrics have the same name); got metric "${metric}" ${owners.length} times; rename the metric in one template`);
     }
   }
   for (const name of [...duplicates(dryRun), ...duplicates(templateDryRun)]) {
-    errors.push(`${where}: dry-run rule for metric "${name}" is given twice across the run and its templates (the controller fails the AnalysisRun); got "${name}" twice; give it once`);
+    problems.addMessage(`${where}: dry-run rule for metric "${name}" is given twice across the run and its templates (the controller fails the AnalysisRun); got "${name}" twice; give it once`);
   }
   for (const name of [...duplicates(retention), ...duplicates(templateRetention)]) {
-    errors.push(`${where}: measurement retention for metric "${name}" is given twice across the run and its templates (the controller fails the AnalysisRun); got "${name}" twice; give it once`);
+    problems.addMessage(`${where}: measurement retention for metric "${name}" is given twice across the run and its templates (the controller fails the AnalysisRun); got "${name}" twice; give it once`);
   }
-  return errors;
+  return problems.messages;
 }
 
 /** Renders the Rollout fields shared by every kind of analysis. */
@@ -125,52 +126,52 @@ export function renderAnalysisRun(options: AnalysisRunOptions | BackgroundAnalys
  */
 export function validateAnalysisRun(owner: IConstruct, where: string, usage: AnalysisUsage,
   options: AnalysisRunOptions | BackgroundAnalysisOptions): string[] {
-  const errors: string[] = [];
+  const problems = new Problems(owner);
   const what = USAGE_TEXT[usage];
   if (options.templates.length === 0) {
-    errors.push(`${where}: ${what} needs at least one template; got none`);
+    problems.addMessage(`${where}: ${what} needs at least one template; got none`);
   }
   const supplied = new Map<string, number>();
   for (const arg of options.args ?? []) supplied.set(arg.name, (supplied.get(arg.name) ?? 0) + 1);
   for (const [name, count] of supplied) {
-    if (count > 1) errors.push(`${where}: argument "${name}" is given ${count} times; give each argument once`);
+    if (count > 1) problems.addMessage(`${where}: argument "${name}" is given ${count} times; give each argument once`);
   }
   for (const arg of options.args ?? []) {
     const path = arg.fieldPath;
     const problem = path === undefined ? undefined : fieldPathProblem(path);
     if (problem !== undefined) {
-      errors.push(`${where}: argument "${arg.name}" reads fieldRef "${path}", which the controller cannot resolve from the Rollout; ${problem}`);
+      problems.addMessage(`${where}: argument "${arg.name}" reads fieldRef "${path}", which the controller cannot resolve from the Rollout; ${problem}`);
     }
   }
-  errors.push(...mergeProblems(where, what, options));
+  problems.addAll(mergeProblems(where, what, options));
   const startingStep = (options as BackgroundAnalysisOptions).startingStep;
   const stepProblem = startingStep === undefined ? undefined : int32Problem(startingStep, 0);
-  if (stepProblem) errors.push(`${where}: startingStep ${stepProblem}; got ${startingStep}`);
+  if (stepProblem) problems.addMessage(`${where}: startingStep ${stepProblem}; got ${startingStep}`);
   const chart = Chart.of(owner);
   for (const template of options.templates) {
     const kind = template.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
     for (const arg of template.requiredArgs) {
       if (!supplied.has(arg)) {
-        errors.push(`${where}: ${kind} "${template.templateName}" needs argument "${arg}", which ${what} does not supply; add AnalysisArgument.value('${arg}', ...) (or podTemplateHash/fieldRef) to its args`);
+        problems.addMessage(`${where}: ${kind} "${template.templateName}" needs argument "${arg}", which ${what} does not supply; add AnalysisArgument.value('${arg}', ...) (or podTemplateHash/fieldRef) to its args`);
       }
     }
     // background analysis runs until the update ends, a timed experiment until its duration
     if (usage !== AnalysisUsage.BACKGROUND && usage !== AnalysisUsage.TIMED_EXPERIMENT) {
       for (const metric of template.indefiniteMetrics) {
-        errors.push(`${where}: ${kind} "${template.templateName}" has metric "${metric}" with an interval and no count, so it runs indefinitely and ${what} never completes; set a count on the metric`);
+        problems.addMessage(`${where}: ${kind} "${template.templateName}" has metric "${metric}" with an interval and no count, so it runs indefinitely and ${what} never completes; set a count on the metric`);
       }
     }
     if (!template.clusterScope) {
       const definedBy = template.definedBy;
       if (!definedBy || definedBy.node.root !== owner.node.root) {
-        errors.push(`${where}: AnalysisTemplate "${template.templateName}" is not defined in this app; define it with new AnalysisTemplate(...) in this app, reference an existing one with AnalysisTemplate.fromTemplateName(chart, id, name), or use a ClusterAnalysisTemplate`);
+        problems.addMessage(`${where}: AnalysisTemplate "${template.templateName}" is not defined in this app; define it with new AnalysisTemplate(...) in this app, reference an existing one with AnalysisTemplate.fromTemplateName(chart, id, name), or use a ClusterAnalysisTemplate`);
       } else {
         const templateNs = Chart.of(definedBy).namespace;
         if (templateNs !== chart.namespace) {
-          errors.push(`${where}: AnalysisTemplate "${template.templateName}" is in namespace "${templateNs ?? '<none>'}" but the Rollout is in "${chart.namespace ?? '<none>'}"; a namespaced template must live in the Rollout's namespace (or use a ClusterAnalysisTemplate)`);
+          problems.addMessage(`${where}: AnalysisTemplate "${template.templateName}" is in namespace "${templateNs ?? '<none>'}" but the Rollout is in "${chart.namespace ?? '<none>'}"; a namespaced template must live in the Rollout's namespace (or use a ClusterAnalysisTemplate)`);
         }
       }
     }
   }
-  return errors;
+  return problems.messages;
 }

@@ -5,9 +5,10 @@ import { Metric } from './metric';
 import { TemplateArgument } from './template-argument';
 import { TemplateBody } from './template-body';
 import type { AnalysisTemplate as AnalysisTemplateL1 } from '../imports/analysistemplate-argoproj.io';
-import { isDns1123Subdomain } from '../private/names';
+import { isDns1123Subdomain, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import { fail } from '../private/problems';
 import type { AnalysisTemplateSpecJson } from '../private/wire';
 
 
@@ -190,7 +191,7 @@ export class ClusterAnalysisTemplate extends AnalysisTemplateBase {
    */
   public static fromTemplateName(templateName: string, requiredArgs?: string[]): IAnalysisTemplate {
     if (!isDns1123Subdomain(templateName)) {
-      throw new Error(`ClusterAnalysisTemplate.fromTemplateName: "${templateName}" is not a valid object name; use lower-case letters, digits, '-' and '.' (at most 253 characters)`);
+      fail('ClusterAnalysisTemplate.fromTemplateName', 'templateName is not a valid object name', templateName, OBJECT_NAME_FIX);
     }
     return new ImportedClusterAnalysisTemplate(templateName, [...(requiredArgs ?? [])]);
   }
@@ -212,7 +213,7 @@ class ImportedAnalysisTemplate extends Construct implements IAnalysisTemplate {
   constructor(scope: Construct, id: string, public readonly templateName: string, options: AnalysisTemplateReferenceOptions) {
     super(scope, id);
     if (!isDns1123Subdomain(templateName)) {
-      throw new Error(`[${this.node.path}] AnalysisTemplate.fromTemplateName: "${templateName}" is not a valid object name; use lower-case letters, digits, '-' and '.' (at most 253 characters), e.g. "smoke-test"`);
+      fail(this, 'AnalysisTemplate.fromTemplateName: templateName is not a valid object name', templateName, `${OBJECT_NAME_FIX}, e.g. "smoke-test"`);
     }
     this.definedBy = this;
     this.requiredArgs = [...(options.requiredArgs ?? [])];
@@ -228,22 +229,11 @@ class ImportedClusterAnalysisTemplate implements IAnalysisTemplate {
   constructor(public readonly templateName: string, public readonly requiredArgs: string[]) {}
 }
 
-/** The explicit name, validated, or a readable name derived from the construct id. */
+const OBJECT_NAME_FIX = "use lower-case letters, digits, '-' and '.' (at most 253 characters)";
+
+/** The explicit name, validated, or the readable name of the construct id (`SuccessRate` → `success-rate`). */
 function resolveName(scope: Construct, name: string | undefined): string {
-  if (name !== undefined) {
-    if (!isDns1123Subdomain(name)) {
-      throw new Error(`[${scope.node.path}] analysis template name "${name}" is not a valid object name; use lower-case letters, digits, '-' and '.' (at most 253 characters), e.g. "success-rate"`);
-    }
-    return name;
-  }
-  const derived = scope.node.id
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .toLowerCase()
-    .replace(/[^a-z0-9.-]+/g, '-')
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
-    .slice(0, 253);
-  if (!isDns1123Subdomain(derived)) {
-    throw new Error(`[${scope.node.path}] cannot derive an object name from the id "${scope.node.id}"; pass name, e.g. "success-rate"`);
-  }
-  return derived;
+  if (name === undefined) return readableName(scope);
+  if (!isDns1123Subdomain(name)) fail(scope, 'analysis template name is not a valid object name', name, `${OBJECT_NAME_FIX}, e.g. "success-rate"`);
+  return name;
 }

@@ -5,7 +5,8 @@ import { AnalysisTemplate, AnalysisTemplateProps } from './analysis-template';
 import { CloudWatchMetricStat, Metric, MetricOptions } from './metric';
 import { SloRecordingRules } from './slo-recording-rules';
 import { TemplateArgument } from './template-argument';
-import { goDuration, wholeSeconds } from '../private/duration';
+import { goDuration, secondsProblem } from '../private/duration';
+import { fail, shown } from '../private/problems';
 
 /** Measurement settings shared by the built-in templates. */
 export interface BuiltinAnalysisOptions {
@@ -242,7 +243,7 @@ export class BuiltinAnalysis {
    */
   public static istioLatency(scope: Construct, id: string, props: IstioLatencyProps): AnalysisTemplate {
     if (props.p95 === undefined && props.p99 === undefined) {
-      throw new Error(`[${pathOf(scope, id)}] istioLatency needs a p95 or p99 threshold; got neither; set p95: Duration.millis(300), for example`);
+      fail(pathOf(scope, id), 'istioLatency needs a p95 or p99 threshold', shown('neither'), 'set p95: Duration.millis(300), for example');
     }
     const sel = istioSelector(props);
     const window = promDuration(scope, id, 'window', props.window ?? Duration.minutes(2));
@@ -252,7 +253,7 @@ export class BuiltinAnalysis {
       if (max === undefined) continue;
       const ms = max.toMilliseconds({ integral: false });
       if (!Number.isInteger(ms) || ms <= 0) {
-        throw new Error(`[${pathOf(scope, id)}] istioLatency ${label} must be a whole number of milliseconds > 0; got ${ms}ms`);
+        fail(pathOf(scope, id), `istioLatency ${label} must be a whole number of milliseconds > 0`, shown(`${ms}ms`), `give e.g. ${label}: Duration.millis(300)`);
       }
       metrics.push(Metric.prometheus({
         ...measurement(props),
@@ -308,7 +309,7 @@ export class BuiltinAnalysis {
   public static albResponseTime(scope: Construct, id: string, props: AlbResponseTimeProps): AnalysisTemplate {
     const ms = props.maxResponseTime.toMilliseconds({ integral: false });
     if (!Number.isInteger(ms) || ms <= 0) {
-      throw new Error(`[${pathOf(scope, id)}] albResponseTime maxResponseTime must be a whole number of milliseconds > 0; got ${ms}ms`);
+      fail(pathOf(scope, id), 'albResponseTime maxResponseTime must be a whole number of milliseconds > 0', shown(`${ms}ms`), 'give e.g. maxResponseTime: Duration.millis(500)');
     }
     const period = props.period ?? Duration.minutes(1);
     return builtinTemplate(scope, id, props, {
@@ -344,13 +345,13 @@ export class BuiltinAnalysis {
   public static sloBurnRate(scope: Construct, id: string, props: SloBurnRateProps): AnalysisTemplate {
     const objective = props.objective ?? 0.999;
     if (!(objective > 0 && objective < 1)) {
-      throw new Error(`[${pathOf(scope, id)}] sloBurnRate objective must be between 0 and 1 (exclusive), e.g. 0.999; got ${objective}`);
+      fail(pathOf(scope, id), 'sloBurnRate objective must be between 0 and 1 (exclusive), e.g. 0.999', objective, 'give the SLO as a fraction, e.g. 0.999 for 99.9%');
     }
     const fast = props.fastBurnRate ?? 14.4;
     const slow = props.slowBurnRate ?? 6;
     for (const [what, v] of [['fastBurnRate', fast], ['slowBurnRate', slow]] as Array<[string, number]>) {
       if (!(v > 0) || v * (1 - objective) > 1) {
-        throw new Error(`[${pathOf(scope, id)}] sloBurnRate ${what} must be > 0 and at most 1 / (1 - objective) = ${1 / (1 - objective)}; got ${v}`);
+        fail(pathOf(scope, id), `sloBurnRate ${what} must be > 0 and at most 1 / (1 - objective) = ${1 / (1 - objective)}`, v, `lower ${what} or the objective`);
       }
     }
     const budget = `(1 - ${objective})`;
@@ -410,7 +411,7 @@ function istioSelector(props: IstioAnalysisProps): string {
 function istioArgs(scope: Construct, props: IstioAnalysisProps): TemplateArgument[] {
   const namespace = props.namespace ?? Chart.of(scope).namespace;
   if (!namespace) {
-    throw new Error(`[${scope.node.path}] the Istio templates need the Rollout's namespace; the chart has none; pass namespace`);
+    fail(scope, "the Istio templates need the Rollout's namespace; the chart has none", 'pass namespace');
   }
   return [
     TemplateArgument.withDefault('workload', props.workload),
@@ -440,14 +441,14 @@ function albStat(metricName: string, stat: string, period: Duration): CloudWatch
 
 function checkRatio(scope: Construct, id: string, what: string, value: number): void {
   if (!(value >= 0 && value <= 1)) {
-    throw new Error(`[${pathOf(scope, id)}] ${what} must be between 0 and 1, e.g. 0.99; got ${value}`);
+    fail(pathOf(scope, id), `${what} must be between 0 and 1, e.g. 0.99`, value, `give ${what} as a fraction, e.g. 0.99 for 99%`);
   }
 }
 
 function promDuration(scope: Construct, id: string, what: string, d: Duration): string {
-  const s = wholeSeconds(d, what, 1);
-  if (typeof s === 'string') throw new Error(`[${pathOf(scope, id)}] ${s}`);
-  return goDuration(s);
+  const problem = secondsProblem(what, d, 1);
+  if (problem) fail(pathOf(scope, id), problem.what, problem.value, problem.fix);
+  return goDuration(d.toMilliseconds({ integral: false }) / 1000);
 }
 
 function pathOf(scope: Construct, id: string): string {

@@ -1,4 +1,5 @@
 import type { AnalysisTemplateSpecMetricsProviderPrometheusAuthentication } from '../imports/analysistemplate-argoproj.io';
+import { Problems } from '../private/problems';
 import type { Wire } from '../private/wire';
 
 /**
@@ -67,15 +68,15 @@ export class MetricAuthentication {
   public static sigv4(options: SigV4AuthenticationOptions = {}): MetricAuthentication {
     return new MetricAuthentication('sigv4', {
       sigv4: { region: options.region, profile: options.profile, roleArn: options.roleArn },
-    }, []);
+    }, new Problems());
   }
 
   /** OAuth2 client-credentials flow. */
   public static oauth2(options: OAuth2AuthenticationOptions): MetricAuthentication {
-    const problems: string[] = [];
-    if (!options.tokenUrl) problems.push('oauth2 tokenUrl must not be empty');
-    if (!options.clientId) problems.push('oauth2 clientId must not be empty');
-    if (!options.clientSecret) problems.push('oauth2 clientSecret must not be empty');
+    const problems = new Problems();
+    if (!options.tokenUrl) problems.addMessage('oauth2 tokenUrl must not be empty');
+    if (!options.clientId) problems.addMessage('oauth2 clientId must not be empty');
+    if (!options.clientSecret) problems.addMessage('oauth2 clientSecret must not be empty');
     return new MetricAuthentication('oauth2', {
       oauth2: {
         tokenUrl: options.tokenUrl,
@@ -92,9 +93,9 @@ export class MetricAuthentication {
    * Secret, e.g. `TemplateArgument.fromSecret('prom-password', 'prometheus', 'password').placeholder`.
    */
   public static basic(username: string, password: string): MetricAuthentication {
-    const problems: string[] = [];
-    if (!username) problems.push('basic authentication username must not be empty');
-    if (!password) problems.push('basic authentication password must not be empty');
+    const problems = new Problems();
+    if (!username) problems.addMessage('basic authentication username must not be empty');
+    if (!password) problems.addMessage('basic authentication password must not be empty');
     return new MetricAuthentication('basic', { basicAuth: { username, password } }, problems);
   }
 
@@ -102,11 +103,11 @@ export class MetricAuthentication {
     /** The method: `sigv4`, `oauth2` or `basic`. */
     public readonly method: string,
     private readonly rendered: AuthenticationJson,
-    private readonly problems: string[]) {}
+    private readonly problems: Problems) {}
 
-  /** @internal */
-  public _problems(): string[] {
-    return [...this.problems];
+  /** Records the problems of the authentication in `problems`. @internal */
+  public _addProblemsTo(problems: Problems): void {
+    problems.addAll(this.problems.messages);
   }
 
   /** @internal */

@@ -2,9 +2,10 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { MetricAuthentication } from './metric-authentication';
 import type * as l1 from '../imports/analysistemplate-argoproj.io';
-import { goDuration, wholeSeconds } from '../private/duration';
+import { goDuration, secondsProblem, wholeSeconds } from '../private/duration';
 import { analysisTemplateL1 } from '../private/l1-modules';
 import { isDns1123Subdomain } from '../private/names';
+import { Problems } from '../private/problems';
 import type { MetricJson, MetricProviderJson, Wire } from '../private/wire';
 
 /**
@@ -428,24 +429,24 @@ const TAG = /\{\{([^}]*)\}\}/g;
 export class Metric {
   /** A Prometheus query. */
   public static prometheus(props: PrometheusMetricProps): Metric {
-    const problems: string[] = [];
-    if (!props.address) {problems.push('prometheus address must not be empty; give the server URL, e.g. http://prometheus.monitoring:9090');} else if (!/^https?:\/\//.test(props.address) && !props.address.startsWith('{{')) {
-      problems.push(`prometheus address must be an http(s) URL; got "${props.address}"`);
+    const problems = new Problems();
+    if (!props.address) {problems.addMessage('prometheus address must not be empty; give the server URL, e.g. http://prometheus.monitoring:9090');} else if (!/^https?:\/\//.test(props.address) && !props.address.startsWith('{{')) {
+      problems.addMessage(`prometheus address must be an http(s) URL; got "${props.address}"`);
     }
-    if (!props.query || props.query.trim() === '') problems.push('prometheus query must not be empty');
+    if (!props.query || props.query.trim() === '') problems.addMessage('prometheus query must not be empty');
     const timeout = props.timeout ? seconds(props.timeout, 'prometheus timeout', 1, problems) : undefined;
     let rangeQuery: Wire<l1.AnalysisTemplateSpecMetricsProviderPrometheusRangeQuery> | undefined;
     if (props.rangeQuery) {
       const step = seconds(props.rangeQuery.step, 'prometheus rangeQuery step', 1, problems);
-      if (!props.rangeQuery.start) problems.push('prometheus rangeQuery start must not be empty');
+      if (!props.rangeQuery.start) problems.addMessage('prometheus rangeQuery start must not be empty');
       rangeQuery = { start: props.rangeQuery.start, end: props.rangeQuery.end ?? 'now()', step: step === undefined ? undefined : goDuration(step) };
     }
-    if (props.authentication) problems.push(...props.authentication._problems());
+    if (props.authentication) props.authentication._addProblemsTo(problems);
     if (props.authentication?.method === 'sigv4' && props.address && !props.address.includes('aps-workspaces') && !props.address.includes('{{')) {
-      problems.push(`prometheus sigv4 authentication with address "${props.address}", which is not an Amazon Managed Service for Prometheus workspace: the v1.9.0 controller signs only addresses containing "aps-workspaces" and sends every other query unsigned; use the workspace URL (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/), or MetricAuthentication.oauth2() / an Authorization header for other servers`);
+      problems.addMessage(`prometheus sigv4 authentication with address "${props.address}", which is not an Amazon Managed Service for Prometheus workspace: the v1.9.0 controller signs only addresses containing "aps-workspaces" and sends every other query unsigned; use the workspace URL (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/), or MetricAuthentication.oauth2() / an Authorization header for other servers`);
     }
     if (props.authentication?.method === 'basic') {
-      problems.push('prometheus basic authentication is not in the Argo Rollouts release this library targets (v1.9.0: its Prometheus provider has no basicAuth field, so the credentials would be dropped); use MetricAuthentication.oauth2() or sigv4(), or pass an Authorization header through headers');
+      problems.addMessage('prometheus basic authentication is not in the Argo Rollouts release this library targets (v1.9.0: its Prometheus provider has no basicAuth field, so the credentials would be dropped); use MetricAuthentication.oauth2() or sigv4(), or pass an Authorization header through headers');
     }
     const provider: MetricProviderJson = {
       prometheus: {
@@ -463,21 +464,21 @@ export class Metric {
 
   /** An HTTP request whose JSON response is evaluated. */
   public static web(props: WebMetricProps): Metric {
-    const problems: string[] = [];
-    if (!props.url) {problems.push('web url must not be empty');} else if (!/^https?:\/\//.test(props.url) && !props.url.startsWith('{{')) {
-      problems.push(`web url must be an http(s) URL; got "${props.url}"`);
+    const problems = new Problems();
+    if (!props.url) {problems.addMessage('web url must not be empty');} else if (!/^https?:\/\//.test(props.url) && !props.url.startsWith('{{')) {
+      problems.addMessage(`web url must be an http(s) URL; got "${props.url}"`);
     }
     const method = props.method ?? WebMethod.GET;
     if (props.body !== undefined && method === WebMethod.GET) {
-      problems.push('web body is set but method is GET; the controller sends a body only with POST or PUT, so set method: WebMethod.POST or WebMethod.PUT');
+      problems.addMessage('web body is set but method is GET; the controller sends a body only with POST or PUT, so set method: WebMethod.POST or WebMethod.PUT');
     }
     if (props.jsonPath !== undefined && !/^\{.+\}$/s.test(props.jsonPath)) {
-      problems.push(`web jsonPath must be a Kubernetes JSONPath in braces, e.g. "{$.data.ok}"; got "${props.jsonPath}"`);
+      problems.addMessage(`web jsonPath must be a Kubernetes JSONPath in braces, e.g. "{$.data.ok}"; got "${props.jsonPath}"`);
     }
     const timeout = props.timeout ? seconds(props.timeout, 'web timeout', 1, problems) : undefined;
-    if (props.authentication) problems.push(...props.authentication._problems());
+    if (props.authentication) props.authentication._addProblemsTo(problems);
     if (props.authentication && props.authentication.method !== 'oauth2') {
-      problems.push(`web ${props.authentication.method} authentication is ignored by the controller: the v1.9.0 web provider reads only authentication.oauth2${props.authentication.method === 'basic' ? ' (and has no basicAuth field at all)' : ' (it never signs requests)'}, so the request would go out without credentials; use MetricAuthentication.oauth2(), or pass an Authorization header through headers (with the secret from a template argument)`);
+      problems.addMessage(`web ${props.authentication.method} authentication is ignored by the controller: the v1.9.0 web provider reads only authentication.oauth2${props.authentication.method === 'basic' ? ' (and has no basicAuth field at all)' : ' (it never signs requests)'}, so the request would go out without credentials; use MetricAuthentication.oauth2(), or pass an Authorization header through headers (with the secret from a template argument)`);
     }
     const provider: MetricProviderJson = {
       web: {
@@ -496,31 +497,33 @@ export class Metric {
 
   /** A Kubernetes Job; succeeds when the Job completes. */
   public static job(props: JobMetricProps): Metric {
-    const problems: string[] = [];
+    const problems = new Problems();
     if (!props.containers || props.containers.length === 0) {
-      problems.push('job needs at least one container; got none');
+      problems.addMessage('job needs at least one container; got none');
     }
     const containers = (props.containers ?? []).map(c => new kplus.Container(c));
     const names = new Set<string>();
     for (const c of containers) {
-      if (names.has(c.name)) problems.push(`job has two containers named "${c.name}"; give each container a unique name`);
+      if (names.has(c.name)) problems.addMessage(`job has two containers named "${c.name}"; give each container a unique name`);
       names.add(c.name);
     }
     const backoffLimit = props.backoffLimit ?? 0;
     if (!Number.isInteger(backoffLimit) || backoffLimit < 0) {
-      problems.push(`job backoffLimit must be a whole number >= 0; got ${backoffLimit}`);
+      problems.addMessage(`job backoffLimit must be a whole number >= 0; got ${backoffLimit}`);
     }
     const activeDeadline = props.activeDeadline ? seconds(props.activeDeadline, 'job activeDeadline', 1, problems) : undefined;
     const ttl = props.ttlAfterFinished ? seconds(props.ttlAfterFinished, 'job ttlAfterFinished', 0, problems) : undefined;
+    const volumeByName = new Map<string, kplus.Volume>();
+    for (const mount of containers.flatMap(c => c.mounts)) {
+      const existing = volumeByName.get(mount.volume.name);
+      if (existing && existing !== mount.volume) problems.addMessage(`job has two different volumes named "${mount.volume.name}"; give each volume a unique name`);
+      volumeByName.set(mount.volume.name, mount.volume);
+    }
     const securityContext = new kplus.PodSecurityContext(props.securityContext);
     const render = (): MetricProviderJson => {
       const volumes = new Map<string, kplus.Volume>();
       for (const c of containers) {
         for (const mount of c.mounts) {
-          const existing = volumes.get(mount.volume.name);
-          if (existing && existing !== mount.volume) {
-            throw new Error(`job metric "${props.name}": two different volumes are named "${mount.volume.name}"; give each volume a unique name`);
-          }
           volumes.set(mount.volume.name, mount.volume);
         }
       }
@@ -557,23 +560,23 @@ export class Metric {
 
   /** A Datadog query (v1) or queries combined by a formula (v2). */
   public static datadog(props: DatadogMetricProps): Metric {
-    const problems: string[] = [];
+    const problems = new Problems();
     const queries = props.queries ?? {};
     const names = Object.keys(queries);
     const version = props.apiVersion ?? (names.length > 0 ? DatadogApiVersion.V2 : DatadogApiVersion.V1);
     // the provider's own checks (metricproviders/datadog), at synth instead of at the first measurement
-    if (!props.query && names.length === 0) problems.push('datadog needs a query or queries; got neither');
-    if (props.query && names.length > 0) problems.push('datadog takes a query or queries, not both; got both');
-    if (props.query !== undefined && props.query.trim() === '') problems.push('datadog query must not be empty');
-    if (version === DatadogApiVersion.V1 && names.length > 0) problems.push('datadog queries need apiVersion v2 (v1 takes one query); use DatadogApiVersion.V2');
-    if (props.formula !== undefined && names.length === 0) problems.push(`datadog formula "${props.formula}" needs queries to combine; give queries`);
-    if (props.formula === undefined && names.length > 1) problems.push(`datadog has ${names.length} queries and no formula, so the result column is ambiguous; give a formula, e.g. "${names.join(' / ')}"`);
-    if (version === DatadogApiVersion.V1 && props.aggregator !== undefined) problems.push(`datadog aggregator "${props.aggregator}" needs apiVersion v2; use DatadogApiVersion.V2`);
+    if (!props.query && names.length === 0) problems.addMessage('datadog needs a query or queries; got neither');
+    if (props.query && names.length > 0) problems.addMessage('datadog takes a query or queries, not both; got both');
+    if (props.query !== undefined && props.query.trim() === '') problems.addMessage('datadog query must not be empty');
+    if (version === DatadogApiVersion.V1 && names.length > 0) problems.addMessage('datadog queries need apiVersion v2 (v1 takes one query); use DatadogApiVersion.V2');
+    if (props.formula !== undefined && names.length === 0) problems.addMessage(`datadog formula "${props.formula}" needs queries to combine; give queries`);
+    if (props.formula === undefined && names.length > 1) problems.addMessage(`datadog has ${names.length} queries and no formula, so the result column is ambiguous; give a formula, e.g. "${names.join(' / ')}"`);
+    if (version === DatadogApiVersion.V1 && props.aggregator !== undefined) problems.addMessage(`datadog aggregator "${props.aggregator}" needs apiVersion v2; use DatadogApiVersion.V2`);
     const aggregators = Object.values(analysisTemplateL1().AnalysisTemplateSpecMetricsProviderDatadogAggregator) as string[];
     if (props.aggregator !== undefined && !aggregators.includes(props.aggregator)) {
-      problems.push(`datadog aggregator must be one of ${aggregators.join(', ')}; got "${props.aggregator}"`);
+      problems.addMessage(`datadog aggregator must be one of ${aggregators.join(', ')}; got "${props.aggregator}"`);
     }
-    if (props.secretInRolloutNamespace && !props.secretName) problems.push('datadog secretInRolloutNamespace needs secretName; name the Secret in the Rollout\'s namespace');
+    if (props.secretInRolloutNamespace && !props.secretName) problems.addMessage('datadog secretInRolloutNamespace needs secretName; name the Secret in the Rollout\'s namespace');
     const window = props.window ? seconds(props.window, 'datadog window', 1, problems) : undefined;
     const provider: MetricProviderJson = {
       datadog: {
@@ -591,10 +594,10 @@ export class Metric {
 
   /** A New Relic NRQL query. */
   public static newRelic(props: NewRelicMetricProps): Metric {
-    const problems: string[] = [];
-    if (!props.query || props.query.trim() === '') problems.push('newRelic query must not be empty; give an NRQL query');
+    const problems = new Problems();
+    if (!props.query || props.query.trim() === '') problems.addMessage('newRelic query must not be empty; give an NRQL query');
     if (props.profile !== undefined && !isDns1123Subdomain(props.profile)) {
-      problems.push(`newRelic profile must name a Secret (a DNS-1123 subdomain); got "${props.profile}"`);
+      problems.addMessage(`newRelic profile must name a Secret (a DNS-1123 subdomain); got "${props.profile}"`);
     }
     const timeout = props.timeout ? seconds(props.timeout, 'newRelic timeout', 1, problems) : undefined;
     const provider: MetricProviderJson = {
@@ -605,18 +608,18 @@ export class Metric {
 
   /** CloudWatch `GetMetricData` queries. */
   public static cloudWatch(props: CloudWatchMetricProps): Metric {
-    const problems: string[] = [];
+    const problems = new Problems();
     const queries = props.metricDataQueries ?? [];
-    if (queries.length === 0) problems.push('cloudWatch needs at least one metricDataQuery; got none');
+    if (queries.length === 0) problems.addMessage('cloudWatch needs at least one metricDataQuery; got none');
     const ids = new Set<string>();
     const rendered = queries.map((q) => {
       if (!CLOUDWATCH_ID.test(q.id)) {
-        problems.push(`cloudWatch query id "${q.id}" is invalid; it must start with a lowercase letter and contain only letters, digits and '_'`);
+        problems.addMessage(`cloudWatch query id "${q.id}" is invalid; it must start with a lowercase letter and contain only letters, digits and '_'`);
       }
-      if (ids.has(q.id)) problems.push(`cloudWatch has two queries with id "${q.id}"; give each query a unique id`);
+      if (ids.has(q.id)) problems.addMessage(`cloudWatch has two queries with id "${q.id}"; give each query a unique id`);
       ids.add(q.id);
       if ((q.expression === undefined) === (q.metricStat === undefined)) {
-        problems.push(`cloudWatch query "${q.id}" must have exactly one of expression or metricStat; got ${q.expression === undefined ? 'neither' : 'both'}`);
+        problems.addMessage(`cloudWatch query "${q.id}" must have exactly one of expression or metricStat; got ${q.expression === undefined ? 'neither' : 'both'}`);
       }
       let metricStat: Wire<l1.AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesMetricStat> | undefined;
       if (q.metricStat) {
@@ -645,7 +648,7 @@ export class Metric {
       return query;
     });
     if (queries.length > 0 && queries.every(q => q.returnData === false)) {
-      problems.push('cloudWatch has no query with returnData true, so every measurement is empty; let at least one query return data');
+      problems.addMessage('cloudWatch has no query with returnData true, so every measurement is empty; let at least one query return data');
     }
     const lookback = props.lookback ? seconds(props.lookback, 'cloudWatch lookback', 1, problems) : undefined;
     const provider: MetricProviderJson = {
@@ -666,10 +669,10 @@ export class Metric {
   private readonly options: MetricOptions;
   private countArgument?: string;
   private readonly renderProvider: () => MetricProviderJson;
-  private readonly providerProblems: string[];
+  private readonly providerProblems: Problems;
 
   private constructor(options: MetricOptions, provider: string,
-    renderProvider: () => MetricProviderJson, problems: string[]) {
+    renderProvider: () => MetricProviderJson, problems: Problems) {
     this.name = options.name;
     this.provider = provider;
     this.options = { ...options };
@@ -715,14 +718,13 @@ export class Metric {
   }
 
   /**
-   * Problems with the metric (without the construct path), each naming the value received and
-   * what is expected. Follows the controller's `ValidateMetric` rules.
+   * Records the problems of the metric (without the construct path), each naming the value
+   * received and what is expected. Follows the controller's `ValidateMetric` rules.
    * @internal
    */
-  public _problems(): string[] {
+  public _addProblemsTo(problems: Problems): void {
     const o = this.options;
-    const problems: string[] = [];
-    if (!o.name || o.name.trim() === '') problems.push('metric name must not be empty');
+    if (!o.name || o.name.trim() === '') problems.addMessage('metric name must not be empty');
     const ints: Array<[string, number | undefined, number]> = [
       ['count', o.count, 1],
       ['failureLimit', o.failureLimit, -1],
@@ -733,7 +735,7 @@ export class Metric {
     for (const [field, value, min] of ints) {
       if (value !== undefined && (!Number.isInteger(value) || value < min)) {
         const expected = field === 'failureLimit' ? 'a whole number >= 0, or -1 to disable it' : `a whole number >= ${min}`;
-        problems.push(`${field} must be ${expected}; got ${value}`);
+        problems.addMessage(`${field} must be ${expected}; got ${value}`);
       }
     }
     const count = o.count ?? 0;
@@ -741,30 +743,29 @@ export class Metric {
     const successLimit = o.consecutiveSuccessLimit ?? 0;
     const inconclusiveLimit = o.inconclusiveLimit ?? 0;
     if (failureLimit === -1 && successLimit === 0) {
-      problems.push('failureLimit and consecutiveSuccessLimit cannot both be disabled; got failureLimit -1 and no consecutiveSuccessLimit; set consecutiveSuccessLimit or a failureLimit >= 0');
+      problems.addMessage('failureLimit and consecutiveSuccessLimit cannot both be disabled; got failureLimit -1 and no consecutiveSuccessLimit; set consecutiveSuccessLimit or a failureLimit >= 0');
     }
     if (count > 0) {
       if (failureLimit >= 0 && count < failureLimit + successLimit) {
-        problems.push(`count (${count}) must be >= failureLimit + consecutiveSuccessLimit (${failureLimit} + ${successLimit}); raise count or lower the limits`);
+        problems.addMessage(`count (${count}) must be >= failureLimit + consecutiveSuccessLimit (${failureLimit} + ${successLimit}); raise count or lower the limits`);
       } else if (failureLimit < 0 && count < successLimit) {
-        problems.push(`count (${count}) must be >= consecutiveSuccessLimit (${successLimit})`);
+        problems.addMessage(`count (${count}) must be >= consecutiveSuccessLimit (${successLimit})`);
       }
       if (count < inconclusiveLimit) {
-        problems.push(`count (${count}) must be >= inconclusiveLimit (${inconclusiveLimit})`);
+        problems.addMessage(`count (${count}) must be >= inconclusiveLimit (${inconclusiveLimit})`);
       }
     }
     if (count > 1 && o.interval === undefined) {
-      problems.push(`interval must be specified when count > 1; got count ${count} and no interval; set interval, e.g. Duration.minutes(1)`);
+      problems.addMessage(`interval must be specified when count > 1; got count ${count} and no interval; set interval, e.g. Duration.minutes(1)`);
     }
     if (o.interval) seconds(o.interval, 'interval', 1, problems);
     if (o.initialDelay) seconds(o.initialDelay, 'initialDelay', 0, problems);
     for (const tag of this.tags()) {
       if (!/^args\.[A-Za-z0-9_.-]+$/.test(tag)) {
-        problems.push(`uses "{{${tag}}}", which the controller cannot resolve (a metric may only use {{args.<name>}}); remove the braces or declare and use an argument`);
+        problems.addMessage(`uses "{{${tag}}}", which the controller cannot resolve (a metric may only use {{args.<name>}}); remove the braces or declare and use an argument`);
       }
     }
-    problems.push(...this.providerProblems);
-    return problems;
+    problems.addAll(this.providerProblems.messages);
   }
 
   /** @internal */
@@ -796,19 +797,16 @@ export class Metric {
   }
 }
 
-function seconds(duration: Duration, what: string, min: number, problems: string[]): number | undefined {
-  const s = wholeSeconds(duration, what, min);
-  if (typeof s === 'string') {
-    problems.push(s);
-    return undefined;
-  }
-  return s;
+function seconds(duration: Duration, what: string, min: number, problems: Problems): number | undefined {
+  const problem = secondsProblem(what, duration, min);
+  problems.addProblem(problem);
+  return problem ? undefined : duration.toMilliseconds({ integral: false }) / 1000;
 }
 
-function cloudWatchPeriod(duration: Duration, what: string, problems: string[]): number | undefined {
+function cloudWatchPeriod(duration: Duration, what: string, problems: Problems): number | undefined {
   const s = seconds(duration, what, 1, problems);
   if (s !== undefined && ![1, 5, 10, 30].includes(s) && s % 60 !== 0) {
-    problems.push(`${what} must be 1, 5, 10, 30 seconds or a multiple of 60 seconds; got ${s}s`);
+    problems.addMessage(`${what} must be 1, 5, 10, 30 seconds or a multiple of 60 seconds; got ${s}s`);
     return undefined;
   }
   return s;

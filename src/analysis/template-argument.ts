@@ -1,4 +1,5 @@
 import type { AnalysisTemplateSpecArgs } from '../imports/analysistemplate-argoproj.io';
+import { Problems } from '../private/problems';
 import type { Wire } from '../private/wire';
 
 const ARG_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -51,17 +52,15 @@ export class TemplateArgument {
     return this.source.value;
   }
 
-  /** @internal */
-  public _problems(): string[] {
-    const problems: string[] = [];
+  /** Records the problems of the argument in `problems`. @internal */
+  public _addProblemsTo(problems: Problems): void {
     if (!ARG_NAME.test(this.name)) {
-      problems.push(`argument name "${this.name}" is invalid; use letters, digits, '-', '_' or '.'`);
+      problems.addMessage(`argument name "${this.name}" is invalid; use letters, digits, '-', '_' or '.'`);
     }
     const ref = this.source.valueFrom?.secretKeyRef;
     if (ref && (!ref.name || !ref.key)) {
-      problems.push(`argument "${this.name}" reads Secret "${ref.name}" key "${ref.key}"; give both a Secret name and a key`);
+      problems.addMessage(`argument "${this.name}" reads Secret "${ref.name}" key "${ref.key}"; give both a Secret name and a key`);
     }
-    return problems;
   }
 
   /** @internal */

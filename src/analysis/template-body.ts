@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { AnalysisArgument, MeasurementRetention } from './analysis-run';
 import { Metric } from './metric';
 import { TemplateArgument } from './template-argument';
+import { Problems } from '../private/problems';
 import { cachedValidation } from '../private/synthesis-cache';
 import type { AnalysisTemplateSpecJson } from '../private/wire';
 
@@ -32,55 +33,58 @@ export class TemplateBody {
     this.dryRunMetrics = [...(props.dryRunMetrics ?? [])];
     this.retention = [...(props.measurementRetention ?? [])];
     BODIES.set(owner, this);
-    const problems: string[] = [];
+    const all = new Problems(owner);
+    const problems = all.within(kind);
     const seen = new Set<string>();
     for (const arg of this.args) {
-      problems.push(...arg._problems());
-      if (seen.has(arg.name)) problems.push(`argument "${arg.name}" is declared twice; declare each argument once`);
+      arg._addProblemsTo(problems);
+      if (seen.has(arg.name)) problems.addMessage(`argument "${arg.name}" is declared twice; declare each argument once`);
       seen.add(arg.name);
     }
     for (const name of this.dryRunMetrics) {
-      if (!name) problems.push('dryRunMetrics has an empty metric name; give a metric name or a regular expression such as ".*"');
+      if (!name) problems.addMessage('dryRunMetrics has an empty metric name; give a metric name or a regular expression such as ".*"');
     }
     for (const name of duplicates(this.dryRunMetrics)) {
-      problems.push(`dryRunMetrics names "${name}" twice (the controller fails the AnalysisRun: two Dry-Run metric rules have the same name); got ${JSON.stringify(this.dryRunMetrics)}; give each metric once`);
+      problems.addMessage(`dryRunMetrics names "${name}" twice (the controller fails the AnalysisRun: two Dry-Run metric rules have the same name); got ${JSON.stringify(this.dryRunMetrics)}; give each metric once`);
     }
     for (const name of duplicates(this.retention.map(r => r.metricName))) {
-      problems.push(`measurementRetention is given twice for metric "${name}" (the controller fails the AnalysisRun: two Measurement Retention metric rules have the same name); got ${JSON.stringify(this.retention)}; give each metric's retention once`);
+      problems.addMessage(`measurementRetention is given twice for metric "${name}" (the controller fails the AnalysisRun: two Measurement Retention metric rules have the same name); got ${JSON.stringify(this.retention)}; give each metric's retention once`);
     }
     for (const r of this.retention) {
-      if (!r.metricName) problems.push('measurementRetention has an empty metricName; give a metric name or ".*"');
+      if (!r.metricName) problems.addMessage('measurementRetention has an empty metricName; give a metric name or ".*"');
       if (!Number.isInteger(r.limit) || r.limit < 1) {
-        problems.push(`measurementRetention for "${r.metricName}" has limit ${r.limit}; give a whole number >= 1`);
+        problems.addMessage(`measurementRetention for "${r.metricName}" has limit ${r.limit}; give a whole number >= 1`);
       }
     }
     // every problem of every metric at once: one bad metric must not hide the others
     for (const metric of props.metrics ?? []) {
-      const metricProblems = this.metricProblems(metric);
-      problems.push(...metricProblems);
-      if (metricProblems.length === 0) this.metrics.push(metric);
+      const metricProblems = new Problems(owner);
+      this.addMetricProblems(metric, metricProblems);
+      problems.addAll(metricProblems.messages);
+      if (metricProblems.isEmpty) this.metrics.push(metric);
     }
-    this.fail(problems);
+    all.throwIfAny();
     owner.node.addValidation(cachedValidation(() => this.validate()));
   }
 
   public addMetric(metric: Metric): void {
-    this.fail(this.metricProblems(metric));
+    const all = new Problems(this.owner);
+    this.addMetricProblems(metric, all.within(this.kind));
+    all.throwIfAny();
     this.metrics.push(metric);
   }
 
-  private metricProblems(metric: Metric): string[] {
-    const problems = metric._problems().map(p => `metric "${metric.name}": ${p}`);
+  private addMetricProblems(metric: Metric, problems: Problems): void {
+    metric._addProblemsTo(problems.within(`metric "${metric.name}"`));
     if (this.metrics.some(m => m.name === metric.name)) {
-      problems.push(`two metrics share the name "${metric.name}"; give each metric of a template a unique name`);
+      problems.addMessage(`two metrics share the name "${metric.name}"; give each metric of a template a unique name`);
     }
     const declared = new Set(this.args.map(a => a.name));
     for (const ref of metric.argumentReferences) {
       if (!declared.has(ref)) {
-        problems.push(`metric "${metric.name}" uses {{args.${ref}}} but the ${this.kind} declares no argument "${ref}"; add TemplateArgument.required('${ref}') (or withDefault/fromSecret) to its args`);
+        problems.addMessage(`metric "${metric.name}" uses {{args.${ref}}} but the ${this.kind} declares no argument "${ref}"; add TemplateArgument.required('${ref}') (or withDefault/fromSecret) to its args`);
       }
     }
-    return problems;
   }
 
   public get requiredArgs(): string[] {
@@ -136,11 +140,6 @@ export class TemplateBody {
     return [];
   }
 
-  private fail(problems: string[]): void {
-    if (problems.length === 0) return;
-    const path = this.owner.node.path;
-    throw new Error(problems.map(p => `[${path}] ${this.kind}: ${p}`).join('\n'));
-  }
 }
 
 /** The values that occur more than once, in order of their second occurrence. */

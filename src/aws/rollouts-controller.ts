@@ -9,7 +9,7 @@ import { ArgoCdApplication } from '../gitops/argocd-application';
 import { SyncOption } from '../gitops/sync';
 import { Problems } from '../private/problems';
 import { cachedValidation } from '../private/synthesis-cache';
-import { NotificationValues, renderNotificationValues, subscriptionProblems } from '../rollout/notification-render';
+import { notificationSettingsProblems, NotificationValues, renderNotificationValues, subscriptionProblems } from '../rollout/notification-render';
 import { ControllerNotifications } from '../rollout/notification-settings';
 import { RolloutNotification } from '../rollout/notifications';
 import { Rollout } from '../rollout/rollout';
@@ -260,7 +260,6 @@ export class RolloutsController extends Construct {
 
   public constructor(scope: Construct, id: string, props: RolloutsControllerProps) {
     super(scope, id);
-    const where = `[${this.node.path}]`;
     const problems = new Problems(this);
     const viaCdk = props.deployedWithAwsCdk ?? false;
 
@@ -329,10 +328,11 @@ export class RolloutsController extends Construct {
       problems.add(`chartVersion has no providerRBAC.additionalRules, so the controller could not list ${tgbGroup} targetgroupbindings`, this.chartVersion,
         `use chartVersion ${MIN_CHART_FOR_TGB_API_FLAG} or later`);
     }
+    if (props.notifications !== undefined) problems.addAll(notificationSettingsProblems(props.notifications));
     problems.throwIfAny();
 
     if (props.notifications !== undefined) {
-      values.notifications = renderNotificationValues(where, props.notifications);
+      values.notifications = renderNotificationValues(props.notifications);
     }
     this.notificationSettings = props.notifications;
     if (extraTgbGroup) {

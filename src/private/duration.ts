@@ -1,22 +1,43 @@
-// Internal: renders cdk8s Durations in the forms the Argo Rollouts controller parses, for the
-// Rollout's steps and the analysis metrics. Not part of the public API.
+// Internal: the one check and the renderings of cdk8s Durations the Argo Rollouts controller reads
+// as whole seconds, for the Rollout's steps and the analysis metrics. Not part of the public API.
 import { Duration } from 'cdk8s';
 import { INT32_MAX } from './checks';
+import { formatValue, Problem, problemMessage, shown } from './problems';
 
 /**
- * Whole seconds of a duration, or an error text when the duration has a fractional second or is
- * out of range. `what` names the field in the error.
+ * The one duration check: the problem of a Duration the controller reads as whole seconds (an
+ * int32, from `min` up), or undefined when it is fine. `field` names the field in the message.
  */
-export function wholeSeconds(duration: Duration, what: string, min: number): number | string {
+export function secondsProblem(field: string, duration: Duration, min: number = 0): Problem | undefined {
   const millis = duration.toMilliseconds({ integral: false });
   if (!Number.isFinite(millis) || millis % 1000 !== 0) {
-    return `${what} must be a whole number of seconds; got ${duration.toHumanString()} (${millis}ms)`;
+    return {
+      what: `${field} must be a whole number of seconds`,
+      value: shown(`${millis}ms`),
+      fix: `the controller truncates it to seconds, use Duration.seconds(${Math.max(1, Math.round(millis / 1000))})`,
+    };
   }
   const seconds = millis / 1000;
-  if (seconds < min) {
-    return `${what} must be at least ${min}s; got ${seconds}s`;
+  if (seconds < min) return { what: `${field} must be at least ${min}s`, value: shown(`${seconds}s`), fix: `give ${min}s or more` };
+  if (seconds > INT32_MAX) {
+    return { what: `${field} must be from ${min} to ${INT32_MAX} seconds (an int32 field)`, value: shown(`${seconds}s`), fix: 'use a shorter duration' };
   }
-  return seconds;
+  return undefined;
+}
+
+/** Whole seconds of a duration, or the message of its `secondsProblem`. */
+export function wholeSeconds(duration: Duration, what: string, min: number): number | string {
+  const problem = secondsProblem(what, duration, min);
+  return problem ? problemMessage(problem) : duration.toMilliseconds({ integral: false }) / 1000;
+}
+
+/**
+ * `secondsProblem` as a list of `<what>; got <value>` texts, for callers that add their own fix
+ * (src/gitops until it uses `secondsProblem`).
+ */
+export function checkWholeSeconds(field: string, duration: Duration): string[] {
+  const problem = secondsProblem(field, duration);
+  return problem ? [`${problem.what}; got ${formatValue(problem.value)}`] : [];
 }
 
 /**
@@ -38,16 +59,4 @@ export function describeDuration(duration: Duration): string {
   const millis = duration.toMilliseconds({ integral: false });
   if (Number.isFinite(millis) && millis % 1000 === 0) return goDuration(millis / 1000);
   return `${millis}ms`;
-}
-
-/** A field given as a Duration must be whole seconds (the controller reads int32 seconds). */
-export function checkWholeSeconds(field: string, duration: Duration): string[] {
-  const ms = duration.toMilliseconds({ integral: false });
-  return Number.isFinite(ms) && ms % 1000 === 0 ? checkSecondsInRange(field, duration) : [`${field} must be a whole number of seconds; got ${ms}ms`];
-}
-
-/** A duration rendered as int32 seconds (or parsed as such by the controller) must fit 0..2147483647. */
-export function checkSecondsInRange(field: string, duration: Duration): string[] {
-  const seconds = duration.toMilliseconds({ integral: false }) / 1000;
-  return seconds >= 0 && seconds <= INT32_MAX ? [] : [`${field} must be from 0 to ${INT32_MAX} seconds (an int32 field); got ${seconds}s; use a shorter, non-negative duration`];
 }

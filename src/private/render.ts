@@ -1,17 +1,15 @@
 // Internal rendering helpers shared by the constructs; not part of the public API.
 import { Duration } from 'cdk8s';
-import { goDuration } from './duration';
+import { goDuration, wholeSeconds } from './duration';
 
 /**
- * Renders a duration in a form the controller parses (an integer with s, m or h); throws when
- * it is not a whole number of seconds.
+ * Renders a duration in a form the controller parses (an integer with s, m or h); throws the
+ * `secondsProblem` of a duration that is not whole int32 seconds (validation reports it first).
  */
 export function renderDuration(duration: Duration): string {
-  const millis = duration.toMilliseconds({ integral: false });
-  if (!Number.isFinite(millis) || millis % 1000 !== 0) {
-    throw new Error(`duration ${millis}ms is not a whole number of seconds; the controller truncates it to seconds, use Duration.seconds(${Math.max(1, Math.round(millis / 1000))})`);
-  }
-  return goDuration(millis / 1000);
+  const seconds = wholeSeconds(duration, 'duration', 0);
+  if (typeof seconds === 'string') throw new Error(seconds);
+  return goDuration(seconds);
 }
 
 /** @internal */

@@ -3,6 +3,7 @@
 import { Yaml } from 'cdk8s';
 import { ControllerNotifications } from './notification-settings';
 import { RolloutNotification } from './notifications';
+import { Problems } from '../private/problems';
 
 /** The Secret the controller reads `$key` references of its notification services from. */
 const NOTIFICATION_SECRET = 'argo-rollouts-notification-secret';
@@ -30,24 +31,51 @@ interface TriggerCondition {
 }
 
 /**
- * Checks the settings and renders the chart values `notifications.notifiers`, `templates` and
- * `triggers`; throws naming `where` (the controller's path).
+ * The problems of the controller's notification settings (without the construct path): services
+ * configured twice or reading keys the Secret lacks, bad or duplicate templates and triggers.
  */
-export function renderNotificationValues(where: string, settings: ControllerNotifications): NotificationValues {
-  const notifiers: { [key: string]: string } = {};
+export function notificationSettingsProblems(settings: ControllerNotifications): string[] {
+  const all = new Problems();
+  const inner = all.within('notifications');
+  const keys = new Set<string>();
   for (const s of settings.services) {
-    if (notifiers[s._key] !== undefined) throw new Error(`${where} notifications: service "${s._key}" is configured twice; configure each service once (give one a name)`);
-    notifiers[s._key] = s._config;
-    if (settings.secretKeys) {
-      for (const key of s.secretKeys.filter(k => !settings.secretKeys!.includes(k))) {
-        throw new Error(`${where} notifications: service "${s.name}" reads $${key}, which is not among secretKeys (${settings.secretKeys.join(', ') || 'none'}) of the ${NOTIFICATION_SECRET} Secret; add "${key}" to the Secret and to secretKeys`);
-      }
+    if (keys.has(s._key)) inner.addMessage(`service "${s._key}" is configured twice; configure each service once (give one a name)`);
+    keys.add(s._key);
+    for (const key of settings.secretKeys ? s.secretKeys.filter(k => !settings.secretKeys!.includes(k)) : []) {
+      inner.addMessage(`service "${s.name}" reads $${key}, which is not among secretKeys (${settings.secretKeys!.join(', ') || 'none'}) of the ${NOTIFICATION_SECRET} Secret; add "${key}" to the Secret and to secretKeys`);
     }
   }
+  const templates = new Set<string>();
+  for (const t of settings.templates ?? []) {
+    if (!NAME.test(t.name)) inner.addMessage(`template name "${t.name}" is not a name; use letters, digits, '-' and '_'`);
+    if (templates.has(t.name)) inner.addMessage(`template "${t.name}" is defined twice; give each template once`);
+    templates.add(t.name);
+  }
+  const triggers = new Set<string>();
+  for (const d of settings.triggers ?? []) {
+    const name = d.trigger.name;
+    if (triggers.has(name)) inner.addMessage(`trigger "${name}" is defined twice; give each trigger once`);
+    triggers.add(name);
+    if (!d.trigger.builtin && d.condition === undefined) {
+      inner.addMessage(`trigger "${name}" is a custom trigger without a condition, so it never fires; give condition (e.g. "rollout.status.phase == 'Degraded'") or use a built-in event trigger`);
+    }
+    if (d.send.length === 0) inner.addMessage(`trigger "${name}" sends no template; list the templates to send`);
+    for (const t of d.send.filter(x => !templates.has(x))) {
+      inner.addMessage(`trigger "${name}" sends template "${t}", which is not defined; add { name: '${t}', message: ... } to templates`);
+    }
+  }
+  return all.messages;
+}
+
+/**
+ * Renders the chart values `notifications.notifiers`, `templates` and `triggers` of settings
+ * that have no `notificationSettingsProblems` (the controller reports those first).
+ */
+export function renderNotificationValues(settings: ControllerNotifications): NotificationValues {
+  const notifiers: { [key: string]: string } = {};
+  for (const s of settings.services) notifiers[s._key] = s._config;
   const templates: { [key: string]: string } = {};
   for (const t of settings.templates ?? []) {
-    if (!NAME.test(t.name)) throw new Error(`${where} notifications: template name "${t.name}" is not a name; use letters, digits, '-' and '_'`);
-    if (templates[`template.${t.name}`] !== undefined) throw new Error(`${where} notifications: template "${t.name}" is defined twice; give each template once`);
     const body: TemplateConfig = { message: t.message };
     if (t.emailSubject !== undefined) body.email = { subject: t.emailSubject };
     if (t.slackAttachments !== undefined) body.slack = { attachments: t.slackAttachments };
@@ -55,20 +83,11 @@ export function renderNotificationValues(where: string, settings: ControllerNoti
   }
   const triggers: { [key: string]: string } = {};
   for (const d of settings.triggers ?? []) {
-    const name = d.trigger.name;
-    if (triggers[`trigger.${name}`] !== undefined) throw new Error(`${where} notifications: trigger "${name}" is defined twice; give each trigger once`);
-    if (!d.trigger.builtin && d.condition === undefined) {
-      throw new Error(`${where} notifications: trigger "${name}" is a custom trigger without a condition, so it never fires; give condition (e.g. "rollout.status.phase == 'Degraded'") or use a built-in event trigger`);
-    }
-    if (d.send.length === 0) throw new Error(`${where} notifications: trigger "${name}" sends no template; list the templates to send`);
-    for (const t of d.send.filter(x => templates[`template.${x}`] === undefined)) {
-      throw new Error(`${where} notifications: trigger "${name}" sends template "${t}", which is not defined; add { name: '${t}', message: ... } to templates`);
-    }
     const entry: TriggerCondition = {};
     if (d.condition !== undefined) entry.when = d.condition;
     if (d.oncePer !== undefined) entry.oncePer = d.oncePer;
     entry.send = [...d.send];
-    triggers[`trigger.${name}`] = Yaml.stringify([entry]);
+    triggers[`trigger.${d.trigger.name}`] = Yaml.stringify([entry]);
   }
   return { notifiers, templates, triggers };
 }
@@ -78,16 +97,16 @@ export function renderNotificationValues(where: string, settings: ControllerNoti
  */
 export function subscriptionProblems(rollout: string, controller: string, settings: ControllerNotifications | undefined,
   subscriptions: RolloutNotification[]): string[] {
-  const problems: string[] = [];
+  const problems = new Problems();
   const triggers = (settings?.triggers ?? []).map(t => t.trigger.name);
   const services = (settings?.services ?? []).map(s => s.name);
   for (const n of subscriptions) {
     if (!triggers.includes(n.trigger.name)) {
-      problems.push(`${rollout} subscribes to trigger "${n.trigger.name}", which ${controller} does not define (notifications.triggers: ${JSON.stringify(triggers)}), so it never fires; add { trigger: ..., send: [...] } for it to the controller's notifications.triggers`);
+      problems.addMessage(`${rollout} subscribes to trigger "${n.trigger.name}", which ${controller} does not define (notifications.triggers: ${JSON.stringify(triggers)}), so it never fires; add { trigger: ..., send: [...] } for it to the controller's notifications.triggers`);
     }
     if (!services.includes(n.service)) {
-      problems.push(`${rollout} notifies through service "${n.service}", which ${controller} does not configure (notifications.services: ${JSON.stringify(services)}); add the service to the controller's notifications.services`);
+      problems.addMessage(`${rollout} notifies through service "${n.service}", which ${controller} does not configure (notifications.services: ${JSON.stringify(services)}); add the service to the controller's notifications.services`);
     }
   }
-  return problems;
+  return problems.messages;
 }

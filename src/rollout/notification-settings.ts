@@ -1,5 +1,6 @@
 import { Yaml } from 'cdk8s';
 import { RolloutNotificationTrigger } from './notifications';
+import { fail } from '../private/problems';
 
 const NAME = /^[a-zA-Z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -59,7 +60,7 @@ export class NotificationService {
   /** A webhook named `name` (`service.webhook.<name>`); subscriptions use `name` as the service. */
   public static webhook(name: string, options: WebhookServiceOptions): NotificationService {
     if (!/^https?:\/\/\S+$/.test(options.url)) {
-      throw new Error(`NotificationService.webhook "${name}": url "${options.url}" is not an http(s) URL`);
+      fail(`NotificationService.webhook "${name}"`, 'url is not an http(s) URL', options.url, 'give the full URL, e.g. "https://hooks.example.com/deploys"');
     }
     const headers = options.headers ?? [];
     const config: { url: string; headers?: Array<{ name: string; value: string }> } = { url: options.url };
@@ -85,9 +86,9 @@ export class NotificationService {
     private readonly config: string,
     /** The keys of the notification Secret the configuration reads. */
     public readonly secretKeys: string[]) {
-    if (!NAME.test(type)) throw new Error(`NotificationService: type "${type}" is not a service type, e.g. "slack"`);
+    if (!NAME.test(type)) fail('NotificationService', 'type is not a service type', type, 'give a type such as "slack"');
     if (instanceName !== undefined && !NAME.test(instanceName)) {
-      throw new Error(`NotificationService ${type}: name "${instanceName}" is not a service name; use letters, digits, '-' and '_'`);
+      fail(`NotificationService ${type}`, 'name is not a service name', instanceName, "use letters, digits, '-' and '_'");
     }
   }
 
@@ -184,7 +185,7 @@ export interface ControllerNotifications {
 }
 
 function checkSecretKey(what: string, key: string): void {
-  if (!SECRET_KEY.test(key)) throw new Error(`NotificationService: ${what} "${key}" is not a Secret key; use letters, digits, '-', '_' and '.'`);
+  if (!SECRET_KEY.test(key)) fail('NotificationService', `${what} is not a Secret key`, key, "use letters, digits, '-', '_' and '.'");
 }
 
 /** The `$key` references in the texts. */

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { fail } from '../private/problems';
 
 /** The subscriptions of each Rollout, for the controller's checks. */
 const SUBSCRIPTIONS = new WeakMap<IConstruct, RolloutNotification[]>();
@@ -40,7 +41,7 @@ export class RolloutNotificationTrigger {
    */
   public static custom(name: string): RolloutNotificationTrigger {
     if (!NAME.test(name)) {
-      throw new Error(`RolloutNotificationTrigger.custom: "${name}" is not a trigger name; use letters, digits, '-' and '_', e.g. "on-slow-canary"`);
+      fail('RolloutNotificationTrigger.custom', 'name is not a trigger name', name, 'use letters, digits, \'-\' and \'_\', e.g. "on-slow-canary"');
     }
     return new RolloutNotificationTrigger(name, false);
   }
@@ -68,7 +69,7 @@ export class RolloutNotification {
     const seen = new Set<string>();
     for (const n of notifications) {
       if (seen.has(n.annotationKey)) {
-        throw new Error(`[${owner.node.path}] notifications subscribe ${n.trigger.name} through "${n.service}" twice; give all recipients of one trigger and service in one RolloutNotification`);
+        fail(owner, `notifications subscribe ${n.trigger.name} through "${n.service}" twice`, 'give all recipients of one trigger and service in one RolloutNotification');
       }
       seen.add(n.annotationKey);
       object.metadata.addAnnotation(n.annotationKey, n.annotationValue);
@@ -107,17 +108,18 @@ export class RolloutNotification {
   public static to(trigger: RolloutNotificationTrigger, service: string, recipients: string[]): RolloutNotification {
     // jsii callers are not type-checked: a trigger left out or a single string would render garbage
     if (!(trigger instanceof RolloutNotificationTrigger)) {
-      throw new Error(`RolloutNotification: trigger ${JSON.stringify(trigger)} is not a RolloutNotificationTrigger; use one of its constants, e.g. RolloutNotificationTrigger.ROLLOUT_ABORTED, or RolloutNotificationTrigger.custom(name)`);
+      fail('RolloutNotification', 'trigger is not a RolloutNotificationTrigger', trigger,
+        'use one of its constants, e.g. RolloutNotificationTrigger.ROLLOUT_ABORTED, or RolloutNotificationTrigger.custom(name)');
     }
     if (!Array.isArray(recipients)) {
-      throw new Error(`RolloutNotification: recipients for ${trigger.name}/${service} must be a list; got ${JSON.stringify(recipients)}; give e.g. ["releases"]`);
+      fail('RolloutNotification', `recipients for ${trigger.name}/${service} must be a list`, recipients, 'give e.g. ["releases"]');
     }
     if (!NAME.test(service)) {
-      throw new Error(`RolloutNotification: service "${service}" is not a service name; use the name the controller's notification settings give it, e.g. "slack"`);
+      fail('RolloutNotification', 'service is not a service name', service, 'use the name the controller\'s notification settings give it, e.g. "slack"');
     }
     for (const r of recipients) {
       if (r === '' || r.includes(';') || /[\r\n]/.test(r)) {
-        throw new Error(`RolloutNotification: recipient "${r}" for ${trigger.name}/${service} is empty or contains ';' or a line break; give each recipient as its own list entry`);
+        fail('RolloutNotification', `a recipient for ${trigger.name}/${service} is empty or contains ';' or a line break`, r, 'give each recipient as its own list entry');
       }
     }
     return new RolloutNotification(trigger, service, [...recipients]);

@@ -1,4 +1,5 @@
 import { Rollout } from './rollout';
+import { fail, shown } from '../private/problems';
 
 /**
  * Options for a release plan.
@@ -70,11 +71,11 @@ export class ReleasePlan {
   /** The plan of a synthesized (or hand-written) Rollout manifest, as JSON. */
   public static fromManifest(manifest: any, options: ReleasePlanOptions = {}): ReleasePlan {
     if (manifest?.kind !== 'Rollout' || typeof manifest.spec !== 'object') {
-      throw new Error(`ReleasePlan.fromManifest needs a Rollout manifest; got kind ${JSON.stringify(manifest?.kind)}`);
+      fail('ReleasePlan.fromManifest', 'needs a Rollout manifest', shown(`kind ${JSON.stringify(manifest?.kind)}`), 'pass a synthesized Rollout (kind: Rollout, with a spec)');
     }
     const replicas = options.replicas ?? manifest.spec.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 0) {
-      throw new Error(`[${manifest.metadata?.name ?? 'Rollout'}] release plan replicas must be a whole number >= 0; got ${replicas}`);
+      fail(manifest.metadata?.name ?? 'Rollout', 'release plan replicas must be a whole number >= 0', replicas, 'give replicas, e.g. 4');
     }
     return new ReleasePlan(manifest.metadata?.name ?? 'rollout', replicas, manifest.spec);
   }

@@ -9,8 +9,9 @@ import { validateBlueGreen, validateCanary } from './strategy-rules';
 import { AnalysisUsage } from '../analysis/analysis-run';
 import { validateAnalysisRun } from '../analysis/analysis-run-render';
 import { INT32_MAX, int32Problem } from '../private/checks';
-import { checkWholeSeconds } from '../private/duration';
+import { secondsProblem } from '../private/duration';
 import { isDnsLabel } from '../private/names';
+import { Problems } from '../private/problems';
 
 /** The label the controller adds to the selectors of the Services it switches. */
 export const HASH_LABEL = 'rollouts-pod-template-hash';
@@ -37,56 +38,56 @@ export interface RolloutInternals {
 
 /** The spec itself (what Argo Rollouts' ValidateRollout checks, and more), at construction. */
 export function validateRolloutSpec(x: RolloutInternals): string[] {
-  const errors: string[] = [];
+  const problems = new Problems(x.rollout);
   const p = x.props;
   for (const [field, value] of [['replicas', p.replicas], ['revisionHistoryLimit', p.revisionHistoryLimit]] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) errors.push(`${field} must be a whole number >= 0; got ${value}`);
-    else if (value !== undefined && value > INT32_MAX) errors.push(`${field} must be at most ${INT32_MAX} (an int32 field); got ${value}; lower it`);
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) problems.addMessage(`${field} must be a whole number >= 0; got ${value}`);
+    else if (value !== undefined && value > INT32_MAX) problems.addMessage(`${field} must be at most ${INT32_MAX} (an int32 field); got ${value}; lower it`);
   }
   const strategyOptions = [x.rollout.strategy.canaryOptions, x.rollout.strategy.blueGreenOptions];
   const foreign = x.canary ? Object.keys(x.canary).filter(k => BLUE_GREEN_ONLY.includes(k) && (x.canary as any)[k] !== undefined)
     : Object.keys(x.blueGreen ?? {}).filter(k => CANARY_ONLY.includes(k) && (x.blueGreen as any)[k] !== undefined);
   if ((strategyOptions[0] && strategyOptions[1]) || foreign.length > 0) {
-    errors.push(`the strategy carries both canary and blue-green options, and the controller would silently use one; got ${x.canary ? 'canary' : 'blueGreen'} options with ${foreign.length > 0 ? JSON.stringify(foreign) : 'blueGreen options too'}; use either RolloutStrategy.canary(...) or RolloutStrategy.blueGreen(...)`);
+    problems.addMessage(`the strategy carries both canary and blue-green options, and the controller would silently use one; got ${x.canary ? 'canary' : 'blueGreen'} options with ${foreign.length > 0 ? JSON.stringify(foreign) : 'blueGreen options too'}; use either RolloutStrategy.canary(...) or RolloutStrategy.blueGreen(...)`);
   }
   for (const service of x.rules.switchedServices) {
     if (!isDnsLabel(service.name)) {
-      errors.push(`Service name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, at most 63 characters); got "${service.name}"; rename the Service`);
+      problems.addMessage(`Service name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, at most 63 characters); got "${service.name}"; rename the Service`);
     }
   }
   if (!x.rollout.workloadRef) {
     for (const container of [...x.rollout.initContainers, ...x.rollout.containers]) {
       if (typeof container.image !== 'string' || container.image.trim() === '') {
-        errors.push(`container "${container.name}" has an empty image; got ${JSON.stringify(container.image)}; give an image reference such as "ghcr.io/acme/app:1.0"`);
+        problems.addMessage(`container "${container.name}" has an empty image; got ${JSON.stringify(container.image)}; give an image reference such as "ghcr.io/acme/app:1.0"`);
       }
     }
   }
   if (p.rollbackWindow !== undefined) {
     const problem = int32Problem(p.rollbackWindow.revisions, 1);
-    if (problem) {errors.push(`rollbackWindow revisions ${problem}; got ${p.rollbackWindow.revisions}; give the number of past releases a rollback may skip the steps to, e.g. 2`);} else if (p.rollbackWindow.revisions > (p.revisionHistoryLimit ?? 10)) {
-      errors.push(`rollbackWindow revisions ${p.rollbackWindow.revisions} is greater than revisionHistoryLimit ${p.revisionHistoryLimit ?? 10}, so the oldest releases of the window are deleted; lower it or raise revisionHistoryLimit`);
+    if (problem) {problems.addMessage(`rollbackWindow revisions ${problem}; got ${p.rollbackWindow.revisions}; give the number of past releases a rollback may skip the steps to, e.g. 2`);} else if (p.rollbackWindow.revisions > (p.revisionHistoryLimit ?? 10)) {
+      problems.addMessage(`rollbackWindow revisions ${p.rollbackWindow.revisions} is greater than revisionHistoryLimit ${p.revisionHistoryLimit ?? 10}, so the oldest releases of the window are deleted; lower it or raise revisionHistoryLimit`);
     }
   }
   if (p.restartAt !== undefined && !(p.restartAt instanceof Date && Number.isFinite(p.restartAt.getTime()))) {
-    errors.push(`restartAt must be a valid Date; got ${String(p.restartAt)}`);
+    problems.addMessage(`restartAt must be a valid Date; got ${String(p.restartAt)}`);
   }
-  const wholeDurations = [...checkWholeSeconds('minReady', x.minReady), ...checkWholeSeconds('progressDeadline', x.progressDeadline)];
-  errors.push(...wholeDurations);
-  if (wholeDurations.length === 0 && x.progressDeadline.toSeconds() <= x.minReady.toSeconds()) {
-    errors.push(`progressDeadline (${x.progressDeadline.toSeconds()}s) must be greater than minReady (${x.minReady.toSeconds()}s)`);
+  const durationProblems = [secondsProblem('minReady', x.minReady), secondsProblem('progressDeadline', x.progressDeadline)].filter(d => d !== undefined);
+  for (const d of durationProblems) problems.addProblem(d);
+  if (durationProblems.length === 0 && x.progressDeadline.toSeconds() <= x.minReady.toSeconds()) {
+    problems.addMessage(`progressDeadline (${x.progressDeadline.toSeconds()}s) must be greater than minReady (${x.minReady.toSeconds()}s)`);
   }
   // upstream (ValidateRollout) validates the template as a ReplicaSet's, which only allows restartPolicy Always
   if (x.rollout.restartPolicy !== undefined && x.rollout.restartPolicy !== kplus.RestartPolicy.ALWAYS) {
-    errors.push(`restartPolicy must be Always for a Rollout's pods (the controller validates the template as a ReplicaSet's); got ${x.rollout.restartPolicy}`);
+    problems.addMessage(`restartPolicy must be Always for a Rollout's pods (the controller validates the template as a ReplicaSet's); got ${x.rollout.restartPolicy}`);
   }
-  if (x.canary) errors.push(...validateCanary(x.rules, x.canary));
-  if (x.blueGreen) errors.push(...validateBlueGreen(x.rules, x.blueGreen));
-  return errors;
+  if (x.canary) problems.addAll(validateCanary(x.rules, x.canary));
+  if (x.blueGreen) problems.addAll(validateBlueGreen(x.rules, x.blueGreen));
+  return problems.messages;
 }
 
 /** The objects the Rollout references, at synth (they may be configured after the Rollout). */
 export function validateRolloutReferences(x: RolloutInternals): string[] {
-  const errors: string[] = [];
+  const problems = new Problems(x.rollout);
   // read from the constructs, not rendered: cdk8s runs validations once per chart of the app
   const podLabel = (key: string): string | undefined => x.rollout.workloadRef
     ? x.rollout.workloadRef.matchLabels?.[key]
@@ -97,7 +98,7 @@ export function validateRolloutReferences(x: RolloutInternals): string[] {
     for (const [key, value] of Object.entries(x.rollout.matchLabels)) {
       const actual = podLabel(key);
       if (actual !== value) {
-        errors.push(`the Rollout's selector ${key}=${value} does not match its pod template, which has ${actual !== undefined ? `${key}=${actual}` : `no label ${key}`}; got selector ${JSON.stringify(x.rollout.matchLabels)}; add the label to the pods (podMetadata.addLabel) or select a label they have`);
+        problems.addMessage(`the Rollout's selector ${key}=${value} does not match its pod template, which has ${actual !== undefined ? `${key}=${actual}` : `no label ${key}`}; got selector ${JSON.stringify(x.rollout.matchLabels)}; add the label to the pods (podMetadata.addLabel) or select a label they have`);
       }
     }
     for (const e of x.rollout.matchExpressions) {
@@ -108,35 +109,35 @@ export function validateRolloutReferences(x: RolloutInternals): string[] {
           : e.operator === 'Exists' ? actual !== undefined
             : e.operator === 'DoesNotExist' ? actual === undefined : true;
       if (!matches) {
-        errors.push(`the Rollout's selector expression ${e.key} ${e.operator} ${JSON.stringify(values)} does not match its pod template, which has ${actual !== undefined ? `${e.key}=${actual}` : `no label ${e.key}`}; got ${JSON.stringify(e)}; add the label to the pods (podMetadata.addLabel) or change the selector`);
+        problems.addMessage(`the Rollout's selector expression ${e.key} ${e.operator} ${JSON.stringify(values)} does not match its pod template, which has ${actual !== undefined ? `${e.key}=${actual}` : `no label ${e.key}`}; got ${JSON.stringify(e)}; add the label to the pods (podMetadata.addLabel) or change the selector`);
       }
     }
   }
   for (const service of x.rules.switchedServices) {
     const owner = SERVICE_OWNERS.get(service);
     if (owner && owner !== x.rollout.node.path) {
-      errors.push(`Service "${service.name}" is also used by the Rollout at ${owner}; the controller points a Service at one Rollout only`);
+      problems.addMessage(`Service "${service.name}" is also used by the Rollout at ${owner}; the controller points a Service at one Rollout only`);
     }
     SERVICE_OWNERS.set(service, x.rollout.node.path);
     const selector = selectorOf(service);
     if (HASH_LABEL in selector) {
-      errors.push(`Service "${service.name}" selects ${HASH_LABEL}, which the controller sets at runtime; remove it from the selector`);
+      problems.addMessage(`Service "${service.name}" selects ${HASH_LABEL}, which the controller sets at runtime; remove it from the selector`);
     }
     if (knowsPodLabels) {
       for (const [key, value] of Object.entries(selector)) {
         const actual = podLabel(key);
         if (key !== HASH_LABEL && actual !== value) {
-          errors.push(`Service "${service.name}" selects ${key}=${value}, but the Rollout's pods have ${actual !== undefined ? `${key}=${actual}` : `no label ${key}`}; select the Rollout's pods (e.g. new kplus.Service(..., { selector: rollout }))`);
+          problems.addMessage(`Service "${service.name}" selects ${key}=${value}, but the Rollout's pods have ${actual !== undefined ? `${key}=${actual}` : `no label ${key}`}; select the Rollout's pods (e.g. new kplus.Service(..., { selector: rollout }))`);
         }
       }
     }
-    if (Object.keys(selector).length === 0) errors.push(`Service "${service.name}" has no selector; select the Rollout's pods`);
+    if (Object.keys(selector).length === 0) problems.addMessage(`Service "${service.name}" has no selector; select the Rollout's pods`);
     const managedBy = service.metadata.toJson().annotations?.[MANAGED_BY];
     if (managedBy !== undefined && managedBy !== x.rollout.name) {
-      errors.push(`Service "${service.name}" is annotated ${MANAGED_BY}: "${managedBy}", so the controller treats it as managed by another Rollout; got "${managedBy}", this Rollout is "${x.rollout.name}"; remove the annotation (the controller writes it) or use another Service`);
+      problems.addMessage(`Service "${service.name}" is annotated ${MANAGED_BY}: "${managedBy}", so the controller treats it as managed by another Rollout; got "${managedBy}", this Rollout is "${x.rollout.name}"; remove the annotation (the controller writes it) or use another Service`);
     }
     const byBlueGreen = service === x.blueGreen?.activeService;
-    for (const router of x.rules.routers) errors.push(...router._serviceProblems(x.rules.routerContext, service, byBlueGreen));
+    for (const router of x.rules.routers) problems.addAll(router._serviceProblems(x.rules.routerContext, service, byBlueGreen));
   }
   // the controller looks every referenced object up by name in the Rollout's namespace
   const referenced = [
@@ -145,18 +146,18 @@ export function validateRolloutReferences(x: RolloutInternals): string[] {
   ];
   for (const { kind, name, construct } of referenced) {
     if (Chart.of(construct).namespace !== Chart.of(x.rollout).namespace) {
-      errors.push(`${kind} "${name}" is in namespace "${Chart.of(construct).namespace ?? '<none>'}" but the Rollout is in "${Chart.of(x.rollout).namespace ?? '<none>'}"; the controller looks it up in the Rollout's namespace`);
+      problems.addMessage(`${kind} "${name}" is in namespace "${Chart.of(construct).namespace ?? '<none>'}" but the Rollout is in "${Chart.of(x.rollout).namespace ?? '<none>'}"; the controller looks it up in the Rollout's namespace`);
     }
   }
   const canary = x.canary;
   const bg = x.blueGreen;
   for (const [where, options] of [['blueGreen prePromotionAnalysis', bg?.prePromotionAnalysis], ['blueGreen postPromotionAnalysis', bg?.postPromotionAnalysis]] as const) {
-    if (options) errors.push(...validateAnalysisRun(x.rollout, where, where.includes('pre') ? AnalysisUsage.PRE_PROMOTION : AnalysisUsage.POST_PROMOTION, options));
+    if (options) problems.addAll(validateAnalysisRun(x.rollout, where, where.includes('pre') ? AnalysisUsage.PRE_PROMOTION : AnalysisUsage.POST_PROMOTION, options));
   }
   if ((canary || bg) && !x.rollout.workloadRef && x.rollout.containers.length === 0) {
-    errors.push('the Rollout has no containers; add one with containers or addContainer(), or use workloadRef');
+    problems.addMessage('the Rollout has no containers; add one with containers or addContainer(), or use workloadRef');
   }
-  return errors;
+  return problems.messages;
 }
 
 /**

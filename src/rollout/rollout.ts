@@ -14,6 +14,7 @@ import type { Rollout as RolloutL1, RolloutSpecTemplateMetadata } from '../impor
 import { isDns1123Subdomain, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
+import { fail, Problems } from '../private/problems';
 import { cachedValidation } from '../private/synthesis-cache';
 import type { RolloutSpecJson, Wire } from '../private/wire';
 import { TrafficRouterContext } from '../routing/router-context';
@@ -161,7 +162,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
     const name = props.metadata?.name ?? readableName(this);
     // the name is also the value of the pods' app.kubernetes.io/name label: at most 63 characters
     if (!isDns1123Subdomain(name) || name.length > 63) {
-      throw new Error(`[${this.node.path}] Rollout name must be a lower-case DNS-1123 name of at most 63 characters (it is also the value of the pods' ${NAME_LABEL} label); got "${name}"; use lower-case letters, digits and '-'`);
+      fail(this, `Rollout name must be a lower-case DNS-1123 name of at most 63 characters (it is also the value of the pods' ${NAME_LABEL} label)`, name, "use lower-case letters, digits and '-'");
     }
     // A plain ApiObject, not the L1: the spec is in wire format (the pod template from
     // cdk8s-plus' own converter), which the L1's toJson_RolloutSpec would re-convert and lose.
@@ -176,7 +177,8 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
 
     if (workloadRef) {
       if ((props.containers ?? []).length > 0 || (props.initContainers ?? []).length > 0 || (props.volumes ?? []).length > 0 || props.podMetadata) {
-        throw new Error(`[${this.node.path}] a Rollout with workloadRef (${workloadRef.kind} ${workloadRef.name}) takes its pod template from that workload; remove containers, volumes and podMetadata`);
+        fail(this, `a Rollout with workloadRef (${workloadRef.kind} ${workloadRef.name}) takes its pod template from that workload`,
+          'remove containers, volumes and podMetadata');
       }
       if (workloadRef.matchLabels) this.select(kplus.LabelSelector.of({ labels: workloadRef.matchLabels }));
     } else {
@@ -184,10 +186,7 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       this.podMetadata.addLabel(NAME_LABEL, name);
     }
 
-    const errors = validateRolloutSpec(this.internals);
-    if (errors.length > 0) {
-      throw new Error(`[${this.node.path}] invalid Rollout:\n  ${errors.join('\n  ')}`);
-    }
+    new Problems(this).addAll(validateRolloutSpec(this.internals)).throwIfAny();
     for (const service of this.switchedServices) {
       if (Object.keys(selectorOf(service)).length === 0) service.select(this);
       registerObject(service, ApiObject.of(service));

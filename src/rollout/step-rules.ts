@@ -7,9 +7,9 @@ import type { CanaryStrategyOptions } from './strategy';
 import { AnalysisUsage } from '../analysis/analysis-run';
 import { validateAnalysisRun } from '../analysis/analysis-run-render';
 import { INT32_MAX, isHttpToken, re2Problem } from '../private/checks';
-import { checkSecondsInRange, checkWholeSeconds } from '../private/duration';
+import { secondsProblem } from '../private/duration';
 import { isDnsLabel } from '../private/names';
-import { renderDuration } from '../private/render';
+import { Problems } from '../private/problems';
 import type { TrafficRouterContext } from '../routing/router-context';
 import type { TrafficRouter } from '../routing/traffic-router';
 
@@ -28,7 +28,7 @@ export interface RolloutRulesContext {
 }
 
 export function validateSteps(rollout: RolloutRulesContext, c: CanaryStrategyOptions): string[] {
-  const errors: string[] = [];
+  const problems = new Problems(rollout.owner);
   const tr = c.trafficRouting;
   const ctx = rollout.routerContext;
   const serves = (kind: StepKind) => rollout.routers.some(r => r._supportsStep(kind));
@@ -45,35 +45,30 @@ export function validateSteps(rollout: RolloutRulesContext, c: CanaryStrategyOpt
     switch (step.kind) {
       case StepKind.SET_WEIGHT: {
         const w = step.weight!;
-        if (!Number.isInteger(w) || w < 0 || w > 100) errors.push(`${at}: weight must be a whole number from 0 to 100; got ${w}`);
+        if (!Number.isInteger(w) || w < 0 || w > 100) problems.addMessage(`${at}: weight must be a whole number from 0 to 100; got ${w}`);
         weight = w;
         break;
       }
       case StepKind.PAUSE:
         if (step.duration) {
-          try {
-            renderDuration(step.duration);
-            errors.push(...checkSecondsInRange(`${at}: duration`, step.duration));
-          } catch (e: any) {
-            errors.push(`${at}: ${e.message}`);
-          }
+          problems.addProblem(secondsProblem(`${at}: duration`, step.duration));
         }
         break;
       case StepKind.SET_CANARY_SCALE: {
         const s = step.canaryScale!;
         const given = [s.weight !== undefined, s.replicas !== undefined, s.matchTrafficWeight !== undefined].filter(Boolean).length;
         if (given !== 1) {
-          errors.push(`${at}: set exactly one of weight, replicas or matchTrafficWeight; got ${given === 0 ? 'none' : JSON.stringify(s)}`);
+          problems.addMessage(`${at}: set exactly one of weight, replicas or matchTrafficWeight; got ${given === 0 ? 'none' : JSON.stringify(s)}`);
         } else if (s.matchTrafficWeight === false) {
-          errors.push(`${at}: matchTrafficWeight must be true when given (false has no meaning); use weight or replicas to scale independently`);
+          problems.addMessage(`${at}: matchTrafficWeight must be true when given (false has no meaning); use weight or replicas to scale independently`);
         } else if (s.weight !== undefined && (!Number.isInteger(s.weight) || s.weight < 0 || s.weight > 100)) {
-          errors.push(`${at}: weight must be a whole number from 0 to 100; got ${s.weight}`);
+          problems.addMessage(`${at}: weight must be a whole number from 0 to 100; got ${s.weight}`);
         } else if (s.replicas !== undefined && (!Number.isInteger(s.replicas) || s.replicas < 0)) {
-          errors.push(`${at}: replicas must be a whole number >= 0; got ${s.replicas}`);
+          problems.addMessage(`${at}: replicas must be a whole number >= 0; got ${s.replicas}`);
         } else if (s.replicas !== undefined && s.replicas > INT32_MAX) {
-          errors.push(`${at}: replicas must be at most ${INT32_MAX} (an int32 field); got ${s.replicas}; lower it`);
+          problems.addMessage(`${at}: replicas must be at most ${INT32_MAX} (an int32 field); got ${s.replicas}; lower it`);
         }
-        if (!tr) errors.push(`${at}: setCanaryScale needs trafficRouting (without it pod counts follow setWeight); add trafficRouting`);
+        if (!tr) problems.addMessage(`${at}: setCanaryScale needs trafficRouting (without it pod counts follow setWeight); add trafficRouting`);
         explicitScale = s.matchTrafficWeight ? undefined
           : s.replicas !== undefined ? s.replicas : Math.ceil(((s.weight ?? 0) * replicas) / 100);
         break;
@@ -83,81 +78,81 @@ export function validateSteps(rollout: RolloutRulesContext, c: CanaryStrategyOpt
         const header = step.kind === StepKind.SET_HEADER_ROUTE;
         const name = step.routeName!;
         if (!isDnsLabel(name, 52)) {
-          errors.push(`${at}: route name "${name}" must be a DNS-1035 label of at most 52 characters (it becomes an Ingress backend and the annotation keys actions.<name> and conditions.<name>)`);
+          problems.addMessage(`${at}: route name "${name}" must be a DNS-1035 label of at most 52 characters (it becomes an Ingress backend and the annotation keys actions.<name> and conditions.<name>)`);
         }
         const previousKind = routeKinds.get(name);
-        if (previousKind && previousKind !== step.kind) errors.push(`${at}: "${name}" is already a ${previousKind === StepKind.SET_HEADER_ROUTE ? 'header' : 'mirror'} route; give each route its own name`);
+        if (previousKind && previousKind !== step.kind) problems.addMessage(`${at}: "${name}" is already a ${previousKind === StepKind.SET_HEADER_ROUTE ? 'header' : 'mirror'} route; give each route its own name`);
         routeKinds.set(name, step.kind);
         if (header && !serves(step.kind)) {
-          errors.push(`${at}: header routes need ALB, Istio or plugin trafficRouting; add trafficRouting`);
+          problems.addMessage(`${at}: header routes need ALB, Istio or plugin trafficRouting; add trafficRouting`);
         }
         if (!header && !serves(step.kind)) {
           const reason = rollout.routers.map(r => r._unsupportedStepReason(step.kind)).find(x => x !== undefined);
-          errors.push(`${at}: mirror routes need Istio trafficRouting${reason ? ` (${reason})` : ''}; use Istio, or a header route instead`);
+          problems.addMessage(`${at}: mirror routes need Istio trafficRouting${reason ? ` (${reason})` : ''}; use Istio, or a header route instead`);
         }
         if (step.removesRoute) {
-          if (!activeRoutes.has(name)) errors.push(`${at}: removes route "${name}", which no earlier step sets`);
+          if (!activeRoutes.has(name)) problems.addMessage(`${at}: removes route "${name}", which no earlier step sets`);
           activeRoutes.delete(name);
           break;
         }
         if (!canaryHasPods()) {
-          errors.push(`${at}: no earlier step gives the canary pods, and the controller removes managed routes while the canary has no available pods (and does not re-apply them); put Step.setCanaryScale({ weight: ... }) or a setWeight above 0 before it`);
+          problems.addMessage(`${at}: no earlier step gives the canary pods, and the controller removes managed routes while the canary has no available pods (and does not re-apply them); put Step.setCanaryScale({ weight: ... }) or a setWeight above 0 before it`);
         }
         activeRoutes.set(name, at);
         if (header) {
           const matches = step.headerMatches!;
-          if (matches.length === 0) errors.push(`${at}: needs at least one HeaderMatch; use Step.removeHeaderRoute("${name}") to remove the route`);
+          if (matches.length === 0) problems.addMessage(`${at}: needs at least one HeaderMatch; use Step.removeHeaderRoute("${name}") to remove the route`);
           for (const m of matches) {
-            if (m.header.trim() === '') errors.push(`${at}: a header name is empty`);
-            else if (!isHttpToken(m.header)) errors.push(`${at}: header name must be an HTTP token (RFC 7230: letters, digits and !#$%&'*+-.^_\`|~); got "${m.header}"; remove spaces, ':' and other separators`);
-            if (m.match.value === '') errors.push(`${at}: header "${m.header}" has an empty ${m.match.type} value`);
-            errors.push(...regexProblems(`${at}: header "${m.header}"`, m.match));
+            if (m.header.trim() === '') problems.addMessage(`${at}: a header name is empty`);
+            else if (!isHttpToken(m.header)) problems.addMessage(`${at}: header name must be an HTTP token (RFC 7230: letters, digits and !#$%&'*+-.^_\`|~); got "${m.header}"; remove spaces, ':' and other separators`);
+            if (m.match.value === '') problems.addMessage(`${at}: header "${m.header}" has an empty ${m.match.type} value`);
+            problems.addAll(regexProblems(`${at}: header "${m.header}"`, m.match));
             for (const router of rollout.routers) {
               const problem = router._headerMatchProblem(at, m);
-              if (problem) errors.push(problem);
+              if (problem) problems.addMessage(problem);
             }
           }
         } else {
           const matches = step.mirrorMatches!;
-          if (matches.length === 0) errors.push(`${at}: needs at least one MirrorMatch; use Step.removeMirrorRoute("${name}") to remove the route`);
+          if (matches.length === 0) problems.addMessage(`${at}: needs at least one MirrorMatch; use Step.removeMirrorRoute("${name}") to remove the route`);
           const pct = step.mirrorPercentage;
-          if (pct !== undefined && (!Number.isInteger(pct) || pct < 0 || pct > 100)) errors.push(`${at}: percentage must be a whole number from 0 to 100; got ${pct}`);
+          if (pct !== undefined && (!Number.isInteger(pct) || pct < 0 || pct > 100)) problems.addMessage(`${at}: percentage must be a whole number from 0 to 100; got ${pct}`);
           matches.forEach((m, j) => {
             const values = [m.method, m.path, ...Object.values(m.headers ?? {})].filter(v => v !== undefined);
-            if (values.length === 0) errors.push(`${at}: match ${j} has no condition, so it would mirror every request; give a method, path or header`);
-            for (const v of values) if (v!.value === '') errors.push(`${at}: match ${j} has an empty ${v!.type} value`);
+            if (values.length === 0) problems.addMessage(`${at}: match ${j} has no condition, so it would mirror every request; give a method, path or header`);
+            for (const v of values) if (v!.value === '') problems.addMessage(`${at}: match ${j} has an empty ${v!.type} value`);
             for (const headerName of Object.keys(m.headers ?? {})) {
-              if (headerName.trim() === '') errors.push(`${at}: match ${j} has an empty header name; got ""; name the header, e.g. "x-canary"`);
-              else if (!isHttpToken(headerName)) errors.push(`${at}: match ${j} header name must be an HTTP token (RFC 7230: letters, digits and !#$%&'*+-.^_\`|~); got "${headerName}"; remove spaces, ':' and other separators`);
+              if (headerName.trim() === '') problems.addMessage(`${at}: match ${j} has an empty header name; got ""; name the header, e.g. "x-canary"`);
+              else if (!isHttpToken(headerName)) problems.addMessage(`${at}: match ${j} header name must be an HTTP token (RFC 7230: letters, digits and !#$%&'*+-.^_\`|~); got "${headerName}"; remove spaces, ':' and other separators`);
             }
             const matchValues: [string, StringMatch | undefined][] = [['method', m.method], ['path', m.path],
               ...Object.entries(m.headers ?? {}).map(([h, value]): [string, StringMatch] => [`header "${h}"`, value])];
             for (const [field, value] of matchValues) {
-              if (value) errors.push(...regexProblems(`${at}: match ${j} ${field}`, value));
+              if (value) problems.addAll(regexProblems(`${at}: match ${j} ${field}`, value));
             }
           });
         }
         break;
       }
       case StepKind.ANALYSIS:
-        errors.push(...validateAnalysisRun(rollout.owner, at, AnalysisUsage.STEP, step.analysisOptions!));
+        problems.addAll(validateAnalysisRun(rollout.owner, at, AnalysisUsage.STEP, step.analysisOptions!));
         break;
       case StepKind.EXPERIMENT: {
         const e = step.experimentOptions!;
-        if (e.templates.length === 0) errors.push(`${at}: needs at least one template`);
+        if (e.templates.length === 0) problems.addMessage(`${at}: needs at least one template`);
         const names = e.templates.map(t => t.name);
-        if (new Set(names).size !== names.length) errors.push(`${at}: template names must be unique; got ${JSON.stringify(names)}`);
+        if (new Set(names).size !== names.length) problems.addMessage(`${at}: template names must be unique; got ${JSON.stringify(names)}`);
         for (const t of e.templates) {
           if (t.weight !== undefined) {
-            if (!tr) errors.push(`${at}: template "${t.name}" has a weight, which needs trafficRouting`);
-            else if (!serves(StepKind.EXPERIMENT)) errors.push(`${at}: template "${t.name}" has a weight, which needs ALB, Istio or plugin trafficRouting`);
+            if (!tr) problems.addMessage(`${at}: template "${t.name}" has a weight, which needs trafficRouting`);
+            else if (!serves(StepKind.EXPERIMENT)) problems.addMessage(`${at}: template "${t.name}" has a weight, which needs ALB, Istio or plugin trafficRouting`);
           }
         }
-        if (e.duration) errors.push(...checkWholeSeconds(`${at} duration`, e.duration));
+        if (e.duration) problems.addProblem(secondsProblem(`${at} duration`, e.duration));
         for (const a of e.analyses ?? []) {
           // without a duration the experiment waits for its analyses, like an analysis step
           const usage = e.duration ? AnalysisUsage.TIMED_EXPERIMENT : AnalysisUsage.STEP;
-          errors.push(...validateAnalysisRun(rollout.owner, `${at} analysis "${a.name}"`, usage, { templates: [a.template], args: a.args }));
+          problems.addAll(validateAnalysisRun(rollout.owner, `${at} analysis "${a.name}"`, usage, { templates: [a.template], args: a.args }));
         }
         break;
       }
@@ -167,19 +162,12 @@ export function validateSteps(rollout: RolloutRulesContext, c: CanaryStrategyOpt
     // a route stays only while the canary has pods: the controller removes managed routes otherwise
     if (!canaryHasPods()) {
       for (const [name, setAt] of activeRoutes) {
-        errors.push(`${at}: leaves the canary with no pods while route "${name}" (set at ${setAt}) is active; the controller removes the route and does not re-apply it. Remove the route first, or keep the canary scaled`);
+        problems.addMessage(`${at}: leaves the canary with no pods while route "${name}" (set at ${setAt}) is active; the controller removes the route and does not re-apply it. Remove the route first, or keep the canary scaled`);
       }
       activeRoutes.clear();
     }
   };
-  rollout.canarySteps.forEach((step, i) => {
-    try {
-      visit(step, i);
-    } catch (e: any) {
-      // a step that cannot even be read must not hide the errors of the other steps
-      errors.push(`step ${i} ${step.kind}: ${e.message}`);
-    }
-  });
+  rollout.canarySteps.forEach(visit);
 
   // managed route names must not collide with names that live in Git
   const gitNames = new Map<string, string>();
@@ -187,9 +175,9 @@ export function validateSteps(rollout: RolloutRulesContext, c: CanaryStrategyOpt
   for (const router of rollout.routers) for (const [name, what] of router._reservedRouteNames(ctx)) gitNames.set(name, what);
   for (const name of rollout.managedRoutes) {
     const clash = gitNames.get(name);
-    if (clash) errors.push(`managed route "${name}" has the same name as ${clash}; the controller deletes every route and Ingress path with a managed route's name at the end of each update. Rename the header or mirror route`);
+    if (clash) problems.addMessage(`managed route "${name}" has the same name as ${clash}; the controller deletes every route and Ingress path with a managed route's name at the end of each update. Rename the header or mirror route`);
   }
-  return errors;
+  return problems.messages;
 }
 
 /** A regex match value must compile in RE2, the engine of Envoy and of the controller. */

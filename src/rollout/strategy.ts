@@ -114,38 +114,11 @@ export interface ReplicaSetMetadata {
   readonly annotations?: { [key: string]: string };
 }
 
-/** Options of a canary strategy. */
-export interface CanaryStrategyOptions {
-  /**
-   * The steps of an update; without steps the update is a rolling update.
-   * @default - none
-   */
-  readonly steps?: Step[];
-
-  /**
-   * The Service the controller points at the stable pods.
-   * @default - none
-   */
-  readonly stableService?: kplus.Service;
-
-  /**
-   * The Service the controller points at the canary pods.
-   * @default - none
-   */
-  readonly canaryService?: kplus.Service;
-
-  /**
-   * Ping-pong Services instead of stable and canary (ALB or Istio).
-   * @default - none
-   */
-  readonly pingPong?: PingPongServices;
-
-  /**
-   * Traffic routing; without it the weight is approximated by pod counts.
-   * @default - none
-   */
-  readonly trafficRouting?: CanaryTrafficRouting;
-
+/**
+ * Canary options that name no Service, step or traffic routing: what `CanaryStrategyOptions`
+ * and a `CanaryApp`'s `strategy` share.
+ */
+export interface CanaryStrategyBaseOptions {
   /**
    * Extra pods above the desired count during an update.
    * @default - 25%
@@ -216,26 +189,54 @@ export interface CanaryStrategyOptions {
   readonly analysis?: BackgroundAnalysisOptions;
 }
 
-/** Options of a blue-green strategy. */
-export interface BlueGreenStrategyOptions {
-  /** The Service the controller points at the active (live) pods. */
-  readonly activeService: kplus.Service;
-
+/** Options of a canary strategy. */
+export interface CanaryStrategyOptions extends CanaryStrategyBaseOptions {
   /**
-   * The Service the controller points at the new pods before promotion.
+   * The steps of an update; without steps the update is a rolling update.
    * @default - none
    */
-  readonly previewService?: kplus.Service;
+  readonly steps?: Step[];
 
   /**
-   * Promote as soon as the new pods are ready (and pre-promotion analysis passed).
+   * The Service the controller points at the stable pods.
+   * @default - none
+   */
+  readonly stableService?: kplus.Service;
+
+  /**
+   * The Service the controller points at the canary pods.
+   * @default - none
+   */
+  readonly canaryService?: kplus.Service;
+
+  /**
+   * Ping-pong Services instead of stable and canary (ALB or Istio).
+   * @default - none
+   */
+  readonly pingPong?: PingPongServices;
+
+  /**
+   * Traffic routing; without it the weight is approximated by pod counts.
+   * @default - none
+   */
+  readonly trafficRouting?: CanaryTrafficRouting;
+}
+
+/**
+ * Blue-green options that name no Service or analysis: what `BlueGreenStrategyOptions` and a
+ * `BlueGreenApp`'s `strategy` share.
+ */
+export interface BlueGreenStrategyBaseOptions {
+  /**
+   * Promote as soon as the new pods are ready (after `autoPromotionDelay`, and once pre-promotion
+   * analysis passed); false waits for `kubectl argo rollouts promote`.
    * @default true
    */
   readonly autoPromotionEnabled?: boolean;
 
   /**
-   * Promote automatically after this long.
-   * @default - no timed promotion
+   * Wait this long after the new pods are ready before promoting automatically.
+   * @default - no timed promotion: promote at once (with `autoPromotionEnabled`)
    */
   readonly autoPromotionDelay?: Duration;
 
@@ -264,18 +265,6 @@ export interface BlueGreenStrategyOptions {
   readonly abortScaleDownDelay?: Duration;
 
   /**
-   * Analysis before the switch; failure aborts.
-   * @default - none
-   */
-  readonly prePromotionAnalysis?: AnalysisRunOptions;
-
-  /**
-   * Analysis after the switch; failure switches back.
-   * @default - none
-   */
-  readonly postPromotionAnalysis?: AnalysisRunOptions;
-
-  /**
    * Anti-affinity between the new and old pods.
    * @default - none
    */
@@ -292,6 +281,30 @@ export interface BlueGreenStrategyOptions {
    * @default - none
    */
   readonly previewMetadata?: ReplicaSetMetadata;
+}
+
+/** Options of a blue-green strategy. */
+export interface BlueGreenStrategyOptions extends BlueGreenStrategyBaseOptions {
+  /** The Service the controller points at the active (live) pods. */
+  readonly activeService: kplus.Service;
+
+  /**
+   * The Service the controller points at the new pods before promotion.
+   * @default - none
+   */
+  readonly previewService?: kplus.Service;
+
+  /**
+   * Analysis before the switch; failure aborts.
+   * @default - none
+   */
+  readonly prePromotionAnalysis?: AnalysisRunOptions;
+
+  /**
+   * Analysis after the switch; failure switches back.
+   * @default - none
+   */
+  readonly postPromotionAnalysis?: AnalysisRunOptions;
 }
 
 /**

@@ -105,12 +105,12 @@ describe('AnalysisTemplate validation', () => {
 
   test('fails when the name is not a valid object name', () => {
     expect(() => new AnalysisTemplate(Testing.chart(), 'Rate', { name: 'Success_Rate', metrics: [prom('rate')] }))
-      .toThrow('[test/Rate] analysis template name "Success_Rate" is not a valid object name');
+      .toThrow('[test/Rate] analysis template name is not a valid object name; got "Success_Rate"; use lower-case letters');
   });
 
-  test('derives a readable name from the id', () => {
+  test('derives its name from the id as every construct does (readableName)', () => {
     const chart = Testing.chart();
-    expect(new AnalysisTemplate(chart, 'HTTPSuccessRate', { metrics: [prom('a')] }).templateName).toBe('httpsuccess-rate');
+    expect(new AnalysisTemplate(chart, 'HTTPSuccessRate', { metrics: [prom('a')] }).templateName).toBe('http-success-rate');
     expect(new AnalysisTemplate(chart, 'checkout_latency', { metrics: [prom('a')] }).templateName).toBe('checkout-latency');
   });
 });
@@ -143,7 +143,7 @@ describe('ClusterAnalysisTemplate', () => {
 
   test('fails when a referenced name is not a valid object name', () => {
     expect(() => ClusterAnalysisTemplate.fromTemplateName('Platform Smoke'))
-      .toThrow('ClusterAnalysisTemplate.fromTemplateName: "Platform Smoke" is not a valid object name');
+      .toThrow('[ClusterAnalysisTemplate.fromTemplateName] templateName is not a valid object name; got "Platform Smoke"; use lower-case letters');
   });
 
   test('keeps a job metric pod as Kubernetes JSON (quantities, probe ports)', () => {
@@ -222,6 +222,6 @@ describe('AnalysisTemplate.fromTemplateName (a template that already exists in t
   test('fails when the name is not a valid object name', () => {
     const chart = Testing.chart();
     expect(() => AnalysisTemplate.fromTemplateName(chart, 'Smoke', 'Smoke Test'))
-      .toThrow('[test/Smoke] AnalysisTemplate.fromTemplateName: "Smoke Test" is not a valid object name');
+      .toThrow('[test/Smoke] AnalysisTemplate.fromTemplateName: templateName is not a valid object name; got "Smoke Test"; use lower-case letters');
   });
 });

@@ -139,6 +139,6 @@ describe('BuiltinAnalysis.sloBurnRate', () => {
 
   test('fails when a custom selector has no window placeholder', () => {
     expect(() => SloRecordingRules.custom('slo_errors_ratio5m'))
-      .toThrow('SloRecordingRules.custom: the selector must contain "{window}"; got "slo_errors_ratio5m"');
+      .toThrow('[SloRecordingRules.custom] the selector must contain "{window}"; got "slo_errors_ratio5m"; write {window}');
   });
 });

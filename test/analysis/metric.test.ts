@@ -101,7 +101,7 @@ describe('Metric.prometheus', () => {
 
   test('fails when the timeout has a fraction of a second', () => {
     expect(build(Metric.prometheus({ name: 'p', address: ADDRESS, query: 'up', timeout: Duration.millis(1500) })))
-      .toThrow('metric "p": prometheus timeout must be a whole number of seconds; got 1 second 500 millis (1500ms)');
+      .toThrow('metric "p": prometheus timeout must be a whole number of seconds; got 1500ms; the controller truncates it to seconds, use Duration.seconds(2)');
   });
 
   test('fails when oauth2 has no client secret', () => {
@@ -258,6 +258,14 @@ describe('Metric.job', () => {
   test('fails when two containers share a name', () => {
     expect(build(Metric.job({ name: 'smoke', containers: [{ name: 'a', image: 'x:1' }, { name: 'a', image: 'y:1' }] })))
       .toThrow('metric "smoke": job has two containers named "a"');
+  });
+
+  test('fails when two different volumes share a name, when the template is built', () => {
+    const chart = Testing.chart();
+    const volumeMounts = (id: string) => [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(chart, id, 'tmp') }];
+    expect(() => new AnalysisTemplate(chart, 'Check', {
+      metrics: [Metric.job({ name: 'smoke', containers: [{ name: 'a', image: 'x:1', volumeMounts: volumeMounts('A') }, { name: 'b', image: 'y:1', volumeMounts: volumeMounts('B') }] })],
+    })).toThrow('[test/Check] AnalysisTemplate "check": metric "smoke": job has two different volumes named "tmp"; give each volume a unique name');
   });
 });
 

@@ -17,7 +17,7 @@ describe('SloRecordingRules', () => {
   });
 
   test('custom() without a selector fails', () => {
-    expect(() => SloRecordingRules.custom('')).toThrow('SloRecordingRules.custom: the selector must contain "{window}"; got ""');
+    expect(() => SloRecordingRules.custom('')).toThrow('[SloRecordingRules.custom] the selector must contain "{window}"; got ""');
   });
 
   test.each([
@@ -26,6 +26,6 @@ describe('SloRecordingRules', () => {
     ['pyrra recordingPrefix', () => SloRecordingRules.pyrra('http\\requests', 'slo'), 'http\\requests'],
     ['pyrra slo', () => SloRecordingRules.pyrra('http_requests', 'x\ny'), 'x\ny'],
   ])('a %s that would break the label selector fails', (what, make, value) => {
-    expect(make).toThrow(`SloRecordingRules: ${what} must be a non-empty label value without quotes, backslashes or newlines; got "${value}"`);
+    expect(make).toThrow(`[SloRecordingRules] ${what} must be a non-empty label value without quotes, backslashes or newlines; got ${JSON.stringify(value)}`);
   });
 });

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
-import { checkSecondsInRange, checkWholeSeconds, describeDuration, goDuration, wholeSeconds } from '../../src/private/duration';
+import { checkWholeSeconds, describeDuration, goDuration, secondsProblem, wholeSeconds } from '../../src/private/duration';
+import { problemMessage } from '../../src/private/problems';
 
 describe('wholeSeconds', () => {
   test('returns the seconds of a whole-second duration', () => {
@@ -8,11 +9,11 @@ describe('wholeSeconds', () => {
 
   test('names the field and the milliseconds when the duration has a fractional second', () => {
     expect(wholeSeconds(Duration.millis(1500), 'interval', 1))
-      .toBe('interval must be a whole number of seconds; got 1 second 500 millis (1500ms)');
+      .toBe('interval must be a whole number of seconds; got 1500ms; the controller truncates it to seconds, use Duration.seconds(2)');
   });
 
   test('rejects a duration below the minimum, naming both', () => {
-    expect(wholeSeconds(Duration.seconds(0), 'timeout', 1)).toBe('timeout must be at least 1s; got 0s');
+    expect(wholeSeconds(Duration.seconds(0), 'timeout', 1)).toBe('timeout must be at least 1s; got 0s; give 1s or more');
   });
 
   test('accepts a duration equal to the minimum', () => {
@@ -43,7 +44,7 @@ describe('describeDuration', () => {
   });
 });
 
-describe('checkWholeSeconds and checkSecondsInRange', () => {
+describe('secondsProblem, the one duration check', () => {
   test('a whole, in-range duration has no problems', () => {
     expect(checkWholeSeconds('scaleDownDelay', Duration.seconds(30))).toEqual([]);
   });
@@ -54,12 +55,11 @@ describe('checkWholeSeconds and checkSecondsInRange', () => {
   });
 
   test('a whole-second duration past int32 seconds is reported as out of range', () => {
-    expect(checkWholeSeconds('abortScaleDownDelay', Duration.seconds(2147483648))).toEqual([
-      'abortScaleDownDelay must be from 0 to 2147483647 seconds (an int32 field); got 2147483648s; use a shorter, non-negative duration',
-    ]);
+    expect(problemMessage(secondsProblem('abortScaleDownDelay', Duration.seconds(2147483648))!))
+      .toBe('abortScaleDownDelay must be from 0 to 2147483647 seconds (an int32 field); got 2147483648s; use a shorter duration');
   });
 
   test('the int32 maximum itself is accepted', () => {
-    expect(checkSecondsInRange('progressDeadline', Duration.seconds(2147483647))).toEqual([]);
+    expect(secondsProblem('progressDeadline', Duration.seconds(2147483647))).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { Application } from '../../src/imports/application-argoproj.io';
-import { applyPatchesLast } from '../../src/private/patches';
+import { applyPatchesLast, patchProblem } from '../../src/private/patches';
 
 function application() {
   const chart = Testing.chart();
@@ -76,5 +76,23 @@ describe('applyPatchesLast', () => {
     ApiObject.of(app).addJsonPatch(JsonPatch.add('/spec/nothere/child', 1));
     expect(() => Testing.synth(chart)).toThrow(
       /^\[test\/orders\] a JSON patch does not apply to the rendered Application "orders": .*; got \[\{"op":"add","path":"\/spec\/nothere\/child","value":1\}\]; patch paths address the Kubernetes JSON as written to the YAML \(e\.g\. \/spec\/source\/repoURL\): check that the parent path exists, and use JsonPatch\.add for a key that is not there yet$/s);
+  });
+});
+
+describe('patchProblem', () => {
+  const doc = { spec: { 'list': [1, 2], 'a/b': { x: 1 } } };
+  test('accepts what RFC 6902 allows', () => {
+    expect(patchProblem(doc, { op: 'add', path: '/spec/new', value: 1 })).toBeUndefined();
+    expect(patchProblem(doc, { op: 'add', path: '/spec/list/-', value: 3 })).toBeUndefined();
+    expect(patchProblem(doc, { op: 'add', path: '/spec/list/2', value: 3 })).toBeUndefined();
+    expect(patchProblem(doc, { op: 'replace', path: '/spec/a~1b/x', value: 2 })).toBeUndefined();
+    expect(patchProblem(doc, { op: 'copy', from: '/spec/list', path: '/spec/copy' })).toBeUndefined();
+  });
+
+  test('names the operation and the path that does not exist', () => {
+    expect(patchProblem(doc, { op: 'replace', path: '/spec/nothere', value: 1 })).toBe('replace /spec/nothere: the path does not exist');
+    expect(patchProblem(doc, { op: 'add', path: '/spec/nothere/child', value: 1 })).toBe('add /spec/nothere/child: the parent path does not exist');
+    expect(patchProblem(doc, { op: 'add', path: '/spec/list/5', value: 1 })).toBe('add /spec/list/5: "5" is not an index of the array (0-2 or "-")');
+    expect(patchProblem(doc, { op: 'test', path: '/spec/list/0', value: 9 })).toBe('test /spec/list/0: the value differs');
   });
 });

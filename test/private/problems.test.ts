@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail, formatValue, problemMessage, Problems, ValidationError } from '../../src/private/problems';
+import { fail, formatValue, problemMessage, Problems, shown, ValidationError } from '../../src/private/problems';
 
 describe('problems', () => {
   test('formats what, the value and the fix in one order', () => {
@@ -30,5 +30,24 @@ describe('problems', () => {
 
   test('fails at once with one problem', () => {
     expect(() => fail('app/x', 'port', 0, 'give 1-65535')).toThrow('[app/x] port; got 0; give 1-65535');
+  });
+
+  test('shows a value as written when asked (durations, counts)', () => {
+    expect(formatValue(shown('1500ms'))).toBe('1500ms');
+    expect(problemMessage({ what: 'interval must be whole seconds', value: shown('1500ms'), fix: 'use Duration.seconds(2)' }))
+      .toBe('interval must be whole seconds; got 1500ms; use Duration.seconds(2)');
+  });
+
+  test('records a problem built by a shared check, and nothing for undefined', () => {
+    const problems = new Problems('app/x').addProblem({ what: 'a', value: 1, fix: 'fix a' }).addProblem(undefined);
+    expect(problems.messages).toEqual(['a; got 1; fix a']);
+  });
+
+  test('a part of a construct records its problems prefixed with the part, in the same collector', () => {
+    const problems = new Problems('app/t');
+    const metric = problems.within('metric "p"');
+    metric.add('count must be >= 1', 0, 'raise count');
+    expect(metric.messages).toEqual(['count must be >= 1; got 0; raise count']);
+    expect(() => problems.throwIfAny()).toThrow('[app/t] metric "p": count must be >= 1; got 0; raise count');
   });
 });

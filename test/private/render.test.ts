@@ -10,7 +10,7 @@ describe('renderDuration', () => {
 
   test('rejects a fractional second and suggests the nearest whole number of seconds', () => {
     expect(() => renderDuration(Duration.millis(2400)))
-      .toThrow('duration 2400ms is not a whole number of seconds; the controller truncates it to seconds, use Duration.seconds(2)');
+      .toThrow('duration must be a whole number of seconds; got 2400ms; the controller truncates it to seconds, use Duration.seconds(2)');
   });
 
   test('suggests at least one second for a sub-second duration', () => {

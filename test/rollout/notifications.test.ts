@@ -59,15 +59,15 @@ describe('RolloutNotification (subscriptions on a Rollout)', () => {
 
   test('fails when a JavaScript caller passes one string as recipients or leaves out the trigger', () => {
     expect(() => RolloutNotification.slack(RolloutNotificationTrigger.ROLLOUT_ABORTED, 'releases' as any))
-      .toThrow('RolloutNotification: recipients for on-rollout-aborted/slack must be a list; got "releases"; give e.g. ["releases"]');
+      .toThrow('[RolloutNotification] recipients for on-rollout-aborted/slack must be a list; got "releases"; give e.g. ["releases"]');
     expect(() => RolloutNotification.slack(undefined as any, ['releases']))
-      .toThrow('RolloutNotification: trigger undefined is not a RolloutNotificationTrigger; use one of its constants');
+      .toThrow('[RolloutNotification] trigger is not a RolloutNotificationTrigger; got nothing; use one of its constants');
   });
 
   test('fails on a recipient with ";" and on invalid names', () => {
-    expect(() => RolloutNotification.slack(T.ROLLOUT_ABORTED, ['a;b'])).toThrow('recipient "a;b" for on-rollout-aborted/slack is empty or contains \';\'');
-    expect(() => RolloutNotification.to(T.ROLLOUT_ABORTED, 'my.slack', [])).toThrow('service "my.slack" is not a service name');
-    expect(() => T.custom('on slow')).toThrow('RolloutNotificationTrigger.custom: "on slow" is not a trigger name');
+    expect(() => RolloutNotification.slack(T.ROLLOUT_ABORTED, ['a;b'])).toThrow('[RolloutNotification] a recipient for on-rollout-aborted/slack is empty or contains \';\' or a line break; got "a;b"; give each recipient as its own list entry');
+    expect(() => RolloutNotification.to(T.ROLLOUT_ABORTED, 'my.slack', [])).toThrow('[RolloutNotification] service is not a service name; got "my.slack"; use the name');
+    expect(() => T.custom('on slow')).toThrow('[RolloutNotificationTrigger.custom] name is not a trigger name; got "on slow"; use letters');
   });
 });
 

@@ -40,7 +40,7 @@ describe('Rollout: spec-level rules (ValidateRollout)', () => {
   });
 
   test('fails when replicas is negative', () => {
-    expect(() => rollout(chart(), basic(), { replicas: -1 })).toThrow(/\[test\/checkout\] invalid Rollout:\n {2}replicas must be a whole number >= 0; got -1/);
+    expect(() => rollout(chart(), basic(), { replicas: -1 })).toThrow(/\[test\/checkout\] replicas must be a whole number >= 0; got -1/);
   });
 
   test('fails when replicas is not a whole number', () => {

@@ -41,7 +41,7 @@ describe('step rules', () => {
 
   test('fails when a pause duration is not whole seconds', () => {
     expect(() => albCanary(chart(), [Step.setWeight(10), Step.pause(Duration.millis(1500))]))
-      .toThrow(/step 1 pause 1500ms: duration 1500ms is not a whole number of seconds; the controller truncates it to seconds, use Duration\.seconds\(2\)/);
+      .toThrow(/step 1 pause 1500ms: duration must be a whole number of seconds; got 1500ms; the controller truncates it to seconds, use Duration\.seconds\(2\)/);
   });
 
   test('fails when an experiment template with a weight has no trafficRouting', () => {

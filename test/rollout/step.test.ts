@@ -55,7 +55,7 @@ describe('setWeight and pause (ValidateRollout)', () => {
 
   test('fails when a pause duration is not whole seconds', () => {
     expect(() => basic([Step.setWeight(10), Step.pause(Duration.millis(1500))]))
-      .toThrow(/\[test\/checkout\] invalid Rollout:\n  step 1 pause 1500ms: duration 1500ms is not a whole number of seconds; the controller truncates it to seconds, use Duration.seconds\(2\)/);
+      .toThrow(/\[test\/checkout\] step 1 pause 1500ms: duration must be a whole number of seconds; got 1500ms; the controller truncates it to seconds, use Duration.seconds\(2\)/);
   });
 });
 
@@ -170,7 +170,7 @@ describe('header and mirror routes (ValidateRollout, not checked upstream)', () 
 
   test('fails when ALB header match is a prefix (ValidateRollout)', () => {
     expect(() => albCanary(chart(), [Step.setWeight(10), Step.setHeaderRoute('beta', [HeaderMatch.prefix('version', 'v2')])]))
-      .toThrow(/\[test\/checkout\] invalid Rollout:\n {2}step 1 setHeaderRoute "beta": ALB matches headers by exact value only; got prefix "v2" for header "version"; use HeaderMatch.exact/);
+      .toThrow(/\[test\/checkout\] step 1 setHeaderRoute "beta": ALB matches headers by exact value only; got prefix "v2" for header "version"; use HeaderMatch.exact/);
   });
 
   test('fails when ALB header match is a regex (ValidateRollout)', () => {

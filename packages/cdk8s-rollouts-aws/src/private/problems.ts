@@ -16,8 +16,19 @@ export interface Problem {
   readonly fix: string;
 }
 
-/** The value as it appears in a message: strings quoted, everything else as JSON. */
+/** A value shown as written, not quoted (a duration such as `1500ms`, a count such as `none`). */
+export class Shown {
+  constructor(public readonly text: string) {}
+}
+
+/** Marks a value to appear in a message as written, e.g. `shown('1500ms')` gives `got 1500ms`. */
+export function shown(text: string): Shown {
+  return new Shown(text);
+}
+
+/** The value as it appears in a message: strings quoted, `shown(...)` as written, everything else as JSON. */
 export function formatValue(value: unknown): string {
+  if (value instanceof Shown) return value.text;
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
@@ -45,8 +56,10 @@ export class ValidationError extends Error {
 /** Collects the problems of one construct. */
 export class Problems {
   private readonly found: string[] = [];
+  private forward?: (message: string) => void;
 
-  constructor(private readonly scope: IConstruct | string) {}
+  /** A collector without a scope only gathers messages for another (a metric before it joins a template). */
+  constructor(private readonly scope: IConstruct | string = '') {}
 
   /** The construct path the problems are reported against. */
   public get path(): string {
@@ -55,20 +68,36 @@ export class Problems {
 
   /** Records a problem; `value` is omitted from the message when not passed. */
   public add(what: string, ...rest: [value: unknown, fix: string] | [fix: string]): this {
-    this.found.push(problemMessage(rest.length === 2 ? { what, value: rest[0], fix: rest[1] } : { what, fix: rest[0] }));
+    this.record(problemMessage(rest.length === 2 ? { what, value: rest[0], fix: rest[1] } : { what, fix: rest[0] }));
+    return this;
+  }
+
+  /** Records a problem built elsewhere (e.g. by a shared check such as `secondsProblem`). */
+  public addProblem(problem: Problem | undefined): this {
+    if (problem) this.record(problemMessage(problem));
     return this;
   }
 
   /** Records an already formatted message (for example from a nested check). */
   public addMessage(message: string): this {
-    this.found.push(message);
+    this.record(message);
     return this;
   }
 
   /** Records each message of another collector or list. */
   public addAll(messages: Iterable<string>): this {
-    for (const m of messages) this.found.push(m);
+    for (const m of messages) this.record(m);
     return this;
+  }
+
+  /**
+   * A collector for one part of the construct (a metric, an argument): what it records is also
+   * recorded here, prefixed with `<part>: `.
+   */
+  public within(part: string): Problems {
+    const child = new Problems(this.scope);
+    child.forward = m => this.record(`${part}: ${m}`);
+    return child;
   }
 
   /** Whether nothing was found. */
@@ -79,6 +108,11 @@ export class Problems {
   /** The messages without the construct path (what a cdk8s validation returns). */
   public get messages(): string[] {
     return [...this.found];
+  }
+
+  private record(message: string): void {
+    this.found.push(message);
+    this.forward?.(message);
   }
 
   /** Throws every problem found, one line each; returns when there is none. */
