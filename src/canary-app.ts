@@ -209,7 +209,6 @@ export class CanaryApp extends Construct {
     super(scope, id);
     this.name = props.name ?? readableName(this);
     const servicePort = props.servicePort ?? 80;
-    const where = `[${this.node.path}]`;
     const problems = new Problems(this);
     addPortProblems(problems, props, servicePort);
     const routing = props.routing?._app;
@@ -233,8 +232,8 @@ export class CanaryApp extends Construct {
       problems.add('pingPong needs routing (TrafficRouting.alb or TrafficRouting.istio); without it the ping and pong Services are never switched',
         'add routing, or remove pingPong');
     }
+    for (const p of routing?.problems(props.pingPong ?? false) ?? []) problems.addProblem(p);
     problems.throwIfAny();
-    routing?.check(where, props.pingPong ?? false);
 
     const service = (suffix: string | undefined) => {
       const created = new kplus.Service(this, suffix ?? 'service', {
@@ -265,7 +264,6 @@ export class CanaryApp extends Construct {
     const built = routing?.build({
       scope: this,
       name: this.name,
-      where,
       servicePort,
       containerPort: props.containerPort,
       stableService: this.stableService,

@@ -7,7 +7,7 @@ import { IgnoreDifference, _IgnoreDifferencesBuilder } from './ignore-difference
 import { RuntimeOwnership } from './runtime-ownership';
 import { AutomatedSync, CascadeDelete, RuntimeFieldsSyncPolicy, SyncOption, SyncRetry } from './sync';
 import type * as argo from '../imports/application-argoproj.io';
-import { checkWholeSeconds } from '../private/duration';
+import { secondsProblem } from '../private/duration';
 import { applicationL1 } from '../private/l1-modules';
 import { isDns1123Label, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
@@ -570,9 +570,9 @@ export class ArgoCdApplication extends Construct implements _ProjectMember {
     // rendered as "<n>s": a fraction of a second would not convert
     let whole = true;
     for (const [field, value] of [['backoffDuration', retry.backoffDuration], ['backoffMaxDuration', retry.backoffMaxDuration]] as const) {
-      const problem = value === undefined ? undefined : checkWholeSeconds(`retry ${field}`, value)[0];
+      const problem = value === undefined ? undefined : secondsProblem(`retry ${field}`, value);
       if (problem) {
-        problems.addMessage(`${problem}; give a whole number of seconds, e.g. Duration.seconds(5)`);
+        problems.add(problem.what, problem.value, 'give a whole number of seconds, e.g. Duration.seconds(5)');
         whole = false;
       }
     }

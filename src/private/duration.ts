@@ -2,7 +2,7 @@
 // as whole seconds, for the Rollout's steps and the analysis metrics. Not part of the public API.
 import { Duration } from 'cdk8s';
 import { INT32_MAX } from './checks';
-import { formatValue, Problem, problemMessage, shown } from './problems';
+import { Problem, problemMessage, shown } from './problems';
 
 /**
  * The one duration check: the problem of a Duration the controller reads as whole seconds (an
@@ -29,15 +29,6 @@ export function secondsProblem(field: string, duration: Duration, min: number = 
 export function wholeSeconds(duration: Duration, what: string, min: number): number | string {
   const problem = secondsProblem(what, duration, min);
   return problem ? problemMessage(problem) : duration.toMilliseconds({ integral: false }) / 1000;
-}
-
-/**
- * `secondsProblem` as a list of `<what>; got <value>` texts, for callers that add their own fix
- * (src/gitops until it uses `secondsProblem`).
- */
-export function checkWholeSeconds(field: string, duration: Duration): string[] {
-  const problem = secondsProblem(field, duration);
-  return problem ? [`${problem.what}; got ${formatValue(problem.value)}`] : [];
 }
 
 /**

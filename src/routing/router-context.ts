@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { AlbIngress } from './alb';
 import type { CanaryAppIngressOptions } from '../canary-app';
 import type { IstioDestinationRule, IstioVirtualService } from './istio';
-import { Problem, problemMessage, Problems } from '../private/problems';
+import { Problem } from '../private/problems';
 import type { CanaryStrategyOptions, CanaryTrafficRouting } from '../rollout/strategy';
 
 /**
@@ -52,8 +52,6 @@ export interface AppRoutingContext {
   readonly scope: Construct;
   /** The base name of every object. */
   readonly name: string;
-  /** `[<construct path>]`, the start of every error message. */
-  readonly where: string;
   readonly servicePort: number;
   readonly containerPort: number;
   /** The stable and canary Services (stable/canary layouts). */
@@ -117,16 +115,6 @@ export abstract class AppRouting {
   /** The options that do not fit the app (construction-time rules of the routing). */
   public problems(_pingPong: boolean): Problem[] {
     return [];
-  }
-
-  /**
-   * Throws the `problems` against the app's path (`where` is `[<construct path>]`), in the one
-   * message format; for a caller that does not collect them into its own `Problems`.
-   */
-  public check(where: string, pingPong: boolean): void {
-    const problems = new Problems(where.replace(/^\[(.*)\]$/, '$1'));
-    for (const p of this.problems(pingPong)) problems.addMessage(problemMessage(p));
-    problems.throwIfAny();
   }
 
   /** Creates the routing objects, after the app's Services. */

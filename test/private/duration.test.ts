@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { checkWholeSeconds, describeDuration, goDuration, secondsProblem, wholeSeconds } from '../../src/private/duration';
+import { describeDuration, goDuration, secondsProblem, wholeSeconds } from '../../src/private/duration';
 import { problemMessage } from '../../src/private/problems';
 
 describe('wholeSeconds', () => {
@@ -46,12 +46,12 @@ describe('describeDuration', () => {
 
 describe('secondsProblem, the one duration check', () => {
   test('a whole, in-range duration has no problems', () => {
-    expect(checkWholeSeconds('scaleDownDelay', Duration.seconds(30))).toEqual([]);
+    expect(secondsProblem('scaleDownDelay', Duration.seconds(30))).toBeUndefined();
   });
 
   test('a fractional second is reported in milliseconds', () => {
-    expect(checkWholeSeconds('scaleDownDelay', Duration.millis(2500)))
-      .toEqual(['scaleDownDelay must be a whole number of seconds; got 2500ms']);
+    expect(problemMessage(secondsProblem('scaleDownDelay', Duration.millis(2500))!))
+      .toBe('scaleDownDelay must be a whole number of seconds; got 2500ms; the controller truncates it to seconds, use Duration.seconds(3)');
   });
 
   test('a whole-second duration past int32 seconds is reported as out of range', () => {
