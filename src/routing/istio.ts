@@ -12,7 +12,7 @@ import { destinationRuleL1, virtualServiceL1 } from '../private/l1-modules';
 import { isDns1123Label, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
-import { fail, problemMessage, Problems } from '../private/problems';
+import { fail, Problems } from '../private/problems';
 import { StepKind } from '../rollout/step';
 import type { IstioTrafficRouting } from '../rollout/strategy';
 
@@ -197,9 +197,7 @@ export class IstioVirtualService extends Construct {
       || new Set((props.tcpRoutes ?? []).map(r => r.port)).size !== (props.tcpRoutes ?? []).length) {
       problems.add('TLS and TCP routes are matched by port, so each port may appear once per kind', ports, 'give each route of a kind its own port');
     }
-    const routeProblems: string[] = [];
-    this.httpRouteSettings = renderHttpRouteSettings(props.httpRoute, routeProblems);
-    problems.addAll(routeProblems.map(p => `httpRoute ${p}`));
+    this.httpRouteSettings = renderHttpRouteSettings(props.httpRoute, problems);
     problems.throwIfAny();
 
     // The L1's kind with the chosen apiVersion (the L1 always writes v1); its converter turns
@@ -353,9 +351,7 @@ export class IstioDestinationRule extends Construct {
     if (this.stableSubsetName === this.canarySubsetName) {
       problems.add('the stable and canary subsets have the same name', this.stableSubsetName, 'give them different names');
     }
-    const policyProblems: string[] = [];
-    this.trafficPolicy = renderTrafficPolicy(props.trafficPolicy, policyProblems);
-    problems.addAll(policyProblems.map(p => `trafficPolicy ${p}`));
+    this.trafficPolicy = renderTrafficPolicy(props.trafficPolicy, problems);
     problems.throwIfAny();
     // as the VirtualService; the converter writes consecutive5xxErrors
     this.apiObject = new ApiObject(this, 'Resource', {
@@ -404,20 +400,20 @@ function isHostSubsetOf(a: string, b: string): boolean {
 }
 
 /** An Istio duration: whole milliseconds, at least 1 ms, as istiod parses them. */
-function istioDuration(what: string, d: Duration | undefined, problems: string[]): string | undefined {
+function istioDuration(what: string, d: Duration | undefined, problems: Problems): string | undefined {
   if (d === undefined) return undefined;
   const ms = d.toMilliseconds({ integral: false });
   if (!Number.isInteger(ms) || ms < 1) {
-    problems.push(problemMessage({ what: `${what} must be a whole number of milliseconds, at least 1ms`, value: `${ms}ms`, fix: 'give e.g. Duration.millis(500) or Duration.seconds(2)' }));
+    problems.add(`${what} must be a whole number of milliseconds, at least 1ms`, `${ms}ms`, 'give e.g. Duration.millis(500) or Duration.seconds(2)');
     return undefined;
   }
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-function count(what: string, value: number | undefined, min: number, problems: string[]): number | undefined {
+function count(what: string, value: number | undefined, min: number, problems: Problems): number | undefined {
   if (value === undefined) return undefined;
   const problem = int32Problem(value, min);
-  if (problem) problems.push(problemMessage({ what: `${what} ${problem}`, value, fix: 'give a whole number in that range' }));
+  if (problem) problems.add(`${what} ${problem}`, value, 'give a whole number in that range');
   return value;
 }
 
@@ -427,51 +423,51 @@ interface HttpRouteFields {
   readonly retries?: VirtualServiceSpecHttpRetries;
 }
 
-function renderHttpRouteSettings(settings: IstioHttpRouteSettings | undefined, problems: string[]): HttpRouteFields {
+function renderHttpRouteSettings(settings: IstioHttpRouteSettings | undefined, problems: Problems): HttpRouteFields {
   if (!settings) return {};
   const retries = settings.retries;
   for (const condition of retries?.retryOn ?? []) {
     if (!/^[a-z0-9-]+$/.test(condition)) {
-      problems.push(problemMessage({ what: 'retries retryOn condition must be an Envoy retry condition or status code', value: condition, fix: 'use e.g. "5xx", "reset" or "503"' }));
+      problems.add('httpRoute retries retryOn condition must be an Envoy retry condition or status code', condition, 'use e.g. "5xx", "reset" or "503"');
     }
   }
   return {
-    timeout: istioDuration('timeout', settings.timeout, problems),
+    timeout: istioDuration('httpRoute timeout', settings.timeout, problems),
     retries: retries ? {
-      attempts: count('retries attempts', retries.attempts, 0, problems),
-      perTryTimeout: istioDuration('retries perTryTimeout', retries.perTryTimeout, problems),
+      attempts: count('httpRoute retries attempts', retries.attempts, 0, problems),
+      perTryTimeout: istioDuration('httpRoute retries perTryTimeout', retries.perTryTimeout, problems),
       retryOn: retries.retryOn && retries.retryOn.length > 0 ? retries.retryOn.join(',') : undefined,
     } : undefined,
   };
 }
 
 /** The DestinationRule `trafficPolicy`, and what is wrong with it. */
-function renderTrafficPolicy(policy: IstioTrafficPolicy | undefined, problems: string[]): DestinationRuleSpecTrafficPolicy | undefined {
+function renderTrafficPolicy(policy: IstioTrafficPolicy | undefined, problems: Problems): DestinationRuleSpecTrafficPolicy | undefined {
   if (!policy) return undefined;
   const pool = policy.connectionPool;
   const outlier = policy.outlierDetection;
   const ejection = outlier?.maxEjectionPercent;
   if (ejection !== undefined && (!Number.isInteger(ejection) || ejection < 0 || ejection > 100)) {
-    problems.push(problemMessage({ what: 'outlierDetection maxEjectionPercent must be a whole number from 0 to 100', value: ejection, fix: 'give a percentage, e.g. 50' }));
+    problems.add('trafficPolicy outlierDetection maxEjectionPercent must be a whole number from 0 to 100', ejection, 'give a percentage, e.g. 50');
   }
   const tcp = pool && (pool.maxConnections !== undefined || pool.connectTimeout !== undefined) ? {
-    maxConnections: count('connectionPool maxConnections', pool.maxConnections, 1, problems),
-    connectTimeout: istioDuration('connectionPool connectTimeout', pool.connectTimeout, problems),
+    maxConnections: count('trafficPolicy connectionPool maxConnections', pool.maxConnections, 1, problems),
+    connectTimeout: istioDuration('trafficPolicy connectionPool connectTimeout', pool.connectTimeout, problems),
   } : undefined;
   const httpGiven = pool && [pool.http1MaxPendingRequests, pool.http2MaxRequests, pool.maxRequestsPerConnection].some(v => v !== undefined);
   const http = httpGiven ? {
-    http1MaxPendingRequests: count('connectionPool http1MaxPendingRequests', pool.http1MaxPendingRequests, 1, problems),
-    http2MaxRequests: count('connectionPool http2MaxRequests', pool.http2MaxRequests, 1, problems),
-    maxRequestsPerConnection: count('connectionPool maxRequestsPerConnection', pool.maxRequestsPerConnection, 0, problems),
+    http1MaxPendingRequests: count('trafficPolicy connectionPool http1MaxPendingRequests', pool.http1MaxPendingRequests, 1, problems),
+    http2MaxRequests: count('trafficPolicy connectionPool http2MaxRequests', pool.http2MaxRequests, 1, problems),
+    maxRequestsPerConnection: count('trafficPolicy connectionPool maxRequestsPerConnection', pool.maxRequestsPerConnection, 0, problems),
   } : undefined;
   return {
     tls: policy.tlsMode ? { mode: policy.tlsMode as string as DestinationRuleSpecTrafficPolicyTlsMode } : undefined,
     loadBalancer: policy.loadBalancer ? { simple: policy.loadBalancer as string as DestinationRuleSpecTrafficPolicyLoadBalancerSimple } : undefined,
     connectionPool: tcp || http ? { tcp, http } : undefined,
     outlierDetection: outlier ? {
-      consecutive5XxErrors: count('outlierDetection consecutive5xxErrors', outlier.consecutive5xxErrors, 0, problems),
-      interval: istioDuration('outlierDetection interval', outlier.interval, problems),
-      baseEjectionTime: istioDuration('outlierDetection baseEjectionTime', outlier.baseEjectionTime, problems),
+      consecutive5XxErrors: count('trafficPolicy outlierDetection consecutive5xxErrors', outlier.consecutive5xxErrors, 0, problems),
+      interval: istioDuration('trafficPolicy outlierDetection interval', outlier.interval, problems),
+      baseEjectionTime: istioDuration('trafficPolicy outlierDetection baseEjectionTime', outlier.baseEjectionTime, problems),
       maxEjectionPercent: outlier.maxEjectionPercent,
     } : undefined,
   };
