@@ -1,5 +1,6 @@
 // Internal: readable, stable object names derived from construct ids (no hash suffix).
 import { IConstruct } from 'constructs';
+import { fail } from './problems';
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -10,7 +11,7 @@ const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export function readableName(construct: IConstruct): string {
   const name = kebabCase(construct.node.id).replace(/^[^a-z]+/, '').replace(/-+$/, '');
   if (!DNS_LABEL.test(name) || name.length > 63) {
-    throw new Error(`[${construct.node.path}] cannot derive a Kubernetes name from the id "${construct.node.id}"; pass a name (a DNS-1035 label of at most 63 characters)`);
+    fail(construct, 'cannot derive a Kubernetes name from the id', construct.node.id, 'pass a name (a DNS-1035 label of at most 63 characters)');
   }
   return name;
 }

@@ -19,7 +19,7 @@ describe('readableName', () => {
 
   test('throws, naming the path and the id, when nothing usable is left', () => {
     expect(() => readableName(named('123')))
-      .toThrow('[test/123] cannot derive a Kubernetes name from the id "123"; pass a name (a DNS-1035 label of at most 63 characters)');
+      .toThrow('[test/123] cannot derive a Kubernetes name from the id; got "123"; pass a name (a DNS-1035 label of at most 63 characters)');
   });
 
   test('throws when the derived name is longer than 63 characters', () => {
