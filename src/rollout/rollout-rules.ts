@@ -11,7 +11,7 @@ import { validateAnalysisRun } from '../analysis/analysis-run-render';
 import { INT32_MAX, int32Problem } from '../private/checks';
 import { secondsProblem } from '../private/duration';
 import { isDnsLabel } from '../private/names';
-import { Problems } from '../private/problems';
+import { Problems, shown } from '../private/problems';
 
 /** The label the controller adds to the selectors of the Services it switches. */
 export const HASH_LABEL = 'rollouts-pod-template-hash';
@@ -41,44 +41,49 @@ export function validateRolloutSpec(x: RolloutInternals): string[] {
   const problems = new Problems(x.rollout);
   const p = x.props;
   for (const [field, value] of [['replicas', p.replicas], ['revisionHistoryLimit', p.revisionHistoryLimit]] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) problems.addMessage(`${field} must be a whole number >= 0; got ${value}`);
-    else if (value !== undefined && value > INT32_MAX) problems.addMessage(`${field} must be at most ${INT32_MAX} (an int32 field); got ${value}; lower it`);
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) problems.add(`${field} must be a whole number >= 0`, value, 'give a whole number >= 0');
+    else if (value !== undefined && value > INT32_MAX) problems.add(`${field} must be at most ${INT32_MAX} (an int32 field)`, value, 'lower it');
   }
   const strategyOptions = [x.rollout.strategy.canaryOptions, x.rollout.strategy.blueGreenOptions];
   const foreign = x.canary ? Object.keys(x.canary).filter(k => BLUE_GREEN_ONLY.includes(k) && (x.canary as any)[k] !== undefined)
     : Object.keys(x.blueGreen ?? {}).filter(k => CANARY_ONLY.includes(k) && (x.blueGreen as any)[k] !== undefined);
   if ((strategyOptions[0] && strategyOptions[1]) || foreign.length > 0) {
-    problems.addMessage(`the strategy carries both canary and blue-green options, and the controller would silently use one; got ${x.canary ? 'canary' : 'blueGreen'} options with ${foreign.length > 0 ? JSON.stringify(foreign) : 'blueGreen options too'}; use either RolloutStrategy.canary(...) or RolloutStrategy.blueGreen(...)`);
+    problems.add('the strategy carries both canary and blue-green options, and the controller would silently use one',
+      shown(`${x.canary ? 'canary' : 'blueGreen'} options with ${foreign.length > 0 ? JSON.stringify(foreign) : 'blueGreen options too'}`),
+      'use either RolloutStrategy.canary(...) or RolloutStrategy.blueGreen(...)');
   }
   for (const service of x.rules.switchedServices) {
     if (!isDnsLabel(service.name)) {
-      problems.addMessage(`Service name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, at most 63 characters); got "${service.name}"; rename the Service`);
+      problems.add('Service name must be a DNS-1035 label (lower-case letters, digits and \'-\', starting with a letter, at most 63 characters)', service.name, 'rename the Service');
     }
   }
   if (!x.rollout.workloadRef) {
     for (const container of [...x.rollout.initContainers, ...x.rollout.containers]) {
       if (typeof container.image !== 'string' || container.image.trim() === '') {
-        problems.addMessage(`container "${container.name}" has an empty image; got ${JSON.stringify(container.image)}; give an image reference such as "ghcr.io/acme/app:1.0"`);
+        problems.add(`container "${container.name}" has an empty image`, container.image, 'give an image reference such as "ghcr.io/acme/app:1.0"');
       }
     }
   }
   if (p.rollbackWindow !== undefined) {
     const problem = int32Problem(p.rollbackWindow.revisions, 1);
-    if (problem) {problems.addMessage(`rollbackWindow revisions ${problem}; got ${p.rollbackWindow.revisions}; give the number of past releases a rollback may skip the steps to, e.g. 2`);} else if (p.rollbackWindow.revisions > (p.revisionHistoryLimit ?? 10)) {
-      problems.addMessage(`rollbackWindow revisions ${p.rollbackWindow.revisions} is greater than revisionHistoryLimit ${p.revisionHistoryLimit ?? 10}, so the oldest releases of the window are deleted; lower it or raise revisionHistoryLimit`);
+    if (problem) {problems.add(`rollbackWindow revisions ${problem}`, p.rollbackWindow.revisions, 'give the number of past releases a rollback may skip the steps to, e.g. 2');} else if (p.rollbackWindow.revisions > (p.revisionHistoryLimit ?? 10)) {
+      problems.add(`rollbackWindow revisions is greater than revisionHistoryLimit ${p.revisionHistoryLimit ?? 10}, so the oldest releases of the window are deleted`,
+        p.rollbackWindow.revisions, 'lower it or raise revisionHistoryLimit');
     }
   }
   if (p.restartAt !== undefined && !(p.restartAt instanceof Date && Number.isFinite(p.restartAt.getTime()))) {
-    problems.addMessage(`restartAt must be a valid Date; got ${String(p.restartAt)}`);
+    problems.add('restartAt must be a valid Date', shown(String(p.restartAt)), 'give a Date with a time, e.g. new Date(\'2024-01-01T00:00:00Z\')');
   }
   const durationProblems = [secondsProblem('minReady', x.minReady), secondsProblem('progressDeadline', x.progressDeadline)].filter(d => d !== undefined);
   for (const d of durationProblems) problems.addProblem(d);
   if (durationProblems.length === 0 && x.progressDeadline.toSeconds() <= x.minReady.toSeconds()) {
-    problems.addMessage(`progressDeadline (${x.progressDeadline.toSeconds()}s) must be greater than minReady (${x.minReady.toSeconds()}s)`);
+    problems.add(`progressDeadline must be greater than minReady (${x.minReady.toSeconds()}s)`, shown(`${x.progressDeadline.toSeconds()}s`),
+      'raise progressDeadline or lower minReady');
   }
   // upstream (ValidateRollout) validates the template as a ReplicaSet's, which only allows restartPolicy Always
   if (x.rollout.restartPolicy !== undefined && x.rollout.restartPolicy !== kplus.RestartPolicy.ALWAYS) {
-    problems.addMessage(`restartPolicy must be Always for a Rollout's pods (the controller validates the template as a ReplicaSet's); got ${x.rollout.restartPolicy}`);
+    problems.add('restartPolicy must be Always for a Rollout\'s pods (the controller validates the template as a ReplicaSet\'s)', shown(String(x.rollout.restartPolicy)),
+      'remove restartPolicy or set it to Always');
   }
   if (x.canary) problems.addAll(validateCanary(x.rules, x.canary));
   if (x.blueGreen) problems.addAll(validateBlueGreen(x.rules, x.blueGreen));
@@ -98,7 +103,8 @@ export function validateRolloutReferences(x: RolloutInternals): string[] {
     for (const [key, value] of Object.entries(x.rollout.matchLabels)) {
       const actual = podLabel(key);
       if (actual !== value) {
-        problems.addMessage(`the Rollout's selector ${key}=${value} does not match its pod template, which has ${actual !== undefined ? `${key}=${actual}` : `no label ${key}`}; got selector ${JSON.stringify(x.rollout.matchLabels)}; add the label to the pods (podMetadata.addLabel) or select a label they have`);
+        problems.add(`the Rollout's selector ${key}=${value} does not match its pod template, which has ${actual !== undefined ? `${key}=${actual}` : `no label ${key}`}`,
+          shown(`selector ${JSON.stringify(x.rollout.matchLabels)}`), 'add the label to the pods (podMetadata.addLabel) or select a label they have');
       }
     }
     for (const e of x.rollout.matchExpressions) {
@@ -109,32 +115,35 @@ export function validateRolloutReferences(x: RolloutInternals): string[] {
           : e.operator === 'Exists' ? actual !== undefined
             : e.operator === 'DoesNotExist' ? actual === undefined : true;
       if (!matches) {
-        problems.addMessage(`the Rollout's selector expression ${e.key} ${e.operator} ${JSON.stringify(values)} does not match its pod template, which has ${actual !== undefined ? `${e.key}=${actual}` : `no label ${e.key}`}; got ${JSON.stringify(e)}; add the label to the pods (podMetadata.addLabel) or change the selector`);
+        problems.add(`the Rollout's selector expression ${e.key} ${e.operator} ${JSON.stringify(values)} does not match its pod template, which has ${actual !== undefined ? `${e.key}=${actual}` : `no label ${e.key}`}`,
+          e, 'add the label to the pods (podMetadata.addLabel) or change the selector');
       }
     }
   }
   for (const service of x.rules.switchedServices) {
     const owner = SERVICE_OWNERS.get(service);
     if (owner && owner !== x.rollout.node.path) {
-      problems.addMessage(`Service "${service.name}" is also used by the Rollout at ${owner}; the controller points a Service at one Rollout only`);
+      problems.add(`Service "${service.name}" is also used by the Rollout at ${owner} (the controller points a Service at one Rollout only)`, service.name, 'give each Rollout its own Services');
     }
     SERVICE_OWNERS.set(service, x.rollout.node.path);
     const selector = selectorOf(service);
     if (HASH_LABEL in selector) {
-      problems.addMessage(`Service "${service.name}" selects ${HASH_LABEL}, which the controller sets at runtime; remove it from the selector`);
+      problems.add(`Service "${service.name}" selects ${HASH_LABEL}, which the controller sets at runtime`, selector, 'remove it from the selector');
     }
     if (knowsPodLabels) {
       for (const [key, value] of Object.entries(selector)) {
         const actual = podLabel(key);
         if (key !== HASH_LABEL && actual !== value) {
-          problems.addMessage(`Service "${service.name}" selects ${key}=${value}, but the Rollout's pods have ${actual !== undefined ? `${key}=${actual}` : `no label ${key}`}; select the Rollout's pods (e.g. new kplus.Service(..., { selector: rollout }))`);
+          problems.add(`Service "${service.name}" selects ${key}=${value}, but the Rollout's pods have ${actual !== undefined ? `${key}=${actual}` : `no label ${key}`}`,
+            selector, 'select the Rollout\'s pods (e.g. new kplus.Service(..., { selector: rollout }))');
         }
       }
     }
-    if (Object.keys(selector).length === 0) problems.addMessage(`Service "${service.name}" has no selector; select the Rollout's pods`);
+    if (Object.keys(selector).length === 0) problems.add(`Service "${service.name}" has no selector`, selector, 'select the Rollout\'s pods');
     const managedBy = service.metadata.toJson().annotations?.[MANAGED_BY];
     if (managedBy !== undefined && managedBy !== x.rollout.name) {
-      problems.addMessage(`Service "${service.name}" is annotated ${MANAGED_BY}: "${managedBy}", so the controller treats it as managed by another Rollout; got "${managedBy}", this Rollout is "${x.rollout.name}"; remove the annotation (the controller writes it) or use another Service`);
+      problems.add(`Service "${service.name}" is annotated ${MANAGED_BY}, so the controller treats it as managed by another Rollout (this Rollout is "${x.rollout.name}")`, managedBy,
+        'remove the annotation (the controller writes it) or use another Service');
     }
     const byBlueGreen = service === x.blueGreen?.activeService;
     for (const router of x.rules.routers) problems.addAll(router._serviceProblems(x.rules.routerContext, service, byBlueGreen));
@@ -146,7 +155,8 @@ export function validateRolloutReferences(x: RolloutInternals): string[] {
   ];
   for (const { kind, name, construct } of referenced) {
     if (Chart.of(construct).namespace !== Chart.of(x.rollout).namespace) {
-      problems.addMessage(`${kind} "${name}" is in namespace "${Chart.of(construct).namespace ?? '<none>'}" but the Rollout is in "${Chart.of(x.rollout).namespace ?? '<none>'}"; the controller looks it up in the Rollout's namespace`);
+      problems.add(`${kind} "${name}" is in another namespace than the Rollout ("${Chart.of(x.rollout).namespace ?? '<none>'}"); the controller looks it up in the Rollout's namespace`,
+        shown(`"${Chart.of(construct).namespace ?? '<none>'}"`), 'put it in the Rollout\'s chart namespace');
     }
   }
   const canary = x.canary;
@@ -155,7 +165,7 @@ export function validateRolloutReferences(x: RolloutInternals): string[] {
     if (options) problems.addAll(validateAnalysisRun(x.rollout, where, where.includes('pre') ? AnalysisUsage.PRE_PROMOTION : AnalysisUsage.POST_PROMOTION, options));
   }
   if ((canary || bg) && !x.rollout.workloadRef && x.rollout.containers.length === 0) {
-    problems.addMessage('the Rollout has no containers; add one with containers or addContainer(), or use workloadRef');
+    problems.add('the Rollout has no containers', 'add one with containers or addContainer(), or use workloadRef');
   }
   return problems.messages;
 }
