@@ -260,7 +260,7 @@ describe('#12 strategies, managed-by annotations and selectors', () => {
     const c = chart();
     const app = canary({ routing: alb() }, c);
     app.stableService!.metadata.addAnnotation('argo-rollouts.argoproj.io/managed-by-rollouts', 'payments');
-    expect(() => synth(c)).toThrow(/\[shop\/orders\/rollout\] Service "orders-stable" is annotated argo-rollouts.argoproj.io\/managed-by-rollouts: "payments", .*; got "payments", this Rollout is "orders"; remove the annotation/);
+    expect(() => synth(c)).toThrow(/\[shop\/orders\/rollout\] Service "orders-stable" is annotated argo-rollouts.argoproj.io\/managed-by-rollouts, .*\(this Rollout is "orders"\); got "payments"; remove the annotation/);
   });
 
   test('the same annotation naming this Rollout is fine', () => {

@@ -5,7 +5,7 @@ import { AnalysisRunOptions, AnalysisUsage, BackgroundAnalysisOptions } from './
 import { duplicates, TemplateBody } from './template-body';
 import type { RolloutSpecStrategyCanaryAnalysis } from '../imports/rollout-argoproj.io';
 import { int32Problem } from '../private/checks';
-import { Problems } from '../private/problems';
+import { Problems, shown } from '../private/problems';
 import type { Wire } from '../private/wire';
 
 const USAGE_TEXT: Record<AnalysisUsage, string> = {
@@ -72,7 +72,8 @@ function mergeProblems(where: string, what: string, options: AnalysisRunOptions)
     for (const [arg, value] of body.argumentValues) {
       const previous = values.get(arg);
       if (previous && previous[1] !== value) {
-        problems.addMessage(`${where}: templates ${previous[0]} and ${names(template)} give argument "${arg}" different values, and the controller fails the merged AnalysisRun; got "${previous[1]}" and "${value}"; give the argument one value (or supply it in the args of ${what})`);
+        problems.add(`${where}: templates ${previous[0]} and ${names(template)} give argument "${arg}" different values, and the controller fails the merged AnalysisRun`,
+          shown(`"${previous[1]}" and "${value}"`), `give the argument one value (or supply it in the args of ${what})`);
       } else if (!previous) {
         values.set(arg, [names(template), value]);
       }
@@ -82,14 +83,15 @@ function mergeProblems(where: string, what: string, options: AnalysisRunOptions)
   }
   for (const [metric, owners] of metricOwners) {
     if (owners.length > 1) {
-      problems.addMessage(`${where}: metric "${metric}" is defined by ${owners.length > new Set(owners).size ? 'one template twice' : `templates ${owners.join(' and ')}`}, and the controller fails the merged AnalysisRun (two metrics have the same name); got metric "${metric}" ${owners.length} times; rename the metric in one template`);
+      problems.add(`${where}: metric "${metric}" is defined by ${owners.length > new Set(owners).size ? 'one template twice' : `templates ${owners.join(' and ')}`}, and the controller fails the merged AnalysisRun (two metrics have the same name)`,
+        shown(`metric "${metric}" ${owners.length} times`), 'rename the metric in one template');
     }
   }
   for (const name of [...duplicates(dryRun), ...duplicates(templateDryRun)]) {
-    problems.addMessage(`${where}: dry-run rule for metric "${name}" is given twice across the run and its templates (the controller fails the AnalysisRun); got "${name}" twice; give it once`);
+    problems.add(`${where}: dry-run rule for metric "${name}" is given twice across the run and its templates (the controller fails the AnalysisRun)`, shown(`"${name}" twice`), 'give it once');
   }
   for (const name of [...duplicates(retention), ...duplicates(templateRetention)]) {
-    problems.addMessage(`${where}: measurement retention for metric "${name}" is given twice across the run and its templates (the controller fails the AnalysisRun); got "${name}" twice; give it once`);
+    problems.add(`${where}: measurement retention for metric "${name}" is given twice across the run and its templates (the controller fails the AnalysisRun)`, shown(`"${name}" twice`), 'give it once');
   }
   return problems.messages;
 }
@@ -129,46 +131,50 @@ export function validateAnalysisRun(owner: IConstruct, where: string, usage: Ana
   const problems = new Problems(owner);
   const what = USAGE_TEXT[usage];
   if (options.templates.length === 0) {
-    problems.addMessage(`${where}: ${what} needs at least one template; got none`);
+    problems.add(`${where}: ${what} needs at least one template`, shown('none'), 'add an AnalysisTemplate or ClusterAnalysisTemplate to templates');
   }
   const supplied = new Map<string, number>();
   for (const arg of options.args ?? []) supplied.set(arg.name, (supplied.get(arg.name) ?? 0) + 1);
   for (const [name, count] of supplied) {
-    if (count > 1) problems.addMessage(`${where}: argument "${name}" is given ${count} times; give each argument once`);
+    if (count > 1) problems.add(`${where}: argument "${name}" is given more than once`, shown(`${count} times`), 'give each argument once');
   }
   for (const arg of options.args ?? []) {
     const path = arg.fieldPath;
     const problem = path === undefined ? undefined : fieldPathProblem(path);
     if (problem !== undefined) {
-      problems.addMessage(`${where}: argument "${arg.name}" reads fieldRef "${path}", which the controller cannot resolve from the Rollout; ${problem}`);
+      problems.add(`${where}: argument "${arg.name}" reads a fieldRef which the controller cannot resolve from the Rollout`, path, problem);
     }
   }
   problems.addAll(mergeProblems(where, what, options));
   const startingStep = (options as BackgroundAnalysisOptions).startingStep;
   const stepProblem = startingStep === undefined ? undefined : int32Problem(startingStep, 0);
-  if (stepProblem) problems.addMessage(`${where}: startingStep ${stepProblem}; got ${startingStep}`);
+  if (stepProblem) problems.add(`${where}: startingStep ${stepProblem}`, startingStep, 'give the index of a step');
   const chart = Chart.of(owner);
   for (const template of options.templates) {
     const kind = template.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
     for (const arg of template.requiredArgs) {
       if (!supplied.has(arg)) {
-        problems.addMessage(`${where}: ${kind} "${template.templateName}" needs argument "${arg}", which ${what} does not supply; add AnalysisArgument.value('${arg}', ...) (or podTemplateHash/fieldRef) to its args`);
+        problems.add(`${where}: ${kind} "${template.templateName}" needs argument "${arg}", which ${what} does not supply`, (options.args ?? []).map(a => a.name),
+          `add AnalysisArgument.value('${arg}', ...) (or podTemplateHash/fieldRef) to its args`);
       }
     }
     // background analysis runs until the update ends, a timed experiment until its duration
     if (usage !== AnalysisUsage.BACKGROUND && usage !== AnalysisUsage.TIMED_EXPERIMENT) {
       for (const metric of template.indefiniteMetrics) {
-        problems.addMessage(`${where}: ${kind} "${template.templateName}" has metric "${metric}" with an interval and no count, so it runs indefinitely and ${what} never completes; set a count on the metric`);
+        problems.add(`${where}: ${kind} "${template.templateName}" has metric "${metric}" with an interval and no count, so it runs indefinitely and ${what} never completes`,
+          shown('no count'), 'set a count on the metric');
       }
     }
     if (!template.clusterScope) {
       const definedBy = template.definedBy;
       if (!definedBy || definedBy.node.root !== owner.node.root) {
-        problems.addMessage(`${where}: AnalysisTemplate "${template.templateName}" is not defined in this app; define it with new AnalysisTemplate(...) in this app, reference an existing one with AnalysisTemplate.fromTemplateName(chart, id, name), or use a ClusterAnalysisTemplate`);
+        problems.add(`${where}: AnalysisTemplate is not defined in this app`, template.templateName,
+          'define it with new AnalysisTemplate(...) in this app, reference an existing one with AnalysisTemplate.fromTemplateName(chart, id, name), or use a ClusterAnalysisTemplate');
       } else {
         const templateNs = Chart.of(definedBy).namespace;
         if (templateNs !== chart.namespace) {
-          problems.addMessage(`${where}: AnalysisTemplate "${template.templateName}" is in namespace "${templateNs ?? '<none>'}" but the Rollout is in "${chart.namespace ?? '<none>'}"; a namespaced template must live in the Rollout's namespace (or use a ClusterAnalysisTemplate)`);
+          problems.add(`${where}: AnalysisTemplate "${template.templateName}" is in another namespace than the Rollout ("${chart.namespace ?? '<none>'}")`, shown(`"${templateNs ?? '<none>'}"`),
+            'a namespaced template must live in the Rollout\'s namespace (or use a ClusterAnalysisTemplate)');
         }
       }
     }

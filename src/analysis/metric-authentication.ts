@@ -74,9 +74,9 @@ export class MetricAuthentication {
   /** OAuth2 client-credentials flow. */
   public static oauth2(options: OAuth2AuthenticationOptions): MetricAuthentication {
     const problems = new Problems();
-    if (!options.tokenUrl) problems.addMessage('oauth2 tokenUrl must not be empty');
-    if (!options.clientId) problems.addMessage('oauth2 clientId must not be empty');
-    if (!options.clientSecret) problems.addMessage('oauth2 clientSecret must not be empty');
+    if (!options.tokenUrl) problems.add('oauth2 tokenUrl must not be empty', options.tokenUrl, 'give the URL of the token endpoint');
+    if (!options.clientId) problems.add('oauth2 clientId must not be empty', options.clientId, 'give the client id');
+    if (!options.clientSecret) problems.add('oauth2 clientSecret must not be empty', options.clientSecret, 'give the client secret');
     return new MetricAuthentication('oauth2', {
       oauth2: {
         tokenUrl: options.tokenUrl,
@@ -94,8 +94,8 @@ export class MetricAuthentication {
    */
   public static basic(username: string, password: string): MetricAuthentication {
     const problems = new Problems();
-    if (!username) problems.addMessage('basic authentication username must not be empty');
-    if (!password) problems.addMessage('basic authentication password must not be empty');
+    if (!username) problems.add('basic authentication username must not be empty', username, 'give the user name');
+    if (!password) problems.add('basic authentication password must not be empty', password, 'give the password');
     return new MetricAuthentication('basic', { basicAuth: { username, password } }, problems);
   }
 

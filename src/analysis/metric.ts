@@ -5,7 +5,7 @@ import type * as l1 from '../imports/analysistemplate-argoproj.io';
 import { goDuration, secondsProblem, wholeSeconds } from '../private/duration';
 import { analysisTemplateL1 } from '../private/l1-modules';
 import { isDns1123Subdomain } from '../private/names';
-import { Problems } from '../private/problems';
+import { Problems, shown } from '../private/problems';
 import type { MetricJson, MetricProviderJson, Wire } from '../private/wire';
 
 /**
@@ -430,23 +430,25 @@ export class Metric {
   /** A Prometheus query. */
   public static prometheus(props: PrometheusMetricProps): Metric {
     const problems = new Problems();
-    if (!props.address) {problems.addMessage('prometheus address must not be empty; give the server URL, e.g. http://prometheus.monitoring:9090');} else if (!/^https?:\/\//.test(props.address) && !props.address.startsWith('{{')) {
-      problems.addMessage(`prometheus address must be an http(s) URL; got "${props.address}"`);
+    if (!props.address) {problems.add('prometheus address must not be empty', props.address, 'give the server URL, e.g. http://prometheus.monitoring:9090');} else if (!/^https?:\/\//.test(props.address) && !props.address.startsWith('{{')) {
+      problems.add('prometheus address must be an http(s) URL', props.address, 'give the server URL, e.g. http://prometheus.monitoring:9090');
     }
-    if (!props.query || props.query.trim() === '') problems.addMessage('prometheus query must not be empty');
+    if (!props.query || props.query.trim() === '') problems.add('prometheus query must not be empty', props.query, 'give a PromQL query');
     const timeout = props.timeout ? seconds(props.timeout, 'prometheus timeout', 1, problems) : undefined;
     let rangeQuery: Wire<l1.AnalysisTemplateSpecMetricsProviderPrometheusRangeQuery> | undefined;
     if (props.rangeQuery) {
       const step = seconds(props.rangeQuery.step, 'prometheus rangeQuery step', 1, problems);
-      if (!props.rangeQuery.start) problems.addMessage('prometheus rangeQuery start must not be empty');
+      if (!props.rangeQuery.start) problems.add('prometheus rangeQuery start must not be empty', props.rangeQuery.start, 'give the start of the range, e.g. "now() - duration(\'5m\')"');
       rangeQuery = { start: props.rangeQuery.start, end: props.rangeQuery.end ?? 'now()', step: step === undefined ? undefined : goDuration(step) };
     }
     if (props.authentication) props.authentication._addProblemsTo(problems);
     if (props.authentication?.method === 'sigv4' && props.address && !props.address.includes('aps-workspaces') && !props.address.includes('{{')) {
-      problems.addMessage(`prometheus sigv4 authentication with address "${props.address}", which is not an Amazon Managed Service for Prometheus workspace: the v1.9.0 controller signs only addresses containing "aps-workspaces" and sends every other query unsigned; use the workspace URL (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/), or MetricAuthentication.oauth2() / an Authorization header for other servers`);
+      problems.add('prometheus sigv4 authentication with an address which is not an Amazon Managed Service for Prometheus workspace: the v1.9.0 controller signs only addresses containing "aps-workspaces" and sends every other query unsigned',
+        props.address, 'use the workspace URL (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/), or MetricAuthentication.oauth2() / an Authorization header for other servers');
     }
     if (props.authentication?.method === 'basic') {
-      problems.addMessage('prometheus basic authentication is not in the Argo Rollouts release this library targets (v1.9.0: its Prometheus provider has no basicAuth field, so the credentials would be dropped); use MetricAuthentication.oauth2() or sigv4(), or pass an Authorization header through headers');
+      problems.add('prometheus basic authentication is not in the Argo Rollouts release this library targets (v1.9.0: its Prometheus provider has no basicAuth field, so the credentials would be dropped)',
+        shown('MetricAuthentication.basic(...)'), 'use MetricAuthentication.oauth2() or sigv4(), or pass an Authorization header through headers');
     }
     const provider: MetricProviderJson = {
       prometheus: {
@@ -465,20 +467,21 @@ export class Metric {
   /** An HTTP request whose JSON response is evaluated. */
   public static web(props: WebMetricProps): Metric {
     const problems = new Problems();
-    if (!props.url) {problems.addMessage('web url must not be empty');} else if (!/^https?:\/\//.test(props.url) && !props.url.startsWith('{{')) {
-      problems.addMessage(`web url must be an http(s) URL; got "${props.url}"`);
+    if (!props.url) {problems.add('web url must not be empty', props.url, 'give the http(s) URL to request');} else if (!/^https?:\/\//.test(props.url) && !props.url.startsWith('{{')) {
+      problems.add('web url must be an http(s) URL', props.url, 'give a URL starting with http:// or https://');
     }
     const method = props.method ?? WebMethod.GET;
     if (props.body !== undefined && method === WebMethod.GET) {
-      problems.addMessage('web body is set but method is GET; the controller sends a body only with POST or PUT, so set method: WebMethod.POST or WebMethod.PUT');
+      problems.add('web body is set but method is GET; the controller sends a body only with POST or PUT', shown('method GET'), 'set method: WebMethod.POST or WebMethod.PUT');
     }
     if (props.jsonPath !== undefined && !/^\{.+\}$/s.test(props.jsonPath)) {
-      problems.addMessage(`web jsonPath must be a Kubernetes JSONPath in braces, e.g. "{$.data.ok}"; got "${props.jsonPath}"`);
+      problems.add('web jsonPath must be a Kubernetes JSONPath in braces', props.jsonPath, 'write it in braces, e.g. "{$.data.ok}"');
     }
     const timeout = props.timeout ? seconds(props.timeout, 'web timeout', 1, problems) : undefined;
     if (props.authentication) props.authentication._addProblemsTo(problems);
     if (props.authentication && props.authentication.method !== 'oauth2') {
-      problems.addMessage(`web ${props.authentication.method} authentication is ignored by the controller: the v1.9.0 web provider reads only authentication.oauth2${props.authentication.method === 'basic' ? ' (and has no basicAuth field at all)' : ' (it never signs requests)'}, so the request would go out without credentials; use MetricAuthentication.oauth2(), or pass an Authorization header through headers (with the secret from a template argument)`);
+      problems.add(`web ${props.authentication.method} authentication is ignored by the controller: the v1.9.0 web provider reads only authentication.oauth2${props.authentication.method === 'basic' ? ' (and has no basicAuth field at all)' : ' (it never signs requests)'}, so the request would go out without credentials`,
+        props.authentication.method, 'use MetricAuthentication.oauth2(), or pass an Authorization header through headers (with the secret from a template argument)');
     }
     const provider: MetricProviderJson = {
       web: {
@@ -499,24 +502,24 @@ export class Metric {
   public static job(props: JobMetricProps): Metric {
     const problems = new Problems();
     if (!props.containers || props.containers.length === 0) {
-      problems.addMessage('job needs at least one container; got none');
+      problems.add('job needs at least one container', shown('none'), 'add a container to containers');
     }
     const containers = (props.containers ?? []).map(c => new kplus.Container(c));
     const names = new Set<string>();
     for (const c of containers) {
-      if (names.has(c.name)) problems.addMessage(`job has two containers named "${c.name}"; give each container a unique name`);
+      if (names.has(c.name)) problems.add('job has two containers with the same name', c.name, 'give each container a unique name');
       names.add(c.name);
     }
     const backoffLimit = props.backoffLimit ?? 0;
     if (!Number.isInteger(backoffLimit) || backoffLimit < 0) {
-      problems.addMessage(`job backoffLimit must be a whole number >= 0; got ${backoffLimit}`);
+      problems.add('job backoffLimit must be a whole number >= 0', backoffLimit, 'give a whole number >= 0');
     }
     const activeDeadline = props.activeDeadline ? seconds(props.activeDeadline, 'job activeDeadline', 1, problems) : undefined;
     const ttl = props.ttlAfterFinished ? seconds(props.ttlAfterFinished, 'job ttlAfterFinished', 0, problems) : undefined;
     const volumeByName = new Map<string, kplus.Volume>();
     for (const mount of containers.flatMap(c => c.mounts)) {
       const existing = volumeByName.get(mount.volume.name);
-      if (existing && existing !== mount.volume) problems.addMessage(`job has two different volumes named "${mount.volume.name}"; give each volume a unique name`);
+      if (existing && existing !== mount.volume) problems.add('job has two different volumes with the same name', mount.volume.name, 'give each volume a unique name');
       volumeByName.set(mount.volume.name, mount.volume);
     }
     const securityContext = new kplus.PodSecurityContext(props.securityContext);
@@ -565,18 +568,18 @@ export class Metric {
     const names = Object.keys(queries);
     const version = props.apiVersion ?? (names.length > 0 ? DatadogApiVersion.V2 : DatadogApiVersion.V1);
     // the provider's own checks (metricproviders/datadog), at synth instead of at the first measurement
-    if (!props.query && names.length === 0) problems.addMessage('datadog needs a query or queries; got neither');
-    if (props.query && names.length > 0) problems.addMessage('datadog takes a query or queries, not both; got both');
-    if (props.query !== undefined && props.query.trim() === '') problems.addMessage('datadog query must not be empty');
-    if (version === DatadogApiVersion.V1 && names.length > 0) problems.addMessage('datadog queries need apiVersion v2 (v1 takes one query); use DatadogApiVersion.V2');
-    if (props.formula !== undefined && names.length === 0) problems.addMessage(`datadog formula "${props.formula}" needs queries to combine; give queries`);
-    if (props.formula === undefined && names.length > 1) problems.addMessage(`datadog has ${names.length} queries and no formula, so the result column is ambiguous; give a formula, e.g. "${names.join(' / ')}"`);
-    if (version === DatadogApiVersion.V1 && props.aggregator !== undefined) problems.addMessage(`datadog aggregator "${props.aggregator}" needs apiVersion v2; use DatadogApiVersion.V2`);
+    if (!props.query && names.length === 0) problems.add('datadog needs a query or queries', shown('neither'), 'give query (v1) or queries (v2)');
+    if (props.query && names.length > 0) problems.add('datadog takes a query or queries, not both', shown('both'), 'remove query or queries');
+    if (props.query !== undefined && props.query.trim() === '') problems.add('datadog query must not be empty', props.query, 'give a Datadog query');
+    if (version === DatadogApiVersion.V1 && names.length > 0) problems.add('datadog queries need apiVersion v2 (v1 takes one query)', version, 'use DatadogApiVersion.V2');
+    if (props.formula !== undefined && names.length === 0) problems.add('datadog formula needs queries to combine', props.formula, 'give queries');
+    if (props.formula === undefined && names.length > 1) problems.add(`datadog has ${names.length} queries and no formula, so the result column is ambiguous`, names, `give a formula, e.g. "${names.join(' / ')}"`);
+    if (version === DatadogApiVersion.V1 && props.aggregator !== undefined) problems.add(`datadog aggregator "${props.aggregator}" needs apiVersion v2`, version, 'use DatadogApiVersion.V2');
     const aggregators = Object.values(analysisTemplateL1().AnalysisTemplateSpecMetricsProviderDatadogAggregator) as string[];
     if (props.aggregator !== undefined && !aggregators.includes(props.aggregator)) {
-      problems.addMessage(`datadog aggregator must be one of ${aggregators.join(', ')}; got "${props.aggregator}"`);
+      problems.add(`datadog aggregator must be one of ${aggregators.join(', ')}`, props.aggregator, 'use one of them');
     }
-    if (props.secretInRolloutNamespace && !props.secretName) problems.addMessage('datadog secretInRolloutNamespace needs secretName; name the Secret in the Rollout\'s namespace');
+    if (props.secretInRolloutNamespace && !props.secretName) problems.add('datadog secretInRolloutNamespace needs secretName', props.secretName, 'name the Secret in the Rollout\'s namespace');
     const window = props.window ? seconds(props.window, 'datadog window', 1, problems) : undefined;
     const provider: MetricProviderJson = {
       datadog: {
@@ -595,9 +598,9 @@ export class Metric {
   /** A New Relic NRQL query. */
   public static newRelic(props: NewRelicMetricProps): Metric {
     const problems = new Problems();
-    if (!props.query || props.query.trim() === '') problems.addMessage('newRelic query must not be empty; give an NRQL query');
+    if (!props.query || props.query.trim() === '') problems.add('newRelic query must not be empty', props.query, 'give an NRQL query');
     if (props.profile !== undefined && !isDns1123Subdomain(props.profile)) {
-      problems.addMessage(`newRelic profile must name a Secret (a DNS-1123 subdomain); got "${props.profile}"`);
+      problems.add('newRelic profile must name a Secret (a DNS-1123 subdomain)', props.profile, 'give the name of the Secret, in lower case');
     }
     const timeout = props.timeout ? seconds(props.timeout, 'newRelic timeout', 1, problems) : undefined;
     const provider: MetricProviderJson = {
@@ -610,16 +613,16 @@ export class Metric {
   public static cloudWatch(props: CloudWatchMetricProps): Metric {
     const problems = new Problems();
     const queries = props.metricDataQueries ?? [];
-    if (queries.length === 0) problems.addMessage('cloudWatch needs at least one metricDataQuery; got none');
+    if (queries.length === 0) problems.add('cloudWatch needs at least one metricDataQuery', shown('none'), 'add a query to metricDataQueries');
     const ids = new Set<string>();
     const rendered = queries.map((q) => {
       if (!CLOUDWATCH_ID.test(q.id)) {
-        problems.addMessage(`cloudWatch query id "${q.id}" is invalid; it must start with a lowercase letter and contain only letters, digits and '_'`);
+        problems.add('cloudWatch query id is invalid', q.id, 'start it with a lowercase letter and use only letters, digits and \'_\'');
       }
-      if (ids.has(q.id)) problems.addMessage(`cloudWatch has two queries with id "${q.id}"; give each query a unique id`);
+      if (ids.has(q.id)) problems.add('cloudWatch has two queries with the same id', q.id, 'give each query a unique id');
       ids.add(q.id);
       if ((q.expression === undefined) === (q.metricStat === undefined)) {
-        problems.addMessage(`cloudWatch query "${q.id}" must have exactly one of expression or metricStat; got ${q.expression === undefined ? 'neither' : 'both'}`);
+        problems.add(`cloudWatch query "${q.id}" must have exactly one of expression or metricStat`, shown(q.expression === undefined ? 'neither' : 'both'), 'give expression or metricStat');
       }
       let metricStat: Wire<l1.AnalysisTemplateSpecMetricsProviderCloudWatchMetricDataQueriesMetricStat> | undefined;
       if (q.metricStat) {
@@ -648,7 +651,7 @@ export class Metric {
       return query;
     });
     if (queries.length > 0 && queries.every(q => q.returnData === false)) {
-      problems.addMessage('cloudWatch has no query with returnData true, so every measurement is empty; let at least one query return data');
+      problems.add('cloudWatch has no query with returnData true, so every measurement is empty', shown('returnData false on every query'), 'let at least one query return data');
     }
     const lookback = props.lookback ? seconds(props.lookback, 'cloudWatch lookback', 1, problems) : undefined;
     const provider: MetricProviderJson = {
@@ -724,7 +727,7 @@ export class Metric {
    */
   public _addProblemsTo(problems: Problems): void {
     const o = this.options;
-    if (!o.name || o.name.trim() === '') problems.addMessage('metric name must not be empty');
+    if (!o.name || o.name.trim() === '') problems.add('metric name must not be empty', o.name, 'give the metric a name, e.g. "success-rate"');
     const ints: Array<[string, number | undefined, number]> = [
       ['count', o.count, 1],
       ['failureLimit', o.failureLimit, -1],
@@ -735,7 +738,7 @@ export class Metric {
     for (const [field, value, min] of ints) {
       if (value !== undefined && (!Number.isInteger(value) || value < min)) {
         const expected = field === 'failureLimit' ? 'a whole number >= 0, or -1 to disable it' : `a whole number >= ${min}`;
-        problems.addMessage(`${field} must be ${expected}; got ${value}`);
+        problems.add(`${field} must be ${expected}`, value, `give ${expected}`);
       }
     }
     const count = o.count ?? 0;
@@ -743,26 +746,26 @@ export class Metric {
     const successLimit = o.consecutiveSuccessLimit ?? 0;
     const inconclusiveLimit = o.inconclusiveLimit ?? 0;
     if (failureLimit === -1 && successLimit === 0) {
-      problems.addMessage('failureLimit and consecutiveSuccessLimit cannot both be disabled; got failureLimit -1 and no consecutiveSuccessLimit; set consecutiveSuccessLimit or a failureLimit >= 0');
+      problems.add('failureLimit and consecutiveSuccessLimit cannot both be disabled', shown('failureLimit -1 and no consecutiveSuccessLimit'), 'set consecutiveSuccessLimit or a failureLimit >= 0');
     }
     if (count > 0) {
       if (failureLimit >= 0 && count < failureLimit + successLimit) {
-        problems.addMessage(`count (${count}) must be >= failureLimit + consecutiveSuccessLimit (${failureLimit} + ${successLimit}); raise count or lower the limits`);
+        problems.add(`count must be >= failureLimit + consecutiveSuccessLimit (${failureLimit} + ${successLimit})`, count, 'raise count or lower the limits');
       } else if (failureLimit < 0 && count < successLimit) {
-        problems.addMessage(`count (${count}) must be >= consecutiveSuccessLimit (${successLimit})`);
+        problems.add(`count must be >= consecutiveSuccessLimit (${successLimit})`, count, 'raise count or lower consecutiveSuccessLimit');
       }
       if (count < inconclusiveLimit) {
-        problems.addMessage(`count (${count}) must be >= inconclusiveLimit (${inconclusiveLimit})`);
+        problems.add(`count must be >= inconclusiveLimit (${inconclusiveLimit})`, count, 'raise count or lower inconclusiveLimit');
       }
     }
     if (count > 1 && o.interval === undefined) {
-      problems.addMessage(`interval must be specified when count > 1; got count ${count} and no interval; set interval, e.g. Duration.minutes(1)`);
+      problems.add('interval must be specified when count > 1', shown(`count ${count} and no interval`), 'set interval, e.g. Duration.minutes(1)');
     }
     if (o.interval) seconds(o.interval, 'interval', 1, problems);
     if (o.initialDelay) seconds(o.initialDelay, 'initialDelay', 0, problems);
     for (const tag of this.tags()) {
       if (!/^args\.[A-Za-z0-9_.-]+$/.test(tag)) {
-        problems.addMessage(`uses "{{${tag}}}", which the controller cannot resolve (a metric may only use {{args.<name>}}); remove the braces or declare and use an argument`);
+        problems.add('uses a tag which the controller cannot resolve (a metric may only use {{args.<name>}})', shown(`"{{${tag}}}"`), 'remove the braces or declare and use an argument');
       }
     }
     problems.addAll(this.providerProblems.messages);
@@ -806,7 +809,7 @@ function seconds(duration: Duration, what: string, min: number, problems: Proble
 function cloudWatchPeriod(duration: Duration, what: string, problems: Problems): number | undefined {
   const s = seconds(duration, what, 1, problems);
   if (s !== undefined && ![1, 5, 10, 30].includes(s) && s % 60 !== 0) {
-    problems.addMessage(`${what} must be 1, 5, 10, 30 seconds or a multiple of 60 seconds; got ${s}s`);
+    problems.add(`${what} must be 1, 5, 10, 30 seconds or a multiple of 60 seconds`, shown(`${s}s`), 'round it to one of these');
     return undefined;
   }
   return s;

@@ -55,11 +55,11 @@ export class TemplateArgument {
   /** Records the problems of the argument in `problems`. @internal */
   public _addProblemsTo(problems: Problems): void {
     if (!ARG_NAME.test(this.name)) {
-      problems.addMessage(`argument name "${this.name}" is invalid; use letters, digits, '-', '_' or '.'`);
+      problems.add('argument name is invalid', this.name, 'use letters, digits, \'-\', \'_\' or \'.\'');
     }
     const ref = this.source.valueFrom?.secretKeyRef;
     if (ref && (!ref.name || !ref.key)) {
-      problems.addMessage(`argument "${this.name}" reads Secret "${ref.name}" key "${ref.key}"; give both a Secret name and a key`);
+      problems.add(`argument "${this.name}" reads a Secret without a name or a key`, ref, 'give both a Secret name and a key');
     }
   }
 

@@ -38,22 +38,23 @@ export class TemplateBody {
     const seen = new Set<string>();
     for (const arg of this.args) {
       arg._addProblemsTo(problems);
-      if (seen.has(arg.name)) problems.addMessage(`argument "${arg.name}" is declared twice; declare each argument once`);
+      if (seen.has(arg.name)) problems.add('an argument is declared twice', arg.name, 'declare each argument once');
       seen.add(arg.name);
     }
     for (const name of this.dryRunMetrics) {
-      if (!name) problems.addMessage('dryRunMetrics has an empty metric name; give a metric name or a regular expression such as ".*"');
+      if (!name) problems.add('dryRunMetrics has an empty metric name', name, 'give a metric name or a regular expression such as ".*"');
     }
     for (const name of duplicates(this.dryRunMetrics)) {
-      problems.addMessage(`dryRunMetrics names "${name}" twice (the controller fails the AnalysisRun: two Dry-Run metric rules have the same name); got ${JSON.stringify(this.dryRunMetrics)}; give each metric once`);
+      problems.add(`dryRunMetrics names "${name}" twice (the controller fails the AnalysisRun: two Dry-Run metric rules have the same name)`, this.dryRunMetrics, 'give each metric once');
     }
     for (const name of duplicates(this.retention.map(r => r.metricName))) {
-      problems.addMessage(`measurementRetention is given twice for metric "${name}" (the controller fails the AnalysisRun: two Measurement Retention metric rules have the same name); got ${JSON.stringify(this.retention)}; give each metric's retention once`);
+      problems.add(`measurementRetention is given twice for metric "${name}" (the controller fails the AnalysisRun: two Measurement Retention metric rules have the same name)`, this.retention,
+        'give each metric\'s retention once');
     }
     for (const r of this.retention) {
-      if (!r.metricName) problems.addMessage('measurementRetention has an empty metricName; give a metric name or ".*"');
+      if (!r.metricName) problems.add('measurementRetention has an empty metricName', r.metricName, 'give a metric name or ".*"');
       if (!Number.isInteger(r.limit) || r.limit < 1) {
-        problems.addMessage(`measurementRetention for "${r.metricName}" has limit ${r.limit}; give a whole number >= 1`);
+        problems.add(`measurementRetention for "${r.metricName}" has a limit below 1 or not whole`, r.limit, 'give a whole number >= 1');
       }
     }
     // every problem of every metric at once: one bad metric must not hide the others
@@ -77,12 +78,13 @@ export class TemplateBody {
   private addMetricProblems(metric: Metric, problems: Problems): void {
     metric._addProblemsTo(problems.within(`metric "${metric.name}"`));
     if (this.metrics.some(m => m.name === metric.name)) {
-      problems.addMessage(`two metrics share the name "${metric.name}"; give each metric of a template a unique name`);
+      problems.add('two metrics share a name', metric.name, 'give each metric of a template a unique name');
     }
     const declared = new Set(this.args.map(a => a.name));
     for (const ref of metric.argumentReferences) {
       if (!declared.has(ref)) {
-        problems.addMessage(`metric "${metric.name}" uses {{args.${ref}}} but the ${this.kind} declares no argument "${ref}"; add TemplateArgument.required('${ref}') (or withDefault/fromSecret) to its args`);
+        problems.add(`metric "${metric.name}" uses {{args.${ref}}} but the ${this.kind} declares no argument "${ref}"`, [...declared],
+          `add TemplateArgument.required('${ref}') (or withDefault/fromSecret) to its args`);
       }
     }
   }

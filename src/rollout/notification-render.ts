@@ -3,7 +3,7 @@
 import { Yaml } from 'cdk8s';
 import { ControllerNotifications } from './notification-settings';
 import { RolloutNotification } from './notifications';
-import { Problems } from '../private/problems';
+import { Problems, shown } from '../private/problems';
 
 /** The Secret the controller reads `$key` references of its notification services from. */
 const NOTIFICATION_SECRET = 'argo-rollouts-notification-secret';
@@ -39,29 +39,31 @@ export function notificationSettingsProblems(settings: ControllerNotifications):
   const inner = all.within('notifications');
   const keys = new Set<string>();
   for (const s of settings.services) {
-    if (keys.has(s._key)) inner.addMessage(`service "${s._key}" is configured twice; configure each service once (give one a name)`);
+    if (keys.has(s._key)) inner.add('a service is configured twice', s._key, 'configure each service once (give one a name)');
     keys.add(s._key);
     for (const key of settings.secretKeys ? s.secretKeys.filter(k => !settings.secretKeys!.includes(k)) : []) {
-      inner.addMessage(`service "${s.name}" reads $${key}, which is not among secretKeys (${settings.secretKeys!.join(', ') || 'none'}) of the ${NOTIFICATION_SECRET} Secret; add "${key}" to the Secret and to secretKeys`);
+      inner.add(`service "${s.name}" reads $${key}, which is not among secretKeys of the ${NOTIFICATION_SECRET} Secret`, settings.secretKeys,
+        `add "${key}" to the Secret and to secretKeys`);
     }
   }
   const templates = new Set<string>();
   for (const t of settings.templates ?? []) {
-    if (!NAME.test(t.name)) inner.addMessage(`template name "${t.name}" is not a name; use letters, digits, '-' and '_'`);
-    if (templates.has(t.name)) inner.addMessage(`template "${t.name}" is defined twice; give each template once`);
+    if (!NAME.test(t.name)) inner.add('template name is not a name', t.name, 'use letters, digits, \'-\' and \'_\'');
+    if (templates.has(t.name)) inner.add('a template is defined twice', t.name, 'give each template once');
     templates.add(t.name);
   }
   const triggers = new Set<string>();
   for (const d of settings.triggers ?? []) {
     const name = d.trigger.name;
-    if (triggers.has(name)) inner.addMessage(`trigger "${name}" is defined twice; give each trigger once`);
+    if (triggers.has(name)) inner.add('a trigger is defined twice', name, 'give each trigger once');
     triggers.add(name);
     if (!d.trigger.builtin && d.condition === undefined) {
-      inner.addMessage(`trigger "${name}" is a custom trigger without a condition, so it never fires; give condition (e.g. "rollout.status.phase == 'Degraded'") or use a built-in event trigger`);
+      inner.add(`trigger "${name}" is a custom trigger without a condition, so it never fires`, d.condition,
+        'give condition (e.g. "rollout.status.phase == \'Degraded\'") or use a built-in event trigger');
     }
-    if (d.send.length === 0) inner.addMessage(`trigger "${name}" sends no template; list the templates to send`);
+    if (d.send.length === 0) inner.add(`trigger "${name}" sends no template`, d.send, 'list the templates to send');
     for (const t of d.send.filter(x => !templates.has(x))) {
-      inner.addMessage(`trigger "${name}" sends template "${t}", which is not defined; add { name: '${t}', message: ... } to templates`);
+      inner.add(`trigger "${name}" sends a template which is not defined`, t, `add { name: '${t}', message: ... } to templates`);
     }
   }
   return all.messages;
@@ -102,10 +104,12 @@ export function subscriptionProblems(rollout: string, controller: string, settin
   const services = (settings?.services ?? []).map(s => s.name);
   for (const n of subscriptions) {
     if (!triggers.includes(n.trigger.name)) {
-      problems.addMessage(`${rollout} subscribes to trigger "${n.trigger.name}", which ${controller} does not define (notifications.triggers: ${JSON.stringify(triggers)}), so it never fires; add { trigger: ..., send: [...] } for it to the controller's notifications.triggers`);
+      problems.add(`${rollout} subscribes to trigger "${n.trigger.name}", which ${controller} does not define, so it never fires`, shown(`notifications.triggers ${JSON.stringify(triggers)}`),
+        'add { trigger: ..., send: [...] } for it to the controller\'s notifications.triggers');
     }
     if (!services.includes(n.service)) {
-      problems.addMessage(`${rollout} notifies through service "${n.service}", which ${controller} does not configure (notifications.services: ${JSON.stringify(services)}); add the service to the controller's notifications.services`);
+      problems.add(`${rollout} notifies through service "${n.service}", which ${controller} does not configure`, shown(`notifications.services ${JSON.stringify(services)}`),
+        'add the service to the controller\'s notifications.services');
     }
   }
   return problems.messages;

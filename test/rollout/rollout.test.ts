@@ -53,7 +53,7 @@ describe('Rollout: spec-level rules (ValidateRollout)', () => {
 
   test('fails when progressDeadline is not greater than minReady (ValidateRollout)', () => {
     expect(() => rollout(chart(), basic(), { minReady: Duration.minutes(10) }))
-      .toThrow(/progressDeadline \(600s\) must be greater than minReady \(600s\)/);
+      .toThrow(/progressDeadline must be greater than minReady \(600s\); got 600s; raise progressDeadline or lower minReady/);
   });
 
   test('renders minReadySeconds and progressDeadlineAbort when given', () => {
@@ -105,13 +105,13 @@ describe('Rollout: blue-green rules (ValidateRollout)', () => {
     const c = chart();
     const active = service(c, 'checkout-active');
     expect(() => rollout(c, RolloutStrategy.blueGreen({ activeService: active, previewService: active })))
-      .toThrow(/blueGreen activeService and previewService are both "checkout-active"; the controller needs two different Services/);
+      .toThrow(/blueGreen activeService and previewService are the same Service; got "checkout-active"; give two different Services/);
   });
 
   test('fails when scaleDownDelayRevisionLimit exceeds revisionHistoryLimit (ValidateRollout)', () => {
     const c = chart();
     expect(() => rollout(c, bg(c, { scaleDownDelayRevisionLimit: 5 }), { revisionHistoryLimit: 3 }))
-      .toThrow(/blueGreen scaleDownDelayRevisionLimit 5 is greater than revisionHistoryLimit 3/);
+      .toThrow(/blueGreen scaleDownDelayRevisionLimit is greater than revisionHistoryLimit 3; got 5; lower it or raise revisionHistoryLimit/);
   });
 
   test('compares scaleDownDelayRevisionLimit with the default revisionHistoryLimit of 10', () => {
@@ -175,7 +175,7 @@ describe('Rollout: cross-object rules (upstream reference checks, and more)', ()
     const stable = service(c, 'checkout-stable');
     stable.selectLabel('app', 'checkout');
     rollout(c, RolloutStrategy.canary({ stableService: stable, canaryService: service(c, 'checkout-canary') }));
-    expect(() => synthApp(c)).toThrow(/Service "checkout-stable" selects app=checkout, but the Rollout's pods have no label app; select the Rollout's pods/);
+    expect(() => synthApp(c)).toThrow(/Service "checkout-stable" selects app=checkout, but the Rollout's pods have no label app; got \{"app":"checkout"\}; select the Rollout's pods/);
   });
 
   test('fails when a Service selects the pod-template hash label (not checked upstream)', () => {
@@ -184,7 +184,7 @@ describe('Rollout: cross-object rules (upstream reference checks, and more)', ()
     const r = rollout(c, RolloutStrategy.canary({ stableService: stable, canaryService: service(c, 'checkout-canary') }));
     stable.selectLabel('rollouts-pod-template-hash', 'abc123');
     void r;
-    expect(() => synthApp(c)).toThrow(/Service "checkout-stable" selects rollouts-pod-template-hash, which the controller sets at runtime; remove it from the selector/);
+    expect(() => synthApp(c)).toThrow(/Service "checkout-stable" selects rollouts-pod-template-hash, which the controller sets at runtime; got \{.*"rollouts-pod-template-hash":.*\}; remove it from the selector/);
   });
 
   test('fails when ALB servicePort is not a port of a switched Service (not checked upstream)', () => {
@@ -204,7 +204,7 @@ describe('Rollout: cross-object rules (upstream reference checks, and more)', ()
       trafficRouting: { alb: { ingresses: [ingress], servicePort: 80 } },
     }));
     void r;
-    expect(() => app.synthYaml()).toThrow(/Ingress "checkout" is in namespace "edge" but the Rollout is in "shop"; the controller looks it up in the Rollout's namespace/);
+    expect(() => app.synthYaml()).toThrow(/Ingress "checkout" is in another namespace than the Rollout \("shop"\); the controller looks it up in the Rollout's namespace; got "edge"; put it in the Rollout's chart namespace/);
   });
 
   test('fails when two Rollouts share a Service (upstream reference checks)', () => {
@@ -212,7 +212,7 @@ describe('Rollout: cross-object rules (upstream reference checks, and more)', ()
     const stable = service(c, 'shared-stable');
     rollout(c, RolloutStrategy.canary({ stableService: stable, canaryService: service(c, 'a-canary') }), {}, 'a');
     rollout(c, RolloutStrategy.canary({ stableService: stable, canaryService: service(c, 'b-canary') }), {}, 'b');
-    expect(() => synthApp(c)).toThrow(/Service "shared-stable" is also used by the Rollout at test\/a; the controller points a Service at one Rollout only/);
+    expect(() => synthApp(c)).toThrow(/Service "shared-stable" is also used by the Rollout at test\/a \(the controller points a Service at one Rollout only\); got "shared-stable"; give each Rollout its own Services/);
   });
 });
 
@@ -483,7 +483,7 @@ describe('Rollout: pod template and namespaces (ValidateRollout, upstream refere
     const c = new Chart(app, 'shop', { namespace: 'shop' });
     const other = new Chart(app, 'other', { namespace: 'other' });
     rollout(c, RolloutStrategy.canary({ stableService: service(other, 'checkout-stable'), canaryService: service(c, 'checkout-canary') }));
-    expect(() => app.synthYaml()).toThrow(/Service "checkout-stable" is in namespace "other" but the Rollout is in "shop"/);
+    expect(() => app.synthYaml()).toThrow(/Service "checkout-stable" is in another namespace than the Rollout \("shop"\).*; got "other"/);
   });
 
   test('fails when a VirtualService or DestinationRule is in another namespace than the Rollout (upstream reference checks)', () => {
@@ -493,7 +493,7 @@ describe('Rollout: pod template and namespaces (ValidateRollout, upstream refere
     const vs = new IstioVirtualService(mesh, 'vs', { name: 'checkout', hosts: ['checkout'] });
     const dr = new IstioDestinationRule(mesh, 'dr', { name: 'checkout', host: 'checkout' });
     rollout(c, RolloutStrategy.canary({ trafficRouting: { istio: { virtualServices: [vs], destinationRule: dr } } }));
-    expect(() => app.synthYaml()).toThrow(/VirtualService "checkout" is in namespace "mesh" but the Rollout is in "shop"[\s\S]*DestinationRule "checkout" is in namespace "mesh"/);
+    expect(() => app.synthYaml()).toThrow(/VirtualService "checkout" is in another namespace than the Rollout \("shop"\).*; got "mesh"[\s\S]*DestinationRule "checkout" is in another namespace than the Rollout .*; got "mesh"/);
   });
 });
 
@@ -555,7 +555,7 @@ describe('fast rollback (rollbackWindow, scale-down revision limit, paused, rest
 
   test.each([
     [{ rollbackWindow: { revisions: 0 } }, /rollbackWindow revisions must be from 1 to 2147483647 \(an int32 field\); got 0/],
-    [{ rollbackWindow: { revisions: 12 } }, /rollbackWindow revisions 12 is greater than revisionHistoryLimit 10/],
+    [{ rollbackWindow: { revisions: 12 } }, /rollbackWindow revisions is greater than revisionHistoryLimit 10.*; got 12; lower it or raise revisionHistoryLimit/],
     [{ restartAt: new Date('not a date') }, /restartAt must be a valid Date; got Invalid Date/],
   ])('fails on %j', (extra, message) => {
     const c = chart();

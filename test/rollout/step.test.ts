@@ -123,7 +123,7 @@ describe('header and mirror routes (ValidateRollout, not checked upstream)', () 
   test('fails when a route name is longer than 52 characters (not checked upstream)', () => {
     const name = 'h'.repeat(53);
     expect(() => albCanary(chart(), [Step.setWeight(10), Step.setHeaderRoute(name, [HeaderMatch.exact('a', 'b')])]))
-      .toThrow(/route name "h{53}" must be a DNS-1035 label of at most 52 characters/);
+      .toThrow(/route name must be a DNS-1035 label of at most 52 characters .*; got "h{53}"; use lower-case letters/);
   });
 
   test('accepts a route name of exactly 52 characters', () => {
@@ -134,11 +134,11 @@ describe('header and mirror routes (ValidateRollout, not checked upstream)', () 
 
   test('fails when a route name is not a DNS-1035 label', () => {
     expect(() => albCanary(chart(), [Step.setWeight(10), Step.setHeaderRoute('Canary_Hdr', [HeaderMatch.exact('a', 'b')])]))
-      .toThrow(/route name "Canary_Hdr" must be a DNS-1035 label/);
+      .toThrow(/route name must be a DNS-1035 label.*; got "Canary_Hdr"; use lower-case letters/);
   });
 
   test('fails when a header route name is reused for a mirror route', () => {
-    expect(() => istioCanary(chart(), [Step.setWeight(10), hdr('r'), mirror('r')])).toThrow(/step 2 setMirrorRoute "r": "r" is already a header route; give each route its own name/);
+    expect(() => istioCanary(chart(), [Step.setWeight(10), hdr('r'), mirror('r')])).toThrow(/step 2 setMirrorRoute "r": the name is already a header route; got "r"; give each route its own name/);
   });
 
   test('fails when a header route has no trafficRouting (ValidateRollout)', () => {
@@ -155,12 +155,12 @@ describe('header and mirror routes (ValidateRollout, not checked upstream)', () 
   });
 
   test('fails when a step removes a route no earlier step sets', () => {
-    expect(() => albCanary(chart(), [Step.setWeight(10), Step.removeHeaderRoute('nope')])).toThrow(/step 1 removeHeaderRoute "nope": removes route "nope", which no earlier step sets/);
+    expect(() => albCanary(chart(), [Step.setWeight(10), Step.removeHeaderRoute('nope')])).toThrow(/step 1 removeHeaderRoute "nope": removes a route which no earlier step sets; got "nope"; remove this step/);
   });
 
   test('fails when a header route has no matches', () => {
     expect(() => albCanary(chart(), [Step.setWeight(10), Step.setHeaderRoute('h', [])]))
-      .toThrow(/step 1 setHeaderRoute "h": needs at least one HeaderMatch; use Step.removeHeaderRoute\("h"\) to remove the route/);
+      .toThrow(/step 1 setHeaderRoute "h": needs at least one HeaderMatch; got \[\]; add a HeaderMatch, or use Step.removeHeaderRoute\("h"\) to remove the route/);
   });
 
   test('fails when a header name or value is empty', () => {
@@ -186,7 +186,7 @@ describe('header and mirror routes (ValidateRollout, not checked upstream)', () 
 
   test('fails when a mirror route has no match blocks', () => {
     expect(() => istioCanary(chart(), [Step.setWeight(10), Step.setMirrorRoute({ name: 'm', matches: [] })]))
-      .toThrow(/needs at least one MirrorMatch; use Step.removeMirrorRoute\("m"\) to remove the route/);
+      .toThrow(/needs at least one MirrorMatch; got \[\]; add a MirrorMatch, or use Step.removeMirrorRoute\("m"\) to remove the route/);
   });
 
   test('fails when a mirror percentage is out of range', () => {
@@ -196,7 +196,7 @@ describe('header and mirror routes (ValidateRollout, not checked upstream)', () 
 
   test('fails when a mirror match block has no condition', () => {
     expect(() => istioCanary(chart(), [Step.setWeight(10), Step.setMirrorRoute({ name: 'm', matches: [{}] })]))
-      .toThrow(/match 0 has no condition, so it would mirror every request; give a method, path or header/);
+      .toThrow(/match 0 has no condition, so it would mirror every request; got \{\}; give a method, path or header/);
   });
 
   test('fails when a mirror header match has an empty value (not checked upstream)', () => {
@@ -211,17 +211,17 @@ describe('header and mirror routes (ValidateRollout, not checked upstream)', () 
 
   test('fails when a managed route has the name of a Service the Rollout uses (not checked upstream)', () => {
     expect(() => istioCanary(chart(), [Step.setWeight(10), hdr('checkout-canary')]))
-      .toThrow(/managed route "checkout-canary" has the same name as a Service the Rollout uses; the controller deletes every route and Ingress path with a managed route's name/);
+      .toThrow(/managed route has the same name as a Service the Rollout uses; the controller deletes every route and Ingress path with a managed route's name.*; got "checkout-canary"; rename the header or mirror route/);
   });
 
   test('fails when a managed route has the name of the ALB action (not checked upstream)', () => {
     expect(() => albCanary(chart(), [Step.setWeight(10), hdr('checkout-root')]))
-      .toThrow(/managed route "checkout-root" has the same name as the ALB action \(root Service\)/);
+      .toThrow(/managed route has the same name as the ALB action \(root Service\).*; got "checkout-root"/);
   });
 
   test('fails when a managed route has the name of the VirtualService route (not checked upstream)', () => {
     expect(() => istioCanary(chart(), [Step.setWeight(10), mirror('primary')]))
-      .toThrow(/managed route "primary" has the same name as the route of VirtualService "checkout"/);
+      .toThrow(/managed route has the same name as the route of VirtualService "checkout".*; got "primary"/);
   });
 });
 

@@ -52,7 +52,7 @@ describe('canary strategy rules', () => {
   test('fails when background analysis startingStep is past the last step', () => {
     const c = chart();
     expect(() => albCanary(c, [Step.setWeight(10), Step.pause()], { analysis: { templates: [], startingStep: 2 } }))
-      .toThrow(/canary background analysis startingStep 2 is not a step index \(0-1\)/);
+      .toThrow(/canary background analysis startingStep is not a step index \(0-1\); got 2; give the index of a step/);
   });
 
   test('accepts a canary whose maxSurge is zero while maxUnavailable is not', () => {

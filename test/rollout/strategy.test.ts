@@ -34,14 +34,14 @@ describe('canary strategy: services and ping-pong (ValidateRollout)', () => {
     const c = chart();
     const s = service(c, 'checkout-svc');
     expect(() => rollout(c, RolloutStrategy.canary({ stableService: s, canaryService: s })))
-      .toThrow(/canary stableService and canaryService are both "checkout-svc"; the controller needs two different Services/);
+      .toThrow(/canary stableService and canaryService are the same Service; got "checkout-svc"; give two different Services/);
   });
 
   test('fails when stable and canary Services have the same name (ValidateRollout)', () => {
     const c = chart();
     const a = service(c, 'same', 80, undefined, 'a');
     const b = service(c, 'same', 80, undefined, 'b');
-    expect(() => rollout(c, RolloutStrategy.canary({ stableService: a, canaryService: b }))).toThrow(/stableService and canaryService are both "same"/);
+    expect(() => rollout(c, RolloutStrategy.canary({ stableService: a, canaryService: b }))).toThrow(/stableService and canaryService are the same Service; got "same"/);
   });
 
   test('fails when ping and pong are the same Service (ValidateRollout)', () => {
@@ -51,13 +51,13 @@ describe('canary strategy: services and ping-pong (ValidateRollout)', () => {
     expect(() => rollout(c, RolloutStrategy.canary({
       pingPong: { pingService: s, pongService: s },
       trafficRouting: { alb: { ingresses: [ingress], servicePort: 80, rootServiceName: 'checkout-root' } },
-    }))).toThrow(/canary pingService and pongService are both "checkout-ping"/);
+    }))).toThrow(/canary pingService and pongService are the same Service; got "checkout-ping"/);
   });
 
   test('fails when pingPong has no trafficRouting', () => {
     const c = chart();
     expect(() => rollout(c, RolloutStrategy.canary({ pingPong: { pingService: service(c, 'p1'), pongService: service(c, 'p2') } })))
-      .toThrow(/canary pingPong needs trafficRouting with alb or istio; without it the ping and pong Services are never switched/);
+      .toThrow(/canary pingPong needs trafficRouting with alb or istio \(without it the ping and pong Services are never switched\); add trafficRouting, or remove pingPong/);
   });
 
   test('fails when ALB ping-pong has no root service (ValidateRollout)', () => {
@@ -74,14 +74,14 @@ describe('canary strategy: services and ping-pong (ValidateRollout)', () => {
     const s = albSetup(c);
     expect(() => rollout(c, RolloutStrategy.canary({
       stableService: s.stable, trafficRouting: { alb: { ingresses: [s.ingress], servicePort: 80 } },
-    }))).toThrow(/canary trafficRouting with ALB needs both stableService and canaryService \(got only stableService\); set both, or use pingPong/);
+    }))).toThrow(/canary trafficRouting with ALB needs both stableService and canaryService; got only stableService; set both, or use pingPong/);
   });
 
   test('fails when Istio host-level routing has no stable/canary Services (ValidateRollout)', () => {
     const c = chart();
     const vs = new IstioVirtualService(c, 'vs', { hosts: ['checkout'] });
     expect(() => rollout(c, RolloutStrategy.canary({ trafficRouting: { istio: { virtualServices: [vs] } } })))
-      .toThrow(/canary trafficRouting with Istio host-level routing needs both stableService and canaryService \(got neither\); set both, or use pingPong or an Istio destinationRule/);
+      .toThrow(/canary trafficRouting with Istio host-level routing needs both stableService and canaryService; got neither; set both, or use pingPong or an Istio destinationRule/);
   });
 
   test('Istio subset-level routing needs no stable/canary Services (ValidateRollout)', () => {
@@ -244,7 +244,7 @@ describe('canary strategy: background analysis', () => {
     const c = chart();
     const t = successRate(c);
     expect(() => rollout(c, RolloutStrategy.canary({ steps: [Step.setWeight(10), Step.pause()], analysis: { templates: [t], startingStep: 2 } })))
-      .toThrow(/canary background analysis startingStep 2 is not a step index \(0-1\)/);
+      .toThrow(/canary background analysis startingStep is not a step index \(0-1\); got 2; give the index of a step/);
   });
 
   test('allows a background analysis whose metric runs indefinitely', () => {

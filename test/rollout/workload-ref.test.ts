@@ -58,6 +58,6 @@ describe('WorkloadRef', () => {
       workloadRef: WorkloadRef.deploymentName('legacy'),
       strategy: RolloutStrategy.canary({ stableService: service(c, 'checkout-stable'), canaryService: service(c, 'checkout-canary'), steps: [Step.setWeight(20)] }),
     });
-    expect(() => Testing.synth(c)).toThrow(/Service "checkout-stable" has no selector; select the Rollout's pods/);
+    expect(() => Testing.synth(c)).toThrow(/Service "checkout-stable" has no selector; got \{\}; select the Rollout's pods/);
   });
 });

@@ -73,7 +73,7 @@ describe('GatewayApiTrafficRouter on a Rollout', () => {
         trafficRouting: { routers: [new GatewayApiTrafficRouter({ httpRoutes: [route] })] },
         steps: [Step.setWeight(10)],
       }),
-    })).toThrow(/canary trafficRouting with the Gateway API needs both stableService and canaryService \(got neither\)/);
+    })).toThrow(/canary trafficRouting with the Gateway API needs both stableService and canaryService; got neither; set both/);
   });
 
   test('an HTTPRoute no Rollout uses fails at synth', () => {
