@@ -110,8 +110,7 @@ export function validateSteps(rollout: RolloutRulesContext, c: CanaryStrategyOpt
             if (m.match.value === '') problems.add(`${at}: header "${m.header}" has an empty ${m.match.type} value`, m.match.value, 'give the value to match');
             problems.addAll(regexProblems(`${at}: header "${m.header}"`, m.match));
             for (const router of rollout.routers) {
-              const problem = router._headerMatchProblem(at, m);
-              if (problem) problems.addMessage(problem);
+              problems.addProblem(router._headerMatchProblem(at, m));
             }
           }
         } else {

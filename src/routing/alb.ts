@@ -10,7 +10,7 @@ import { ingressHostProblem, ingressPathProblem, qualifiedNameProblem } from '..
 import { isDns1123Subdomain, isDnsLabel, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
-import { fail, Problems } from '../private/problems';
+import { fail, Problem, Problems, shown } from '../private/problems';
 import { HeaderMatch, StepKind, StringMatchType } from '../rollout/step';
 import type { AlbTrafficRouting } from '../rollout/strategy';
 
@@ -389,9 +389,12 @@ export class AlbTrafficRouter extends TrafficRouter {
   }
 
   /** @internal */
-  public _headerMatchProblem(at: string, m: HeaderMatch): string | undefined {
-    return m.match.type === StringMatchType.EXACT ? undefined
-      : `${at}: ALB matches headers by exact value only; got ${m.match} for header "${m.header}"; use HeaderMatch.exact (ALB treats * and ? in it as wildcards)`;
+  public _headerMatchProblem(at: string, m: HeaderMatch): Problem | undefined {
+    return m.match.type === StringMatchType.EXACT ? undefined : {
+      what: `${at}: ALB matches headers by exact value only`,
+      value: shown(`${m.match} for header "${m.header}"`),
+      fix: 'use HeaderMatch.exact (ALB treats * and ? in it as wildcards)',
+    };
   }
 
   /** @internal */

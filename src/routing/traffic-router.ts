@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import type { RouterReference, TrafficRouterContext } from './router-context';
 import type { RuntimeOwnedFields } from '../gitops/runtime-ownership';
 import type { RolloutSpecStrategyCanaryTrafficRouting } from '../imports/rollout-argoproj.io';
+import type { Problem } from '../private/problems';
 import type { HeaderMatch, StepKind } from '../rollout/step';
 
 /**
@@ -59,7 +60,7 @@ export abstract class TrafficRouter {
    * A problem with a header match this router cannot serve, if any.
    * @internal
    */
-  public _headerMatchProblem(_at: string, _match: HeaderMatch): string | undefined {
+  public _headerMatchProblem(_at: string, _match: HeaderMatch): Problem | undefined {
     return undefined;
   }
 

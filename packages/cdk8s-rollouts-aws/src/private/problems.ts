@@ -78,12 +78,6 @@ export class Problems {
     return this;
   }
 
-  /** Records an already formatted message (for example from a nested check). */
-  public addMessage(message: string): this {
-    this.record(message);
-    return this;
-  }
-
   /** Records each message of another collector or list. */
   public addAll(messages: Iterable<string>): this {
     for (const m of messages) this.record(m);
