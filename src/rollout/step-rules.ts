@@ -177,8 +177,10 @@ export function validateSteps(rollout: RolloutRulesContext, c: CanaryStrategyOpt
   for (const router of rollout.routers) for (const [name, what] of router._reservedRouteNames(ctx)) gitNames.set(name, what);
   for (const name of rollout.managedRoutes) {
     const clash = gitNames.get(name);
-    if (clash) problems.add(`managed route has the same name as ${clash}; the controller deletes every route and Ingress path with a managed route's name at the end of each update`, name,
-      'rename the header or mirror route');
+    if (clash) {
+      problems.add(`managed route has the same name as ${clash}; the controller deletes every route and Ingress path with a managed route's name at the end of each update`, name,
+        'rename the header or mirror route');
+    }
   }
   return problems.messages;
 }

@@ -29,7 +29,7 @@ describe('validateAnalysisRun', () => {
   test('fails when a required argument is missing', () => {
     const { rollout, template } = setup();
     expect(validateAnalysisRun(rollout, '[checkout/Rollout] step 2', AnalysisUsage.STEP, { templates: [template] })).toEqual([
-      '[checkout/Rollout] step 2: AnalysisTemplate "success-rate" needs argument "service", which an analysis step does not supply; add AnalysisArgument.value(\'service\', ...) (or podTemplateHash/fieldRef) to its args',
+      '[checkout/Rollout] step 2: AnalysisTemplate "success-rate" needs argument "service", which an analysis step does not supply; got []; add AnalysisArgument.value(\'service\', ...) (or podTemplateHash/fieldRef) to its args',
     ]);
   });
 
@@ -37,14 +37,14 @@ describe('validateAnalysisRun', () => {
     const { rollout, template } = setup();
     expect(validateAnalysisRun(rollout, 'step 1', AnalysisUsage.STEP, {
       templates: [template], args: [AnalysisArgument.value('service', 'a'), AnalysisArgument.value('service', 'b')],
-    })).toEqual(['step 1: argument "service" is given 2 times; give each argument once']);
+    })).toEqual(['step 1: argument "service" is given more than once; got 2 times; give each argument once']);
   });
 
   test('fails when a step runs an indefinite metric', () => {
     const { chart, rollout } = setup();
     const t = new AnalysisTemplate(chart, 'Forever', { metrics: [Metric.prometheus({ name: 'up', address: 'http://p:9090', query: 'up', interval: Duration.minutes(1) })] });
     expect(validateAnalysisRun(rollout, 'step 3', AnalysisUsage.STEP, { templates: [t] })).toEqual([
-      'step 3: AnalysisTemplate "forever" has metric "up" with an interval and no count, so it runs indefinitely and an analysis step never completes; set a count on the metric',
+      'step 3: AnalysisTemplate "forever" has metric "up" with an interval and no count, so it runs indefinitely and an analysis step never completes; got no count; set a count on the metric',
     ]);
     expect(validateAnalysisRun(rollout, 'pre-promotion', AnalysisUsage.PRE_PROMOTION, { templates: [t] })).toHaveLength(1);
     expect(validateAnalysisRun(rollout, 'background', AnalysisUsage.BACKGROUND, { templates: [t] })).toEqual([]);
@@ -56,7 +56,7 @@ describe('validateAnalysisRun', () => {
     expect(validateAnalysisRun(rollout, 'step 1', AnalysisUsage.STEP, {
       templates: [other], args: [AnalysisArgument.value('service', 'x')],
     })).toEqual([
-      'step 1: AnalysisTemplate "success-rate" is not defined in this app; define it with new AnalysisTemplate(...) in this app, reference an existing one with AnalysisTemplate.fromTemplateName(chart, id, name), or use a ClusterAnalysisTemplate',
+      'step 1: AnalysisTemplate is not defined in this app; got "success-rate"; define it with new AnalysisTemplate(...) in this app, reference an existing one with AnalysisTemplate.fromTemplateName(chart, id, name), or use a ClusterAnalysisTemplate',
     ]);
   });
 
@@ -65,7 +65,7 @@ describe('validateAnalysisRun', () => {
     const platform = new Chart(app, 'platform', { namespace: 'platform' });
     const t = new AnalysisTemplate(platform, 'Smoke', { metrics: [Metric.web({ name: 'smoke', url: 'https://x' })] });
     expect(validateAnalysisRun(rollout, 'step 1', AnalysisUsage.STEP, { templates: [t] })).toEqual([
-      'step 1: AnalysisTemplate "smoke" is in namespace "platform" but the Rollout is in "shop"; a namespaced template must live in the Rollout\'s namespace (or use a ClusterAnalysisTemplate)',
+      'step 1: AnalysisTemplate "smoke" is in another namespace than the Rollout ("shop"); got "platform"; a namespaced template must live in the Rollout\'s namespace (or use a ClusterAnalysisTemplate)',
     ]);
   });
 
@@ -73,14 +73,14 @@ describe('validateAnalysisRun', () => {
     const { rollout } = setup();
     const t = ClusterAnalysisTemplate.fromTemplateName('platform-smoke', ['url']);
     expect(validateAnalysisRun(rollout, 'background', AnalysisUsage.BACKGROUND, { templates: [t] })).toEqual([
-      'background: ClusterAnalysisTemplate "platform-smoke" needs argument "url", which background analysis does not supply; add AnalysisArgument.value(\'url\', ...) (or podTemplateHash/fieldRef) to its args',
+      'background: ClusterAnalysisTemplate "platform-smoke" needs argument "url", which background analysis does not supply; got []; add AnalysisArgument.value(\'url\', ...) (or podTemplateHash/fieldRef) to its args',
     ]);
   });
 
   test('fails when there are no templates', () => {
     const { rollout } = setup();
     expect(validateAnalysisRun(rollout, 'step 1', AnalysisUsage.STEP, { templates: [] }))
-      .toEqual(['step 1: an analysis step needs at least one template; got none']);
+      .toEqual(['step 1: an analysis step needs at least one template; got none; add an AnalysisTemplate or ClusterAnalysisTemplate to templates']);
   });
 
   test('fails when a fieldRef uses the dotted label form', () => {
@@ -88,7 +88,7 @@ describe('validateAnalysisRun', () => {
     expect(validateAnalysisRun(rollout, 'step 1', AnalysisUsage.STEP, {
       templates: [template], args: [AnalysisArgument.fieldRef('service', 'metadata.labels.app')],
     })).toEqual([
-      'step 1: argument "service" reads fieldRef "metadata.labels.app", which the controller cannot resolve from the Rollout; metadata paths are read like the downward API: use metadata.name, metadata.namespace, metadata.uid, metadata.labels[\'<key>\'] or metadata.annotations[\'<key>\']',
+      'step 1: argument "service" reads a fieldRef which the controller cannot resolve from the Rollout; got "metadata.labels.app"; metadata paths are read like the downward API: use metadata.name, metadata.namespace, metadata.uid, metadata.labels[\'<key>\'] or metadata.annotations[\'<key>\']',
     ]);
   });
 });

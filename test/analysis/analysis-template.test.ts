@@ -62,12 +62,12 @@ describe('AnalysisTemplate validation', () => {
   test('fails when two metrics share a name', () => {
     const chart = Testing.chart();
     expect(() => new AnalysisTemplate(chart, 'Checks', { metrics: [prom('rate'), prom('rate')] }))
-      .toThrow('[test/Checks] AnalysisTemplate "checks": two metrics share the name "rate"; give each metric of a template a unique name');
+      .toThrow('[test/Checks] AnalysisTemplate "checks": two metrics share a name; got "rate"; give each metric of a template a unique name');
   });
 
   test('fails when addMetric repeats a name', () => {
     const t = new AnalysisTemplate(Testing.chart(), 'Checks', { metrics: [prom('rate')] });
-    expect(() => t.addMetric(prom('rate'))).toThrow('two metrics share the name "rate"');
+    expect(() => t.addMetric(prom('rate'))).toThrow('two metrics share a name; got "rate"');
   });
 
   test('fails when a template has zero metrics', () => {
@@ -89,18 +89,18 @@ describe('AnalysisTemplate validation', () => {
 
   test('fails when a metric uses an argument the template does not declare', () => {
     expect(() => new AnalysisTemplate(Testing.chart(), 'Rate', { metrics: [prom('rate', { query: 'x{svc="{{args.service}}"}' })] }))
-      .toThrow('[test/Rate] AnalysisTemplate "rate": metric "rate" uses {{args.service}} but the AnalysisTemplate "rate" declares no argument "service"; add TemplateArgument.required(\'service\')');
+      .toThrow('[test/Rate] AnalysisTemplate "rate": metric "rate" uses {{args.service}} but the AnalysisTemplate "rate" declares no argument "service"; got []; add TemplateArgument.required(\'service\')');
   });
 
   test('fails when an argument is declared twice', () => {
     expect(() => new AnalysisTemplate(Testing.chart(), 'Rate', {
       metrics: [prom('rate')], args: [TemplateArgument.required('a'), TemplateArgument.withDefault('a', '1')],
-    })).toThrow('argument "a" is declared twice; declare each argument once');
+    })).toThrow('an argument is declared twice; got "a"; declare each argument once');
   });
 
   test('fails when a measurementRetention limit is below 1', () => {
     expect(() => new AnalysisTemplate(Testing.chart(), 'Rate', { metrics: [prom('rate')], measurementRetention: [{ metricName: 'rate', limit: 0 }] }))
-      .toThrow('measurementRetention for "rate" has limit 0; give a whole number >= 1');
+      .toThrow('measurementRetention for "rate" has a limit below 1 or not whole; got 0; give a whole number >= 1');
   });
 
   test('fails when the name is not a valid object name', () => {
@@ -216,7 +216,7 @@ describe('AnalysisTemplate.fromTemplateName (a template that already exists in t
     const platform = new Chart(app, 'platform', { namespace: 'platform' });
     const chart = new Chart(app, 'checkout', { namespace: 'shop' });
     const smoke = AnalysisTemplate.fromTemplateName(platform, 'Smoke', 'smoke-test');
-    expect(() => new Rollout(chart, 'canary', { containers, strategy: RolloutStrategy.canary({ steps: [Step.analysis({ templates: [smoke] })] }) })).toThrow(/AnalysisTemplate "smoke-test" is in namespace "platform" but the Rollout is in "shop"/);
+    expect(() => new Rollout(chart, 'canary', { containers, strategy: RolloutStrategy.canary({ steps: [Step.analysis({ templates: [smoke] })] }) })).toThrow(/AnalysisTemplate "smoke-test" is in another namespace than the Rollout \("shop"\); got "platform"; a namespaced template must live in the Rollout's namespace/);
   });
 
   test('fails when the name is not a valid object name', () => {

@@ -55,12 +55,12 @@ describe('MetricAuthentication', () => {
 
   test('oauth2() with an empty tokenUrl and clientId reports both', () => {
     const build = () => template(Metric.web({ name: 'w', url: 'https://api.example.com/health', authentication: oauth2({ tokenUrl: '', clientId: '' }) }));
-    expect(build).toThrow('[test/Check] AnalysisTemplate "check": metric "w": oauth2 tokenUrl must not be empty\n'
-      + '[test/Check] AnalysisTemplate "check": metric "w": oauth2 clientId must not be empty');
+    expect(build).toThrow('[test/Check] AnalysisTemplate "check": metric "w": oauth2 tokenUrl must not be empty; got ""; give the URL of the token endpoint\n'
+      + '[test/Check] AnalysisTemplate "check": metric "w": oauth2 clientId must not be empty; got ""; give the client id');
   });
 
   test('basic() with an empty username and password reports both', () => {
     const build = () => template(Metric.prometheus({ name: 'p', address: AMP, query: 'up', authentication: MetricAuthentication.basic('', '') }));
-    expect(build).toThrow(/metric "p": basic authentication username must not be empty\n.*metric "p": basic authentication password must not be empty/);
+    expect(build).toThrow(/metric "p": basic authentication username must not be empty; got ""; give the user name\n.*metric "p": basic authentication password must not be empty; got ""; give the password/);
   });
 });

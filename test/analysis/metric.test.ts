@@ -129,17 +129,17 @@ describe('metric rules (upstream ValidateMetric)', () => {
 
   test('fails when count is below failureLimit + consecutiveSuccessLimit', () => {
     expect(build(Metric.prometheus({ ...base, name: 'p', count: 3, interval: Duration.minutes(1), failureLimit: 2, consecutiveSuccessLimit: 2 })))
-      .toThrow('metric "p": count (3) must be >= failureLimit + consecutiveSuccessLimit (2 + 2)');
+      .toThrow('metric "p": count must be >= failureLimit + consecutiveSuccessLimit (2 + 2); got 3; raise count or lower the limits');
   });
 
   test('fails when count is below consecutiveSuccessLimit with failureLimit disabled', () => {
     expect(build(Metric.prometheus({ ...base, name: 'p', count: 2, interval: Duration.minutes(1), failureLimit: -1, consecutiveSuccessLimit: 3 })))
-      .toThrow('metric "p": count (2) must be >= consecutiveSuccessLimit (3)');
+      .toThrow('metric "p": count must be >= consecutiveSuccessLimit (3); got 2; raise count or lower consecutiveSuccessLimit');
   });
 
   test('fails when count is below inconclusiveLimit', () => {
     expect(build(Metric.prometheus({ ...base, name: 'p', count: 2, interval: Duration.minutes(1), inconclusiveLimit: 3 })))
-      .toThrow('metric "p": count (2) must be >= inconclusiveLimit (3)');
+      .toThrow('metric "p": count must be >= inconclusiveLimit (3); got 2; raise count or lower inconclusiveLimit');
   });
 
   test('fails when failureLimit is below -1', () => {
@@ -159,7 +159,7 @@ describe('metric rules (upstream ValidateMetric)', () => {
 
   test('fails when a metric uses a template tag other than args', () => {
     expect(build(Metric.prometheus({ ...base, name: 'p', query: 'up{pod="{{ workload.name }}"}' })))
-      .toThrow('metric "p": uses "{{workload.name}}", which the controller cannot resolve');
+      .toThrow('metric "p": uses a tag which the controller cannot resolve (a metric may only use {{args.<name>}}); got "{{workload.name}}"; remove the braces');
   });
 
   test('accepts failureLimit -1 with a consecutiveSuccessLimit', () => {
@@ -207,7 +207,7 @@ describe('Metric.web', () => {
 
   test('fails when jsonPath has no braces', () => {
     expect(build(Metric.web({ name: 'w', url: 'https://x', jsonPath: '$.data.ok' })))
-      .toThrow('metric "w": web jsonPath must be a Kubernetes JSONPath in braces, e.g. "{$.data.ok}"; got "$.data.ok"');
+      .toThrow('metric "w": web jsonPath must be a Kubernetes JSONPath in braces; got "$.data.ok"; write it in braces, e.g. "{$.data.ok}"');
   });
 });
 
@@ -257,7 +257,7 @@ describe('Metric.job', () => {
 
   test('fails when two containers share a name', () => {
     expect(build(Metric.job({ name: 'smoke', containers: [{ name: 'a', image: 'x:1' }, { name: 'a', image: 'y:1' }] })))
-      .toThrow('metric "smoke": job has two containers named "a"');
+      .toThrow('metric "smoke": job has two containers with the same name; got "a"; give each container a unique name');
   });
 
   test('fails when two different volumes share a name, when the template is built', () => {
@@ -265,7 +265,7 @@ describe('Metric.job', () => {
     const volumeMounts = (id: string) => [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(chart, id, 'tmp') }];
     expect(() => new AnalysisTemplate(chart, 'Check', {
       metrics: [Metric.job({ name: 'smoke', containers: [{ name: 'a', image: 'x:1', volumeMounts: volumeMounts('A') }, { name: 'b', image: 'y:1', volumeMounts: volumeMounts('B') }] })],
-    })).toThrow('[test/Check] AnalysisTemplate "check": metric "smoke": job has two different volumes named "tmp"; give each volume a unique name');
+    })).toThrow('[test/Check] AnalysisTemplate "check": metric "smoke": job has two different volumes with the same name; got "tmp"; give each volume a unique name');
   });
 });
 
@@ -307,7 +307,7 @@ describe('Metric.cloudWatch', () => {
 
   test('fails when a query id starts with an upper-case letter', () => {
     expect(build(Metric.cloudWatch({ name: 'cw', metricDataQueries: [{ id: 'Rate', expression: '1' }] })))
-      .toThrow('metric "cw": cloudWatch query id "Rate" is invalid; it must start with a lowercase letter');
+      .toThrow('metric "cw": cloudWatch query id is invalid; got "Rate"; start it with a lowercase letter');
   });
 });
 
@@ -339,7 +339,7 @@ describe('Metric.datadog', () => {
     [{}, /datadog needs a query or queries; got neither/],
     [{ query: 'a', queries: { b: 'b' } }, /datadog takes a query or queries, not both/],
     [{ apiVersion: DatadogApiVersion.V1, queries: { a: 'a' } }, /datadog queries need apiVersion v2/],
-    [{ query: 'a', formula: 'a * 2' }, /datadog formula "a \* 2" needs queries/],
+    [{ query: 'a', formula: 'a * 2' }, /datadog formula needs queries to combine; got "a \* 2"; give queries/],
     [{ queries: { a: 'a', b: 'b' } }, /2 queries and no formula.*give a formula, e.g. "a \/ b"/],
     [{ query: 'a', aggregator: 'avg' }, /aggregator "avg" needs apiVersion v2/],
     [{ query: 'a', apiVersion: DatadogApiVersion.V2, aggregator: 'median' }, /aggregator must be one of .*; got "median"/],

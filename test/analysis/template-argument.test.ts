@@ -40,7 +40,7 @@ describe('TemplateArgument', () => {
 
   test.each(['has space', 'a/b', 'x{y}', ''])('a name like %j fails, naming the template and the allowed characters', name => {
     expect(() => template([TemplateArgument.withDefault(name, '1')]))
-      .toThrow(`[test/Check] AnalysisTemplate "check": argument name "${name}" is invalid; use letters, digits, '-', '_' or '.'`);
+      .toThrow(`[test/Check] AnalysisTemplate "check": argument name is invalid; got ${JSON.stringify(name)}; use letters, digits, '-', '_' or '.'`);
   });
 
   test('names with letters, digits, -, _ and . are accepted', () => {
@@ -49,11 +49,11 @@ describe('TemplateArgument', () => {
 
   test('a Secret argument without a Secret name fails', () => {
     expect(() => template([TemplateArgument.fromSecret('token', '', 'token')]))
-      .toThrow('[test/Check] AnalysisTemplate "check": argument "token" reads Secret "" key "token"; give both a Secret name and a key');
+      .toThrow('[test/Check] AnalysisTemplate "check": argument "token" reads a Secret without a name or a key; got {"name":"","key":"token"}; give both a Secret name and a key');
   });
 
   test('a Secret argument without a key fails', () => {
     expect(() => template([TemplateArgument.fromSecret('token', 'prom-token', '')]))
-      .toThrow('[test/Check] AnalysisTemplate "check": argument "token" reads Secret "prom-token" key ""; give both a Secret name and a key');
+      .toThrow('[test/Check] AnalysisTemplate "check": argument "token" reads a Secret without a name or a key; got {"name":"prom-token","key":""}; give both a Secret name and a key');
   });
 });

@@ -134,8 +134,8 @@ describe('RolloutsController notifications (the argo-rollouts-notification-confi
     const { app, platform, shop } = setup();
     new RolloutsController(platform, 'rollouts', { region: 'eu-west-1', notifications: settings() });
     new Rollout(shop, 'checkout', { containers, strategy: strategy(), notifications: [RolloutNotification.email(T.ROLLOUT_COMPLETED, ['a@acme.example'])] });
-    expect(() => app.synth()).toThrow(/Rollout "checkout" at shop\/checkout subscribes to trigger "on-rollout-completed", which the RolloutsController at platform\/rollouts does not define \(notifications.triggers: \["on-rollout-aborted","on-slow-canary"\]\), so it never fires/);
-    expect(() => app.synth()).toThrow(/notifies through service "email", which the RolloutsController at platform\/rollouts does not configure/);
+    expect(() => app.synth()).toThrow(/Rollout "checkout" at shop\/checkout subscribes to trigger "on-rollout-completed", which the RolloutsController at platform\/rollouts does not define, so it never fires; got notifications.triggers \["on-rollout-aborted","on-slow-canary"\]; add \{ trigger: \.\.\., send: \[\.\.\.\] \} for it/);
+    expect(() => app.synth()).toThrow(/notifies through service "email", which the RolloutsController at platform\/rollouts does not configure; got notifications.services \[.*\]; add the service/);
   });
 
   test('fails when a custom trigger has no condition or sends an undefined template', () => {
@@ -143,11 +143,11 @@ describe('RolloutsController notifications (the argo-rollouts-notification-confi
     expect(() => new RolloutsController(platform, 'a', {
       region: 'eu-west-1',
       notifications: { services: [], triggers: [{ trigger: T.custom('on-x'), send: ['x'] }] },
-    })).toThrow('[platform/a] notifications: trigger "on-x" is a custom trigger without a condition, so it never fires');
+    })).toThrow('[platform/a] notifications: trigger "on-x" is a custom trigger without a condition, so it never fires; got nothing; give condition');
     expect(() => new RolloutsController(platform, 'b', {
       region: 'eu-west-1',
       notifications: { services: [], triggers: [{ trigger: T.ROLLOUT_ABORTED, send: ['missing'] }] },
-    })).toThrow('[platform/b] notifications: trigger "on-rollout-aborted" sends template "missing", which is not defined; add { name: \'missing\', message: ... } to templates');
+    })).toThrow('[platform/b] notifications: trigger "on-rollout-aborted" sends a template which is not defined; got "missing"; add { name: \'missing\', message: ... } to templates');
   });
 
   test('fails when a service reads a secret key the Secret does not hold', () => {
@@ -155,7 +155,7 @@ describe('RolloutsController notifications (the argo-rollouts-notification-confi
     expect(() => new RolloutsController(platform, 'a', {
       region: 'eu-west-1',
       notifications: { services: [NotificationService.slack({ tokenSecretKey: 'slack-token' })], secretKeys: ['other'] },
-    })).toThrow('[platform/a] notifications: service "slack" reads $slack-token, which is not among secretKeys (other) of the argo-rollouts-notification-secret Secret');
+    })).toThrow('[platform/a] notifications: service "slack" reads $slack-token, which is not among secretKeys of the argo-rollouts-notification-secret Secret; got ["other"]; add "slack-token" to the Secret and to secretKeys');
   });
 
   test('fails when a service is configured twice', () => {
@@ -163,6 +163,6 @@ describe('RolloutsController notifications (the argo-rollouts-notification-confi
     expect(() => new RolloutsController(platform, 'a', {
       region: 'eu-west-1',
       notifications: { services: [NotificationService.slack({ tokenSecretKey: 'a' }), NotificationService.slack({ tokenSecretKey: 'b' })] },
-    })).toThrow('[platform/a] notifications: service "service.slack" is configured twice');
+    })).toThrow('[platform/a] notifications: a service is configured twice; got "service.slack"; configure each service once');
   });
 });

@@ -240,7 +240,7 @@ describe('analysis and experiment steps (ValidateRollout, upstream reference che
     const c = chart();
     const t = successRate(c);
     expect(() => rollout(c, RolloutStrategy.canary({ steps: [Step.analysis({ templates: [t], args: [AnalysisArgument.fieldRef('x', 'spec.replicas[')] })] })))
-      .toThrow(/argument "x" reads fieldRef "spec.replicas\[", which the controller cannot resolve/);
+      .toThrow(/argument "x" reads a fieldRef which the controller cannot resolve from the Rollout; got "spec.replicas\["; other paths must be/);
   });
 
   test('fails when an experiment step has no templates', () => {

@@ -40,7 +40,7 @@ describe('canary strategy rules', () => {
 
   test('reports a negative scaleDownDelayRevisionLimit as out of range, not as needing trafficRouting', () => {
     const build = () => rollout(chart(), RolloutStrategy.canary({ steps: [Step.setWeight(10)], scaleDownDelayRevisionLimit: -1 }));
-    expect(build).toThrow(/canary scaleDownDelayRevisionLimit must be from 0 to 2147483647 \(an int32 field\); got -1$/);
+    expect(build).toThrow(/canary scaleDownDelayRevisionLimit must be from 0 to 2147483647 \(an int32 field\); got -1; give a whole number in that range$/);
     expect(build).not.toThrow(/only works with trafficRouting/);
   });
 
