@@ -1,4 +1,5 @@
 // The rules of the canary and blue-green strategies (the steps have their own, in step-rules.ts). Not exported.
+import { Duration } from 'cdk8s';
 import { RolloutRulesContext, validateSteps } from './step-rules';
 import type { BlueGreenStrategyOptions, CanaryStrategyOptions } from './strategy';
 import { AnalysisUsage } from '../analysis/analysis-run';
@@ -43,7 +44,8 @@ export function validateCanary(rollout: RolloutRulesContext, c: CanaryStrategyOp
     problems.add('canary trafficRouting has no router', 'set alb, istio, plugins or routers');
   }
   if ((c.maxSurge?.isZero() ?? false) && (c.maxUnavailable?.isZero() ?? false)) {
-    problems.add('canary maxSurge and maxUnavailable are both zero, so the update can never progress', 'raise one of them');
+    problems.add('canary maxSurge and maxUnavailable are both zero, so the update can never progress',
+      shown(`maxSurge ${String(c.maxSurge!.value)} and maxUnavailable ${String(c.maxUnavailable!.value)}`), 'raise one of them');
   }
   if (c.stableService && c.canaryService && (c.stableService === c.canaryService || c.stableService.name === c.canaryService.name)) {
     problems.add('canary stableService and canaryService are the same Service', c.stableService.name, 'give two different Services (the controller needs two)');
@@ -63,7 +65,10 @@ export function validateCanary(rollout: RolloutRulesContext, c: CanaryStrategyOp
   }
   if (!tr) {
     for (const [field, set] of [['scaleDownDelay', c.scaleDownDelay], ['abortScaleDownDelay', c.abortScaleDownDelay], ['dynamicStableScale', c.dynamicStableScale], ['minPodsPerReplicaSet', c.minPodsPerReplicaSet]] as const) {
-      if (set !== undefined && set !== false) problems.add(`canary ${field} only works with trafficRouting (the controller ignores or rejects it otherwise)`, `add trafficRouting or remove ${field}`);
+      if (set !== undefined && set !== false) {
+        problems.add(`canary ${field} only works with trafficRouting (the controller ignores or rejects it otherwise)`,
+          set instanceof Duration ? shown(describeDuration(set)) : set, `add trafficRouting or remove ${field}`);
+      }
     }
   } else if (c.dynamicStableScale && c.scaleDownDelay) {
     problems.add('canary dynamicStableScale cannot be combined with scaleDownDelay (the stable pods are already scaled down as the canary grows)', 'remove scaleDownDelay or dynamicStableScale');

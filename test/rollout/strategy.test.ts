@@ -21,7 +21,7 @@ describe('canary strategy: services and ping-pong (ValidateRollout)', () => {
       maxSurge: kplus.PercentOrAbsolute.absolute(0),
       maxUnavailable: kplus.PercentOrAbsolute.percent(0),
     })))
-      .toThrow(/canary maxSurge and maxUnavailable are both zero, so the update can never progress/);
+      .toThrow(/canary maxSurge and maxUnavailable are both zero, so the update can never progress; got maxSurge 0 and maxUnavailable 0%; raise one of them/);
   });
 
   test('renders maxSurge and maxUnavailable when one of them is non-zero', () => {
@@ -99,19 +99,19 @@ describe('canary strategy: services and ping-pong (ValidateRollout)', () => {
 describe('canary strategy: trafficRouting-dependent fields (ValidateRollout)', () => {
   test('fails when scaleDownDelay is set without trafficRouting (ValidateRollout)', () => {
     expect(() => rollout(chart(), RolloutStrategy.canary({ scaleDownDelay: Duration.seconds(30) })))
-      .toThrow(/canary scaleDownDelay only works with trafficRouting/);
+      .toThrow(/canary scaleDownDelay only works with trafficRouting .*; got 30s; add trafficRouting or remove scaleDownDelay/);
   });
 
   test('fails when dynamicStableScale is set without trafficRouting (ValidateRollout)', () => {
     expect(() => rollout(chart(), RolloutStrategy.canary({ dynamicStableScale: true })))
-      .toThrow(/canary dynamicStableScale only works with trafficRouting/);
+      .toThrow(/canary dynamicStableScale only works with trafficRouting .*; got true; add trafficRouting or remove dynamicStableScale/);
   });
 
   test('fails when abortScaleDownDelay or minPodsPerReplicaSet is set without trafficRouting', () => {
     expect(() => rollout(chart(), RolloutStrategy.canary({ abortScaleDownDelay: Duration.seconds(0) })))
-      .toThrow(/canary abortScaleDownDelay only works with trafficRouting/);
+      .toThrow(/canary abortScaleDownDelay only works with trafficRouting .*; got 0s; add trafficRouting or remove abortScaleDownDelay/);
     expect(() => rollout(chart(), RolloutStrategy.canary({ minPodsPerReplicaSet: 2 })))
-      .toThrow(/canary minPodsPerReplicaSet only works with trafficRouting/);
+      .toThrow(/canary minPodsPerReplicaSet only works with trafficRouting .*; got 2; add trafficRouting or remove minPodsPerReplicaSet/);
   });
 
   test('fails when dynamicStableScale is combined with scaleDownDelay (ValidateRollout)', () => {
