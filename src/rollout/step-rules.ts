@@ -9,7 +9,7 @@ import { validateAnalysisRun } from '../analysis/analysis-run-render';
 import { INT32_MAX, isHttpToken, re2Problem } from '../private/checks';
 import { secondsProblem } from '../private/duration';
 import { isDnsLabel } from '../private/names';
-import { Problems, shown } from '../private/problems';
+import { Problem, Problems, shown } from '../private/problems';
 import type { TrafficRouterContext } from '../routing/router-context';
 import type { TrafficRouter } from '../routing/traffic-router';
 
@@ -108,7 +108,7 @@ export function validateSteps(rollout: RolloutRulesContext, c: CanaryStrategyOpt
             if (m.header.trim() === '') problems.add(`${at}: a header name is empty`, m.header, 'name the header, e.g. "x-canary"');
             else if (!isHttpToken(m.header)) problems.add(`${at}: header name must be an HTTP token (RFC 7230: letters, digits and !#$%&'*+-.^_\`|~)`, m.header, 'remove spaces, \':\' and other separators');
             if (m.match.value === '') problems.add(`${at}: header "${m.header}" has an empty ${m.match.type} value`, m.match.value, 'give the value to match');
-            problems.addAll(regexProblems(`${at}: header "${m.header}"`, m.match));
+            problems.addProblem(regexProblem(`${at}: header "${m.header}"`, m.match));
             for (const router of rollout.routers) {
               problems.addProblem(router._headerMatchProblem(at, m));
             }
@@ -129,7 +129,7 @@ export function validateSteps(rollout: RolloutRulesContext, c: CanaryStrategyOpt
             const matchValues: [string, StringMatch | undefined][] = [['method', m.method], ['path', m.path],
               ...Object.entries(m.headers ?? {}).map(([h, value]): [string, StringMatch] => [`header "${h}"`, value])];
             for (const [field, value] of matchValues) {
-              if (value) problems.addAll(regexProblems(`${at}: match ${j} ${field}`, value));
+              if (value) problems.addProblem(regexProblem(`${at}: match ${j} ${field}`, value));
             }
           });
         }
@@ -186,8 +186,12 @@ export function validateSteps(rollout: RolloutRulesContext, c: CanaryStrategyOpt
 }
 
 /** A regex match value must compile in RE2, the engine of Envoy and of the controller. */
-function regexProblems(where: string, match: StringMatch): string[] {
-  if (match.type !== StringMatchType.REGEX) return [];
+function regexProblem(where: string, match: StringMatch): Problem | undefined {
+  if (match.type !== StringMatchType.REGEX) return undefined;
   const problem = re2Problem(match.value);
-  return problem ? [`${where} regex ${problem} (the regex engine is RE2, as in Envoy and Go); got "${match.value}"; rewrite it without lookaround, backreferences or possessive/atomic constructs`] : [];
+  return problem ? {
+    what: `${where} regex ${problem} (the regex engine is RE2, as in Envoy and Go)`,
+    value: match.value,
+    fix: 'rewrite it without lookaround, backreferences or possessive/atomic constructs',
+  } : undefined;
 }

@@ -6,7 +6,7 @@ import { AnalysisUsage } from '../analysis/analysis-run';
 import { validateAnalysisRun } from '../analysis/analysis-run-render';
 import { INT32_MAX, int32Problem } from '../private/checks';
 import { describeDuration, secondsProblem } from '../private/duration';
-import { Problems, shown } from '../private/problems';
+import { Problem, Problems, shown } from '../private/problems';
 
 export function validateBlueGreen(rollout: RolloutRulesContext, bg: BlueGreenStrategyOptions): string[] {
   const problems = new Problems(rollout.owner);
@@ -24,7 +24,7 @@ export function validateBlueGreen(rollout: RolloutRulesContext, bg: BlueGreenStr
   }
   const revisionLimitProblem = bg.scaleDownDelayRevisionLimit === undefined ? undefined : int32Problem(bg.scaleDownDelayRevisionLimit, 0);
   if (revisionLimitProblem) problems.add(`blueGreen scaleDownDelayRevisionLimit ${revisionLimitProblem}`, bg.scaleDownDelayRevisionLimit, 'give a whole number in that range');
-  problems.addAll(validateAntiAffinity(bg.antiAffinity?.weight, 'blueGreen'));
+  problems.addProblem(antiAffinityProblem(bg.antiAffinity?.weight, 'blueGreen'));
   if (bg.autoPromotionEnabled === false && bg.autoPromotionDelay !== undefined) {
     problems.add('blueGreen autoPromotionDelay with autoPromotionEnabled false: the controller never promotes on its own when auto-promotion is off and ignores autoPromotionSeconds',
       shown(describeDuration(bg.autoPromotionDelay)), 'remove autoPromotionDelay (manual promotion), or remove autoPromotionEnabled: false (promotion after the delay)');
@@ -86,7 +86,7 @@ export function validateCanary(rollout: RolloutRulesContext, c: CanaryStrategyOp
     if (problem) problems.add(`canary scaleDownDelayRevisionLimit ${problem}`, c.scaleDownDelayRevisionLimit, 'give a whole number in that range');
     else if (!tr) problems.add('canary scaleDownDelayRevisionLimit only works with trafficRouting (without it old ReplicaSets scale down at once)', c.scaleDownDelayRevisionLimit, 'add trafficRouting or remove it');
   }
-  problems.addAll(validateAntiAffinity(c.antiAffinity?.weight, 'canary'));
+  problems.addProblem(antiAffinityProblem(c.antiAffinity?.weight, 'canary'));
   for (const router of rollout.routers) problems.addAll(router._validate(ctx));
   if (c.analysis) problems.addAll(validateAnalysisRun(rollout.owner, 'canary background analysis', AnalysisUsage.BACKGROUND, c.analysis));
   if (c.analysis?.startingStep !== undefined && (c.analysis.startingStep < 0 || c.analysis.startingStep >= Math.max(1, rollout.canarySteps.length))) {
@@ -98,7 +98,7 @@ export function validateCanary(rollout: RolloutRulesContext, c: CanaryStrategyOp
 }
 
 
-function validateAntiAffinity(weight: number | undefined, strategy: string): string[] {
-  if (weight === undefined) return [];
-  return Number.isInteger(weight) && weight >= 1 && weight <= 100 ? [] : [`${strategy} antiAffinity weight must be a whole number from 1 to 100; got ${weight}`];
+function antiAffinityProblem(weight: number | undefined, strategy: string): Problem | undefined {
+  if (weight === undefined || (Number.isInteger(weight) && weight >= 1 && weight <= 100)) return undefined;
+  return { what: `${strategy} antiAffinity weight must be a whole number from 1 to 100`, value: weight, fix: 'give a whole number from 1 to 100' };
 }

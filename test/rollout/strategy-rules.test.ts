@@ -28,7 +28,7 @@ describe('blue-green strategy rules', () => {
 
   test('fails when the anti-affinity weight is 0', () => {
     expect(blueGreen({ antiAffinity: AntiAffinity.preferred(0) }))
-      .toThrow(/blueGreen antiAffinity weight must be a whole number from 1 to 100; got 0/);
+      .toThrow(/blueGreen antiAffinity weight must be a whole number from 1 to 100; got 0; give a whole number from 1 to 100/);
   });
 });
 
