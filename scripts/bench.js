@@ -16,13 +16,13 @@
 // Figures (each the median of RUNS runs):
 // - ms per app: (construct + synthesis) / N, in this process, after an untimed warm-up run
 //   (for sizes projected under 5 s), with a full GC before each timed run; library and baseline
-//   runs alternate. Wall time, and the process' CPU time beside it (other processes on a shared
+//   runs alternate. Wall time (and of it, the construction alone), and the process' CPU time beside it (other processes on a shared
 //   machine inflate wall time; the load average is printed with the figures). A size whose
 //   library run is projected over BENCH_BUDGET_S (default 120) is skipped, and fewer runs are made
 //   when RUNS would exceed it (both are reported).
 // - peak RSS (folder mode): process.resourceUsage().maxRSS of a fresh child process per
 //   (N, variant, run) that loads the modules and synthesizes once.
-// - per-chart walk (synth and yaml modes): CPU ms of one `App._synthChart()` of an empty chart, the
+// - per-chart walk (synth and yaml modes): wall and CPU ms of one `App._synthChart()` of an empty chart, the
 //   dependency resolution and validation of the whole App that cdk8s repeats for every chart,
 //   timed inside one synthesis (WALK_RUNS rounds of WALK_CALLS calls, median), library and baseline.
 // - require cost: fresh `node -e` children timing, with process.hrtime, `require('cdk8s');
@@ -334,9 +334,17 @@ function runsWithin(budgetMs, pairMs) {
 
 function timeSynthesis(mods, templates, mode, folder) {
   const gc = gcFunction();
+  // each returns the ms spent constructing, so that construction and synthesis can be told apart
+  const timed = build => n => {
+    const t0 = nowMs();
+    const app = build(n);
+    const constructMs = nowMs() - t0;
+    synthesize(app, mode);
+    return constructMs;
+  };
   const variants = {
-    library: n => synthesize(synthLibrary(mods, n, mode), mode),
-    baseline: n => synthesize(synthBaseline(mods, n, mode, templates), mode),
+    library: timed(n => synthLibrary(mods, n, mode)),
+    baseline: timed(n => synthBaseline(mods, n, mode, templates)),
   };
   const results = {};
   const medians = { library: {}, baseline: {} };
@@ -350,6 +358,7 @@ function timeSynthesis(mods, templates, mode, folder) {
     }
     const samples = { library: [], baseline: [] };
     const cpu = { library: [], baseline: [] };
+    const construct = { library: [], baseline: [] };
     // warm-up (untimed) while it is cheap; at larger sizes the code is warm from the smaller ones
     if (projected.library + projected.baseline < 5000) for (const v of Object.keys(variants)) variants[v](n);
     const loadBefore = load();
@@ -362,7 +371,7 @@ function timeSynthesis(mods, templates, mode, folder) {
         gc();
         const t0 = nowMs();
         const c0 = cpuMs();
-        variants[v](n);
+        construct[v].push(variants[v](n));
         const ms = nowMs() - t0;
         cpu[v].push(cpuMs() - c0);
         samples[v].push(ms);
@@ -384,6 +393,9 @@ function timeSynthesis(mods, templates, mode, folder) {
       libraryCpuMs: round(median(cpu.library), 1),
       baselineCpuMs: round(median(cpu.baseline), 1),
       cpuRatio: round(median(cpu.library) / median(cpu.baseline), 2),
+      // wall ms of construction alone (the rest of the total is synthesis)
+      libraryConstructMs: round(median(construct.library), 1),
+      baselineConstructMs: round(median(construct.baseline), 1),
       load: { before: loadBefore, after: load() },
       samplesMs: { library: samples.library.map(x => round(x, 1)), baseline: samples.baseline.map(x => round(x, 1)) },
     };
@@ -394,7 +406,7 @@ function timeSynthesis(mods, templates, mode, folder) {
 /**
  * What cdk8s adds per chart in the `synth` and `yaml` modes: `App._synthChart()` of an empty chart
  * (dependency resolution and validation of the whole App, nothing rendered), timed inside one
- * synthesis so that the library's validations are reused as they are in `app.synth()`. CPU ms
+ * synthesis so that the library's validations are reused as they are in `app.synth()`. Wall and CPU ms
  * per chart, median of WALK_RUNS rounds of WALK_CALLS calls, library and baseline alternating;
  * times N charts it is the quadratic part of those modes.
  */
@@ -405,6 +417,7 @@ function measureWalk(mods, templates) {
   for (const n of SIZES) {
     const apps = { library: synthLibrary(mods, n, 'synth'), baseline: synthBaseline(mods, n, 'synth', templates) };
     const samples = { library: [], baseline: [] };
+    const wall = { library: [], baseline: [] };
     const counts = {};
     for (const [v, app] of Object.entries(apps)) {
       const all = app.node.findAll();
@@ -421,9 +434,11 @@ function measureWalk(mods, templates) {
           toJson() {
             App._synthChart(empty);
             gc();
+            const t0 = nowMs();
             const c0 = cpuMs();
             for (let k = 0; k < WALK_CALLS; k++) App._synthChart(empty);
             samples[v].push((cpuMs() - c0) / WALK_CALLS);
+            wall[v].push((nowMs() - t0) / WALK_CALLS);
             return super.toJson();
           }
         }
@@ -436,6 +451,11 @@ function measureWalk(mods, templates) {
     const lib = median(samples.library);
     const base = median(samples.baseline);
     results[n] = {
+      // wall time compares with the totals of the synthesis table; CPU adds the collector's threads
+      libraryMsPerChart: round(median(wall.library), 2),
+      baselineMsPerChart: round(median(wall.baseline), 2),
+      libraryMsTimesN: round(median(wall.library) * n, 0),
+      baselineMsTimesN: round(median(wall.baseline) * n, 0),
       libraryCpuMsPerChart: round(lib, 2),
       baselineCpuMsPerChart: round(base, 2),
       ratio: round(lib / base, 2),
@@ -548,7 +568,7 @@ function main() {
     if (t.projected === undefined) delete t.projected;
   }
 
-  const header = ['mode', 'N', 'lib ms/app', 'base ms/app', 'ratio', 'lib total ms', 'base total ms', 'lib CPU ms', 'base CPU ms', 'CPU ratio', 'load 1m'];
+  const header = ['mode', 'N', 'lib ms/app', 'base ms/app', 'ratio', 'lib total ms', 'base total ms', 'lib CPU ms', 'base CPU ms', 'CPU ratio', 'lib constr ms', 'base constr ms', 'load 1m'];
   const widths = header.map((h, i) => (i === 0 ? 6 : Math.max(h.length, 8)));
   const line = cells => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : pad(c, widths[i]))).join('  ');
   const fixed = (x, d) => (x === null || x === undefined ? '-' : x.toFixed(d));
@@ -566,7 +586,7 @@ function main() {
       }
       console.log(line([mode, n, fixed(s.libraryMsPerApp, 3), fixed(s.baselineMsPerApp, 3), fixed(s.ratio, 2),
         fixed(s.libraryTotalMs, 1), fixed(s.baselineTotalMs, 1), fixed(s.libraryCpuMs, 1), fixed(s.baselineCpuMs, 1), fixed(s.cpuRatio, 2),
-        fixed(s.load.before[0], 2)]) + (s.runs < RUNS ? `  (${s.runs} runs)` : ''));
+        fixed(s.libraryConstructMs, 1), fixed(s.baselineConstructMs, 1), fixed(s.load.before[0], 2)]) + (s.runs < RUNS ? `  (${s.runs} runs)` : ''));
     }
   }
   if (synth.folder) {
@@ -575,12 +595,12 @@ function main() {
   }
   if (walk) {
     console.log('');
-    console.log(`per-chart walk of cdk8s in the synth and yaml modes (App._synthChart of an empty chart inside one synthesis; CPU, median of ${WALK_RUNS} x ${WALK_CALLS}):`);
+    console.log(`per-chart walk of cdk8s in the synth and yaml modes (App._synthChart of an empty chart inside one synthesis; wall and CPU, median of ${WALK_RUNS} x ${WALK_CALLS}):`);
     for (const n of SIZES) {
       const w = walk[n];
-      console.log(`  N=${n}: library ${w.libraryCpuMsPerChart} ms/chart (${w.constructsPerApp.library} constructs, ${w.validationsPerApp.library} validations per app), `
-        + `baseline ${w.baselineCpuMsPerChart} ms/chart (${w.constructsPerApp.baseline} constructs, ${w.validationsPerApp.baseline} validations per app), ratio ${w.ratio}; `
-        + `x N charts: library ${w.libraryCpuMsTimesN} ms, baseline ${w.baselineCpuMsTimesN} ms`);
+      console.log(`  N=${n}: library ${w.libraryMsPerChart} ms/chart wall, ${w.libraryCpuMsPerChart} CPU (${w.constructsPerApp.library} constructs, ${w.validationsPerApp.library} validations per app), `
+        + `baseline ${w.baselineMsPerChart} ms/chart wall, ${w.baselineCpuMsPerChart} CPU (${w.constructsPerApp.baseline} constructs, ${w.validationsPerApp.baseline} validations per app), CPU ratio ${w.ratio}; `
+        + `x N charts (wall): library ${w.libraryMsTimesN} ms, baseline ${w.baselineMsTimesN} ms`);
     }
   }
   console.log('');
