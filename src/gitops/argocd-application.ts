@@ -623,7 +623,10 @@ function chartOutputName(app: App, chart: Chart): string {
   // a walk of the whole App: once per synthesis, not once per Application and chart rendered
   const dependent = perSynthesis(app, 'dependent-charts', () => app.node.findAll().some(c => c instanceof Chart && c.node.children.some(x => x instanceof Chart))
     || app.node.findAll().some(c => c.node.dependencies.some(d => chartOf(d) !== chartOf(c))));
-  return dependent ? `${app.charts.indexOf(chart).toString().padStart(4, '0')}-${name}` : name;
+  if (!dependent) return name;
+  // app.charts sorts every construct of the App: once per synthesis too
+  const order = perSynthesis(app, 'chart-order', () => new Map(app.charts.map((c, i) => [c, i])));
+  return `${(order.get(chart) ?? -1).toString().padStart(4, '0')}-${name}`;
 }
 
 function checkName(problems: Problems, field: string, value: string): void {

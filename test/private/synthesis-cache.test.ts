@@ -86,6 +86,23 @@ describe('validation results are reused within one synthesis only', () => {
     }
   });
 
+  test('with charts that depend on each other, the chart order is computed once per synthesis, not per Application', () => {
+    const chartsRead = (n: number) => {
+      const { app, cleanup } = platform(n);
+      app.node.findChild('argocd').node.addDependency(app.node.findChild('svc0'));
+      const spy = jest.spyOn(App.prototype, 'charts', 'get');
+      try {
+        const yaml = app.synthYaml();
+        expect(yaml).toContain('include: 0000-svc0.k8s.yaml');
+        return spy.mock.calls.length;
+      } finally {
+        spy.mockRestore();
+        cleanup();
+      }
+    };
+    expect(chartsRead(6)).toBe(chartsRead(2));
+  });
+
   test('the derived Application source follows a change of chart layout between synths', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synthesis-cache-'));
     try {
