@@ -15,6 +15,7 @@ import { isDns1123Subdomain, readableName } from '../private/names';
 import { registerObject } from '../private/object-registry';
 import { applyPatchesLast } from '../private/patches';
 import { fail, Problems } from '../private/problems';
+import { withCanonicalQuantities } from '../private/quantity';
 import { cachedValidation } from '../private/synthesis-cache';
 import type { RolloutSpecJson, Wire } from '../private/wire';
 import { TrafficRouterContext } from '../routing/router-context';
@@ -394,7 +395,9 @@ export class Rollout extends kplus.Workload implements IRuntimeOwner, kplus.ISca
       replicas: this.hasAutoscaler ? undefined : this.replicas,
       selector: Object.keys(this.matchLabels).length > 0 || this.matchExpressions.length > 0 ? this._toLabelSelector() : undefined,
       workloadRef: this.workloadRef?._toKube(),
-      template: this.workloadRef ? undefined : { metadata: this.renderPodMetadata(), spec: kplus.k8s.toJson_PodSpec(this._toPodSpec()) },
+      // quantities as Argo CD's normaliser writes them (src/private/quantity.ts)
+      template: this.workloadRef ? undefined
+        : { metadata: this.renderPodMetadata(), spec: withCanonicalQuantities(kplus.k8s.toJson_PodSpec(this._toPodSpec())) },
       minReadySeconds: p.minReady ? this.minReady.toSeconds() : undefined,
       progressDeadlineSeconds: this.progressDeadline.toSeconds(),
       progressDeadlineAbort: p.progressDeadlineAbort,

@@ -1,4 +1,4 @@
-import { App, Chart, Duration, Testing } from 'cdk8s';
+import { App, Chart, Duration, Size as cdk8sSize, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { albCanary, albSetup, chart, containers, istioCanary, istioSubsetCanary, rollout, service, successRate } from './fixtures';
@@ -467,6 +467,24 @@ describe('Rollout: durations', () => {
 });
 
 describe('Rollout: pod template and namespaces (ValidateRollout, upstream reference checks)', () => {
+  test('writes the pod template\'s quantities in the canonical form Argo CD normalises them to (argo-cd#23283)', () => {
+    const c = chart();
+    new Rollout(c, 'checkout', {
+      strategy: basic(),
+      containers: [{
+        name: 'main',
+        image: 'ghcr.io/acme/checkout:1.4.2',
+        portNumber: 8080,
+        // cdk8s-plus writes these as 2000m and 3072Mi (and its defaults as 1000m and 2048Mi)
+        resources: { cpu: { request: kplus.Cpu.millis(2000) }, memory: { limit: cdk8sSize.gibibytes(3) } },
+      }],
+      volumes: [kplus.Volume.fromEmptyDir(c, 'scratch', 'scratch', { sizeLimit: cdk8sSize.mebibytes(1024) })],
+    });
+    const spec = findManifest(synthValidated(c), 'Rollout').spec.template.spec;
+    expect(spec.containers[0].resources).toEqual({ requests: { cpu: '2' }, limits: { memory: '3Gi' } });
+    expect(spec.volumes[0].emptyDir).toEqual({ sizeLimit: '1Gi' });
+  });
+
   test('fails when restartPolicy is not Always (ValidateRollout)', () => {
     expect(() => rollout(chart(), basic(), { restartPolicy: kplus.RestartPolicy.NEVER }))
       .toThrow(/restartPolicy must be Always for a Rollout's pods \(the controller validates the template as a ReplicaSet's\); got Never/);
