@@ -8,12 +8,16 @@
 //    valid (captured by test/helpers/synth.ts when CONFORMANCE_CORPUS_DIR is set), and the
 //    property-based cases of test/conformance/generator.ts (seeded).
 // 3. Runs the validators on the corpus and writes test-reports/conformance.json with counts of
-//    what really ran. Fails when a real validator refuses anything the library synthesized.
+//    what really ran. Fails when a real validator refuses anything the library synthesized, or
+//    when the API machinery would rewrite a quantity of a Rollout's pod template (or disagrees
+//    with the library's canonicalQuantity on seeded random quantities).
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
+import * as fc from 'fast-check';
 import { buildScenarios, NOT_COVERED } from './release-scenarios';
+import { canonicalQuantity } from '../src/private/quantity';
 
 const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'conformance', '.bin');
@@ -22,6 +26,7 @@ const REPORT = path.join(ROOT, 'test-reports', 'conformance.json');
 const SEED = Number(process.env.CONFORMANCE_SEED ?? 20261129);
 const GENERATED = Number(process.env.CONFORMANCE_CASES ?? 300);
 const HTTP_ROUTE = 'gateway.networking.k8s.io/v1/HTTPRoute';
+const QUANTITY_PAIRS = Number(process.env.CONFORMANCE_QUANTITIES ?? 20000);
 
 interface CorpusCase { readonly id: string; readonly complete: boolean; readonly objects: any[] }
 
@@ -48,6 +53,8 @@ function buildValidators(): void {
   // -mod=readonly: go.mod and go.sum are the lockfiles; a build never edits them
   go('kube', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'etcd'), 'go.etcd.io/etcd/server/v3']);
   go('kube', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'kube-apiserver'), 'k8s.io/kubernetes/cmd/kube-apiserver']);
+  // the driver's own checks can fail (quantities_test.go), then the driver
+  go('kube', ['test', '-mod=readonly', '-buildvcs=false', './cmd/conformance-kube']);
   go('kube', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'conformance-kube'), './cmd/conformance-kube']);
   go('istio', ['build', '-mod=readonly', '-buildvcs=false', '-o', path.join(BIN, 'conformance-istio'), './cmd/conformance-istio']);
   // the release suite (#13): the workload controllers, the Argo Rollouts controller, kwok
@@ -66,7 +73,7 @@ interface ReleasesSummary {
   outOfSync: number;
   checkErrors: number;
   simulatorMismatches: number;
-  /** Problems reported without failing (e.g. the RespectIgnoreDifferences image probe). */
+  /** Problems found beside the steps (the RespectIgnoreDifferences image probe); each fails the run. */
   findings: string[];
   /** Metadata-only writes that made the controller take up a lost promotion or abort. */
   nudges: number;
@@ -100,6 +107,8 @@ function runReleases(versions: Record<string, string>): ReleasesSummary {
       for (const m of f.simulatorMismatches ?? []) failures.push(`releases: ${s.name} release ${f.release} ${f.moment}: simulator (${f.simulatorPhase}) vs live: ${m}`);
     }
     for (const e of s.syncUnderFire?.errors ?? []) failures.push(`releases: ${s.name}: sync under fire: ${e}`);
+    // the RespectIgnoreDifferences probe: the Rollout writes canonical quantities, so a dropped image is a bug
+    for (const f of s.findings ?? []) failures.push(`releases: ${s.name}: ${f}`);
   }
   if (result.status !== 0 && failures.length === 0) failures.push(`conformance-releases exited ${result.status}`);
   const sum = (key: string) => r.scenarios.reduce((n: number, s: any) => n + (s[key] ?? 0), 0);
@@ -209,6 +218,21 @@ function generatedCases(): { cases: CorpusCase[]; summary: GeneratedSummary } {
   return { cases, summary };
 }
 
+/**
+ * Seeded quantities in every notation (decimal and binary suffixes, exponents, fractions, signs)
+ * with the library's canonical form of each ('' when it leaves one as written), for
+ * conformance-kube to judge with the API machinery's own parser and formatter.
+ */
+function quantityPairs(): { given: string; canonical: string }[] {
+  const suffix = fc.constantFrom('', 'n', 'u', 'm', 'k', 'M', 'G', 'T', 'P', 'E', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'e3', 'E6', 'e-2', 'e0', 'e+1');
+  // small, large and round numbers, and the ones cdk8s-plus writes
+  const digits = (max: number) => fc.oneof(fc.constant(0), fc.integer({ min: 0, max }), fc.integer({ min: 0, max: 9 }).map(d => d * 1000),
+    fc.constantFrom(512, 1000, 1024, 1500, 2048, 3072));
+  const quantity = fc.tuple(fc.constantFrom('', '', '', '-', '+'), digits(1e9), fc.option(fc.stringMatching(/^[0-9]{0,7}$/), { nil: undefined }), suffix)
+    .map(([sign, whole, fraction, unit]) => `${sign}${whole}${fraction === undefined ? '' : `.${fraction}`}${unit}`);
+  return fc.sample(quantity, { seed: SEED, numRuns: QUANTITY_PAIRS }).map(given => ({ given, canonical: canonicalQuantity(given) ?? '' }));
+}
+
 function run(binary: string, args: string[]): void {
   execFileSync(path.join(BIN, binary), args, { cwd: ROOT, stdio: 'inherit' });
 }
@@ -252,11 +276,14 @@ function main(): void {
     istio: `istio.io/istio ${goModVersion('istio', 'istio.io/istio')} (VERSION 1.31 main line), istio.io/api ${goModVersion('istio', 'istio.io/api')}`,
     gatewayApi: `sigs.k8s.io/gateway-api ${goModVersion('gateway-api', 'sigs.k8s.io/gateway-api')} (standard-channel HTTPRoute CRD)`,
   };
+  const quantitiesFile = path.join(WORK, 'quantities.json');
+  fs.writeFileSync(quantitiesFile, JSON.stringify(quantityPairs()));
   const kubeReport = path.join(WORK, 'kube-report.json');
   const istioReport = path.join(WORK, 'istio-report.json');
   run('conformance-kube', [
     '--corpus', corpusFile, '--out', kubeReport, '--bin', BIN, '--crds', path.join(ROOT, 'crds'),
     '--work', path.join(WORK, 'apiserver'), '--kubernetes-version', versions.kubernetes, '--argo-rollouts-version', versions.argoRollouts,
+    '--quantities', quantitiesFile,
   ]);
   run('conformance-istio', ['--corpus', corpusFile, '--out', istioReport, '--istio-version', versions.istio]);
   const kube = JSON.parse(fs.readFileSync(kubeReport, 'utf8'));
@@ -278,6 +305,12 @@ function main(): void {
       errors: kube.rolloutsValidationErrors.length,
       unresolvedReferences: kube.unresolvedReferences,
       findings: kube.rolloutsValidationErrors,
+    },
+    quantities: {
+      inRolloutTemplates: kube.quantities.inRollouts,
+      canonicalQuantityPairs: kube.quantities.pairs,
+      notCanonical: kube.quantities.findings.length,
+      findings: kube.quantities.findings,
     },
     istioValidation: {
       objects: istio.objects,
@@ -305,6 +338,8 @@ function main(): void {
   if (httpRoutes === 0) failures.push(`no ${HTTP_ROUTE} reached the API server; the corpus lost its Gateway API cases`);
   for (const f of kube.rolloutsValidationErrors) failures.push(`Argo Rollouts validation: ${f.kind} ${f.name} (${f.case}): ${f.message}`);
   for (const f of istio.errors) failures.push(`Istio validation: ${f.kind} ${f.name} (${f.case}): ${f.message}`);
+  for (const f of kube.quantities.findings) failures.push(`API machinery quantities: ${f.kind} ${f.name} (${f.case}): ${f.message}`);
+  if (kube.quantities.inRollouts === 0) failures.push('no quantity of a Rollout pod template reached the quantity check');
   failures.push(...releaseFailures);
   for (const v of generated.summary.validRejectedAtSynth) failures.push(`a generated valid app was rejected at synth: ${v}`);
   for (const v of generated.summary.unclearMessages) failures.push(`a synth error does not name its construct: ${v}`);
@@ -316,6 +351,11 @@ function main(): void {
     upstream: report.upstream,
     dryRun: { objects: report.dryRun.objects, httpRoutes, rejected: report.dryRun.rejected },
     rolloutsValidation: { rollouts: report.rolloutsValidation.rollouts, errors: report.rolloutsValidation.errors },
+    quantities: {
+      inRolloutTemplates: report.quantities.inRolloutTemplates,
+      pairs: report.quantities.canonicalQuantityPairs,
+      notCanonical: report.quantities.notCanonical,
+    },
     istioValidation: { objects: report.istioValidation.objects, errors: report.istioValidation.errors },
     releases: {
       apps: releases.apps,

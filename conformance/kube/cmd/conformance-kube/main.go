@@ -3,7 +3,9 @@
 // installed and receives every object as a server-side apply with dryRun=All and strict field
 // validation; and Argo Rollouts' own validation (ValidateRollout and the referenced-resources
 // check, fed with the Services, Ingresses, VirtualServices and AnalysisTemplates of the same case,
-// found by name the way the controller finds them). It writes a JSON report.
+// found by name the way the controller finds them); and the API machinery's quantity parser and
+// formatter on every quantity of a Rollout's pod template and on the library's canonicalQuantity
+// (quantities.go). It writes a JSON report.
 package main
 
 import (
@@ -51,8 +53,10 @@ type report struct {
 	// The objects sent to the API server, by apiVersion/kind (what really ran).
 	DryRunByKind map[string]int `json:"dryRunByKind"`
 	// References a Rollout of an incomplete case names but its case does not hold.
-	UnresolvedReferences int     `json:"unresolvedReferences"`
-	Seconds              float64 `json:"seconds"`
+	UnresolvedReferences int `json:"unresolvedReferences"`
+	// Quantities judged by the API machinery (see quantities.go).
+	Quantities quantityReport `json:"quantities"`
+	Seconds    float64        `json:"seconds"`
 }
 
 func main() {
@@ -63,6 +67,7 @@ func main() {
 	work := flag.String("work", "", "scratch folder for etcd data, certificates and logs")
 	k8sVersion := flag.String("kubernetes-version", "", "k8s.io/kubernetes version the binaries were built from (for the report)")
 	rolloutsVersion := flag.String("argo-rollouts-version", "", "Argo Rollouts version (for the report)")
+	quantities := flag.String("quantities", "", "JSON file of {given, canonical} pairs from the library's canonicalQuantity (optional)")
 	flag.Parse()
 	if *in == "" || *out == "" || *bin == "" || *crds == "" || *work == "" {
 		fmt.Fprintln(os.Stderr, "usage: conformance-kube --corpus FILE --out FILE --bin DIR --crds DIR --work DIR")
@@ -85,6 +90,13 @@ func main() {
 		r.Rollouts += n
 		r.UnresolvedReferences += unresolved
 		r.RolloutsValidation = append(r.RolloutsValidation, findings...)
+		rolloutQuantities(tc, &r.Quantities)
+	}
+	if *quantities != "" {
+		must(checkPairs(*quantities, &r.Quantities))
+	}
+	if r.Quantities.Findings == nil {
+		r.Quantities.Findings = []finding{}
 	}
 
 	cp, err := controlplane.Start(controlplane.Options{BinDir: *bin, WorkDir: *work, Timeout: 3 * time.Minute})
@@ -113,8 +125,10 @@ func main() {
 	must(err)
 	must(os.MkdirAll(filepath.Dir(*out), 0o755))
 	must(os.WriteFile(*out, buf, 0o644))
-	fmt.Printf("kube-apiserver dry run: %d objects in %d cases, %d rejected; Argo Rollouts validation: %d rollouts, %d errors (%.1fs)\n",
-		r.DryRunObjects, r.Cases, len(r.Rejected), r.Rollouts, len(r.RolloutsValidation), r.Seconds)
+	fmt.Printf("kube-apiserver dry run: %d objects in %d cases, %d rejected; Argo Rollouts validation: %d rollouts, %d errors; "+
+		"quantities: %d in Rollout templates and %d canonicalQuantity pairs, %d not canonical (%.1fs)\n",
+		r.DryRunObjects, r.Cases, len(r.Rejected), r.Rollouts, len(r.RolloutsValidation),
+		r.Quantities.InRollouts, r.Quantities.Pairs, len(r.Quantities.Findings), r.Seconds)
 }
 
 func describe(caseID string, obj map[string]any, msg string) finding {

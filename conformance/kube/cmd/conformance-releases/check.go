@@ -547,7 +547,8 @@ func (d *driver) syncUnderFire(ctx context.Context, sc scenario, app *applicatio
 // without the option; the controller itself rewrites it in the canonical form Argo CD's
 // known-types normaliser produces, e.g. 2048Mi -> 2Gi, 1000m -> 1). It runs after the last
 // observation (it leaves the Rollout changed) and returns a finding when the new image is dropped
-// (argoproj/argo-cd#23283, #26588).
+// (argoproj/argo-cd#23283, #26588): the library writes canonical quantities so that it never is,
+// and scripts/conformance.ts fails on a finding.
 func (d *driver) respectIgnoreProbe(ctx context.Context, sc scenario, app *application) (string, error) {
 	release := len(sc.Images) + 1
 	// the object that carries the pod template: the Rollout, or its workloadRef Deployment

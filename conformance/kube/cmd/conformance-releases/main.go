@@ -83,7 +83,7 @@ type scenarioReport struct {
 	Aborted             bool        `json:"aborted"`
 	// workloadRef migration: the Deployment's spec.replicas as the controller scaled it down
 	DeploymentReplicas []int32 `json:"deploymentReplicas,omitempty"`
-	// Problems found that are not OutOfSync at a step (reported, not failed on).
+	// Problems found that are not OutOfSync at a step (scripts/conformance.ts fails on them).
 	Findings []string `json:"findings,omitempty"`
 	// Promotions repeated because the controller did not take the first one up.
 	// Metadata-only writes that made the controller take up a lost promotion or abort.
